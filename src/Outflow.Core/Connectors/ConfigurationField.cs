@@ -1,0 +1,15 @@
+using System.Text.Json.Nodes;
+
+namespace Outflow.Core.Connectors;
+
+/// <summary>
+/// One key of a connection type's configuration. <see cref="Type"/> is a JSON Schema type name
+/// (<c>string</c>, <c>integer</c>, <c>boolean</c>, <c>object</c>).
+/// </summary>
+public sealed record ConfigurationField(
+    string Name,
+    string Type,
+    string Description,
+    bool Required = false,
+    bool Secret = false,
+    JsonNode? Default = null);

@@ -1,0 +1,13 @@
+namespace Outflow.Core.Connectors;
+
+/// <summary>What a connection type is called, which roles it can play and which configuration it takes.</summary>
+public sealed record ConnectionTypeInfo(
+    string Id,
+    string Name,
+    bool IsSource,
+    bool IsTarget,
+    IReadOnlyList<ConfigurationField> Configuration)
+{
+    public bool IsSecret(string key) =>
+        Configuration.Any(f => f.Secret && string.Equals(f.Name, key, StringComparison.Ordinal));
+}

@@ -1,0 +1,8 @@
+namespace Outflow.Core.Connectors;
+
+/// <summary>
+/// One record to write. <see cref="Identity"/> is the identity value as the target field receives it;
+/// <see cref="Values"/> follow <see cref="WriteBatch.Fields"/> and use the value types of
+/// <see cref="ISourceReader"/>. Deletes carry an empty array.
+/// </summary>
+public sealed record TargetRecord(RecordOperation Operation, object Identity, object?[] Values);

@@ -1,0 +1,43 @@
+namespace Outflow.Core.Executions;
+
+/// <summary>Executions and their lifecycle transitions.</summary>
+public interface IExecutionStore
+{
+    /// <summary>
+    /// Inserts <paramref name="execution"/> unless the sync has a non-terminal execution, atomically.
+    /// Returns the inserted execution and true, or the existing non-terminal one and false.
+    /// </summary>
+    Task<(Execution Execution, bool Created)> CreateIfIdleAsync(Execution execution, CancellationToken cancellationToken);
+
+    /// <summary>Finds an execution of a sync of the organization; null when any of the three does not match.</summary>
+    Task<Execution?> GetAsync(Guid organizationId, Guid syncId, Guid id, CancellationToken cancellationToken);
+
+    /// <summary>Finds an execution by id alone, for the engine.</summary>
+    Task<Execution?> GetByIdAsync(Guid id, CancellationToken cancellationToken);
+
+    /// <summary>Returns at most <c>query.Limit</c> executions of the sync after <c>query.After</c>.</summary>
+    Task<IReadOnlyList<Execution>> ListAsync(
+        Guid organizationId, Guid syncId, ExecutionListQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Returns the sync's non-terminal execution, if any.</summary>
+    Task<Execution?> GetCurrentAsync(Guid organizationId, Guid syncId, CancellationToken cancellationToken);
+
+    /// <summary>Returns the sync's most recently finished execution, if any.</summary>
+    Task<Execution?> GetLastFinishedAsync(Guid organizationId, Guid syncId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Moves a <c>created</c> or <c>queued</c> execution to <c>running</c>, setting <c>started_at</c>.
+    /// Returns false when the execution is in any other status.
+    /// </summary>
+    Task<bool> TryStartAsync(Guid id, DateTimeOffset startedAt, CancellationToken cancellationToken);
+
+    Task<bool> IsCancelRequestedAsync(Guid id, CancellationToken cancellationToken);
+
+    /// <summary>Sets a terminal status, the completion time and execution-level errors.</summary>
+    Task FinishAsync(
+        Guid id, ExecutionStatus status, IReadOnlyList<string> errors, DateTimeOffset completedAt,
+        CancellationToken cancellationToken);
+
+    /// <summary>Lists executions of every organization that are not terminal, oldest first, for recovery at start.</summary>
+    Task<IReadOnlyList<Execution>> ListUnfinishedAsync(CancellationToken cancellationToken);
+}

@@ -1,0 +1,3 @@
+namespace Outflow.Core.Organizations;
+
+public sealed record Organization(Guid Id, string Name, DateTimeOffset CreatedAt);

@@ -1,0 +1,21 @@
+namespace Outflow.Core.Syncs;
+
+/// <summary>Syncs of an organization. Every lookup is scoped by organization id.</summary>
+public interface ISyncStore
+{
+    /// <summary>
+    /// Lists syncs by <c>updated_at</c> descending, then id descending, starting after <paramref name="after"/>.
+    /// Returns at most <paramref name="limit"/> items.
+    /// </summary>
+    Task<IReadOnlyList<Sync>> ListAsync(
+        Guid organizationId, SyncListFilter filter, ListCursor? after, int limit, CancellationToken cancellationToken);
+
+    Task<Sync?> GetAsync(Guid organizationId, Guid id, CancellationToken cancellationToken);
+
+    Task InsertAsync(Sync sync, CancellationToken cancellationToken);
+
+    Task UpdateAsync(Sync sync, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the sync with its executions and change-detection state.</summary>
+    Task DeleteAsync(Guid organizationId, Guid id, CancellationToken cancellationToken);
+}

@@ -1,0 +1,4 @@
+namespace Outflow.Core.Syncs;
+
+/// <summary>The optional filters of List Syncs, AND-ed.</summary>
+public sealed record SyncListFilter(bool? Active, SyncMode? Mode, Guid? TargetConnectionId);
