@@ -31,7 +31,19 @@ public interface IExecutionStore
     /// </summary>
     Task<bool> TryStartAsync(Guid id, DateTimeOffset startedAt, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Flags a non-terminal execution for cancellation and moves it to <c>canceling</c>; the running engine
+    /// polls the flag. Returns false when the execution is already terminal.
+    /// </summary>
+    Task<bool> RequestCancelAsync(Guid id, CancellationToken cancellationToken);
+
     Task<bool> IsCancelRequestedAsync(Guid id, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Moves a <c>running</c> execution back to <c>queued</c> so that it can be dispatched again, for recovery
+    /// after the process that ran it stopped. Its counts and state stay as checkpointed.
+    /// </summary>
+    Task RequeueAsync(Guid id, CancellationToken cancellationToken);
 
     /// <summary>Sets a terminal status, the completion time and execution-level errors.</summary>
     Task FinishAsync(
