@@ -1,0 +1,31 @@
+using System.Data.Common;
+
+namespace Outflow.Store;
+
+/// <summary>
+/// The dialect-specific part of the store: how to open connections and write transactions, and the
+/// schema scripts. The stores' queries are written in SQL that SQLite and PostgreSQL both accept.
+/// </summary>
+internal interface IStoreDatabase
+{
+    /// <summary>A description for logs that contains no secret.</summary>
+    string Description { get; }
+
+    /// <summary>DDL that creates the <c>schema_migrations</c> table when it does not exist.</summary>
+    string MigrationsTableSql { get; }
+
+    /// <summary>Schema scripts in ascending version order. A released script must never change.</summary>
+    IReadOnlyList<StoreMigration> Migrations { get; }
+
+    /// <summary>Prepares the database once per process before migrations, e.g. the file's directory and journal mode.</summary>
+    Task PrepareAsync(CancellationToken cancellationToken);
+
+    /// <summary>Opens a new connection with the session settings every operation relies on.</summary>
+    Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Begins a transaction that takes the write lock at once, so that concurrent writers wait for each other
+    /// instead of failing when a read lock would be upgraded.
+    /// </summary>
+    Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken);
+}

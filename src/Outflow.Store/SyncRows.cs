@@ -1,0 +1,30 @@
+using System.Data.Common;
+using Dapper;
+
+namespace Outflow.Store;
+
+/// <summary>Statements shared by the stores that delete syncs.</summary>
+internal static class SyncRows
+{
+    /// <summary>
+    /// Deletes a sync with its change-detection state, executions and model links, inside the caller's
+    /// transaction. Children go first because their foreign keys point at the sync.
+    /// </summary>
+    public static async Task DeleteAsync(
+        DbConnection connection, DbTransaction transaction, Guid syncId, CancellationToken cancellationToken)
+    {
+        var parameters = new { SyncId = StoreValues.ToText(syncId) };
+        string[] statements =
+        [
+            "DELETE FROM sync_state WHERE sync_id = @SyncId",
+            "DELETE FROM executions WHERE sync_id = @SyncId",
+            "DELETE FROM sync_models WHERE sync_id = @SyncId",
+            "DELETE FROM syncs WHERE id = @SyncId",
+        ];
+        foreach (var sql in statements)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                sql, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,131 @@
+using Outflow.Core.Executions;
+
+namespace Outflow.Store.Tests;
+
+public sealed class SyncStateStoreTests
+{
+    [Fact]
+    public async Task CheckpointAsync_applies_state_and_counts_together()
+    {
+        await using var store = await TestStore.CreateAsync();
+        var (_, _, _, sync) = await store.AddSyncWithParentsAsync();
+        var (execution, _) = await store.Executions.CreateIfIdleAsync(
+            TestStore.NewExecution(sync, TestStore.BaseTime), CancellationToken.None);
+
+        await store.State.CheckpointAsync(
+            sync.Id,
+            execution.Id,
+            [new StateChange(1, "a", 10), new StateChange(2, "b", 20), new StateChange(3, "c", 30)],
+            new ExecutionCounts(Total: 3, Insert: 3, Upserts: 3),
+            CancellationToken.None);
+        await store.State.CheckpointAsync(
+            sync.Id,
+            execution.Id,
+            [new StateChange(2, "b", 21), new StateChange(3, "c", null)],
+            new ExecutionCounts(Total: 3, Update: 1, Delete: 1, Error: 1, Warnings: 2),
+            CancellationToken.None);
+
+        var state = await store.State.LookupAsync(sync.Id, [1, 2, 3, 4], CancellationToken.None);
+        var stored = await store.Executions.GetByIdAsync(execution.Id, CancellationToken.None);
+
+        Assert.Equal(2, state.Count);
+        Assert.Equal((UInt128)10, state[1]);
+        Assert.Equal((UInt128)21, state[2]);
+        Assert.Equal(new ExecutionCounts(Total: 6, Insert: 3, Update: 1, Upserts: 3, Delete: 1, Error: 1, Warnings: 2), stored!.Counts);
+    }
+
+    [Fact]
+    public async Task CheckpointAsync_for_unknown_execution_stores_nothing()
+    {
+        await using var store = await TestStore.CreateAsync();
+        var (_, _, _, sync) = await store.AddSyncWithParentsAsync();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.State.CheckpointAsync(
+            sync.Id, Guid.NewGuid(), [new StateChange(1, "a", 10)], new ExecutionCounts(Total: 1, Insert: 1), CancellationToken.None));
+
+        Assert.Equal(0, await store.ScalarAsync("SELECT COUNT(*) FROM sync_state"));
+    }
+
+    [Fact]
+    public async Task CheckpointAsync_failing_midway_rolls_back_counts()
+    {
+        await using var store = await TestStore.CreateAsync();
+        var (_, _, _, sync) = await store.AddSyncWithParentsAsync();
+        var (execution, _) = await store.Executions.CreateIfIdleAsync(
+            TestStore.NewExecution(sync, TestStore.BaseTime), CancellationToken.None);
+
+        // A trigger makes the second state write fail after the counts and the first write succeeded.
+        await store.ExecuteAsync("""
+            CREATE TRIGGER fail_second_state_write BEFORE INSERT ON sync_state
+            WHEN NEW.identity = 'poison' BEGIN SELECT RAISE(ABORT, 'injected failure'); END;
+            """);
+        await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => store.State.CheckpointAsync(
+            sync.Id,
+            execution.Id,
+            [new StateChange(1, "a", 10), new StateChange(2, "poison", 20)],
+            new ExecutionCounts(Total: 2, Insert: 2),
+            CancellationToken.None));
+
+        Assert.Equal(0, await store.ScalarAsync("SELECT COUNT(*) FROM sync_state"));
+        Assert.Equal(ExecutionCounts.Zero, (await store.Executions.GetByIdAsync(execution.Id, CancellationToken.None))!.Counts);
+    }
+
+    [Fact]
+    public async Task LookupAsync_more_hashes_than_one_statement_finds_all()
+    {
+        await using var store = await TestStore.CreateAsync();
+        var (_, _, _, sync) = await store.AddSyncWithParentsAsync();
+        var (execution, _) = await store.Executions.CreateIfIdleAsync(
+            TestStore.NewExecution(sync, TestStore.BaseTime), CancellationToken.None);
+        var changes = Enumerable.Range(0, 1234)
+            .Select(i => new StateChange((UInt128)i * 7919, "id-" + i, (UInt128)i + 1))
+            .ToList();
+        await store.State.CheckpointAsync(sync.Id, execution.Id, changes, ExecutionCounts.Zero, CancellationToken.None);
+
+        var requested = changes.Select(change => change.IdentityHash).Append(UInt128.MaxValue).ToList();
+        var found = await store.State.LookupAsync(sync.Id, requested, CancellationToken.None);
+
+        Assert.Equal(changes.Count, found.Count);
+        Assert.All(changes, change => Assert.Equal(change.RowHash, found[change.IdentityHash]));
+    }
+
+    [Fact]
+    public async Task LookupAsync_ignores_state_of_other_sync()
+    {
+        await using var store = await TestStore.CreateAsync();
+        var (organization, connection, model, sync) = await store.AddSyncWithParentsAsync();
+        var otherSync = await store.AddSyncAsync(organization.Id, connection.Id, model.Id);
+        var (execution, _) = await store.Executions.CreateIfIdleAsync(
+            TestStore.NewExecution(sync, TestStore.BaseTime), CancellationToken.None);
+        await store.State.CheckpointAsync(
+            sync.Id, execution.Id, [new StateChange(5, "e", 50)], ExecutionCounts.Zero, CancellationToken.None);
+
+        Assert.Empty(await store.State.LookupAsync(otherSync.Id, [5], CancellationToken.None));
+        Assert.Single(await store.State.LookupAsync(sync.Id, [5], CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ReadAllAsync_streams_entries_in_hash_order()
+    {
+        await using var store = await TestStore.CreateAsync();
+        var (_, _, _, sync) = await store.AddSyncWithParentsAsync();
+        var (execution, _) = await store.Executions.CreateIfIdleAsync(
+            TestStore.NewExecution(sync, TestStore.BaseTime), CancellationToken.None);
+
+        // Hashes that differ in high and low bytes, so little-endian storage would sort them wrongly.
+        UInt128[] hashes = [UInt128.MaxValue, 1, (UInt128)1 << 64, 256, ((UInt128)1 << 127) + 1, 0, 255];
+        await store.State.CheckpointAsync(
+            sync.Id, execution.Id, hashes.Select(hash => new StateChange(hash, hash.ToString(), hash ^ 0xFF)).ToList(),
+            ExecutionCounts.Zero, CancellationToken.None);
+
+        var entries = new List<StateEntry>();
+        await foreach (var entry in store.State.ReadAllAsync(sync.Id, CancellationToken.None))
+        {
+            entries.Add(entry);
+        }
+
+        Assert.Equal(hashes.Order(), entries.Select(entry => entry.IdentityHash));
+        Assert.All(entries, entry => Assert.Equal(entry.IdentityHash.ToString(), entry.Identity));
+        Assert.All(entries, entry => Assert.Equal(entry.IdentityHash ^ 0xFF, entry.RowHash));
+    }
+}

@@ -1,0 +1,240 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Outflow.Core.Connections;
+using Outflow.Core.Executions;
+using Outflow.Core.Models;
+using Outflow.Core.Organizations;
+using Outflow.Core.Security;
+using Outflow.Core.Storage;
+using Outflow.Core.Syncs;
+
+namespace Outflow.Store.Tests;
+
+/// <summary>
+/// A migrated store in a temporary directory, built through <c>AddSqliteStore</c> like the host does, with
+/// helpers that create the objects tests need and read the database file directly.
+/// </summary>
+internal sealed class TestStore : IAsyncDisposable
+{
+    public static readonly DateTimeOffset BaseTime = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public static readonly Actor TestActor = new(Guid.Parse("11111111-2222-3333-4444-555555555555"), "tester", "user");
+
+    private readonly ServiceProvider _services;
+    private readonly bool _ownsDirectory;
+
+    private TestStore(string directory, byte[] masterKey, bool ownsDirectory)
+    {
+        Directory = directory;
+        DatabasePath = Path.Combine(directory, "outflow.db");
+        _ownsDirectory = ownsDirectory;
+        _services = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton(new MasterKey(masterKey))
+            .AddSingleton(TimeProvider.System)
+            .AddSqliteStore(DatabasePath)
+            .BuildServiceProvider();
+    }
+
+    public string Directory { get; }
+
+    public string DatabasePath { get; }
+
+    public IStoreMaintenance Maintenance => _services.GetRequiredService<IStoreMaintenance>();
+
+    public IOrganizationStore Organizations => _services.GetRequiredService<IOrganizationStore>();
+
+    public IConnectionStore Connections => _services.GetRequiredService<IConnectionStore>();
+
+    public IModelStore Models => _services.GetRequiredService<IModelStore>();
+
+    public ISyncStore Syncs => _services.GetRequiredService<ISyncStore>();
+
+    public IExecutionStore Executions => _services.GetRequiredService<IExecutionStore>();
+
+    public ISyncStateStore State => _services.GetRequiredService<ISyncStateStore>();
+
+    /// <summary>Creates and migrates a store in a new temporary directory.</summary>
+    public static async Task<TestStore> CreateAsync()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "outflow-store-tests", Guid.NewGuid().ToString("N"));
+        var store = new TestStore(directory, RandomNumberGenerator.GetBytes(MasterKey.Length), ownsDirectory: true);
+        await store.Maintenance.MigrateAsync(CancellationToken.None);
+        return store;
+    }
+
+    /// <summary>Opens the same database file with another master key; disposing it leaves the directory in place.</summary>
+    public TestStore ReopenWithMasterKey(byte[] masterKey) => new(Directory, masterKey, ownsDirectory: false);
+
+    public async Task<Organization> CreateOrganizationAsync(string? name = null) =>
+        await Organizations.GetOrCreateOrganizationAsync(name ?? "org-" + Guid.NewGuid().ToString("N"), CancellationToken.None);
+
+    public async Task<Connection> AddConnectionAsync(Guid organizationId, string name = "warehouse", string password = "secret")
+    {
+        var connection = new Connection
+        {
+            Id = Guid.NewGuid(),
+            OrganizationId = organizationId,
+            Name = name,
+            Type = "postgresql",
+            Configuration = new JsonObject
+            {
+                ["hostname"] = "127.0.0.1",
+                ["port"] = 5432,
+                ["database"] = "app",
+                ["username"] = "outflow",
+                ["password"] = password,
+                ["ssl"] = false,
+            },
+            CreatedAt = BaseTime,
+            UpdatedAt = BaseTime,
+            CreatedBy = TestActor,
+            UpdatedBy = TestActor,
+        };
+        await Connections.InsertAsync(connection, CancellationToken.None);
+        return connection;
+    }
+
+    public async Task<Model> AddModelAsync(Guid organizationId, Guid connectionId, DateTimeOffset? updatedAt = null)
+    {
+        var model = new Model
+        {
+            Id = Guid.NewGuid(),
+            OrganizationId = organizationId,
+            ConnectionId = connectionId,
+            ConnectionType = "postgresql",
+            Name = "users",
+            Configuration = new JsonObject { ["query"] = "SELECT id, email FROM users" },
+            Fields =
+            [
+                new ModelField(Guid.NewGuid(), "id", "id", Core.Connectors.FieldType.Number, "int8", false, BaseTime),
+                new ModelField(Guid.NewGuid(), "email", "email", Core.Connectors.FieldType.String, "text", false, BaseTime),
+            ],
+            Identifier = "id",
+            TrackingColumns = ["email"],
+            CreatedAt = BaseTime,
+            UpdatedAt = updatedAt ?? BaseTime,
+            CreatedBy = TestActor,
+            UpdatedBy = TestActor,
+        };
+        await Models.InsertAsync(model, CancellationToken.None);
+        return model;
+    }
+
+    public static SyncConfiguration NewSyncConfiguration(
+        Guid targetConnectionId, Guid modelId, SyncMode mode = SyncMode.UpdateOrCreate, bool active = true,
+        string? passphrase = null) => new()
+    {
+        Name = "users to warehouse",
+        Mode = mode,
+        Active = active,
+        Target = new SyncTarget { ConnectionId = targetConnectionId, Object = "public.users" },
+        Identity = new SyncIdentity
+        {
+            Source = new SourceField { ModelId = modelId, Field = "id" },
+            Target = "id",
+            Function = "Equality",
+        },
+        Fields = [new SyncField { Target = "email", Source = new SourceField { ModelId = modelId, Field = "email" } }],
+        EncryptionPassphrase = passphrase,
+    };
+
+    public async Task<Sync> AddSyncAsync(
+        Guid organizationId, Guid targetConnectionId, Guid modelId, SyncMode mode = SyncMode.UpdateOrCreate,
+        bool active = true, DateTimeOffset? updatedAt = null, string? passphrase = null)
+    {
+        var sync = new Sync
+        {
+            Id = Guid.NewGuid(),
+            OrganizationId = organizationId,
+            Configuration = NewSyncConfiguration(targetConnectionId, modelId, mode, active, passphrase),
+            CreatedAt = BaseTime,
+            UpdatedAt = updatedAt ?? BaseTime,
+            CreatedBy = TestActor,
+            UpdatedBy = TestActor,
+        };
+        await Syncs.InsertAsync(sync, CancellationToken.None);
+        return sync;
+    }
+
+    /// <summary>Creates an organization with a connection, a model on it and a sync targeting it.</summary>
+    public async Task<(Organization Organization, Connection Connection, Model Model, Sync Sync)> AddSyncWithParentsAsync()
+    {
+        var organization = await CreateOrganizationAsync();
+        var connection = await AddConnectionAsync(organization.Id);
+        var model = await AddModelAsync(organization.Id, connection.Id);
+        var sync = await AddSyncAsync(organization.Id, connection.Id, model.Id);
+        return (organization, connection, model, sync);
+    }
+
+    public static Execution NewExecution(Sync sync, DateTimeOffset createdAt, ExecutionStatus status = ExecutionStatus.Created) => new()
+    {
+        Id = Guid.NewGuid(),
+        OrganizationId = sync.OrganizationId,
+        SyncId = sync.Id,
+        Status = status,
+        Type = ExecutionTypes.Manual,
+        CreatedAt = createdAt,
+        Configuration = sync.Configuration,
+    };
+
+    /// <summary>Inserts an execution that is already finished, bypassing the one-unfinished-per-sync check.</summary>
+    public async Task<Execution> AddFinishedExecutionAsync(
+        Sync sync, DateTimeOffset startedAt, ExecutionStatus status = ExecutionStatus.Completed)
+    {
+        var execution = NewExecution(sync, startedAt.AddSeconds(-1));
+        var (created, isNew) = await Executions.CreateIfIdleAsync(execution, CancellationToken.None);
+        Assert.True(isNew, "another execution of the sync is still unfinished");
+        Assert.True(await Executions.TryStartAsync(created.Id, startedAt, CancellationToken.None));
+        await Executions.FinishAsync(created.Id, status, [], startedAt.AddSeconds(5), CancellationToken.None);
+        return (await Executions.GetByIdAsync(created.Id, CancellationToken.None))!;
+    }
+
+    /// <summary>Runs a scalar query directly on the database file, outside the store.</summary>
+    public async Task<long> ScalarAsync(string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Reads the bytes of the database file and its WAL and shared-memory files.</summary>
+    public byte[] ReadAllDatabaseBytes()
+    {
+        SqliteConnection.ClearAllPools();
+        using var buffer = new MemoryStream();
+        foreach (var path in new[] { DatabasePath, DatabasePath + "-wal", DatabasePath + "-shm" })
+        {
+            if (File.Exists(path))
+            {
+                using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                file.CopyTo(buffer);
+            }
+        }
+
+        return buffer.ToArray();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        if (_ownsDirectory && System.IO.Directory.Exists(Directory))
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+    }
+}
