@@ -1,0 +1,18 @@
+using Microsoft.Extensions.Logging;
+
+namespace Outflow.Connectors.PostgreSql;
+
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Debug, Message = "Opened a PostgreSQL model reader on {Host}/{Database} with {ColumnCount} columns")]
+    public static partial void ReaderOpened(ILogger logger, string host, string database, int columnCount);
+
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Debug, Message = "Wrote {RecordCount} records to PostgreSQL table {ObjectId}")]
+    public static partial void BatchWritten(ILogger logger, string objectId, int recordCount);
+
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Warning, Message = "Rolled back a batch of {RecordCount} records to PostgreSQL table {ObjectId} (SQLSTATE {SqlState})")]
+    public static partial void BatchRolledBack(ILogger logger, string objectId, int recordCount, string? sqlState);
+
+    [LoggerMessage(EventId = 1104, Level = LogLevel.Information, Message = "Connection test to PostgreSQL server {Host}:{Port} failed")]
+    public static partial void ConnectionTestFailed(ILogger logger, string host, int port);
+}

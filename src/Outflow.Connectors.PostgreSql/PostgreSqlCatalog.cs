@@ -1,0 +1,75 @@
+using Npgsql;
+
+namespace Outflow.Connectors.PostgreSql;
+
+/// <summary>Reads target tables and their columns from the system catalogs.</summary>
+internal static class PostgreSqlCatalog
+{
+    // Generated columns are left out because they cannot be written. The cast type is formatted with typmod -1, which
+    // names bpchar and "bit" instead of character and bit, since those two mean a length of 1. A column can identify records when it
+    // is the only key column of a unique index (which includes primary keys) without a predicate or an expression,
+    // because only such an index can serve as an ON CONFLICT target.
+    private const string ColumnsQuery = """
+        SELECT n.nspname, c.relname, a.attname,
+               format_type(a.atttypid, a.atttypmod),
+               format_type(a.atttypid, -1),
+               coalesce(bt.typname, t.typname),
+               coalesce(bt.typtype, t.typtype) = 'e',
+               coalesce(bt.typcategory, t.typcategory) = 'A',
+               a.attnotnull AND NOT a.atthasdef AND a.attidentity = '',
+               EXISTS (
+                   SELECT 1 FROM pg_index i
+                   WHERE i.indrelid = c.oid AND i.indisunique AND i.indnkeyatts = 1 AND i.indkey[0] = a.attnum
+                     AND i.indpred IS NULL AND i.indexprs IS NULL)
+        FROM pg_class c
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+        JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
+        JOIN pg_type t ON t.oid = a.atttypid
+        LEFT JOIN pg_type bt ON t.typtype = 'd' AND bt.oid = t.typbasetype
+        WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
+          AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\_%'
+          AND ($1::text IS NULL OR (n.nspname = $1 AND c.relname = $2))
+        ORDER BY n.nspname, c.relname, a.attnum
+        """;
+
+    /// <summary>Lists the tables of all non-system schemas, or only <paramref name="only"/> when given.</summary>
+    public static async Task<IReadOnlyList<PostgreSqlTable>> ReadTablesAsync(
+        NpgsqlConnection connection,
+        (string Schema, string Table)? only,
+        CancellationToken cancellationToken)
+    {
+        var command = new NpgsqlCommand(ColumnsQuery, connection);
+        await using var commandScope = command.ConfigureAwait(false);
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)only?.Schema ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)only?.Table ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+
+        var tables = new List<PostgreSqlTable>();
+        List<PostgreSqlColumn>? columns = null;
+        string? currentSchema = null;
+        string? currentTable = null;
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var readerScope = reader.ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var schema = reader.GetString(0);
+            var table = reader.GetString(1);
+            if (columns is null || schema != currentSchema || table != currentTable)
+            {
+                columns = [];
+                currentSchema = schema;
+                currentTable = table;
+                tables.Add(new PostgreSqlTable(schema, table, columns));
+            }
+
+            columns.Add(new PostgreSqlColumn(
+                Name: reader.GetString(2),
+                RemoteType: reader.GetString(3),
+                CastType: reader.GetString(4),
+                Type: PostgreSqlTypes.ToFieldType(reader.GetString(5), reader.GetBoolean(6), reader.GetBoolean(7)),
+                Required: reader.GetBoolean(8),
+                SupportsIdentity: reader.GetBoolean(9)));
+        }
+
+        return tables;
+    }
+}

@@ -1,0 +1,62 @@
+using System.Net.Sockets;
+using Npgsql;
+using Outflow.Core.Connectors;
+
+namespace Outflow.Connectors.PostgreSql;
+
+/// <summary>Turns Npgsql failures into <see cref="ConnectorException"/>s whose messages hold no credentials or parameter values.</summary>
+internal static class PostgreSqlErrors
+{
+    /// <summary>Returns true for the exceptions that report a failure of the server or the network, not a bug.</summary>
+    public static bool IsDatabaseFailure(Exception exception) =>
+        exception is NpgsqlException or TimeoutException;
+
+    /// <summary>
+    /// Wraps <paramref name="exception"/> with <paramref name="action"/> (for example "could not connect to host:5432")
+    /// in front of the server's or the network's message.
+    /// </summary>
+    public static ConnectorException Wrap(Exception exception, string action) =>
+        new($"{action}: {Describe(exception)}", IsTransient(exception), exception);
+
+    public static string Describe(Exception exception)
+    {
+        if (exception is PostgresException postgres)
+        {
+            // The detail field can quote row values, so only the primary message and the SQLSTATE are kept.
+            var column = string.IsNullOrEmpty(postgres.ColumnName) ? "" : $" (column {postgres.ColumnName})";
+            return $"{postgres.MessageText}{column} [SQLSTATE {postgres.SqlState}]";
+        }
+
+        for (var inner = exception; inner is not null; inner = inner.InnerException)
+        {
+            switch (inner)
+            {
+                case SocketException socket:
+                    return DescribeSocketError(socket);
+                case TimeoutException:
+                    return "timed out";
+            }
+        }
+
+        return exception.Message;
+    }
+
+    private static bool IsTransient(Exception exception) =>
+        exception switch
+        {
+            NpgsqlException npgsql => npgsql.IsTransient,
+            TimeoutException => true,
+            _ => false,
+        };
+
+    private static string DescribeSocketError(SocketException socket) =>
+        socket.SocketErrorCode switch
+        {
+            SocketError.ConnectionRefused => "connection refused; check that the server runs and listens on this host and port",
+            SocketError.HostNotFound or SocketError.NoData => "host not found; check the hostname",
+            SocketError.TimedOut => "timed out",
+            SocketError.HostUnreachable or SocketError.NetworkUnreachable => "host unreachable",
+            SocketError.ConnectionReset => "connection reset by the server",
+            _ => socket.Message,
+        };
+}

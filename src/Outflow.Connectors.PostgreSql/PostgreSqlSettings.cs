@@ -1,0 +1,128 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Npgsql;
+using Outflow.Core.Connectors;
+
+namespace Outflow.Connectors.PostgreSql;
+
+/// <summary>A validated <c>postgresql</c> connection configuration.</summary>
+internal sealed record PostgreSqlSettings(string Hostname, int Port, string Database, string Username, string? Password, bool Ssl)
+{
+    public const int DefaultPort = 5432;
+
+    /// <summary>
+    /// Validates <paramref name="configuration"/> and fills in defaults for absent keys. Returns null and adds
+    /// to <paramref name="problems"/> when it is invalid. A problem carries the offending value unless the key is a secret.
+    /// </summary>
+    public static PostgreSqlSettings? Parse(JsonObject configuration, List<ConfigurationProblem> problems)
+    {
+        var hostname = ReadRequiredString(configuration, "hostname", "the database server's host name or IP address", problems);
+        var database = ReadRequiredString(configuration, "database", "the name of the database to connect to", problems);
+        var username = ReadRequiredString(configuration, "username", "the user to log in as", problems);
+        var port = ReadPort(configuration, problems);
+        var ssl = ReadSsl(configuration, problems);
+        var password = ReadPassword(configuration, problems);
+
+        if (hostname is null || database is null || username is null || port is null || ssl is null || problems.Count > 0)
+        {
+            return null;
+        }
+
+        return new PostgreSqlSettings(hostname, port.Value, database, username, password, ssl.Value);
+    }
+
+    /// <summary>Builds the Npgsql connection string; sessions run in UTC so timestamp conversions do not depend on the server's zone.</summary>
+    public string ToConnectionString() =>
+        new NpgsqlConnectionStringBuilder
+        {
+            Host = Hostname,
+            Port = Port,
+            Database = Database,
+            Username = Username,
+            Password = Password,
+            SslMode = Ssl ? SslMode.Require : SslMode.Disable,
+            Timeout = 15,
+            CommandTimeout = 0,
+            Timezone = "UTC",
+            ApplicationName = "outflow",
+
+            // Lets a failed batch report which record's statement failed.
+            IncludeFailedBatchedCommand = true,
+        }.ConnectionString;
+
+    private static string? ReadRequiredString(JsonObject configuration, string key, string meaning, List<ConfigurationProblem> problems)
+    {
+        if (!configuration.TryGetPropertyValue(key, out var node) || node is null)
+        {
+            problems.Add(new ConfigurationProblem($"configuration.{key}", $"configuration.{key} is required: set it to {meaning}."));
+            return null;
+        }
+
+        if (node.GetValueKind() != JsonValueKind.String || string.IsNullOrWhiteSpace(node.GetValue<string>()))
+        {
+            problems.Add(new ConfigurationProblem(
+                $"configuration.{key}", $"configuration.{key} must be a non-empty string: set it to {meaning}.", node.DeepClone()));
+            return null;
+        }
+
+        return node.GetValue<string>();
+    }
+
+    private static int? ReadPort(JsonObject configuration, List<ConfigurationProblem> problems)
+    {
+        if (!configuration.TryGetPropertyValue("port", out var node) || node is null)
+        {
+            configuration["port"] = DefaultPort;
+            return DefaultPort;
+        }
+
+        if (node.GetValueKind() == JsonValueKind.Number
+            && decimal.TryParse(node.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
+            && number == decimal.Truncate(number)
+            && number is >= 1 and <= 65535)
+        {
+            var port = (int)number;
+            configuration["port"] = port;
+            return port;
+        }
+
+        problems.Add(new ConfigurationProblem(
+            "configuration.port", "configuration.port must be an integer from 1 to 65535 (a JSON number, not a string).", node.DeepClone()));
+        return null;
+    }
+
+    private static bool? ReadSsl(JsonObject configuration, List<ConfigurationProblem> problems)
+    {
+        if (!configuration.TryGetPropertyValue("ssl", out var node) || node is null)
+        {
+            configuration["ssl"] = false;
+            return false;
+        }
+
+        if (node.GetValueKind() is JsonValueKind.True or JsonValueKind.False)
+        {
+            return node.GetValue<bool>();
+        }
+
+        problems.Add(new ConfigurationProblem("configuration.ssl", "configuration.ssl must be true or false.", node.DeepClone()));
+        return null;
+    }
+
+    private static string? ReadPassword(JsonObject configuration, List<ConfigurationProblem> problems)
+    {
+        if (!configuration.TryGetPropertyValue("password", out var node) || node is null)
+        {
+            return null;
+        }
+
+        if (node.GetValueKind() == JsonValueKind.String)
+        {
+            return node.GetValue<string>();
+        }
+
+        // The value is a secret, so the problem does not carry it.
+        problems.Add(new ConfigurationProblem("configuration.password", "configuration.password must be a string."));
+        return null;
+    }
+}

@@ -1,0 +1,136 @@
+using System.Data;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Outflow.Core.Connectors;
+
+namespace Outflow.Connectors.PostgreSql;
+
+/// <summary>Reads models from PostgreSQL, each read in its own read-only, repeatable-read transaction.</summary>
+internal sealed class PostgreSqlSourceConnector(PostgreSqlSettings settings, ILogger logger) : ISourceConnector
+{
+    private readonly string _connectionString = settings.ToConnectionString();
+
+    public async Task<IReadOnlyList<SourceColumn>> DescribeAsync(ModelSource source, CancellationToken cancellationToken)
+    {
+        var connection = await PostgreSqlConnections.OpenAsync(settings, _connectionString, cancellationToken)
+            .ConfigureAwait(false);
+        await using var connectionScope = connection.ConfigureAwait(false);
+        var transaction = await BeginReadOnlyAsync(connection, cancellationToken).ConfigureAwait(false);
+        await using var transactionScope = transaction.ConfigureAwait(false);
+        var (columns, _) = await DescribeAsync(connection, transaction, source, cancellationToken).ConfigureAwait(false);
+        return columns;
+    }
+
+    public async Task<ISourceReader> OpenReaderAsync(ModelSource source, CancellationToken cancellationToken)
+    {
+        var connection = await PostgreSqlConnections.OpenAsync(settings, _connectionString, cancellationToken).ConfigureAwait(false);
+        NpgsqlTransaction? transaction = null;
+        NpgsqlCommand? command = null;
+        try
+        {
+            transaction = await BeginReadOnlyAsync(connection, cancellationToken).ConfigureAwait(false);
+            var (columns, kinds) = await DescribeAsync(connection, transaction, source, cancellationToken).ConfigureAwait(false);
+
+            // Columns without a native mapping are sent by the server in text format, which Npgsql returns as strings.
+            command = new NpgsqlCommand(BuildQuery(source), connection, transaction)
+            {
+                UnknownResultTypeList = kinds.Select(kind => kind == PostgreSqlValueKind.TextForm).ToArray(),
+            };
+            NpgsqlDataReader reader;
+            try
+            {
+                reader = await command.ExecuteReaderAsync(CommandBehavior.SingleResult, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (PostgreSqlErrors.IsDatabaseFailure(exception))
+            {
+                throw PostgreSqlErrors.Wrap(exception, DescribeFailure(source));
+            }
+
+            Log.ReaderOpened(logger, settings.Hostname, settings.Database, columns.Count);
+            return new PostgreSqlSourceReader(connection, transaction, command, reader, columns, kinds);
+        }
+        catch
+        {
+            if (command is not null)
+            {
+                await command.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (transaction is not null)
+            {
+                await transaction.DisposeAsync().ConfigureAwait(false);
+            }
+
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private static string BuildQuery(ModelSource source)
+    {
+        if (source.Query is not null)
+        {
+            // The line breaks keep a trailing "--" comment in the query from swallowing the closing parenthesis.
+            return $"SELECT * FROM (\n{TrimQuery(source.Query)}\n) AS outflow_model";
+        }
+
+        var (schema, table) = PostgreSqlIdentifiers.SplitObjectId(source.Table!);
+        return "SELECT * FROM " + PostgreSqlIdentifiers.QuoteObject(schema, table);
+    }
+
+    private static string TrimQuery(string query) => query.Trim().TrimEnd(';', ' ', '\t', '\r', '\n');
+
+    private static string DescribeFailure(ModelSource source) =>
+        source.Query is not null ? "the model query failed" : $"reading table {source.Table} failed";
+
+    private static async Task<NpgsqlTransaction> BeginReadOnlyAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        // Npgsql has no read-only flag on BeginTransaction, so the access mode is set as the transaction's first statement.
+        var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var command = new NpgsqlCommand("SET TRANSACTION READ ONLY", connection, transaction);
+            await using var commandScope = command.ConfigureAwait(false);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return transaction;
+        }
+        catch (Exception exception) when (PostgreSqlErrors.IsDatabaseFailure(exception))
+        {
+            await transaction.DisposeAsync().ConfigureAwait(false);
+            throw PostgreSqlErrors.Wrap(exception, "starting a read-only transaction failed");
+        }
+    }
+
+    private static async Task<(IReadOnlyList<SourceColumn> Columns, PostgreSqlValueKind[] Kinds)> DescribeAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        ModelSource source,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            var command = new NpgsqlCommand(BuildQuery(source) + " LIMIT 0", connection, transaction);
+            await using var commandScope = command.ConfigureAwait(false);
+            var reader = await command.ExecuteReaderAsync(CommandBehavior.SingleResult, cancellationToken).ConfigureAwait(false);
+            await using var readerScope = reader.ConfigureAwait(false);
+            var columns = new SourceColumn[reader.FieldCount];
+            var kinds = new PostgreSqlValueKind[reader.FieldCount];
+            for (var i = 0; i < reader.FieldCount; i++)
+            {
+                var type = reader.GetPostgresType(i);
+                // Npgsql writes "numeric(10, 2)"; the catalog's format_type writes "numeric(10,2)", which targets report too.
+                var remoteType = reader.GetDataTypeName(i).Replace(", ", ",", StringComparison.Ordinal);
+                columns[i] = new SourceColumn(reader.GetName(i), PostgreSqlTypes.ToFieldType(type), remoteType);
+                kinds[i] = PostgreSqlTypes.ToValueKind(type);
+            }
+
+            return (columns, kinds);
+        }
+        catch (Exception exception) when (PostgreSqlErrors.IsDatabaseFailure(exception))
+        {
+            throw PostgreSqlErrors.Wrap(exception, DescribeFailure(source));
+        }
+    }
+}

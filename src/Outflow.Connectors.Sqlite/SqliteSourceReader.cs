@@ -1,0 +1,61 @@
+using Microsoft.Data.Sqlite;
+using Outflow.Core.Connectors;
+
+namespace Outflow.Connectors.Sqlite;
+
+/// <summary>Streams a model's rows one step at a time and normalizes each value.</summary>
+internal sealed class SqliteSourceReader(
+    SqliteConnection connection,
+    SqliteCommand command,
+    SqliteDataReader reader,
+    IReadOnlyList<SourceColumn> columns,
+    bool[] decimalColumns) : ISourceReader
+{
+    public IReadOnlyList<SourceColumn> Columns => columns;
+
+    public async ValueTask<bool> ReadAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException exception)
+        {
+            throw SqliteErrors.Wrap(exception, "reading the model's rows failed");
+        }
+    }
+
+    public void GetValues(object?[] values)
+    {
+        for (var i = 0; i < decimalColumns.Length; i++)
+        {
+            // GetValue returns the storage class's type: long, double, string, byte[] or DBNull.
+            var value = reader.GetValue(i);
+            values[i] = value switch
+            {
+                DBNull => null,
+                double real when decimalColumns[i] => ToDecimal(real, i),
+                _ => value,
+            };
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await reader.DisposeAsync().ConfigureAwait(false);
+        await command.DisposeAsync().ConfigureAwait(false);
+        await connection.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private decimal ToDecimal(double real, int ordinal)
+    {
+        if (double.IsFinite(real) && Math.Abs(real) < (double)decimal.MaxValue)
+        {
+            return (decimal)real;
+        }
+
+        throw new ConnectorException(
+            $"column {columns[ordinal].Name} ({columns[ordinal].RemoteType}) holds a REAL value beyond the decimal range; " +
+            "cast it to REAL or TEXT in the model query.");
+    }
+}

@@ -1,0 +1,120 @@
+using System.Collections.Concurrent;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Outflow.Core.Connectors;
+
+namespace Outflow.Connectors.Sqlite;
+
+/// <summary>Writes batches to SQLite tables, one transaction per batch.</summary>
+internal sealed class SqliteTargetConnector(SqliteSettings settings, ILogger logger) : ITargetConnector
+{
+    private readonly ConcurrentDictionary<string, SqliteTable> _tables = new(StringComparer.Ordinal);
+
+    public async Task<IReadOnlyList<TargetObjectInfo>> ListObjectsAsync(CancellationToken cancellationToken)
+    {
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connectionScope = connection.ConfigureAwait(false);
+        try
+        {
+            var tables = await SqliteCatalog.ReadTablesAsync(connection, null, cancellationToken).ConfigureAwait(false);
+            return tables.Select(t => t.ToObjectInfo()).ToList();
+        }
+        catch (SqliteException exception)
+        {
+            throw SqliteErrors.Wrap(exception, "listing tables failed");
+        }
+    }
+
+    public async Task<TargetObjectInfo?> DescribeObjectAsync(string objectId, CancellationToken cancellationToken)
+    {
+        var table = await FindTableAsync(objectId, useCache: false, cancellationToken).ConfigureAwait(false);
+        return table?.ToObjectInfo();
+    }
+
+    public async Task<IReadOnlyList<RecordResult>> WriteAsync(WriteBatch batch, CancellationToken cancellationToken)
+    {
+        if (batch.Records.Count == 0)
+        {
+            return [];
+        }
+
+        var table = await FindTableAsync(batch.ObjectId, useCache: true, cancellationToken).ConfigureAwait(false)
+            ?? throw new ConnectorException($"table {batch.ObjectId} does not exist; create it or pick another target object.");
+
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connectionScope = connection.ConfigureAwait(false);
+        var results = new RecordResult[batch.Records.Count];
+        var position = 0;
+        try
+        {
+            var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using var transactionScope = transaction.ConfigureAwait(false);
+            var statements = new SqliteStatements(connection, transaction, table, batch);
+            await using (statements.ConfigureAwait(false))
+            {
+                for (; position < results.Length; position++)
+                {
+                    results[position] = await statements.WriteAsync(batch.Records[position], cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException exception)
+        {
+            Log.BatchRolledBack(logger, batch.ObjectId, batch.Records.Count, exception.SqliteErrorCode);
+            var at = position < results.Length ? $" at record {position + 1}" : "";
+            throw SqliteErrors.Wrap(
+                exception, $"writing {batch.Records.Count} records to {batch.ObjectId} failed{at}, and none of them were written");
+        }
+
+        Log.BatchWritten(logger, batch.ObjectId, batch.Records.Count);
+        return results;
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        SqliteErrors.EnsureFileExists(settings);
+        var connection = new SqliteConnection(settings.ToConnectionString(readOnly: false));
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch (SqliteException exception)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw SqliteErrors.Wrap(exception, $"opening SQLite database {settings.FullPath} failed");
+        }
+    }
+
+    private async Task<SqliteTable?> FindTableAsync(string objectId, bool useCache, CancellationToken cancellationToken)
+    {
+        if (useCache && _tables.TryGetValue(objectId, out var cached))
+        {
+            return cached;
+        }
+
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connectionScope = connection.ConfigureAwait(false);
+        IReadOnlyList<SqliteTable> tables;
+        try
+        {
+            tables = await SqliteCatalog.ReadTablesAsync(connection, objectId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException exception)
+        {
+            throw SqliteErrors.Wrap(exception, $"describing table {objectId} failed");
+        }
+
+        if (tables.Count == 0)
+        {
+            return null;
+        }
+
+        _tables[objectId] = tables[0];
+        return tables[0];
+    }
+}

@@ -1,0 +1,145 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using Outflow.Connectors.PostgreSql;
+using Outflow.Core.Connectors;
+using Outflow.Testing;
+
+namespace Outflow.Connectors.Tests;
+
+[Collection(PostgresFixture.CollectionName)]
+public sealed class PostgreSqlConnectorFactoryTests(PostgresFixture postgres)
+{
+    private static readonly ConnectorEnvironment Environment = new("/tmp");
+    private readonly PostgreSqlConnectorFactory _factory = new();
+
+    [Fact]
+    public void Validate_missing_keys_names_each_field()
+    {
+        var problems = _factory.Validate(new JsonObject(), Environment);
+
+        Assert.Contains(problems, p => p.Field == "configuration.hostname");
+        Assert.Contains(problems, p => p.Field == "configuration.database");
+        Assert.Contains(problems, p => p.Field == "configuration.username");
+        Assert.DoesNotContain(problems, p => p.Field == "configuration.port");
+    }
+
+    [Fact]
+    public void Validate_string_port_is_invalid()
+    {
+        var configuration = Valid();
+        configuration["port"] = "5432";
+
+        var problem = Assert.Single(_factory.Validate(configuration, Environment));
+
+        Assert.Equal("configuration.port", problem.Field);
+        Assert.NotNull(problem.Value);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(65536)]
+    [InlineData(54.5)]
+    public void Validate_port_out_of_range_is_invalid(double port)
+    {
+        var configuration = Valid();
+        configuration["port"] = port;
+
+        var problem = Assert.Single(_factory.Validate(configuration, Environment));
+
+        Assert.Equal("configuration.port", problem.Field);
+    }
+
+    [Fact]
+    public void Validate_fills_defaults()
+    {
+        var configuration = Valid();
+
+        Assert.Empty(_factory.Validate(configuration, Environment));
+        Assert.Equal(5432, configuration["port"]!.GetValue<int>());
+        Assert.False(configuration["ssl"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public void Validate_wrong_password_type_hides_value()
+    {
+        var configuration = Valid();
+        configuration["password"] = 12345;
+        configuration["ssl"] = "yes";
+
+        var problems = _factory.Validate(configuration, Environment);
+
+        var password = Assert.Single(problems, p => p.Field == "configuration.password");
+        Assert.Null(password.Value);
+        Assert.Contains(problems, p => p.Field == "configuration.ssl");
+    }
+
+    [Fact]
+    public void Info_marks_password_secret()
+    {
+        Assert.Equal("postgresql", _factory.Info.Id);
+        Assert.True(_factory.Info.IsSecret("password"));
+        Assert.False(_factory.Info.IsSecret("username"));
+    }
+
+    [Fact]
+    public async Task TestAsync_valid_credentials_succeeds()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+
+        await _factory.TestAsync(database.Configuration, Environment, CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task TestAsync_wrong_password_fails_without_secret()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        var configuration = database.Configuration;
+        configuration["password"] = "not-the-password-123";
+
+        var exception = await Assert.ThrowsAsync<ConnectorException>(
+            () => _factory.TestAsync(configuration, Environment, CancellationToken.None));
+
+        Assert.Contains("password authentication failed for user", exception.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-the-password-123", exception.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(postgres.Server.Password, exception.Message, StringComparison.Ordinal);
+        Assert.False(exception.IsTransient);
+    }
+
+    [Fact]
+    public async Task TestAsync_closed_port_reports_connection_refused()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        var configuration = database.Configuration;
+        var port = ClosedPort();
+        configuration["port"] = port;
+
+        var exception = await Assert.ThrowsAsync<ConnectorException>(
+            () => _factory.TestAsync(configuration, Environment, CancellationToken.None));
+
+        Assert.Contains($"could not connect to 127.0.0.1:{port}: connection refused", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TestAsync_missing_database_fails()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        var configuration = database.Configuration;
+        configuration["database"] = "no_such_database";
+
+        var exception = await Assert.ThrowsAsync<ConnectorException>(
+            () => _factory.TestAsync(configuration, Environment, CancellationToken.None));
+
+        Assert.Contains("no_such_database", exception.Message, StringComparison.Ordinal);
+    }
+
+    private static JsonObject Valid() =>
+        new() { ["hostname"] = "127.0.0.1", ["database"] = "app", ["username"] = "outflow", ["password"] = "secret" };
+
+    private static int ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

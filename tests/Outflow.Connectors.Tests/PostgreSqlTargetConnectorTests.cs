@@ -1,0 +1,206 @@
+using Outflow.Connectors.PostgreSql;
+using Outflow.Core.Connectors;
+using Outflow.Core.Syncs;
+using Outflow.Testing;
+
+namespace Outflow.Connectors.Tests;
+
+[Collection(PostgresFixture.CollectionName)]
+public sealed class PostgreSqlTargetConnectorTests(PostgresFixture postgres)
+{
+    private static readonly ConnectorEnvironment Environment = new("/tmp");
+    private readonly PostgreSqlConnectorFactory _factory = new();
+
+    [Fact]
+    public async Task ListObjects_describes_tables_and_fields()
+    {
+        var database = await postgres.CreateDatabaseAsync("""
+            CREATE SCHEMA crm;
+            CREATE TABLE crm.accounts (id bigint PRIMARY KEY, email text UNIQUE, name varchar(40) NOT NULL, score int NOT NULL DEFAULT 0,
+                                       tag text, total numeric GENERATED ALWAYS AS (score * 2) STORED);
+            CREATE TABLE nokey (a int);
+            """);
+        await using var target = _factory.CreateTarget(database.Configuration, Environment);
+
+        var objects = await target.ListObjectsAsync(CancellationToken.None);
+
+        Assert.Equal(["crm.accounts", "public.nokey"], objects.Select(o => o.Id));
+        var accounts = objects[0];
+        Assert.Equal(["id", "email", "name", "score", "tag"], accounts.Fields.Select(f => f.Id));
+        Assert.Equal([true, true, false, false, false], accounts.Fields.Select(f => f.SupportsIdentity));
+        Assert.Equal([true, false, true, false, false], accounts.Fields.Select(f => f.Required));
+        Assert.Equal("character varying(40)", accounts.Fields[2].RemoteType);
+        Assert.Equal([SyncMode.Create, SyncMode.Update, SyncMode.UpdateOrCreate, SyncMode.Replace], accounts.Modes);
+        Assert.Empty(objects[1].Modes);
+        Assert.Null(await target.DescribeObjectAsync("crm.missing", CancellationToken.None));
+        Assert.NotNull(await target.DescribeObjectAsync("nokey", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Write_reports_each_outcome()
+    {
+        var database = await postgres.CreateDatabaseAsync("""
+            CREATE TABLE people (id bigint PRIMARY KEY, name text, age int);
+            INSERT INTO people VALUES (1, 'Ann', 30), (2, 'Bob', 40);
+            """);
+        await using var target = _factory.CreateTarget(database.Configuration, Environment);
+
+        var results = await target.WriteAsync(
+            new WriteBatch("public.people", "id", ["name", "age"], [
+                new TargetRecord(RecordOperation.Upsert, 3L, ["Cy", 20L]),
+                new TargetRecord(RecordOperation.Upsert, "1", ["Ann B", 31L]),
+                new TargetRecord(RecordOperation.Insert, 2L, ["Bobby", 41L]),
+                new TargetRecord(RecordOperation.Insert, 4L, ["Di", null]),
+                new TargetRecord(RecordOperation.Update, 2L, ["Bob C", 42L]),
+                new TargetRecord(RecordOperation.Update, 99L, ["Nobody", 1L]),
+                new TargetRecord(RecordOperation.Delete, 3L, []),
+                new TargetRecord(RecordOperation.Delete, 98L, []),
+            ]),
+            CancellationToken.None);
+
+        Assert.Equal(
+            [
+                RecordOutcome.Inserted, RecordOutcome.Updated, RecordOutcome.Skipped, RecordOutcome.Inserted,
+                RecordOutcome.Updated, RecordOutcome.NotFound, RecordOutcome.Deleted, RecordOutcome.NotFound,
+            ],
+            results.Select(r => r.Outcome));
+        var rows = await database.QueryAsync("SELECT id, name, age FROM people ORDER BY id");
+        Assert.Equal(3, rows.Count);
+        Assert.Equal([1L, "Ann B", 31], rows[0]);
+        Assert.Equal([2L, "Bob C", 42], rows[1]);
+        Assert.Equal([4L, "Di", null], rows[2]);
+    }
+
+    [Fact]
+    public async Task Write_casts_values_to_column_types()
+    {
+        var database = await postgres.CreateDatabaseAsync("""
+            CREATE TABLE typed (id bigint PRIMARY KEY, amount numeric(10,2), at timestamptz, local timestamp, day date,
+                                doc jsonb, flag boolean, raw bytea, code char(3), ratio real);
+            """);
+        await using var target = _factory.CreateTarget(database.Configuration, Environment);
+
+        await target.WriteAsync(
+            new WriteBatch("public.typed", "id", ["id", "amount", "at", "local", "day", "doc", "flag", "raw", "code", "ratio"], [
+                new TargetRecord(RecordOperation.Upsert, "42", [
+                    "42", 12.5m, new DateTimeOffset(2024, 1, 2, 3, 4, 5, TimeSpan.Zero), new DateTime(2024, 1, 2, 3, 4, 5, 250),
+                    new DateOnly(2024, 2, 29), """{"k": "v"}""", true, new byte[] { 1, 2 }, "ab", 0.5,
+                ]),
+            ]),
+            CancellationToken.None);
+
+        var row = Assert.Single(await database.QueryAsync(
+            "SELECT id, amount, at, local, day, doc::text, flag, raw, code, ratio FROM typed"));
+        Assert.Equal(42L, row[0]);
+        Assert.Equal(12.50m, row[1]);
+        Assert.Equal(new DateTime(2024, 1, 2, 3, 4, 5, DateTimeKind.Utc), row[2]);
+        Assert.Equal(new DateTime(2024, 1, 2, 3, 4, 5, 250), row[3]);
+        Assert.Equal(new DateOnly(2024, 2, 29), row[4]);
+        Assert.Equal("""{"k": "v"}""", row[5]);
+        Assert.Equal(true, row[6]);
+        Assert.Equal(new byte[] { 1, 2 }, row[7]);
+        Assert.Equal("ab ", row[8]);
+        Assert.Equal(0.5f, row[9]);
+    }
+
+    [Fact]
+    public async Task Write_bad_row_rolls_back_batch()
+    {
+        var database = await postgres.CreateDatabaseAsync("""
+            CREATE TABLE nums (id int PRIMARY KEY, n int, label varchar(3));
+            INSERT INTO nums VALUES (1, 1, 'a');
+            """);
+        await using var target = _factory.CreateTarget(database.Configuration, Environment);
+
+        foreach (var bad in new object?[] { 1.5m, "abc" })
+        {
+            var exception = await Assert.ThrowsAsync<ConnectorException>(() => target.WriteAsync(
+                new WriteBatch("public.nums", "id", ["n"], [
+                    new TargetRecord(RecordOperation.Upsert, 2L, [2L]),
+                    new TargetRecord(RecordOperation.Update, 1L, [100L]),
+                    new TargetRecord(RecordOperation.Upsert, 3L, [bad]),
+                ]),
+                CancellationToken.None));
+
+            Assert.Contains("record 3", exception.Message, StringComparison.Ordinal);
+            Assert.False(exception.IsTransient);
+        }
+
+        var tooLong = await Assert.ThrowsAsync<ConnectorException>(() => target.WriteAsync(
+            new WriteBatch("public.nums", "id", ["label"], [new TargetRecord(RecordOperation.Upsert, 5L, ["abcd"])]),
+            CancellationToken.None));
+        Assert.Contains("22001", tooLong.Message, StringComparison.Ordinal);
+
+        var rows = await database.QueryAsync("SELECT id, n, label FROM nums ORDER BY id");
+        Assert.Equal([1, 1, "a"], Assert.Single(rows));
+    }
+
+    [Fact]
+    public async Task Write_quotes_identifiers()
+    {
+        var database = await postgres.CreateDatabaseAsync("""
+            CREATE SCHEMA "odd ""schema";
+            CREATE TABLE "odd ""schema"."order" ("select" text PRIMARY KEY, "a""b; DROP TABLE x" text);
+            CREATE TABLE x (n int);
+            """);
+        await using var target = _factory.CreateTarget(database.Configuration, Environment);
+
+        var results = await target.WriteAsync(
+            new WriteBatch("odd \"schema.order", "select", ["a\"b; DROP TABLE x"], [
+                new TargetRecord(RecordOperation.Upsert, "k", ["v"]),
+            ]),
+            CancellationToken.None);
+
+        Assert.Equal(RecordOutcome.Inserted, Assert.Single(results).Outcome);
+        Assert.Equal(["k", "v"], Assert.Single(await database.QueryAsync("SELECT * FROM \"odd \"\"schema\".\"order\"")));
+        Assert.Empty(await database.QueryAsync("SELECT * FROM x"));
+    }
+
+    [Fact]
+    public async Task Write_unknown_field_or_missing_table_throws()
+    {
+        var database = await postgres.CreateDatabaseAsync("CREATE TABLE t (id int PRIMARY KEY, name text, other int);");
+        await using var target = _factory.CreateTarget(database.Configuration, Environment);
+
+        var unknownField = await Assert.ThrowsAsync<ConnectorException>(() => target.WriteAsync(
+            new WriteBatch("public.t", "id", ["nope"], [new TargetRecord(RecordOperation.Upsert, 1L, ["x"])]),
+            CancellationToken.None));
+        var notUnique = await Assert.ThrowsAsync<ConnectorException>(() => target.WriteAsync(
+            new WriteBatch("public.t", "other", ["name"], [new TargetRecord(RecordOperation.Upsert, 1L, ["x"])]),
+            CancellationToken.None));
+        var missingTable = await Assert.ThrowsAsync<ConnectorException>(() => target.WriteAsync(
+            new WriteBatch("public.gone", "id", [], [new TargetRecord(RecordOperation.Delete, 1L, [])]),
+            CancellationToken.None));
+
+        Assert.Contains("nope", unknownField.Message, StringComparison.Ordinal);
+        Assert.Contains("other", notUnique.Message, StringComparison.Ordinal);
+        Assert.Contains("public.gone", missingTable.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Write_round_trips_read_values()
+    {
+        var database = await postgres.CreateDatabaseAsync("""
+            CREATE TABLE src (id bigint PRIMARY KEY, amount numeric(20,6), ratio float8, flag bool, at timestamptz, local timestamp,
+                              day date, doc json, label text);
+            INSERT INTO src VALUES (9223372036854775807, 99999999999999.999999, 1e-300, false, '1999-12-31 23:59:59.999999+00',
+                                    '2000-01-01 00:00:00', '0001-01-01', '{"x":1}', 'emoji 🎉');
+            INSERT INTO src (id, label) VALUES (1, '');
+            CREATE TABLE dst (LIKE src INCLUDING ALL);
+            """);
+        await using var source = _factory.CreateSource(database.Configuration, Environment);
+        await using var target = _factory.CreateTarget(database.Configuration, Environment);
+        var rows = await source.ReadAllAsync(new ModelSource(null, "src"));
+        var fields = new[] { "id", "amount", "ratio", "flag", "at", "local", "day", "doc", "label" };
+
+        await target.WriteAsync(
+            new WriteBatch("public.dst", "id", fields, rows.Select(r => new TargetRecord(RecordOperation.Upsert, r[0]!, r)).ToList()),
+            CancellationToken.None);
+
+        var copied = await source.ReadAllAsync(new ModelSource("SELECT * FROM dst ORDER BY id DESC", null));
+        var original = await source.ReadAllAsync(new ModelSource("SELECT * FROM src ORDER BY id DESC", null));
+        Assert.Equal(original, copied);
+        Assert.Equal("", copied[1][8]);
+        Assert.Null(copied[1][7]);
+    }
+}
