@@ -1,0 +1,23 @@
+namespace Outflow.Engine;
+
+/// <summary>Settings of the execution engine.</summary>
+public sealed class EngineOptions
+{
+    /// <summary>The directory under which each execution's record logs go, in a folder named after the execution id.</summary>
+    public required string LogsDirectory { get; init; }
+
+    /// <summary>The directory for each execution's scratch database, which is deleted when the execution ends.</summary>
+    public required string ScratchDirectory { get; init; }
+
+    /// <summary>The maximum number of records sent to the target in one write.</summary>
+    public int BatchSize { get; init; } = 500;
+
+    /// <summary>How many times a batch is tried when the target reports a transient failure, the first try included.</summary>
+    public int MaxAttempts { get; init; } = 5;
+
+    /// <summary>The delay before the first retry. Each further retry doubles it, with random jitter.</summary>
+    public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often a running execution checks whether a user requested its cancellation while it reads the model.</summary>
+    public TimeSpan CancelPollInterval { get; init; } = TimeSpan.FromSeconds(1);
+}

@@ -1,0 +1,93 @@
+using Outflow.Core.Connectors;
+
+namespace Outflow.Engine.Running;
+
+/// <summary>
+/// Sends records to the target. A transient failure is retried with exponential backoff and jitter. A batch the
+/// target rejects as a whole is split in halves until each failing record stands alone, so every other record is
+/// written. Each confirmed write is checkpointed before the next one starts.
+/// </summary>
+internal sealed class BatchWriter(
+    ITargetConnector target, EngineServices services, CheckpointRecorder recorder, Guid syncId, Guid executionId)
+{
+    private const int MaxDelayMilliseconds = 5 * 60 * 1000;
+
+    /// <exception cref="ExecutionFailedException">A transient failure outlasted every attempt, or the target misbehaved.</exception>
+    public Task WriteAsync(List<WriteItem> items, IReadOnlyList<string> fields, CancellationToken cancellationToken) =>
+        WriteRangeAsync(items, 0, items.Count, fields, cancellationToken);
+
+    private async Task WriteRangeAsync(
+        List<WriteItem> items, int start, int count, IReadOnlyList<string> fields, CancellationToken cancellationToken)
+    {
+        var slice = items.GetRange(start, count);
+        IReadOnlyList<RecordResult> results;
+        try
+        {
+            results = await WriteWithRetriesAsync(slice, fields, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConnectorException exception) when (!exception.IsTransient)
+        {
+            if (count == 1)
+            {
+                results = [new RecordResult(RecordOutcome.Failed, exception.Message)];
+            }
+            else
+            {
+                Log.BatchSplit(services.Logger, syncId, executionId, count);
+                var half = count / 2;
+                await WriteRangeAsync(items, start, half, fields, cancellationToken).ConfigureAwait(false);
+                await WriteRangeAsync(items, start + half, count - half, fields, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+        }
+
+        await recorder.RecordResultsAsync(slice, results, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyList<RecordResult>> WriteWithRetriesAsync(
+        List<WriteItem> slice, IReadOnlyList<string> fields, CancellationToken cancellationToken)
+    {
+        var plan = recorder.Plan;
+        var batch = new WriteBatch(plan.TargetObject, plan.IdentityTargetField, fields, slice.ConvertAll(item => item.Record));
+        var maxAttempts = services.Options.MaxAttempts;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var results = await target.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+                if (results.Count != slice.Count)
+                {
+                    throw new ExecutionFailedException(
+                        $"the target connector returned {results.Count} results for {slice.Count} records of object " +
+                        $"\"{plan.TargetObject}\". This is a connector bug, so the execution stopped to keep counts correct");
+                }
+
+                return results;
+            }
+            catch (ConnectorException exception) when (exception.IsTransient)
+            {
+                if (attempt >= maxAttempts)
+                {
+                    throw new ExecutionFailedException(
+                        $"writing {slice.Count} records to \"{plan.TargetObject}\" failed after {attempt} attempts: " +
+                        $"{exception.Message}. Records confirmed before are kept, and the next execution resumes from there.",
+                        exception);
+                }
+
+                var delay = RetryDelay(attempt);
+                Log.BatchRetried(
+                    services.Logger, syncId, executionId, slice.Count, attempt, maxAttempts,
+                    (long)delay.TotalMilliseconds, exception.Message);
+                await Task.Delay(delay, services.Time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Doubles the base delay per attempt and spreads it by ±50% so that workers do not retry in step.</summary>
+    private TimeSpan RetryDelay(int attempt)
+    {
+        var exponential = services.Options.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 1);
+        var jittered = exponential * (0.5 + Random.Shared.NextDouble());
+        return TimeSpan.FromMilliseconds(Math.Min(jittered, MaxDelayMilliseconds));
+    }
+}

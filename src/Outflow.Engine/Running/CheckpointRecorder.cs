@@ -1,0 +1,113 @@
+using Outflow.Core.Connectors;
+using Outflow.Core.Executions;
+using Outflow.Engine.Logs;
+using Outflow.Engine.Planning;
+
+namespace Outflow.Engine.Running;
+
+/// <summary>
+/// Turns what the target did into counts, record log lines and state changes, and commits them in one
+/// checkpoint per confirmed write. Keeps the execution's running counts.
+/// </summary>
+internal sealed class CheckpointRecorder(
+    ISyncStateStore state, Guid syncId, Guid executionId, SyncPlan plan, RecordLogWriter logs, ExecutionCounts initialCounts)
+{
+    public ExecutionCounts Totals { get; private set; } = initialCounts;
+
+    public SyncPlan Plan => plan;
+
+    /// <summary>
+    /// Takes back the error and warning counts of an earlier attempt of this execution: a resumed run meets those
+    /// records again, because none of them advanced the state, and counts them anew.
+    /// </summary>
+    public Task ResetRecountedAsync(CancellationToken cancellationToken)
+    {
+        if (Totals.Error == 0 && Totals.Warnings == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        var delta = new ExecutionCounts(Total: -Totals.Error, Error: -Totals.Error, Warnings: -Totals.Warnings);
+        return CheckpointAsync([], delta, cancellationToken);
+    }
+
+    /// <summary>Writes an error or warning line. The caller counts it in its next checkpoint.</summary>
+    public void LogRecord(RecordLogType type, object? identity, string key, string message, ReadOnlySpan<object?> values)
+    {
+        IReadOnlyList<string> names = values.Length == 0 ? [] : plan.TargetFields;
+        logs.Write(type, identity, key, message, names, values);
+    }
+
+    /// <summary>Records the target's results of one confirmed write and checkpoints them.</summary>
+    public Task RecordResultsAsync(
+        IReadOnlyList<WriteItem> items, IReadOnlyList<RecordResult> results, CancellationToken cancellationToken)
+    {
+        var changes = new List<StateChange>(items.Count);
+        long inserts = 0, updates = 0, upserts = 0, deletes = 0, errors = 0, warnings = 0;
+        for (var i = 0; i < items.Count; i++)
+        {
+            var (pending, record) = items[i];
+            var result = results[i];
+            var isUpsert = record.Operation == RecordOperation.Upsert;
+            switch (result.Outcome)
+            {
+                case RecordOutcome.Inserted:
+                    inserts++;
+                    upserts += isUpsert ? 1 : 0;
+                    changes.Add(new StateChange(pending.IdentityHash, pending.Identity, pending.RowHash));
+                    break;
+                case RecordOutcome.Updated:
+                    updates++;
+                    upserts += isUpsert ? 1 : 0;
+                    changes.Add(new StateChange(pending.IdentityHash, pending.Identity, pending.RowHash));
+                    break;
+                case RecordOutcome.Skipped:
+                    // The target already had the record and kept it: nothing was written, but the row is settled.
+                    changes.Add(new StateChange(pending.IdentityHash, pending.Identity, pending.RowHash));
+                    break;
+                case RecordOutcome.Deleted:
+                    deletes++;
+                    changes.Add(new StateChange(pending.IdentityHash, pending.Identity, null));
+                    break;
+                case RecordOutcome.NotFound when record.Operation == RecordOperation.Delete:
+                    // Someone else already removed it: the target holds what replace asks, with nothing to count.
+                    changes.Add(new StateChange(pending.IdentityHash, pending.Identity, null));
+                    break;
+                case RecordOutcome.NotFound:
+                    warnings++;
+                    LogRecord(
+                        RecordLogType.Warnings, record.Identity, RecordLogKeys.RecordNotFound,
+                        result.Message ?? $"no target record has identity {pending.Identity}, and update mode does not create records",
+                        record.Values);
+                    break;
+                default:
+                    errors++;
+                    LogRecord(
+                        RecordLogType.Errors, record.Identity, RecordLogKeys.TargetRejected,
+                        result.Message ?? "the target rejected the record without a message", record.Values);
+                    break;
+            }
+        }
+
+        var delta = new ExecutionCounts(
+            Total: inserts + updates + deletes + errors,
+            Insert: inserts,
+            Update: updates,
+            Upserts: upserts,
+            Delete: deletes,
+            Error: errors,
+            Warnings: warnings);
+        return CheckpointAsync(changes, delta, cancellationToken);
+    }
+
+    /// <summary>Flushes the record logs, then commits state changes and counts in one store transaction.</summary>
+    public async Task CheckpointAsync(IReadOnlyList<StateChange> changes, ExecutionCounts delta, CancellationToken cancellationToken)
+    {
+        logs.Flush();
+
+        // A test run writes records but leaves change-detection state as it was.
+        var stateChanges = plan.IsTest ? [] : changes;
+        await state.CheckpointAsync(syncId, executionId, stateChanges, delta, cancellationToken).ConfigureAwait(false);
+        Totals += delta;
+    }
+}

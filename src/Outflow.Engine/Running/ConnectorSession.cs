@@ -1,0 +1,110 @@
+using Outflow.Core;
+using Outflow.Core.Connections;
+using Outflow.Core.Connectors;
+using Outflow.Core.Executions;
+using Outflow.Engine.Planning;
+
+namespace Outflow.Engine.Running;
+
+/// <summary>The model and the open source and target connectors of one execution, checked against its plan.</summary>
+internal sealed class ConnectorSession : IAsyncDisposable
+{
+    private ConnectorSession(ModelSource modelSource)
+    {
+        ModelSource = modelSource;
+    }
+
+    public ModelSource ModelSource { get; }
+
+    public ISourceConnector? Source { get; private set; }
+
+    public ITargetConnector? Target { get; private set; }
+
+    /// <exception cref="ExecutionFailedException">The model, a connection or the target object is missing or unusable.</exception>
+    public static async Task<ConnectorSession> OpenAsync(
+        Execution execution, SyncPlan plan, EngineServices services, CancellationToken cancellationToken)
+    {
+        var organizationId = execution.OrganizationId;
+        var model = await services.Models.GetAsync(organizationId, plan.ModelId, cancellationToken).ConfigureAwait(false)
+            ?? throw new ExecutionFailedException(
+                $"model {plan.ModelId} was not found. It may have been deleted, so point the sync at an existing model");
+        ModelSource modelSource;
+        try
+        {
+            modelSource = ModelSource.Parse(model.Configuration);
+        }
+        catch (OutflowException exception)
+        {
+            throw new ExecutionFailedException($"model \"{model.Name}\" has an invalid configuration: {exception.Message}");
+        }
+
+        var sourceConnection = await FindConnectionAsync(services, organizationId, model.ConnectionId, "source", cancellationToken)
+            .ConfigureAwait(false);
+        var targetConnection = await FindConnectionAsync(services, organizationId, plan.TargetConnectionId, "target", cancellationToken)
+            .ConfigureAwait(false);
+
+        var session = new ConnectorSession(modelSource);
+        try
+        {
+            session.Source = Create(services, sourceConnection, "source", f => f.CreateSource(sourceConnection.Configuration, services.Environment));
+            session.Target = Create(services, targetConnection, "target", f => f.CreateTarget(targetConnection.Configuration, services.Environment));
+            var targetObject = await session.Target.DescribeObjectAsync(plan.TargetObject, cancellationToken).ConfigureAwait(false)
+                ?? throw new ExecutionFailedException(
+                    $"target object \"{plan.TargetObject}\" was not found on connection \"{targetConnection.Name}\". " +
+                    "Create it or point the sync at an existing object");
+            TargetCheck.Verify(plan, targetObject);
+            return session;
+        }
+        catch
+        {
+            await session.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        var source = Source;
+        var target = Target;
+        Source = null;
+        Target = null;
+        try
+        {
+            if (source is not null)
+            {
+                await source.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            if (target is not null)
+            {
+                await target.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task<Connection> FindConnectionAsync(
+        EngineServices services, Guid organizationId, Guid connectionId, string role, CancellationToken cancellationToken)
+    {
+        return await services.Connections.GetAsync(organizationId, connectionId, cancellationToken).ConfigureAwait(false)
+            ?? throw new ExecutionFailedException(
+                $"{role} connection {connectionId} was not found. It may have been deleted, so update the sync or its model");
+    }
+
+    private static T Create<T>(EngineServices services, Connection connection, string role, Func<IConnectorFactory, T> create)
+    {
+        var factory = services.Registry.Find(connection.Type)
+            ?? throw new ExecutionFailedException(
+                $"connection type \"{connection.Type}\" of {role} connection \"{connection.Name}\" is not available on this server");
+        try
+        {
+            return create(factory);
+        }
+        catch (NotSupportedException)
+        {
+            throw new ExecutionFailedException(
+                $"connection \"{connection.Name}\" of type \"{connection.Type}\" cannot be a {role}. Choose another connection");
+        }
+    }
+}

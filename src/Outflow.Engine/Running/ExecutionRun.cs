@@ -1,0 +1,88 @@
+using Outflow.Core.Executions;
+using Outflow.Engine.Logs;
+using Outflow.Engine.Planning;
+using Outflow.Engine.Scratch;
+
+namespace Outflow.Engine.Running;
+
+/// <summary>
+/// One attempt at an execution: plan, open connectors, read and diff the model, write changes and, for replace,
+/// delete what left the model. Throws to stop, and the runner turns the exception into the terminal status.
+/// </summary>
+internal sealed class ExecutionRun(Execution execution, EngineServices services) : IAsyncDisposable
+{
+    private ConnectorSession? _session;
+    private ScratchDatabase? _scratch;
+    private RecordLogWriter? _logs;
+    private CheckpointRecorder? _recorder;
+
+    /// <summary>The execution's counts as checkpointed so far.</summary>
+    public ExecutionCounts Counts => _recorder?.Totals ?? execution.Counts;
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var plan = SyncPlanBuilder.Build(execution);
+        _session = await ConnectorSession.OpenAsync(execution, plan, services, cancellationToken).ConfigureAwait(false);
+        _scratch = ScratchDatabase.Create(services.Options.ScratchDirectory, execution.Id);
+        _logs = new RecordLogWriter(services.Options.LogsDirectory, execution.Id);
+        _recorder = new CheckpointRecorder(services.State, execution.SyncId, execution.Id, plan, _logs, execution.Counts);
+        await _recorder.ResetRecountedAsync(cancellationToken).ConfigureAwait(false);
+
+        var poller = new CancellationPoller(services.Executions, execution.Id, services.Time, services.Options.CancelPollInterval);
+        await poller.ThrowIfRequestedAsync(cancellationToken).ConfigureAwait(false);
+
+        var scanner = new ModelScanner(plan, _scratch, services.State, execution.SyncId, _recorder, poller);
+        var reader = await _session.Source!.OpenReaderAsync(_session.ModelSource, cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            await scanner.ScanAsync(reader, cancellationToken).ConfigureAwait(false);
+        }
+
+        Log.ModelRead(services.Logger, execution.SyncId, execution.Id, scanner.RowsRead, scanner.PendingCount, scanner.ErrorCount);
+
+        var batchWriter = new BatchWriter(_session.Target!, services, _recorder, execution.SyncId, execution.Id);
+        var writer = new RecordWriter(_scratch, batchWriter, _recorder, poller, services.Options.BatchSize);
+        await writer.WriteChangesAsync(cancellationToken).ConfigureAwait(false);
+
+        // Reaching this point means the read completed, which is the condition for deleting anything.
+        if (plan.DeletesAbsentRecords)
+        {
+            await writer.DeleteAbsentAsync(services.State, execution.SyncId, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Closes the connectors and log files and deletes the scratch database. Failures are logged, not thrown.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_session is not null)
+        {
+            try
+            {
+                await _session.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception exception)
+            {
+                Log.CleanupFailed(services.Logger, exception, execution.SyncId, execution.Id, "closing connectors");
+            }
+
+            _session = null;
+        }
+
+        Cleanup(_logs, "closing record logs");
+        _logs = null;
+        Cleanup(_scratch, "deleting the scratch database");
+        _scratch = null;
+    }
+
+    private void Cleanup(IDisposable? disposable, string step)
+    {
+        try
+        {
+            disposable?.Dispose();
+        }
+        catch (Exception exception)
+        {
+            Log.CleanupFailed(services.Logger, exception, execution.SyncId, execution.Id, step);
+        }
+    }
+}

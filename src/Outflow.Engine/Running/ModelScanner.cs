@@ -1,0 +1,135 @@
+using Outflow.Core.Connectors;
+using Outflow.Core.Executions;
+using Outflow.Core.Syncs;
+using Outflow.Engine.Logs;
+using Outflow.Engine.Planning;
+using Outflow.Engine.Rows;
+using Outflow.Engine.Scratch;
+
+namespace Outflow.Engine.Running;
+
+/// <summary>
+/// Reads the whole model and sorts its rows into the scratch database: every identity into <c>seen</c>, new
+/// and changed rows into <c>pending</c>. State is looked up in chunks so that memory stays bounded. After the
+/// read, rows of repeated identities are removed from <c>pending</c> and counted as errors.
+/// </summary>
+internal sealed class ModelScanner(
+    SyncPlan plan, ScratchDatabase scratch, ISyncStateStore state, Guid syncId, CheckpointRecorder recorder, CancellationPoller poller)
+{
+    /// <summary>The number of identities looked up in state per call.</summary>
+    public const int LookupChunkSize = 1000;
+
+    private readonly List<Candidate> _chunk = new(LookupChunkSize);
+    private long _errors;
+
+    public long RowsRead { get; private set; }
+
+    public long PendingCount { get; private set; }
+
+    public long ErrorCount => _errors;
+
+    /// <summary>Reads every row, then counts and logs record errors found before writing in one checkpoint.</summary>
+    /// <exception cref="ConnectorException">The source failed while reading, so nothing was written.</exception>
+    public async Task ScanAsync(ISourceReader reader, CancellationToken cancellationToken)
+    {
+        var shaper = new RowShaper(plan, reader.Columns);
+        var encoder = new RowEncoder(plan.TargetFields);
+        var row = new object?[reader.Columns.Count];
+        var values = new object?[shaper.FieldCount];
+        long taken = 0;
+        while ((plan.RowLimit is null || taken < plan.RowLimit) && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            RowsRead++;
+            await poller.PollAsync(cancellationToken).ConfigureAwait(false);
+            reader.GetValues(row);
+            var identityValue = shaper.GetIdentity(row);
+            shaper.Map(row, values);
+            var identity = IdentityText.Format(identityValue);
+            if (identity is null)
+            {
+                if (plan.Identities is null)
+                {
+                    _errors++;
+                    recorder.LogRecord(
+                        RecordLogType.Errors, null, RecordLogKeys.MissingIdentity,
+                        $"model field \"{plan.IdentitySourceField}\" is null or empty, so the row cannot be matched to a " +
+                        "target record. Fix the row in the source or choose another identity field", values);
+                }
+
+                continue;
+            }
+
+            if (plan.Identities is not null && !plan.Identities.Contains(identity))
+            {
+                continue;
+            }
+
+            taken++;
+            encoder.Encode(values);
+            var payload = encoder.Payload.ToArray();
+            var identityHash = IdentityText.Hash(identity);
+            if (scratch.AddSeen(identityHash, identity, payload) > 1)
+            {
+                scratch.AddDuplicate(identityHash, identity, payload);
+                continue;
+            }
+
+            _chunk.Add(new Candidate(identityHash, identity, encoder.RowHash, payload));
+            if (_chunk.Count >= LookupChunkSize)
+            {
+                await FlushChunkAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await FlushChunkAsync(cancellationToken).ConfigureAwait(false);
+        RejectDuplicates();
+        await recorder.CheckpointAsync([], new ExecutionCounts(Total: _errors, Error: _errors), cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    private async Task FlushChunkAsync(CancellationToken cancellationToken)
+    {
+        if (_chunk.Count == 0)
+        {
+            return;
+        }
+
+        IReadOnlyDictionary<UInt128, UInt128> stored = plan.IsTest
+            ? new Dictionary<UInt128, UInt128>()
+            : await state.LookupAsync(syncId, _chunk.ConvertAll(c => c.IdentityHash), cancellationToken).ConfigureAwait(false);
+        foreach (var candidate in _chunk)
+        {
+            var isNew = !stored.TryGetValue(candidate.IdentityHash, out var storedHash);
+            var changed = isNew || plan.TreatAllAsChanged || storedHash != candidate.RowHash;
+
+            // Create never touches records it wrote before, unless a resync asks to send every row again.
+            var wanted = plan.Mode == SyncMode.Create ? isNew || plan.TreatAllAsChanged : changed;
+            if (wanted)
+            {
+                scratch.AddPending(candidate.IdentityHash, candidate.Identity, candidate.RowHash, isNew, candidate.Payload);
+                PendingCount++;
+            }
+        }
+
+        _chunk.Clear();
+        scratch.Commit();
+    }
+
+    private void RejectDuplicates()
+    {
+        var values = new object?[plan.TargetFields.Count];
+        foreach (var row in scratch.ReadDuplicateRows())
+        {
+            _errors++;
+            ValueCodec.ReadAll(row.Payload, values);
+            recorder.LogRecord(
+                RecordLogType.Errors, values[plan.IdentityFieldIndex], RecordLogKeys.DuplicateIdentity,
+                $"identity {row.Identity} appears in more than one row of the model, so none of those rows is written. " +
+                "Make the identity field unique in the model", values);
+        }
+
+        PendingCount -= scratch.RemoveDuplicatesFromPending();
+    }
+
+    private sealed record Candidate(UInt128 IdentityHash, string Identity, UInt128 RowHash, byte[] Payload);
+}

@@ -1,0 +1,87 @@
+using Outflow.Core.Connectors;
+using Outflow.Core.Executions;
+using Outflow.Core.Syncs;
+using Outflow.Engine.Rows;
+using Outflow.Engine.Scratch;
+
+namespace Outflow.Engine.Running;
+
+/// <summary>
+/// Writes the pending rows to the target in batches by the sync's mode, then, for replace, deletes the records
+/// the sync wrote that the complete read did not see.
+/// </summary>
+internal sealed class RecordWriter(
+    ScratchDatabase scratch, BatchWriter writer, CheckpointRecorder recorder, CancellationPoller poller, int batchSize)
+{
+    /// <summary>Writes every pending row, checking for a cancel request before each batch.</summary>
+    public async Task WriteChangesAsync(CancellationToken cancellationToken)
+    {
+        var plan = recorder.Plan;
+        var operation = plan.Mode switch
+        {
+            SyncMode.Create => RecordOperation.Insert,
+            SyncMode.Update => RecordOperation.Update,
+            _ => RecordOperation.Upsert,
+        };
+
+        long after = 0;
+        while (true)
+        {
+            await poller.ThrowIfRequestedAsync(cancellationToken).ConfigureAwait(false);
+            var page = scratch.ReadPending(after, batchSize);
+            if (page.Count == 0)
+            {
+                return;
+            }
+
+            var items = new List<WriteItem>(page.Count);
+            foreach (var (rowId, pending) in page)
+            {
+                after = rowId;
+                var values = new object?[plan.TargetFields.Count];
+                ValueCodec.ReadAll(pending.Payload, values);
+                var identity = values[plan.IdentityFieldIndex] ?? pending.Identity;
+                items.Add(new WriteItem(pending, new TargetRecord(operation, identity, values)));
+            }
+
+            await writer.WriteAsync(items, plan.TargetFields, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Deletes every record in the sync's state whose identity the read did not see. Only records the sync wrote
+    /// are in its state, so records written by anyone else are never deleted.
+    /// </summary>
+    public async Task DeleteAbsentAsync(ISyncStateStore state, Guid syncId, CancellationToken cancellationToken)
+    {
+        // The candidates are collected first so that no store cursor stays open while checkpoints change the state.
+        await foreach (var entry in state.ReadAllAsync(syncId, cancellationToken).ConfigureAwait(false))
+        {
+            if (!scratch.IsSeen(entry.IdentityHash))
+            {
+                scratch.AddDelete(entry.IdentityHash, entry.Identity);
+            }
+        }
+
+        scratch.Commit();
+        long after = 0;
+        while (true)
+        {
+            await poller.ThrowIfRequestedAsync(cancellationToken).ConfigureAwait(false);
+            var page = scratch.ReadDeletes(after, batchSize);
+            if (page.Count == 0)
+            {
+                return;
+            }
+
+            var items = new List<WriteItem>(page.Count);
+            foreach (var (rowId, pending) in page)
+            {
+                after = rowId;
+                items.Add(new WriteItem(pending, new TargetRecord(RecordOperation.Delete, pending.Identity, [])));
+            }
+
+            await writer.WriteAsync(items, [], cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

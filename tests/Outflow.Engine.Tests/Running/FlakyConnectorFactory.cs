@@ -1,0 +1,76 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Outflow.Core.Connectors;
+
+namespace Outflow.Engine.Tests.Running;
+
+/// <summary>
+/// The real <c>postgresql</c> connector under the type id <c>flaky-postgresql</c>, whose target throws transient
+/// failures on chosen write calls, the way a dropped connection does.
+/// </summary>
+internal sealed class FlakyConnectorFactory : IConnectorFactory
+{
+    public const string TypeId = "flaky-postgresql";
+
+    private readonly IConnectorFactory _inner;
+    private int _writeCalls;
+
+    public FlakyConnectorFactory()
+    {
+        var services = new ServiceCollection().AddLogging().AddPostgreSqlConnector().BuildServiceProvider();
+        _inner = services.GetServices<IConnectorFactory>().Single();
+        Info = _inner.Info with { Id = TypeId };
+    }
+
+    public ConnectionTypeInfo Info { get; }
+
+    /// <summary>The first write call (counting from 1) that fails.</summary>
+    public int FailFromCall { get; set; } = int.MaxValue;
+
+    /// <summary>How many consecutive write calls fail, starting at <see cref="FailFromCall"/>.</summary>
+    public int FailureCount { get; set; }
+
+    public int WriteCalls => _writeCalls;
+
+    public IReadOnlyList<ConfigurationProblem> Validate(JsonObject configuration, ConnectorEnvironment environment) =>
+        _inner.Validate(configuration, environment);
+
+    public Task TestAsync(JsonObject configuration, ConnectorEnvironment environment, CancellationToken cancellationToken) =>
+        _inner.TestAsync(configuration, environment, cancellationToken);
+
+    public ISourceConnector CreateSource(JsonObject configuration, ConnectorEnvironment environment) =>
+        _inner.CreateSource(configuration, environment);
+
+    public ITargetConnector CreateTarget(JsonObject configuration, ConnectorEnvironment environment) =>
+        new FlakyTarget(_inner.CreateTarget(configuration, environment), this);
+
+    /// <summary>Starts counting write calls from zero again.</summary>
+    public void Reset(int failFromCall = int.MaxValue, int failureCount = 0)
+    {
+        _writeCalls = 0;
+        FailFromCall = failFromCall;
+        FailureCount = failureCount;
+    }
+
+    private sealed class FlakyTarget(ITargetConnector inner, FlakyConnectorFactory factory) : ITargetConnector
+    {
+        public Task<IReadOnlyList<TargetObjectInfo>> ListObjectsAsync(CancellationToken cancellationToken) =>
+            inner.ListObjectsAsync(cancellationToken);
+
+        public Task<TargetObjectInfo?> DescribeObjectAsync(string objectId, CancellationToken cancellationToken) =>
+            inner.DescribeObjectAsync(objectId, cancellationToken);
+
+        public Task<IReadOnlyList<RecordResult>> WriteAsync(WriteBatch batch, CancellationToken cancellationToken)
+        {
+            var call = Interlocked.Increment(ref factory._writeCalls);
+            if (call >= factory.FailFromCall && call < factory.FailFromCall + factory.FailureCount)
+            {
+                throw new ConnectorException($"connection reset by peer (injected failure on write call {call})", isTransient: true);
+            }
+
+            return inner.WriteAsync(batch, cancellationToken);
+        }
+
+        public ValueTask DisposeAsync() => inner.DisposeAsync();
+    }
+}
