@@ -1,0 +1,24 @@
+using Microsoft.Extensions.DependencyInjection;
+using Outflow.Core.Executions;
+using Outflow.Scheduling;
+using Quartz;
+
+namespace Microsoft.Extensions.Hosting;
+
+public static class SchedulingHostApplicationBuilderExtensions
+{
+    /// <summary>
+    /// Adds Quartz.NET as the dispatcher of executions, one job per sync, and the recovery of executions
+    /// left unfinished by a previous process.
+    /// </summary>
+    public static IHostApplicationBuilder AddOutflowScheduling(this IHostApplicationBuilder builder)
+    {
+        // TODO: the embedded mode keeps Quartz's jobs in memory; schedules need Quartz's persistent job
+        // store in the same database so that a restart neither loses nor doubles a scheduled run.
+        builder.AddQuartz(quartz => quartz.UseInMemoryStore());
+        builder.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
+        builder.Services.AddSingleton<IExecutionDispatcher, QuartzExecutionDispatcher>();
+        builder.Services.AddHostedService<ExecutionRecoveryService>();
+        return builder;
+    }
+}
