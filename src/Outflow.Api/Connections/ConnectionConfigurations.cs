@@ -1,0 +1,107 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Outflow.Core.Connectors;
+
+namespace Outflow.Api.Connections;
+
+/// <summary>Masks secrets in connection configurations and builds the JSON Schema of a connection type.</summary>
+internal static class ConnectionConfigurations
+{
+    /// <summary>The placeholder returned in place of a secret; sent back in an update, it keeps the stored value.</summary>
+    public const string Mask = "********";
+
+    /// <summary>
+    /// Returns a copy with every secret value replaced by <see cref="Mask"/>. When the type is unknown, every
+    /// value is masked, because nothing tells which keys are secret.
+    /// </summary>
+    public static JsonObject Masked(JsonObject configuration, ConnectionTypeInfo? info)
+    {
+        var copy = new JsonObject();
+        foreach (var (key, value) in configuration)
+        {
+            var secret = info is null || info.IsSecret(key);
+            copy[key] = secret && value is not null ? JsonValue.Create(Mask) : value?.DeepClone();
+        }
+
+        return copy;
+    }
+
+    /// <summary>Replaces secrets sent as <see cref="Mask"/> with the stored values; drops them when none is stored.</summary>
+    public static void RestoreMaskedSecrets(JsonObject configuration, JsonObject stored, ConnectionTypeInfo info)
+    {
+        foreach (var key in configuration.Select(pair => pair.Key).ToList())
+        {
+            var value = configuration[key];
+            var masked = value is JsonValue text
+                && text.GetValueKind() == JsonValueKind.String
+                && text.GetValue<string>() == Mask;
+            if (!masked || !info.IsSecret(key))
+            {
+                continue;
+            }
+
+            if (stored.TryGetPropertyValue(key, out var storedValue) && storedValue is not null)
+            {
+                configuration[key] = storedValue.DeepClone();
+            }
+            else
+            {
+                configuration.Remove(key);
+            }
+        }
+    }
+
+    /// <summary>Builds a JSON Schema (draft 2020-12) of a connection type's configuration object.</summary>
+    public static JsonObject BuildJsonSchema(ConnectionTypeInfo info)
+    {
+        var properties = new JsonObject();
+        foreach (var field in info.Configuration)
+        {
+            var property = new JsonObject
+            {
+                ["type"] = field.Type,
+                ["title"] = field.Name,
+                ["description"] = field.Description,
+            };
+            if (field.Default is not null)
+            {
+                property["default"] = field.Default.DeepClone();
+            }
+
+            if (field.Secret)
+            {
+                property["writeOnly"] = true;
+            }
+
+            properties[field.Name] = property;
+        }
+
+        var required = new JsonArray();
+        foreach (var field in info.Configuration.Where(f => f.Required))
+        {
+            required.Add(field.Name);
+        }
+
+        return new JsonObject
+        {
+            ["$schema"] = "https://json-schema.org/draft/2020-12/schema",
+            ["$id"] = $"outflow:connection_types/{info.Id}",
+            ["title"] = info.Name,
+            ["type"] = "object",
+            ["properties"] = properties,
+            ["required"] = required,
+        };
+    }
+
+    /// <summary>Returns the defaults of a connection type's configuration, as a starting configuration.</summary>
+    public static JsonObject InitialConfiguration(ConnectionTypeInfo info)
+    {
+        var initial = new JsonObject();
+        foreach (var field in info.Configuration.Where(f => f.Default is not null))
+        {
+            initial[field.Name] = field.Default!.DeepClone();
+        }
+
+        return initial;
+    }
+}

@@ -1,0 +1,36 @@
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace Outflow.Api.Contracts;
+
+/// <summary>
+/// The body of Create Model and Update Model (<c>CreateModelRequest</c>, <c>UpdateModelRequest</c>).
+/// <see cref="Refresh"/> is read on update only. Labels, policies, relations and enrichers are not supported yet
+/// and are ignored.
+/// </summary>
+internal sealed record ModelRequest
+{
+    [JsonPropertyName("name")]
+    public string? Name { get; init; }
+
+    [JsonPropertyName("connection_id")]
+    public Guid? ConnectionId { get; init; }
+
+    [JsonPropertyName("configuration")]
+    public JsonObject? Configuration { get; init; }
+
+    [JsonPropertyName("fields")]
+    public List<string>? Fields { get; init; }
+
+    [JsonPropertyName("additional_fields")]
+    public List<ModelFieldRequest>? AdditionalFields { get; init; }
+
+    [JsonPropertyName("identifier")]
+    public string? Identifier { get; init; }
+
+    [JsonPropertyName("tracking_columns")]
+    public List<string>? TrackingColumns { get; init; }
+
+    [JsonPropertyName("refresh")]
+    public bool? Refresh { get; init; }
+}

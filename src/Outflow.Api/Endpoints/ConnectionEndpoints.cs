@@ -1,0 +1,278 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+using Outflow.Api.Authentication;
+using Outflow.Api.Connections;
+using Outflow.Api.Contracts;
+using Outflow.Api.Errors;
+using Outflow.Api.Json;
+using Outflow.Core.Connections;
+using Outflow.Core.Connectors;
+using Outflow.Core.Executions;
+
+namespace Outflow.Api.Endpoints;
+
+/// <summary>Connection types and connections: list, create, get, replace and delete.</summary>
+internal static class ConnectionEndpoints
+{
+    public static void MapConnectionEndpoints(this RouteGroupBuilder api)
+    {
+        api.MapGet("/connection_types", ListTypes)
+            .WithName("ListConnectionTypes")
+            .WithSummary("Lists the connection types this server supports, with their capabilities and configuration schema.");
+
+        var connections = api.MapGroup("/connections");
+        connections.MapGet("", ListAsync)
+            .WithName("ListConnections")
+            .WithSummary("Lists the organization's connections with secrets masked.");
+        connections.MapPost("", CreateAsync)
+            .WithName("CreateConnection")
+            .WithSummary("Creates a connection after validating its configuration and, unless validate is false, connecting to it.");
+        connections.MapGet("/{id}", GetAsync)
+            .WithName("GetConnection")
+            .WithSummary("Returns one connection with secrets masked.");
+        connections.MapPut("/{id}", UpdateAsync)
+            .WithName("UpdateConnection")
+            .WithSummary("Replaces a connection's name and configuration; a secret sent as ******** keeps its stored value.");
+        connections.MapDelete("/{id}", DeleteAsync)
+            .WithName("DeleteConnection")
+            .WithSummary("Deletes a connection; with force=true also the models and syncs that use it.");
+    }
+
+    private static IResult ListTypes(ConnectorRegistry registry)
+    {
+        var types = registry.All
+            .Select(factory => new ConnectionTypeResponse
+            {
+                Id = factory.Info.Id,
+                Name = factory.Info.Name,
+                Capabilities = new ConnectionCapabilities(factory.Info.IsSource, factory.Info.IsTarget, false, false),
+                ConfigurationForm = new ConnectionForm(ConnectionConfigurations.BuildJsonSchema(factory.Info)),
+                InitialConfiguration = ConnectionConfigurations.InitialConfiguration(factory.Info),
+            })
+            .ToList();
+        return ApiResults.Data(types);
+    }
+
+    private static async Task<IResult> ListAsync(
+        HttpContext context, IConnectionStore connections, ConnectorRegistry registry, CancellationToken cancellationToken)
+    {
+        var principal = context.GetApiPrincipal();
+        var items = await connections.ListAsync(principal.Organization.Id, cancellationToken);
+        return ApiResults.Data(items.Select(connection => ToResponse(connection, registry)).ToList());
+    }
+
+    private static async Task<IResult> GetAsync(
+        string id, HttpContext context, IConnectionStore connections, ConnectorRegistry registry, CancellationToken cancellationToken)
+    {
+        var connection = await FindAsync(id, context, connections, cancellationToken);
+        return ApiResults.Data(ToResponse(connection, registry));
+    }
+
+    private static async Task<IResult> CreateAsync(
+        HttpContext context,
+        IConnectionStore connections,
+        ConnectorRegistry registry,
+        ConnectorEnvironment environment,
+        TimeProvider timeProvider,
+        ILoggerFactory loggerFactory,
+        CancellationToken cancellationToken)
+    {
+        var principal = context.GetApiPrincipal();
+        var request = await RequestJson.ReadAsync<ConnectionRequest>(context.Request, cancellationToken);
+        var name = RequireName(request.Name);
+        var type = string.IsNullOrWhiteSpace(request.Type) ? throw ApiException.MissingField("type") : request.Type;
+        var configuration = request.Configuration ?? throw ApiException.MissingField("configuration");
+        var factory = registry.Find(type) ?? throw UnknownType(type, registry);
+
+        await ValidateAsync(factory, configuration, request.Validate ?? true, environment, cancellationToken);
+
+        var now = timeProvider.GetUtcNow();
+        var actor = principal.ToActor();
+        var connection = new Connection
+        {
+            Id = Guid.NewGuid(),
+            OrganizationId = principal.Organization.Id,
+            Name = name,
+            Type = factory.Info.Id,
+            Configuration = configuration,
+            CreatedAt = now,
+            UpdatedAt = now,
+            CreatedBy = actor,
+            UpdatedBy = actor,
+        };
+        await connections.InsertAsync(connection, cancellationToken);
+        Log.ConnectionCreated(loggerFactory.CreateLogger(typeof(ConnectionEndpoints)), connection.Id, connection.Type, connection.OrganizationId);
+        return ApiResults.Data(ToResponse(connection, registry));
+    }
+
+    private static async Task<IResult> UpdateAsync(
+        string id,
+        HttpContext context,
+        IConnectionStore connections,
+        ConnectorRegistry registry,
+        ConnectorEnvironment environment,
+        TimeProvider timeProvider,
+        CancellationToken cancellationToken)
+    {
+        var principal = context.GetApiPrincipal();
+        var connection = await FindAsync(id, context, connections, cancellationToken);
+        var request = await RequestJson.ReadAsync<ConnectionRequest>(context.Request, cancellationToken);
+        var name = RequireName(request.Name);
+        var configuration = request.Configuration ?? throw ApiException.MissingField("configuration");
+        if (request.Type is not null && !string.Equals(request.Type, connection.Type, StringComparison.Ordinal))
+        {
+            throw ApiException.Unprocessable(
+                ApiErrorKeys.ConnectionTypeMismatch,
+                $"the type of connection {connection.Id} is {connection.Type} and cannot change to {request.Type}: "
+                + "create a new connection instead",
+                "type",
+                request.Type);
+        }
+
+        var factory = registry.Find(connection.Type) ?? throw UnknownType(connection.Type, registry);
+        ConnectionConfigurations.RestoreMaskedSecrets(configuration, connection.Configuration, factory.Info);
+        await ValidateAsync(factory, configuration, request.Validate ?? true, environment, cancellationToken);
+
+        connection.Name = name;
+        connection.Configuration = configuration;
+        connection.UpdatedAt = timeProvider.GetUtcNow();
+        connection.UpdatedBy = principal.ToActor();
+        if (request.Validate ?? true)
+        {
+            connection.Status = "healthy";
+            connection.StatusError = null;
+        }
+
+        await connections.UpdateAsync(connection, cancellationToken);
+        return ApiResults.Data(ToResponse(connection, registry));
+    }
+
+    private static async Task<IResult> DeleteAsync(
+        string id,
+        HttpContext context,
+        IConnectionStore connections,
+        IExecutionStore executions,
+        ILoggerFactory loggerFactory,
+        CancellationToken cancellationToken)
+    {
+        var principal = context.GetApiPrincipal();
+        var force = RequestValues.ReadBoolean(context.Request, "force") ?? false;
+        var connection = await FindAsync(id, context, connections, cancellationToken);
+        var usage = await connections.GetUsageAsync(principal.Organization.Id, connection.Id, cancellationToken);
+        if (!usage.IsEmpty && !force)
+        {
+            throw new ApiException(
+                StatusCodes.Status422UnprocessableEntity,
+                ApiErrorKeys.ConnectionInUse,
+                $"connection {connection.Id} is used by {usage.ModelIds.Count} models and {usage.SyncIds.Count} syncs: "
+                + "delete them first, or send force=true to delete them together with the connection",
+                "id",
+                connection.Id,
+                new Dictionary<string, object?>
+                {
+                    ["model_ids"] = usage.ModelIds,
+                    ["sync_ids"] = usage.SyncIds,
+                });
+        }
+
+        var logger = loggerFactory.CreateLogger(typeof(ConnectionEndpoints));
+        foreach (var syncId in usage.SyncIds)
+        {
+            var current = await executions.GetCurrentAsync(principal.Organization.Id, syncId, cancellationToken);
+            if (current is not null && await executions.RequestCancelAsync(current.Id, cancellationToken))
+            {
+                Log.ExecutionCancelRequested(logger, current.Id, syncId);
+            }
+        }
+
+        await connections.DeleteAsync(principal.Organization.Id, connection.Id, cancellationToken);
+        Log.ConnectionDeleted(logger, connection.Id, principal.Organization.Id, usage.ModelIds.Count, usage.SyncIds.Count);
+        return ApiResults.Empty();
+    }
+
+    private static async Task<Connection> FindAsync(
+        string id, HttpContext context, IConnectionStore connections, CancellationToken cancellationToken)
+    {
+        var connectionId = RequestValues.ParseId(id, "connection");
+        var principal = context.GetApiPrincipal();
+        return await connections.GetAsync(principal.Organization.Id, connectionId, cancellationToken)
+            ?? throw ApiException.NotFound($"connection {connectionId} was not found");
+    }
+
+    /// <summary>Checks a configuration's shape, then connects with it unless <paramref name="test"/> is false.</summary>
+    private static async Task ValidateAsync(
+        IConnectorFactory factory,
+        JsonObject configuration,
+        bool test,
+        ConnectorEnvironment environment,
+        CancellationToken cancellationToken)
+    {
+        var problems = factory.Validate(configuration, environment);
+        if (problems.Count > 0)
+        {
+            var first = problems[0];
+            throw new ApiException(
+                StatusCodes.Status422UnprocessableEntity,
+                ApiErrorKeys.InvalidConfiguration,
+                $"the {factory.Info.Id} configuration is invalid: {first.Message}",
+                first.Field,
+                first.Value,
+                new Dictionary<string, object?>
+                {
+                    ["problems"] = problems.Select(p => new Dictionary<string, object?>
+                    {
+                        ["field"] = p.Field,
+                        ["message"] = p.Message,
+                    }).ToList(),
+                });
+        }
+
+        if (!test)
+        {
+            return;
+        }
+
+        try
+        {
+            await factory.TestAsync(configuration, environment, cancellationToken);
+        }
+        catch (ConnectorException exception)
+        {
+            throw ApiException.Unprocessable(
+                ApiErrorKeys.ConnectionFailed,
+                $"could not connect with this configuration: {exception.Message}. Fix the configuration, or send validate=false to save it untested",
+                "configuration");
+        }
+    }
+
+    private static string RequireName(string? name) =>
+        string.IsNullOrWhiteSpace(name) ? throw ApiException.MissingField("name") : name;
+
+    private static ApiException UnknownType(string type, ConnectorRegistry registry) => ApiException.Unprocessable(
+        ApiErrorKeys.UnknownConnectionType,
+        $"connection type {type} is not supported: use one of {string.Join(", ", registry.All.Select(f => f.Info.Id))}",
+        "type",
+        type);
+
+    private static ConnectionResponse ToResponse(Connection connection, ConnectorRegistry registry)
+    {
+        var info = registry.Find(connection.Type)?.Info;
+        return new ConnectionResponse
+        {
+            Id = connection.Id,
+            Name = connection.Name,
+            Type = new ConnectionTypeReference(connection.Type, info?.Name ?? connection.Type),
+            Configuration = ConnectionConfigurations.Masked(connection.Configuration, info),
+            OrganizationId = connection.OrganizationId,
+            Status = connection.Status,
+            StatusError = connection.StatusError,
+            CreatedAt = connection.CreatedAt,
+            UpdatedAt = connection.UpdatedAt,
+            CreatedBy = ActorResponse.From(connection.CreatedBy),
+            UpdatedBy = ActorResponse.From(connection.UpdatedBy),
+        };
+    }
+}

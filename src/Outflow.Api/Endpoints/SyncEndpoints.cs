@@ -1,0 +1,250 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+using Outflow.Api.Authentication;
+using Outflow.Api.Contracts;
+using Outflow.Api.Errors;
+using Outflow.Api.Json;
+using Outflow.Api.Paging;
+using Outflow.Api.Syncs;
+using Outflow.Core;
+using Outflow.Core.Executions;
+using Outflow.Core.Syncs;
+
+namespace Outflow.Api.Endpoints;
+
+/// <summary>Model syncs: list, create, get, replace, delete, start and status.</summary>
+internal static class SyncEndpoints
+{
+    private const int PageSize = 50;
+
+    public static void MapSyncEndpoints(this RouteGroupBuilder api)
+    {
+        var syncs = api.MapGroup("/syncs");
+        syncs.MapGet("", ListAsync)
+            .WithName("ListSyncs")
+            .WithSummary("Lists the organization's syncs, most recently updated first, at most 50 per page.");
+        syncs.MapPost("", CreateAsync)
+            .WithName("CreateSync")
+            .WithSummary("Creates a sync after checking its target object, field mappings, identity and schedule.");
+        syncs.MapGet("/{id}", GetAsync)
+            .WithName("GetSync")
+            .WithSummary("Returns one sync's configuration.");
+        syncs.MapPut("/{id}", UpdateAsync)
+            .WithName("UpdateSync")
+            .WithSummary("Replaces a sync's configuration; a running execution keeps the configuration it started with.");
+        syncs.MapDelete("/{id}", DeleteAsync)
+            .WithName("DeleteSync")
+            .WithSummary("Cancels the sync's running execution, then deletes the sync with its executions.");
+        syncs.MapPost("/{id}/executions", StartAsync)
+            .WithName("StartSync")
+            .WithSummary("Starts an execution of an active sync that has none in progress.");
+        syncs.MapGet("/{id}/status", GetStatusAsync)
+            .WithName("GetSyncStatus")
+            .WithSummary("Returns the sync's current and last finished executions.");
+    }
+
+    private static async Task<IResult> ListAsync(
+        HttpContext context, ISyncStore syncs, PageTokenCodec pageTokens, CancellationToken cancellationToken)
+    {
+        var principal = context.GetApiPrincipal();
+        var request = context.Request;
+        var active = RequestValues.ReadBoolean(request, "active");
+        var modeText = RequestValues.ReadString(request, "mode");
+        SyncMode? mode = null;
+        if (modeText is not null)
+        {
+            mode = SyncModes.TryParse(modeText, out var parsed)
+                ? parsed
+                : throw ApiException.BadRequest(
+                    ApiErrorKeys.InvalidQueryParameter,
+                    $"query parameter mode must be one of {string.Join(", ", SyncModes.WireNames)}, got \"{modeText}\"",
+                    "mode",
+                    modeText);
+        }
+
+        var targetConnectionId = RequestValues.ReadGuid(request, "target_connection_id");
+        var limit = RequestValues.ReadInteger(request, "limit") is int requested and > 0 and <= PageSize ? requested : PageSize;
+        var filterText = $"active={active?.ToString() ?? ""};mode={modeText ?? ""};target_connection_id={targetConnectionId?.ToString() ?? ""}";
+        var scope = new PageTokenScope("syncs", principal.Organization.Id, null, filterText);
+        var token = RequestValues.ReadString(request, "page_token");
+        var after = token is null ? null : pageTokens.Read(token, scope);
+
+        var items = await syncs.ListAsync(
+            principal.Organization.Id, new SyncListFilter(active, mode, targetConnectionId), after, limit + 1, cancellationToken);
+        var page = items.Take(limit).ToList();
+        var next = items.Count > limit
+            ? pageTokens.Create(scope, new ListCursor(page[^1].UpdatedAt.ToUnixTimeMilliseconds(), page[^1].Id))
+            : null;
+        return ApiResults.Page(page.Select(sync => SyncResponse.From(sync, asListItem: true)).ToList(), next);
+    }
+
+    private static async Task<IResult> GetAsync(string id, HttpContext context, ISyncStore syncs, CancellationToken cancellationToken)
+    {
+        var sync = await FindAsync(id, context, syncs, cancellationToken);
+        return ApiResults.Data(SyncResponse.From(sync));
+    }
+
+    private static async Task<IResult> CreateAsync(
+        HttpContext context,
+        ISyncStore syncs,
+        SyncValidator validator,
+        TimeProvider timeProvider,
+        CancellationToken cancellationToken)
+    {
+        var principal = context.GetApiPrincipal();
+        var request = await RequestJson.ReadAsync<SyncConfiguration>(context.Request, cancellationToken);
+        var configuration = await validator.ValidateAsync(principal.Organization.Id, request, cancellationToken);
+
+        var now = timeProvider.GetUtcNow();
+        var actor = principal.ToActor();
+        var sync = new Sync
+        {
+            Id = Guid.NewGuid(),
+            OrganizationId = principal.Organization.Id,
+            Configuration = configuration,
+            CreatedAt = now,
+            UpdatedAt = now,
+            CreatedBy = actor,
+            UpdatedBy = actor,
+        };
+        await syncs.InsertAsync(sync, cancellationToken);
+        return ApiResults.Data(SyncResponse.From(sync));
+    }
+
+    private static async Task<IResult> UpdateAsync(
+        string id,
+        HttpContext context,
+        ISyncStore syncs,
+        SyncValidator validator,
+        TimeProvider timeProvider,
+        CancellationToken cancellationToken)
+    {
+        var principal = context.GetApiPrincipal();
+        var sync = await FindAsync(id, context, syncs, cancellationToken);
+        var request = await RequestJson.ReadAsync<SyncConfiguration>(context.Request, cancellationToken);
+        sync.Configuration = await validator.ValidateAsync(principal.Organization.Id, request, cancellationToken);
+        sync.UpdatedAt = timeProvider.GetUtcNow();
+        sync.UpdatedBy = principal.ToActor();
+        await syncs.UpdateAsync(sync, cancellationToken);
+        return ApiResults.Data(SyncResponse.From(sync));
+    }
+
+    private static async Task<IResult> DeleteAsync(
+        string id,
+        HttpContext context,
+        ISyncStore syncs,
+        IExecutionStore executions,
+        ILoggerFactory loggerFactory,
+        CancellationToken cancellationToken)
+    {
+        var principal = context.GetApiPrincipal();
+        var sync = await FindAsync(id, context, syncs, cancellationToken);
+        var logger = loggerFactory.CreateLogger(typeof(SyncEndpoints));
+        var current = await executions.GetCurrentAsync(principal.Organization.Id, sync.Id, cancellationToken);
+        if (current is not null && await executions.RequestCancelAsync(current.Id, cancellationToken))
+        {
+            Log.ExecutionCancelRequested(logger, current.Id, sync.Id);
+        }
+
+        await syncs.DeleteAsync(principal.Organization.Id, sync.Id, cancellationToken);
+        Log.SyncDeleted(logger, sync.Id, principal.Organization.Id);
+        return ApiResults.Empty();
+    }
+
+    private static async Task<IResult> StartAsync(
+        string id,
+        HttpContext context,
+        ISyncStore syncs,
+        IExecutionStore executions,
+        IExecutionDispatcher dispatcher,
+        TimeProvider timeProvider,
+        ILoggerFactory loggerFactory,
+        CancellationToken cancellationToken)
+    {
+        var principal = context.GetApiPrincipal();
+        var sync = await FindAsync(id, context, syncs, cancellationToken);
+        var request = await RequestJson.ReadOptionalAsync<StartSyncRequest>(context.Request, cancellationToken)
+            ?? new StartSyncRequest();
+
+        // TODO: test runs (a few rows written whether or not they changed, without change-detection state).
+        if (request.Test == true)
+        {
+            throw ApiException.Unprocessable(
+                ApiErrorKeys.UnsupportedOption, "test: test executions are not supported yet; remove test from the request", "test");
+        }
+
+        if (!sync.Active)
+        {
+            throw new ApiException(
+                StatusCodes.Status409Conflict,
+                ApiErrorKeys.SyncInactive,
+                $"sync {sync.Id} is inactive: set active to true with Update Sync, then start it",
+                "id",
+                sync.Id);
+        }
+
+        var current = await executions.GetCurrentAsync(principal.Organization.Id, sync.Id, cancellationToken);
+        if (current is not null)
+        {
+            throw InProgress(sync.Id, current.Id);
+        }
+
+        var identities = request.Identities?.Where(identity => identity is not null).ToList();
+        var execution = new Execution
+        {
+            Id = Guid.NewGuid(),
+            OrganizationId = principal.Organization.Id,
+            SyncId = sync.Id,
+            Status = ExecutionStatus.Queued,
+            Type = ExecutionTypes.Manual,
+            CreatedAt = timeProvider.GetUtcNow(),
+            Configuration = Snapshot(sync.Configuration),
+            Options = new ExecutionOptions(request.Resync ?? false, identities is { Count: > 0 } ? identities : null),
+        };
+        var (stored, created) = await executions.CreateIfIdleAsync(execution, cancellationToken);
+        if (!created)
+        {
+            throw InProgress(sync.Id, stored.Id);
+        }
+
+        await dispatcher.DispatchAsync(sync.Id, stored.Id, cancellationToken);
+        Log.ExecutionStarted(loggerFactory.CreateLogger(typeof(SyncEndpoints)), stored.Id, sync.Id);
+        return ApiResults.Data(new StartSyncResponse(stored.Id, stored.Status.ToWire(), stored.CreatedAt));
+    }
+
+    private static async Task<IResult> GetStatusAsync(
+        string id, HttpContext context, ISyncStore syncs, IExecutionStore executions, CancellationToken cancellationToken)
+    {
+        var principal = context.GetApiPrincipal();
+        var sync = await FindAsync(id, context, syncs, cancellationToken);
+        var current = await executions.GetCurrentAsync(principal.Organization.Id, sync.Id, cancellationToken);
+        var last = await executions.GetLastFinishedAsync(principal.Organization.Id, sync.Id, cancellationToken);
+        return ApiResults.Data(new SyncStatusResponse
+        {
+            CurrentExecution = current is null ? null : ExecutionResponse.From(current),
+            LastExecution = last is null ? null : ExecutionResponse.From(last),
+            NextExecutionTime = null,
+        });
+    }
+
+    /// <summary>Finds a sync of the caller's organization by a path id.</summary>
+    internal static async Task<Sync> FindAsync(string id, HttpContext context, ISyncStore syncs, CancellationToken cancellationToken)
+    {
+        var syncId = RequestValues.ParseId(id, "sync");
+        return await syncs.GetAsync(context.GetApiPrincipal().Organization.Id, syncId, cancellationToken)
+            ?? throw ApiException.NotFound($"sync {syncId} was not found");
+    }
+
+    /// <summary>Copies the configuration deeply, so that later changes to the sync cannot reach the execution.</summary>
+    private static SyncConfiguration Snapshot(SyncConfiguration configuration) =>
+        JsonSerializer.Deserialize<SyncConfiguration>(JsonSerializer.SerializeToUtf8Bytes(configuration, ApiJson.Options), ApiJson.Options)!;
+
+    private static ApiException InProgress(Guid syncId, Guid executionId) => new(
+        StatusCodes.Status409Conflict,
+        ApiErrorKeys.ExecutionInProgress,
+        $"sync {syncId} already has execution {executionId} in progress: wait for it to finish, or cancel it",
+        metadata: new Dictionary<string, object?> { ["execution_id"] = executionId });
+}

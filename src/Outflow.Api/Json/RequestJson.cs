@@ -1,0 +1,132 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http;
+using Outflow.Api.Errors;
+
+namespace Outflow.Api.Json;
+
+/// <summary>
+/// Reads request bodies with <see cref="ApiJson.Options"/> and turns serializer errors into 400 responses that
+/// name the offending field by its JSON path (<c>fields[0].target</c>) and say what was expected.
+/// </summary>
+internal static partial class RequestJson
+{
+    /// <summary>Reads a body that must be present.</summary>
+    public static async Task<T> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
+        where T : class
+    {
+        return await ReadOptionalAsync<T>(request, cancellationToken)
+            ?? throw ApiException.BadRequest(
+                ApiErrorKeys.InvalidJson, "the request body is missing: send a JSON object");
+    }
+
+    /// <summary>Reads a body that may be absent or empty; returns null then.</summary>
+    public static async Task<T?> ReadOptionalAsync<T>(HttpRequest request, CancellationToken cancellationToken)
+        where T : class
+    {
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, cancellationToken);
+        var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        if (bytes.Span.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<T>(bytes.Span, ApiJson.Options)
+                ?? throw ApiException.BadRequest(ApiErrorKeys.InvalidJson, "the request body must be a JSON object, not null");
+        }
+        catch (JsonException exception)
+        {
+            throw ToApiException(exception);
+        }
+    }
+
+    public static ApiException ToApiException(JsonException exception)
+    {
+        var field = FieldOf(exception.Path);
+        if (exception.InnerException is JsonException syntaxError)
+        {
+            return ApiException.BadRequest(
+                ApiErrorKeys.InvalidJson,
+                $"the request body is not valid JSON: {StripPosition(syntaxError.Message)}",
+                field);
+        }
+
+        var conversion = ConversionMessage().Match(exception.Message);
+        if (conversion.Success)
+        {
+            if (field is null)
+            {
+                return ApiException.BadRequest(ApiErrorKeys.InvalidJson, "the request body must be a JSON object");
+            }
+
+            return ApiException.BadRequest(
+                ApiErrorKeys.InvalidField,
+                $"{field} has the wrong JSON type: expected {DescribeType(conversion.Groups["type"].Value)}",
+                field);
+        }
+
+        // A converter's own message, e.g. an unknown enum value; it describes the expected values.
+        var message = StripPosition(exception.Message);
+        if (field is not null && !message.StartsWith(LastSegment(field), StringComparison.Ordinal))
+        {
+            message = $"{field} is invalid: {message}";
+        }
+
+        return ApiException.BadRequest(ApiErrorKeys.InvalidField, message, field);
+    }
+
+    private static string? FieldOf(string? path)
+    {
+        if (string.IsNullOrEmpty(path) || path == "$")
+        {
+            return null;
+        }
+
+        return path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
+    }
+
+    private static string LastSegment(string field)
+    {
+        var start = field.LastIndexOf('.') + 1;
+        var end = field.IndexOf('[', start);
+        return end < 0 ? field[start..] : field[start..end];
+    }
+
+    private static string StripPosition(string message)
+    {
+        var index = message.IndexOf(" Path: ", StringComparison.Ordinal);
+        if (index < 0)
+        {
+            index = message.IndexOf(" LineNumber: ", StringComparison.Ordinal);
+        }
+
+        return index < 0 ? message : message[..index];
+    }
+
+    private static string DescribeType(string typeName)
+    {
+        const string NullablePrefix = "System.Nullable`1[";
+        if (typeName.StartsWith(NullablePrefix, StringComparison.Ordinal))
+        {
+            typeName = typeName[NullablePrefix.Length..];
+        }
+
+        return typeName switch
+        {
+            _ when typeName.StartsWith("System.String", StringComparison.Ordinal) => "a string",
+            _ when typeName.StartsWith("System.Guid", StringComparison.Ordinal) => "a UUID string",
+            _ when typeName.StartsWith("System.Boolean", StringComparison.Ordinal) => "true or false",
+            _ when typeName.StartsWith("System.Int", StringComparison.Ordinal) => "an integer",
+            _ when typeName.StartsWith("System.DateTimeOffset", StringComparison.Ordinal) => "an RFC 3339 timestamp",
+            _ when typeName.StartsWith("System.Collections.Generic.List", StringComparison.Ordinal) => "an array",
+            _ when typeName.StartsWith("System.Collections.Generic.IReadOnlyList", StringComparison.Ordinal) => "an array",
+            _ => "a JSON object",
+        };
+    }
+
+    [GeneratedRegex(@"^The JSON value could not be converted to (?<type>\S+)\.")]
+    private static partial Regex ConversionMessage();
+}

@@ -1,0 +1,94 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Outflow.Api.Errors;
+
+namespace Outflow.Api.Json;
+
+/// <summary>
+/// Parses path ids and query parameters by hand, so that bad values get an <c>ApiError</c> naming the
+/// parameter instead of the framework's bare 400.
+/// </summary>
+internal static class RequestValues
+{
+    /// <summary>Parses a path id; a malformed UUID is treated as an unknown object (404).</summary>
+    public static Guid ParseId(string? text, string what)
+    {
+        if (!Guid.TryParseExact(text, "D", out var id))
+        {
+            throw ApiException.NotFound($"{what} {text} was not found");
+        }
+
+        return id;
+    }
+
+    /// <summary>Reads a query boolean; only the literals <c>true</c> and <c>false</c> are accepted.</summary>
+    public static bool? ReadBoolean(HttpRequest request, string name)
+    {
+        var text = Single(request, name);
+        return text switch
+        {
+            null => null,
+            "true" => true,
+            "false" => false,
+            _ => throw ApiException.BadRequest(
+                ApiErrorKeys.InvalidQueryParameter,
+                $"query parameter {name} must be true or false, got \"{text}\"",
+                name,
+                text),
+        };
+    }
+
+    public static Guid? ReadGuid(HttpRequest request, string name)
+    {
+        var text = Single(request, name);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!Guid.TryParse(text, out var value))
+        {
+            throw ApiException.BadRequest(
+                ApiErrorKeys.InvalidQueryParameter, $"query parameter {name} must be a UUID, got \"{text}\"", name, text);
+        }
+
+        return value;
+    }
+
+    public static int? ReadInteger(HttpRequest request, string name)
+    {
+        var text = Single(request, name);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+        {
+            throw ApiException.BadRequest(
+                ApiErrorKeys.InvalidQueryParameter, $"query parameter {name} must be an integer, got \"{text}\"", name, text);
+        }
+
+        return value;
+    }
+
+    /// <summary>Reads a query string parameter; an empty value counts as absent.</summary>
+    public static string? ReadString(HttpRequest request, string name) => Single(request, name);
+
+    private static string? Single(HttpRequest request, string name)
+    {
+        var values = request.Query[name];
+        if (values.Count == 0 || string.IsNullOrEmpty(values[0]))
+        {
+            return null;
+        }
+
+        if (values.Count > 1)
+        {
+            throw ApiException.BadRequest(
+                ApiErrorKeys.InvalidQueryParameter, $"query parameter {name} was sent {values.Count} times; send it once", name);
+        }
+
+        return values[0];
+    }
+}

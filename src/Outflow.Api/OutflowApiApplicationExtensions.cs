@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Http;
+using Outflow.Api;
+using Outflow.Api.Authentication;
+using Outflow.Api.Endpoints;
+using Outflow.Api.Errors;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Adds the HTTP API's middleware and routes to the host.</summary>
+public static class OutflowApiApplicationExtensions
+{
+    private const string ApiPrefix = "/api";
+
+    /// <summary>
+    /// Adds, for requests under <c>/api</c>, error handling, the API version check and ApiError bodies for
+    /// unmatched routes and methods; then routing, API key authentication and every <c>/api</c> route.
+    /// Routes the host maps outside <c>/api</c> need no authentication.
+    /// </summary>
+    public static WebApplication UseOutflowApi(this WebApplication app)
+    {
+        app.UseWhen(
+            context => context.Request.Path.StartsWithSegments(ApiPrefix),
+            api =>
+            {
+                api.UseMiddleware<ErrorHandlingMiddleware>();
+                api.UseMiddleware<ApiVersionMiddleware>();
+                api.UseStatusCodePages(context => WriteStatusErrorAsync(context.HttpContext));
+            });
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        var routes = app.MapGroup(ApiPrefix)
+            .RequireAuthorization(policy => policy
+                .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
+                .RequireAuthenticatedUser());
+        routes.MapIdentityEndpoints();
+        routes.MapConnectionEndpoints();
+        routes.MapModelEndpoints();
+        routes.MapSyncEndpoints();
+        routes.MapExecutionEndpoints();
+        return app;
+    }
+
+    /// <summary>Gives the framework's bodiless error responses (no route, wrong method) an ApiError body.</summary>
+    private static Task WriteStatusErrorAsync(HttpContext context)
+    {
+        var status = context.Response.StatusCode;
+        var request = context.Request;
+        var (key, message) = status switch
+        {
+            StatusCodes.Status404NotFound => (ApiErrorKeys.NotFound, $"no API route matches {request.Method} {request.Path}"),
+            StatusCodes.Status405MethodNotAllowed => (
+                ApiErrorKeys.MethodNotAllowed,
+                $"{request.Method} is not allowed on {request.Path}: see the Allow header for the methods it accepts"),
+            _ => (ApiErrorKeys.InvalidJson, $"the request to {request.Path} could not be processed"),
+        };
+        return ApiErrorWriter.WriteAsync(context, new ApiError { Status = status, Key = key, Message = message });
+    }
+}

@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Outflow.Api.Authentication;
+using Outflow.Api.Json;
+using Outflow.Api.Models;
+using Outflow.Api.Paging;
+using Outflow.Api.Syncs;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the HTTP API's services.</summary>
+public static class OutflowApiServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the API's JSON settings, API key authentication, page tokens and request validators. The host
+    /// registers the stores, <c>ConnectorRegistry</c>, <c>ConnectorEnvironment</c>, <c>IExecutionDispatcher</c>,
+    /// <c>MasterKey</c> and <c>TimeProvider</c> they use.
+    /// </summary>
+    public static IServiceCollection AddOutflowApi(this IServiceCollection services)
+    {
+        services.Configure<JsonOptions>(options => ApiJson.Configure(options.SerializerOptions));
+        services
+            .AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorization();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<PageTokenCodec>();
+        services.AddScoped<ModelDefinitionBuilder>();
+        services.AddScoped<SyncValidator>();
+        return services;
+    }
+}

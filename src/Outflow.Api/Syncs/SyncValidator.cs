@@ -1,0 +1,395 @@
+using Outflow.Api.Errors;
+using Outflow.Core.Connections;
+using Outflow.Core.Connectors;
+using Outflow.Core.Models;
+using Outflow.Core.Syncs;
+
+namespace Outflow.Api.Syncs;
+
+/// <summary>
+/// Checks a sync configuration against the organization's connections and models and the target object, before
+/// anything is stored. Missing required properties get 400; references to missing objects and combinations
+/// this version cannot run get 422, each naming the offending property by its JSON path.
+/// </summary>
+internal sealed class SyncValidator
+{
+    private const string EqualityFunction = "Equality";
+
+    private static readonly string[] KnownFrequencies =
+        ["manual", "continuous", "hourly", "daily", "weekly", "custom", "builder", "runafter", "multi", "dbtcloud"];
+
+    private static readonly string[] FieldSyncModes = ["updateOrCreate", "create"];
+
+    private readonly IConnectionStore _connections;
+    private readonly IModelStore _models;
+    private readonly ConnectorRegistry _registry;
+    private readonly ConnectorEnvironment _environment;
+
+    public SyncValidator(
+        IConnectionStore connections, IModelStore models, ConnectorRegistry registry, ConnectorEnvironment environment)
+    {
+        _connections = connections;
+        _models = models;
+        _registry = registry;
+        _environment = environment;
+    }
+
+    /// <summary>Validates a create or update request and returns the configuration to store.</summary>
+    /// <exception cref="ApiException">The configuration is incomplete, names missing objects or cannot run.</exception>
+    public async Task<SyncConfiguration> ValidateAsync(
+        Guid organizationId, SyncConfiguration configuration, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(configuration.Name))
+        {
+            throw ApiException.MissingField("name");
+        }
+
+        var mode = configuration.Mode ?? throw ApiException.MissingField("mode");
+        var target = configuration.Target ?? throw ApiException.MissingField("target");
+        var schedule = configuration.Schedule ?? throw ApiException.MissingField("schedule");
+        var fields = configuration.Fields ?? throw ApiException.MissingField("fields");
+
+        CheckUnsupportedOptions(configuration);
+        CheckSchedule(schedule);
+        var targetObject = await DescribeTargetAsync(organizationId, target, cancellationToken);
+        if (!targetObject.Modes.Contains(mode))
+        {
+            throw ApiException.Unprocessable(
+                ApiErrorKeys.UnsupportedMode,
+                $"target object {targetObject.Id} does not support mode {mode.ToWire()}: use one of "
+                + string.Join(", ", targetObject.Modes.Select(m => m.ToWire())),
+                "mode",
+                mode.ToWire());
+        }
+
+        var models = new ModelResolver(_models, organizationId);
+        var overrideFields = configuration.OverrideFields ?? [];
+        if (fields.Count == 0 && overrideFields.Count == 0)
+        {
+            throw ApiException.Unprocessable(
+                ApiErrorKeys.InvalidFieldMapping,
+                "fields is empty: map at least one model field to a target field",
+                "fields");
+        }
+
+        var mappedTargets = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < fields.Count; i++)
+        {
+            await CheckFieldAsync(fields[i], $"fields[{i}]", targetObject, models, mappedTargets, cancellationToken);
+        }
+
+        for (var i = 0; i < overrideFields.Count; i++)
+        {
+            await CheckFieldAsync(overrideFields[i], $"override_fields[{i}]", targetObject, models, mappedTargets, cancellationToken);
+        }
+
+        await CheckIdentityAsync(configuration.Identity, mode, targetObject, models, cancellationToken);
+        if (models.ModelId is null)
+        {
+            throw ApiException.Unprocessable(
+                ApiErrorKeys.MissingModel,
+                "the sync reads no model: map at least one model field in fields or identity",
+                "fields");
+        }
+
+        return configuration with { Active = configuration.Active ?? false, EncryptionPassphrase = null };
+    }
+
+    private static void CheckUnsupportedOptions(SyncConfiguration configuration)
+    {
+        // TODO: filters, overrides, target creation and skip_initial_backfill are part of the contract but the
+        // engine does not run them yet.
+        if (configuration.Filters is { Count: > 0 })
+        {
+            throw Unsupported("filters", "row filters");
+        }
+
+        if (configuration.Overrides is { Count: > 0 })
+        {
+            throw Unsupported("overrides", "conditional overrides");
+        }
+
+        if (configuration.Target?.Create is { Count: > 0 })
+        {
+            throw Unsupported("target.create", "creating the target object");
+        }
+
+        if (!string.IsNullOrEmpty(configuration.Target?.NewName))
+        {
+            throw Unsupported("target.new_name", "creating the target object");
+        }
+
+        if (configuration.SkipInitialBackfill == true)
+        {
+            throw Unsupported("skip_initial_backfill", "skipping the initial backfill");
+        }
+
+        if (!string.IsNullOrEmpty(configuration.EncryptionPassphrase))
+        {
+            throw ApiException.Unprocessable(
+                ApiErrorKeys.UnsupportedOption,
+                "encryption_passphrase is used only by file targets: remove it for this target",
+                "encryption_passphrase");
+        }
+    }
+
+    private static void CheckSchedule(Schedule schedule)
+    {
+        var frequency = schedule.Frequency ?? "manual";
+        if (!KnownFrequencies.Contains(frequency, StringComparer.Ordinal))
+        {
+            throw ApiException.BadRequest(
+                ApiErrorKeys.InvalidField,
+                $"schedule.frequency {frequency} is not a schedule frequency: use one of {string.Join(", ", KnownFrequencies)}",
+                "schedule.frequency",
+                frequency);
+        }
+
+        // TODO: only manual schedules run until the scheduler builds triggers for the other frequencies.
+        if (frequency != "manual")
+        {
+            throw ApiException.Unprocessable(
+                ApiErrorKeys.UnsupportedSchedule,
+                $"schedule frequency {frequency} is not supported yet: use manual and start executions with Start Sync",
+                "schedule.frequency",
+                frequency);
+        }
+    }
+
+    private async Task<TargetObjectInfo> DescribeTargetAsync(
+        Guid organizationId, SyncTarget target, CancellationToken cancellationToken)
+    {
+        if (target.ConnectionId == Guid.Empty)
+        {
+            throw ApiException.MissingField("target.connection_id");
+        }
+
+        var connection = await _connections.GetAsync(organizationId, target.ConnectionId, cancellationToken)
+            ?? throw ApiException.Unprocessable(
+                ApiErrorKeys.ConnectionNotFound,
+                $"connection {target.ConnectionId} was not found: use the id of one of your connections",
+                "target.connection_id",
+                target.ConnectionId);
+        var factory = _registry.Find(connection.Type);
+        if (factory is null || !factory.Info.IsTarget)
+        {
+            throw ApiException.Unprocessable(
+                ApiErrorKeys.ConnectionNotDestination,
+                $"connection {connection.Id} of type {connection.Type} cannot be a sync target: use a destination connection",
+                "target.connection_id",
+                connection.Id);
+        }
+
+        if (string.IsNullOrWhiteSpace(target.Object))
+        {
+            throw ApiException.MissingField("target.object");
+        }
+
+        TargetObjectInfo? info;
+        try
+        {
+            await using var connector = factory.CreateTarget(connection.Configuration, _environment);
+            info = await connector.DescribeObjectAsync(target.Object, cancellationToken);
+        }
+        catch (ConnectorException exception)
+        {
+            throw ApiException.Unprocessable(
+                ApiErrorKeys.ConnectionFailed,
+                $"could not read target object {target.Object} on connection {connection.Id}: {exception.Message}",
+                "target.object",
+                target.Object);
+        }
+
+        return info ?? throw ApiException.Unprocessable(
+            ApiErrorKeys.TargetObjectNotFound,
+            $"target object {target.Object} does not exist on connection {connection.Id}: create it first, or use an existing object",
+            "target.object",
+            target.Object);
+    }
+
+    private static async Task CheckFieldAsync(
+        SyncField? field,
+        string path,
+        TargetObjectInfo targetObject,
+        ModelResolver models,
+        HashSet<string> mappedTargets,
+        CancellationToken cancellationToken)
+    {
+        if (field is null)
+        {
+            throw ApiException.MissingField(path);
+        }
+
+        if (string.IsNullOrWhiteSpace(field.Target))
+        {
+            throw ApiException.MissingField($"{path}.target");
+        }
+
+        if (!targetObject.Fields.Any(f => string.Equals(f.Id, field.Target, StringComparison.Ordinal)))
+        {
+            throw ApiException.Unprocessable(
+                ApiErrorKeys.InvalidFieldMapping,
+                $"target field {field.Target} does not exist on target object {targetObject.Id}",
+                $"{path}.target",
+                field.Target);
+        }
+
+        if (!mappedTargets.Add(field.Target))
+        {
+            throw ApiException.Unprocessable(
+                ApiErrorKeys.DuplicateTargetField,
+                $"target field {field.Target} is mapped more than once: map each target field once",
+                $"{path}.target",
+                field.Target);
+        }
+
+        if (field.New == true)
+        {
+            throw Unsupported($"{path}.new", "creating target fields");
+        }
+
+        if (field.EncryptionEnabled == true)
+        {
+            throw Unsupported($"{path}.encryption_enabled", "field encryption");
+        }
+
+        if (field.SyncMode is not null && !FieldSyncModes.Contains(field.SyncMode, StringComparer.Ordinal))
+        {
+            throw ApiException.BadRequest(
+                ApiErrorKeys.InvalidField,
+                $"{path}.sync_mode {field.SyncMode} is not a field sync mode: use updateOrCreate or create",
+                $"{path}.sync_mode",
+                field.SyncMode);
+        }
+
+        if (field.OverrideValue is not null)
+        {
+            return;
+        }
+
+        if (field.Source is null)
+        {
+            throw ApiException.Unprocessable(
+                ApiErrorKeys.InvalidFieldMapping,
+                $"{path} has neither source nor override_value: set one of them",
+                path);
+        }
+
+        await models.CheckFieldAsync(field.Source, $"{path}.source", cancellationToken);
+    }
+
+    private static async Task CheckIdentityAsync(
+        SyncIdentity? identity, SyncMode mode, TargetObjectInfo targetObject, ModelResolver models, CancellationToken cancellationToken)
+    {
+        if (identity is null)
+        {
+            if (mode.RequiresIdentity())
+            {
+                throw ApiException.Unprocessable(
+                    ApiErrorKeys.MissingIdentity,
+                    $"mode {mode.ToWire()} matches records by identity: set identity with a model field and a target field",
+                    "identity");
+            }
+
+            return;
+        }
+
+        var function = identity.Function ?? throw ApiException.MissingField("identity.function");
+        if (!string.Equals(function, EqualityFunction, StringComparison.Ordinal))
+        {
+            throw ApiException.Unprocessable(
+                ApiErrorKeys.UnsupportedIdentityFunction,
+                $"identity function {function} is not supported by this target: use Equality",
+                "identity.function",
+                function);
+        }
+
+        if (identity.NewField == true)
+        {
+            throw Unsupported("identity.new_field", "creating the identity field");
+        }
+
+        if (string.IsNullOrWhiteSpace(identity.Target))
+        {
+            throw ApiException.MissingField("identity.target");
+        }
+
+        var targetField = targetObject.Fields.FirstOrDefault(f => string.Equals(f.Id, identity.Target, StringComparison.Ordinal));
+        if (targetField is null || !targetField.SupportsIdentity)
+        {
+            var candidates = targetObject.Fields.Where(f => f.SupportsIdentity).Select(f => f.Id).ToList();
+            var reason = targetField is null ? "does not exist" : "is neither a primary key nor unique";
+            var hint = candidates.Count == 0
+                ? $"add a primary key or unique index to {targetObject.Id}"
+                : $"use one of {string.Join(", ", candidates)}";
+            throw ApiException.Unprocessable(
+                ApiErrorKeys.InvalidIdentity,
+                $"identity target field {identity.Target} {reason}: {hint}",
+                "identity.target",
+                identity.Target);
+        }
+
+        var source = identity.Source ?? throw ApiException.MissingField("identity.source");
+        await models.CheckFieldAsync(source, "identity.source", cancellationToken);
+    }
+
+    private static ApiException Unsupported(string field, string feature) => ApiException.Unprocessable(
+        ApiErrorKeys.UnsupportedOption,
+        $"{field}: {feature} is not supported yet; remove {field} from the request",
+        field);
+
+    /// <summary>Loads the models a configuration references and checks that they are one model of the organization.</summary>
+    private sealed class ModelResolver
+    {
+        private readonly IModelStore _store;
+        private readonly Guid _organizationId;
+        private Model? _model;
+
+        public ModelResolver(IModelStore store, Guid organizationId)
+        {
+            _store = store;
+            _organizationId = organizationId;
+        }
+
+        public Guid? ModelId => _model?.Id;
+
+        public async Task CheckFieldAsync(SourceField source, string path, CancellationToken cancellationToken)
+        {
+            if (source.ModelId == Guid.Empty)
+            {
+                throw ApiException.MissingField($"{path}.model_id");
+            }
+
+            if (_model is not null && _model.Id != source.ModelId)
+            {
+                throw ApiException.Unprocessable(
+                    ApiErrorKeys.MultipleModelsUnsupported,
+                    $"{path}.model_id {source.ModelId} differs from model {_model.Id} used before: a sync reads one model",
+                    $"{path}.model_id",
+                    source.ModelId);
+            }
+
+            _model ??= await _store.GetAsync(_organizationId, source.ModelId, cancellationToken)
+                ?? throw ApiException.Unprocessable(
+                    ApiErrorKeys.ModelNotFound,
+                    $"model {source.ModelId} was not found: use the id of one of your models",
+                    $"{path}.model_id",
+                    source.ModelId);
+
+            if (string.IsNullOrWhiteSpace(source.Field))
+            {
+                throw ApiException.MissingField($"{path}.field");
+            }
+
+            if (!_model.Fields.Any(f => string.Equals(f.Name, source.Field, StringComparison.Ordinal)))
+            {
+                throw ApiException.Unprocessable(
+                    ApiErrorKeys.UnknownModelField,
+                    $"model field {source.Field} does not exist in model {_model.Id}: use one of "
+                    + string.Join(", ", _model.Fields.Select(f => f.Name)),
+                    $"{path}.field",
+                    source.Field);
+            }
+        }
+    }
+}

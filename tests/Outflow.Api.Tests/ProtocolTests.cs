@@ -1,0 +1,120 @@
+using System.Net;
+
+namespace Outflow.Api.Tests;
+
+public sealed class ProtocolTests(ApiServerFixture server) : IClassFixture<ApiServerFixture>
+{
+    [Fact]
+    public async Task Version_header_absent_echoes_default()
+    {
+        var response = await server.Client.GetAsync("/api/me");
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.Equal("2025-09-18", response.Headers["X-Polytomic-Version"]);
+    }
+
+    [Theory]
+    [InlineData("2021-05-23")]
+    [InlineData("2022-12-12")]
+    [InlineData("2023-04-25")]
+    [InlineData("2024-02-08")]
+    [InlineData("2025-09-18")]
+    public async Task Version_header_known_value_is_echoed(string version)
+    {
+        var response = await server.Client.SendAsync(
+            HttpMethod.Get, "/api/me", headers: new Dictionary<string, string> { ["X-Polytomic-Version"] = version });
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.Equal(version, response.Headers["X-Polytomic-Version"]);
+    }
+
+    [Fact]
+    public async Task Version_header_unknown_value_returns_400()
+    {
+        var response = await server.Client.SendAsync(
+            HttpMethod.Get, "/api/me", headers: new Dictionary<string, string> { ["X-Polytomic-Version"] = "2020-01-01" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        Assert.Equal("invalid_api_version", response.ErrorKey);
+        Assert.Equal("2020-01-01", response.Body!["metadata"]!["value"]!.GetValue<string>());
+        Assert.Equal("2025-09-18", response.Headers["X-Polytomic-Version"]);
+    }
+
+    [Fact]
+    public async Task Unknown_route_returns_404_api_error()
+    {
+        var response = await server.Client.GetAsync("/api/no-such-thing");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.Status);
+        Assert.Equal("application/json", response.MediaType);
+        Assert.Equal("not_found", response.ErrorKey);
+        Assert.Equal(404, response.Body!["status"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Wrong_method_returns_405_api_error()
+    {
+        var response = await server.Client.SendAsync(HttpMethod.Patch, "/api/connections");
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.Status);
+        Assert.Equal("method_not_allowed", response.ErrorKey);
+        Assert.Equal(405, response.Body!["status"]!.GetValue<int>());
+    }
+
+    [Theory]
+    [InlineData("/api/connections/not-a-uuid")]
+    [InlineData("/api/models/123")]
+    [InlineData("/api/syncs/xyz")]
+    [InlineData("/api/syncs/xyz/status")]
+    [InlineData("/api/syncs/xyz/executions")]
+    [InlineData("/api/syncs/00000000-0000-0000-0000-000000000000/executions/bad")]
+    public async Task Malformed_path_id_returns_404(string path)
+    {
+        var response = await server.Client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.Status);
+        Assert.Equal("not_found", response.ErrorKey);
+    }
+
+    [Theory]
+    [InlineData("/api/syncs?active=yes", "active")]
+    [InlineData("/api/syncs?active=True", "active")]
+    [InlineData("/api/syncs?mode=upsert", "mode")]
+    [InlineData("/api/syncs?target_connection_id=nope", "target_connection_id")]
+    [InlineData("/api/syncs?limit=ten", "limit")]
+    public async Task Bad_query_parameter_returns_400_naming_it(string path, string parameter)
+    {
+        var response = await server.Client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        Assert.Equal("invalid_query_parameter", response.ErrorKey);
+        Assert.Equal(parameter, response.ErrorField);
+    }
+
+    [Fact]
+    public async Task Body_that_is_not_json_returns_400()
+    {
+        var response = await server.Client.SendAsync(HttpMethod.Post, "/api/connections", "{not json");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        Assert.Equal("invalid_json", response.ErrorKey);
+    }
+
+    [Fact]
+    public async Task Body_that_is_an_array_returns_400()
+    {
+        var response = await server.Client.SendAsync(HttpMethod.Post, "/api/syncs", "[]");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        Assert.Equal("invalid_json", response.ErrorKey);
+    }
+
+    [Fact]
+    public async Task Missing_body_returns_400()
+    {
+        var response = await server.Client.SendAsync(HttpMethod.Post, "/api/models", "");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        Assert.Equal("invalid_json", response.ErrorKey);
+    }
+}
