@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs every test suite. Installs what the tests need when it is missing (PostgreSQL's server binaries
+# from Debian's packages); the tests start their own throwaway PostgreSQL clusters on 127.0.0.1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    echo "Installing PostgreSQL from Debian's packages (the tests start their own clusters)..."
+    sudo_cmd=""
+    if [ "$(id -u)" -ne 0 ]; then
+        sudo_cmd="sudo"
+    fi
+    $sudo_cmd apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq postgresql >/dev/null
+fi
+
+dotnet build Outflow.slnx --nologo -v quiet
+dotnet test Outflow.slnx --no-build --nologo "$@"

@@ -1,0 +1,95 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Outflow.Core.Connectors;
+using Outflow.Core.Organizations;
+using Outflow.Core.Storage;
+
+namespace Outflow.Hosting;
+
+/// <summary>Builds and starts the embedded server: API, scheduler and workers in one process.</summary>
+public static class OutflowServer
+{
+    public static async Task<RunningServer> StartAsync(ServerSettings settings, CancellationToken cancellationToken)
+    {
+        var application = Build(settings);
+        var logger = application.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Outflow.Server");
+
+        var maintenance = application.Services.GetRequiredService<IStoreMaintenance>();
+        await maintenance.MigrateAsync(cancellationToken);
+        var adminKey = await Bootstrapper.BootstrapAsync(
+            application.Services.GetRequiredService<IOrganizationStore>(), settings.BootstrapKey, cancellationToken);
+
+        await application.StartAsync(cancellationToken);
+        var server = new RunningServer(application, adminKey);
+        Log.ServerStarted(
+            logger, maintenance.Describe(), server.BaseAddress.ToString(), settings.ResolvedDataDirectory,
+            settings.ResolvedFilesRoot);
+        return server;
+    }
+
+    private static WebApplication Build(ServerSettings settings)
+    {
+        if (!string.Equals(settings.Store, "sqlite", StringComparison.Ordinal))
+        {
+            // TODO: a PostgreSQL connection string here selects the distributed store.
+            throw new InvalidOperationException(
+                $"store \"{settings.Store}\" is not supported yet; use \"sqlite\" (the embedded store in the data directory)");
+        }
+
+        var dataDirectory = settings.ResolvedDataDirectory;
+        var filesRoot = settings.ResolvedFilesRoot;
+        Directory.CreateDirectory(dataDirectory);
+        Directory.CreateDirectory(filesRoot);
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ContentRootPath = dataDirectory,
+        });
+        builder.WebHost.UseUrls(settings.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        ConfigureLogging(builder.Logging);
+
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(MasterKeyLoader.Load(settings));
+        services.AddSingleton(new ConnectorEnvironment(filesRoot));
+        services.AddSingleton<ConnectorRegistry>();
+        services.AddSqliteConnector();
+        services.AddPostgreSqlConnector();
+        services.AddSqliteStore(Path.Combine(dataDirectory, "outflow.db"));
+        services.AddOutflowEngine(new Outflow.Engine.EngineOptions
+        {
+            LogsDirectory = Path.Combine(dataDirectory, "logs"),
+            ScratchDirectory = Path.Combine(dataDirectory, "tmp"),
+        });
+        builder.AddOutflowScheduling();
+        services.AddOutflowApi();
+
+        var application = builder.Build();
+        application.MapGet("/healthz", () => Results.Json(new { status = "ok" }));
+        application.MapGet("/readyz", async (IStoreMaintenance store, CancellationToken cancellationToken) =>
+            await store.PingAsync(cancellationToken)
+                ? Results.Json(new { status = "ok" })
+                : Results.Json(new { status = "store unreachable" }, statusCode: StatusCodes.Status503ServiceUnavailable));
+        application.UseOutflowApi();
+        return application;
+    }
+
+    private static void ConfigureLogging(ILoggingBuilder logging)
+    {
+        logging.ClearProviders();
+        if (Console.IsOutputRedirected)
+        {
+            logging.AddJsonConsole();
+        }
+        else
+        {
+            logging.AddSimpleConsole(options =>
+            {
+                options.SingleLine = true;
+                options.TimestampFormat = "HH:mm:ss ";
+            });
+        }
+    }
+}

@@ -1,0 +1,30 @@
+namespace Outflow.Hosting;
+
+/// <summary>
+/// Settings of a server process, merged from <c>appsettings.json</c>, <c>OUTFLOW_*</c> environment variables
+/// and command-line options (later sources win).
+/// </summary>
+public sealed record ServerSettings
+{
+    /// <summary>Holds the SQLite store, log files and the generated master key.</summary>
+    public string DataDirectory { get; init; } = "./.outflow";
+
+    /// <summary>Where the API listens; semicolon-separated URLs, port 0 picks a free port.</summary>
+    public string Urls { get; init; } = "http://127.0.0.1:8080";
+
+    /// <summary><c>sqlite</c> for the embedded store in the data directory.</summary>
+    public string Store { get; init; } = "sqlite";
+
+    /// <summary>The only directory that <c>sqlite</c> and <c>files</c> connections may touch; default: the data directory's <c>files/</c>.</summary>
+    public string? FilesRoot { get; init; }
+
+    /// <summary>On an empty store, the first organization's admin key gets this value.</summary>
+    public string? BootstrapKey { get; init; }
+
+    /// <summary>Base64 of 32 bytes; when unset, a key is generated into the data directory with mode 0600.</summary>
+    public string? MasterKey { get; init; }
+
+    public string ResolvedDataDirectory => Path.GetFullPath(DataDirectory);
+
+    public string ResolvedFilesRoot => Path.GetFullPath(FilesRoot ?? Path.Combine(ResolvedDataDirectory, "files"));
+}

@@ -1,0 +1,76 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace Outflow.EndToEnd.Tests;
+
+/// <summary>A thin HTTP client for Outflow's API that fails the test on an unexpected status.</summary>
+public sealed class ApiClient : IDisposable
+{
+    private static readonly string[] TerminalStatuses = ["completed", "failed", "canceled", "interrupted"];
+
+    private readonly HttpClient _http;
+
+    public ApiClient(Uri baseAddress, string apiKey)
+    {
+        _http = new HttpClient { BaseAddress = baseAddress };
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+    }
+
+    public async Task<JsonNode> GetAsync(string path) => await SendAsync(HttpMethod.Get, path, null);
+
+    public async Task<JsonNode> PostAsync(string path, object? body) => await SendAsync(HttpMethod.Post, path, body);
+
+    public async Task<JsonNode> PutAsync(string path, object body) => await SendAsync(HttpMethod.Put, path, body);
+
+    /// <summary>Sends a request and returns the status with the parsed body (null when empty).</summary>
+    public async Task<(HttpStatusCode Status, JsonNode? Body)> SendRawAsync(HttpMethod method, string path, object? body)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
+        using var response = await _http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
+    }
+
+    /// <summary>Starts an execution of the sync and waits until it reaches a terminal status.</summary>
+    public async Task<JsonNode> RunSyncAsync(string syncId)
+    {
+        var started = await PostAsync($"api/syncs/{syncId}/executions", new { });
+        var executionId = started["data"]!["id"]!.GetValue<string>();
+        var deadline = Environment.TickCount64 + 120_000;
+        while (true)
+        {
+            var execution = (await GetAsync($"api/syncs/{syncId}/executions/{executionId}"))["data"]!;
+            if (TerminalStatuses.Contains(execution["status"]!.GetValue<string>()))
+            {
+                return execution;
+            }
+
+            if (Environment.TickCount64 > deadline)
+            {
+                throw new TimeoutException($"execution {executionId} did not finish: {execution.ToJsonString()}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private async Task<JsonNode> SendAsync(HttpMethod method, string path, object? body)
+    {
+        var (status, json) = await SendRawAsync(method, path, body);
+        if (status != HttpStatusCode.OK)
+        {
+            throw new HttpRequestException($"{method} {path} returned {(int)status}: {json?.ToJsonString()}");
+        }
+
+        return json ?? new JsonObject();
+    }
+}

@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace Outflow.EndToEnd.Tests;
+
+/// <summary>Runs the built <c>outflow</c> program as a child process, the way a user runs it.</summary>
+public sealed partial class OutflowProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly TaskCompletionSource<Uri> _address = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<string> _output = [];
+
+    private OutflowProcess(Process process)
+    {
+        _process = process;
+    }
+
+    public IReadOnlyList<string> Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return [.. _output];
+            }
+        }
+    }
+
+    /// <summary>Runs a command to its end and returns its exit code and standard output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    {
+        using var process = Process.Start(CreateStartInfo(environment, arguments))!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await output + await error);
+    }
+
+    /// <summary>Starts <c>outflow serve</c> and waits until it logs the address it listens on.</summary>
+    public static async Task<(OutflowProcess Process, Uri Address)> StartServerAsync(
+        IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    {
+        var process = new OutflowProcess(Process.Start(CreateStartInfo(environment, ["serve", .. arguments]))!);
+        process._process.OutputDataReceived += (_, line) => process.OnLine(line.Data);
+        process._process.ErrorDataReceived += (_, line) => process.OnLine(line.Data);
+        process._process.BeginOutputReadLine();
+        process._process.BeginErrorReadLine();
+        var started = await Task.WhenAny(process._address.Task, process._process.WaitForExitAsync(), Task.Delay(TimeSpan.FromMinutes(1)));
+        if (started != process._address.Task)
+        {
+            await process.DisposeAsync();
+            throw new InvalidOperationException("outflow serve did not start:\n" + string.Join('\n', process.Output));
+        }
+
+        return (process, await process._address.Task);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private static ProcessStartInfo CreateStartInfo(IReadOnlyDictionary<string, string> environment, IEnumerable<string> arguments)
+    {
+        var startInfo = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        startInfo.ArgumentList.Add(ProgramPath());
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            startInfo.Environment[name] = value;
+        }
+
+        return startInfo;
+    }
+
+    /// <summary>Finds outflow.dll in the host project's build output of the same configuration as this test.</summary>
+    private static string ProgramPath()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Outflow.slnx")))
+        {
+            directory = directory.Parent;
+        }
+
+        if (directory is null)
+        {
+            throw new InvalidOperationException("cannot find the repository root (Outflow.slnx) above " + AppContext.BaseDirectory);
+        }
+
+        // bin/<configuration>/net10.0/ of this test project names the configuration to use.
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name;
+        var path = Path.Combine(directory.FullName, "src", "Outflow", "bin", configuration, "net10.0", "outflow.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException("build the solution first", path);
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.Add(line);
+        }
+
+        var match = ListeningAddress().Match(line);
+        if (match.Success)
+        {
+            _address.TrySetResult(new Uri(match.Groups[1].Value));
+        }
+    }
+
+    [GeneratedRegex("listening on (http://127\\.0\\.0\\.1:[0-9]+/?)")]
+    private static partial Regex ListeningAddress();
+}
