@@ -26,16 +26,6 @@ public sealed partial class OutflowProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Runs a command to its end and returns its exit code and standard output.</summary>
-    public static async Task<(int ExitCode, string Output)> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] arguments)
-    {
-        using var process = Process.Start(CreateStartInfo(environment, arguments))!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await output + await error);
-    }
-
     /// <summary>Starts <c>outflow serve</c> and waits until it logs the address it listens on.</summary>
     public static async Task<(OutflowProcess Process, Uri Address)> StartServerAsync(
         IReadOnlyDictionary<string, string> environment, params string[] arguments)
@@ -89,7 +79,15 @@ public sealed partial class OutflowProcess : IAsyncDisposable
     }
 
     /// <summary>Finds outflow.dll in the host project's build output of the same configuration as this test.</summary>
-    private static string ProgramPath()
+    public static string ProgramPath()
+    {
+        // bin/<configuration>/net10.0/ of this test project names the configuration to use.
+        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+        var path = Path.Combine(RepositoryRoot(), "src", "Outflow", "bin", configuration, "net10.0", "outflow.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException($"{path} does not exist: build the solution first", path);
+    }
+
+    public static string RepositoryRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Outflow.slnx")))
@@ -102,10 +100,7 @@ public sealed partial class OutflowProcess : IAsyncDisposable
             throw new InvalidOperationException("cannot find the repository root (Outflow.slnx) above " + AppContext.BaseDirectory);
         }
 
-        // bin/<configuration>/net10.0/ of this test project names the configuration to use.
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name;
-        var path = Path.Combine(directory.FullName, "src", "Outflow", "bin", configuration, "net10.0", "outflow.dll");
-        return File.Exists(path) ? path : throw new FileNotFoundException("build the solution first", path);
+        return directory.FullName;
     }
 
     private void OnLine(string? line)

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -21,6 +22,10 @@ internal static class ApiJson
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip;
         options.AllowTrailingCommas = false;
         options.ReadCommentHandling = JsonCommentHandling.Disallow;
+
+        // Responses are application/json, never embedded in HTML, so quotes, '<' and non-ASCII letters in
+        // names and messages are written as themselves instead of \u escapes.
+        options.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
         if (!options.Converters.OfType<UtcTimestampConverter>().Any())
         {
             options.Converters.Add(new UtcTimestampConverter());

@@ -79,6 +79,11 @@ public static class OutflowServer
     private static void ConfigureLogging(ILoggingBuilder logging)
     {
         logging.ClearProviders();
+
+        // Quartz logs its setup at Information, and data protection (pulled in by authentication, unused
+        // here) warns about its key ring; neither tells an operator anything about syncs.
+        logging.AddFilter("Quartz", LogLevel.Warning);
+        logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
         if (Console.IsOutputRedirected)
         {
             logging.AddJsonConsole();

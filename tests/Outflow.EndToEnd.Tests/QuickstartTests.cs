@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+
+namespace Outflow.EndToEnd.Tests;
+
+/// <summary>
+/// Runs the README's quickstart as written, with bash, curl and jq, against <c>outflow serve</c> started as a
+/// child process: the test fails when the README's commands stop working.
+/// </summary>
+public sealed class QuickstartTests
+{
+    private const string ApiKey = "quickstart-admin-key-0123456789";
+
+    [Fact]
+    public async Task Readme_quickstart_syncs_the_demo_customers()
+    {
+        var workDirectory = Path.Combine(Path.GetTempPath(), "outflow-quickstart-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(workDirectory);
+        try
+        {
+            var environment = new Dictionary<string, string>
+            {
+                ["OUTFLOW_BOOTSTRAP_KEY"] = ApiKey,
+                ["OUTFLOW_DATA_DIR"] = Path.Combine(workDirectory, ".outflow"),
+            };
+            var (server, address) = await OutflowProcess.StartServerAsync(environment, "--urls", "http://127.0.0.1:0");
+            await using (server)
+            {
+                var script = QuickstartScript(address);
+                var (exitCode, output) = await RunBashAsync(script, workDirectory, environment);
+                Assert.True(exitCode == 0, $"the quickstart failed with exit code {exitCode}:\n{output}");
+
+                // The script's last command prints the execution list.
+                var listing = JsonNode.Parse(output[output.IndexOf("{\n  \"data\"", StringComparison.Ordinal)..])!;
+                var execution = listing["data"]![0]!;
+                Assert.Equal("completed", execution["status"]!.GetValue<string>());
+                Assert.Equal(59, execution["counts"]!["insert"]!.GetValue<long>());
+                Assert.Equal(0, execution["counts"]!["error"]!.GetValue<long>());
+            }
+        }
+        finally
+        {
+            Directory.Delete(workDirectory, recursive: true);
+        }
+    }
+
+    /// <summary>Extracts the quickstart's shell block from the README and points it at this test's server.</summary>
+    private static string QuickstartScript(Uri address)
+    {
+        var readme = File.ReadAllText(Path.Combine(OutflowProcess.RepositoryRoot(), "README.md"));
+        var section = readme[readme.IndexOf("## Quickstart", StringComparison.Ordinal)..];
+        var start = section.IndexOf("```sh\n", StringComparison.Ordinal) + "```sh\n".Length;
+        var block = section[start..section.IndexOf("```", start, StringComparison.Ordinal)];
+        Assert.Contains("export OUTFLOW_API_KEY=", block);
+        Assert.Contains("URL=http://127.0.0.1:8080", block);
+        Assert.Contains("dotnet run --project src/Outflow --", block);
+
+        var lines = block.Split('\n').Select(line => line.StartsWith("export OUTFLOW_API_KEY=", StringComparison.Ordinal)
+            ? $"export OUTFLOW_API_KEY={ApiKey}"
+            : line);
+        return "set -euo pipefail\n" + string.Join('\n', lines)
+            .Replace("URL=http://127.0.0.1:8080", "URL=" + address.ToString().TrimEnd('/'), StringComparison.Ordinal)
+            .Replace("dotnet run --project src/Outflow --", $"dotnet \"{OutflowProcess.ProgramPath()}\"", StringComparison.Ordinal);
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunBashAsync(
+        string script, string workDirectory, IReadOnlyDictionary<string, string> environment)
+    {
+        var startInfo = new ProcessStartInfo("bash")
+        {
+            WorkingDirectory = workDirectory,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var (name, value) in environment)
+        {
+            startInfo.Environment[name] = value;
+        }
+
+        using var process = Process.Start(startInfo)!;
+        await process.StandardInput.WriteAsync(script);
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await output + await error);
+    }
+}
