@@ -14,6 +14,16 @@ public static class Program
             KeysCommand.Create(),
             DemoCommand.Create(),
         };
-        return await root.Parse(args).InvokeAsync();
+
+        try
+        {
+            return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or IOException or UnauthorizedAccessException)
+        {
+            // Expected failures (bad settings, a port in use, a file that exists) get one line, not a stack trace.
+            await Console.Error.WriteLineAsync($"outflow: {exception.Message}");
+            return 1;
+        }
     }
 }

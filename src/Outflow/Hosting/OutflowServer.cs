@@ -81,7 +81,7 @@ public static class OutflowServer
         logging.ClearProviders();
 
         // Quartz logs its setup at Information, and data protection (pulled in by authentication, unused
-        // here) warns about its key ring; neither tells an operator anything about syncs.
+        // here) warns about its key ring; neither is about syncs.
         logging.AddFilter("Quartz", LogLevel.Warning);
         logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
         if (Console.IsOutputRedirected)
