@@ -111,9 +111,33 @@ public sealed class ConnectionEndpointsTests(ApiServerFixture server) : IClassFi
             });
 
         Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.Equal("unknown", response.Data["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Create_unknown_configuration_key_returns_422_without_value()
+    {
+        var path = await server.CreateSqliteDatabaseAsync(TestObjects.PeopleSql);
+        var before = await server.Client.GetAsync("/api/connections");
+        var response = await server.Client.PostAsync(
+            "/api/connections",
+            new JsonObject
+            {
+                ["name"] = "misspelt",
+                ["type"] = "sqlite",
+                ["configuration"] = new JsonObject { ["path"] = path, ["Password"] = "canary-secret-value" },
+            });
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.Status);
+        Assert.Equal("invalid_configuration", response.ErrorKey);
+        Assert.Equal("configuration.Password", response.ErrorField);
+        Assert.DoesNotContain("canary-secret-value", response.Body?.ToJsonString() ?? "", StringComparison.Ordinal);
+        var after = await server.Client.GetAsync("/api/connections");
+        Assert.Equal(before.Data.AsArray().Count, after.Data.AsArray().Count);
     }
 
     [Theory]
+    [InlineData("""{"name":"x","type":"sqlite","configuration":{},"policies":"x"}""", "invalid_field", "policies")]
     [InlineData("""{"type":"sqlite","configuration":{}}""", "missing_field", "name")]
     [InlineData("""{"name":"","type":"sqlite","configuration":{}}""", "missing_field", "name")]
     [InlineData("""{"name":"x","configuration":{}}""", "missing_field", "type")]

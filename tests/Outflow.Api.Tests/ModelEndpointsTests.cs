@@ -139,6 +139,7 @@ public sealed class ModelEndpointsTests(ApiServerFixture server) : IClassFixture
     [InlineData("""{"name":"m","connection_id":"00000000-0000-0000-0000-000000000001"}""", "missing_field", "configuration")]
     [InlineData("""{"name":"m","connection_id":"00000000-0000-0000-0000-000000000001","configuration":{"query":5}}""", "invalid_model_configuration", "configuration.query")]
     [InlineData("""{"name":"m","connection_id":"00000000-0000-0000-0000-000000000001","configuration":{},"fields":[1]}""", "invalid_field", "fields[0]")]
+    [InlineData("""{"name":"m","connection_id":"00000000-0000-0000-0000-000000000001","configuration":{},"relations":5}""", "invalid_field", "relations")]
     public async Task Create_malformed_body_returns_400_naming_field(string body, string key, string field)
     {
         var response = await server.Client.SendAsync(HttpMethod.Post, "/api/models", body);

@@ -51,6 +51,8 @@ public sealed class SyncEndpointsTests(ApiServerFixture server) : IClassFixture<
     [InlineData("no source", 422, "invalid_field_mapping", "fields[0]")]
     [InlineData("missing identity", 422, "missing_identity", "identity")]
     [InlineData("identity function", 422, "unsupported_identity_function", "identity.function")]
+    [InlineData("unknown identity function", 400, "invalid_field", "identity.function")]
+    [InlineData("mapping onto identity", 422, "invalid_field_mapping", "fields[0].target")]
     [InlineData("identity target not unique", 422, "invalid_identity", "identity.target")]
     [InlineData("identity source field", 422, "unknown_model_field", "identity.source.field")]
     [InlineData("unknown target object", 422, "target_object_not_found", "target.object")]
@@ -84,6 +86,8 @@ public sealed class SyncEndpointsTests(ApiServerFixture server) : IClassFixture<
             case "no source": fields[0]!.AsObject().Remove("source"); break;
             case "missing identity": body.Remove("identity"); break;
             case "identity function": body["identity"]!["function"] = "ISubstring"; break;
+            case "unknown identity function": body["identity"]!["function"] = "Bogus"; break;
+            case "mapping onto identity": fields[0]!["target"] = "id"; break;
             case "identity target not unique": body["identity"]!["target"] = "name"; break;
             case "identity source field": body["identity"]!["source"]!["field"] = "nickname"; break;
             case "unknown target object": body["target"]!["object"] = "no_such_table"; break;

@@ -26,6 +26,17 @@ public sealed partial class OutflowProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Runs a command to its end and returns its exit code, standard output and standard error.</summary>
+    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(
+        IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    {
+        using var process = Process.Start(CreateStartInfo(environment, arguments))!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await output, await error);
+    }
+
     /// <summary>Starts <c>outflow serve</c> and waits until it logs the address it listens on.</summary>
     public static async Task<(OutflowProcess Process, Uri Address)> StartServerAsync(
         IReadOnlyDictionary<string, string> environment, params string[] arguments)

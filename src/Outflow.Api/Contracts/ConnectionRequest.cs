@@ -5,7 +5,8 @@ namespace Outflow.Api.Contracts;
 
 /// <summary>
 /// The body of Create Connection and Update Connection. <see cref="Type"/> is required on create and optional
-/// on update; <see cref="Validate"/> defaults to true. Other documented properties are accepted and ignored.
+/// on update; <see cref="Validate"/> defaults to true. The other documented properties are read only to reject
+/// wrong JSON types, and are otherwise ignored.
 /// </summary>
 internal sealed record ConnectionRequest
 {
@@ -20,4 +21,19 @@ internal sealed record ConnectionRequest
 
     [JsonPropertyName("validate")]
     public bool? Validate { get; init; }
+
+    [JsonPropertyName("organization_id")]
+    public Guid? OrganizationId { get; init; }
+
+    [JsonPropertyName("policies")]
+    public List<Guid>? Policies { get; init; }
+
+    [JsonPropertyName("redirect_url")]
+    public string? RedirectUrl { get; init; }
+
+    [JsonPropertyName("healthcheck_interval")]
+    public string? HealthcheckInterval { get; init; }
+
+    [JsonPropertyName("reconnect")]
+    public bool? Reconnect { get; init; }
 }

@@ -5,8 +5,8 @@ namespace Outflow.Api.Contracts;
 
 /// <summary>
 /// The body of Create Model and Update Model (<c>CreateModelRequest</c>, <c>UpdateModelRequest</c>).
-/// <see cref="Refresh"/> is read on update only. Labels, policies, relations and enrichers are not supported yet
-/// and are ignored.
+/// <see cref="Refresh"/> is read on update only. Label and policy ids are ignored; relations and enrichers are
+/// not supported yet and are rejected when set. All are read so that wrong JSON types get 400.
 /// </summary>
 internal sealed record ModelRequest
 {
@@ -33,4 +33,19 @@ internal sealed record ModelRequest
 
     [JsonPropertyName("refresh")]
     public bool? Refresh { get; init; }
+
+    [JsonPropertyName("relations")]
+    public List<JsonObject>? Relations { get; init; }
+
+    [JsonPropertyName("enricher")]
+    public JsonObject? Enricher { get; init; }
+
+    [JsonPropertyName("labels")]
+    public List<Guid>? Labels { get; init; }
+
+    [JsonPropertyName("policies")]
+    public List<Guid>? Policies { get; init; }
+
+    [JsonPropertyName("organization_id")]
+    public Guid? OrganizationId { get; init; }
 }

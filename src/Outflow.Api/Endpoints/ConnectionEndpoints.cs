@@ -17,6 +17,9 @@ namespace Outflow.Api.Endpoints;
 /// <summary>Connection types and connections: list, create, get, replace and delete.</summary>
 internal static class ConnectionEndpoints
 {
+    /// <summary>The status of a connection saved with <c>validate: false</c>, which nobody has tested.</summary>
+    private const string UntestedStatus = "unknown";
+
     public static void MapConnectionEndpoints(this RouteGroupBuilder api)
     {
         api.MapGet("/connection_types", ListTypes)
@@ -98,6 +101,7 @@ internal static class ConnectionEndpoints
             Name = name,
             Type = factory.Info.Id,
             Configuration = configuration,
+            Status = request.Validate ?? true ? "healthy" : UntestedStatus,
             CreatedAt = now,
             UpdatedAt = now,
             CreatedBy = actor,
@@ -140,11 +144,8 @@ internal static class ConnectionEndpoints
         connection.Configuration = configuration;
         connection.UpdatedAt = timeProvider.GetUtcNow();
         connection.UpdatedBy = principal.ToActor();
-        if (request.Validate ?? true)
-        {
-            connection.Status = "healthy";
-            connection.StatusError = null;
-        }
+        connection.Status = request.Validate ?? true ? "healthy" : UntestedStatus;
+        connection.StatusError = null;
 
         await connections.UpdateAsync(connection, cancellationToken);
         return ApiResults.Data(ToResponse(connection, registry));
@@ -210,6 +211,7 @@ internal static class ConnectionEndpoints
         ConnectorEnvironment environment,
         CancellationToken cancellationToken)
     {
+        RejectUnknownKeys(factory.Info, configuration);
         var problems = factory.Validate(configuration, environment);
         if (problems.Count > 0)
         {
@@ -243,8 +245,28 @@ internal static class ConnectionEndpoints
         {
             throw ApiException.Unprocessable(
                 ApiErrorKeys.ConnectionFailed,
-                $"could not connect with this configuration: {exception.Message}. Fix the configuration, or send validate=false to save it untested",
+                $"could not connect with this configuration: {exception.Message.TrimEnd('.')}. "
+                + "Fix the configuration, or send validate=false to save it untested",
                 "configuration");
+        }
+    }
+
+    /// <summary>
+    /// Rejects keys the connection type does not define. They would be stored and returned unmasked, so a
+    /// secret under a misspelt key (<c>Password</c>) would leak; the value is left out of the error for that reason.
+    /// </summary>
+    private static void RejectUnknownKeys(ConnectionTypeInfo info, JsonObject configuration)
+    {
+        foreach (var (key, _) in configuration)
+        {
+            if (!info.Configuration.Any(field => string.Equals(field.Name, key, StringComparison.Ordinal)))
+            {
+                throw ApiException.Unprocessable(
+                    ApiErrorKeys.InvalidConfiguration,
+                    $"{key} is not a configuration key of {info.Id} connections: use "
+                    + string.Join(", ", info.Configuration.Select(field => field.Name)),
+                    $"configuration.{key}");
+            }
         }
     }
 

@@ -41,6 +41,19 @@ internal sealed class ModelDefinitionBuilder
         var configuration = request.Configuration ?? throw ApiException.MissingField("configuration");
         var source = ModelSource.Parse(configuration);
 
+        // TODO: relations and enrichers join other models; the engine reads one model per sync so far.
+        if (request.Relations is { Count: > 0 })
+        {
+            throw ApiException.Unprocessable(
+                ApiErrorKeys.UnsupportedOption, "model relations are not supported yet: leave relations empty", "relations");
+        }
+
+        if (request.Enricher is not null)
+        {
+            throw ApiException.Unprocessable(
+                ApiErrorKeys.UnsupportedOption, "enrichers are not supported yet: leave enricher out", "enricher");
+        }
+
         var connection = await _connections.GetAsync(organizationId, connectionId, cancellationToken)
             ?? throw ApiException.Unprocessable(
                 ApiErrorKeys.ConnectionNotFound,
@@ -100,7 +113,7 @@ internal sealed class ModelDefinitionBuilder
         {
             throw ApiException.Unprocessable(
                 ApiErrorKeys.ModelQueryFailed,
-                $"the model's {(source.Query is not null ? "query" : "table")} failed on connection {connection.Id}: {exception.Message}",
+                $"{exception.Message} (connection {connection.Id}): fix {field} and try again",
                 field,
                 source.Query ?? source.Table);
         }

@@ -15,6 +15,9 @@ internal sealed class SyncValidator
 {
     private const string EqualityFunction = "Equality";
 
+    /// <summary>The values of <c>SchemaIdentityFunction</c>; others are not part of the API and get 400.</summary>
+    private static readonly string[] IdentityFunctions = ["Equality", "ISubstring", "OneOf", "DomainMatch", "HostnameMatch"];
+
     private static readonly string[] KnownFrequencies =
         ["manual", "continuous", "hourly", "daily", "weekly", "custom", "builder", "runafter", "multi", "dbtcloud"];
 
@@ -84,6 +87,8 @@ internal sealed class SyncValidator
         }
 
         await CheckIdentityAsync(configuration.Identity, mode, targetObject, models, cancellationToken);
+        CheckIdentityMappings(configuration.Identity, fields, "fields");
+        CheckIdentityMappings(configuration.Identity, overrideFields, "override_fields");
         if (models.ModelId is null)
         {
             throw ApiException.Unprocessable(
@@ -295,6 +300,15 @@ internal sealed class SyncValidator
         }
 
         var function = identity.Function ?? throw ApiException.MissingField("identity.function");
+        if (!IdentityFunctions.Contains(function, StringComparer.Ordinal))
+        {
+            throw ApiException.BadRequest(
+                ApiErrorKeys.InvalidField,
+                $"identity.function {function} is not an identity function: use one of {string.Join(", ", IdentityFunctions)}",
+                "identity.function",
+                function);
+        }
+
         if (!string.Equals(function, EqualityFunction, StringComparison.Ordinal))
         {
             throw ApiException.Unprocessable(
@@ -331,6 +345,42 @@ internal sealed class SyncValidator
 
         var source = identity.Source ?? throw ApiException.MissingField("identity.source");
         await models.CheckFieldAsync(source, "identity.source", cancellationToken);
+    }
+
+    /// <summary>
+    /// Rejects a mapping that writes something other than the identity's model field into the identity's target
+    /// field, because the record would then be matched by one value and written with another.
+    /// </summary>
+    private static void CheckIdentityMappings(SyncIdentity? identity, List<SyncField> fields, string path)
+    {
+        if (identity?.Target is null)
+        {
+            return;
+        }
+
+        for (var i = 0; i < fields.Count; i++)
+        {
+            var field = fields[i];
+            if (!string.Equals(field.Target, identity.Target, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var sameSource = field.OverrideValue is null
+                && field.Source is not null
+                && identity.Source is not null
+                && field.Source.ModelId == identity.Source.ModelId
+                && string.Equals(field.Source.Field, identity.Source.Field, StringComparison.Ordinal);
+            if (!sameSource)
+            {
+                throw ApiException.Unprocessable(
+                    ApiErrorKeys.InvalidFieldMapping,
+                    $"{path}[{i}] writes to {identity.Target}, the identity's target field, which receives the identity's "
+                    + $"model field {identity.Source?.Field}: remove this mapping",
+                    $"{path}[{i}].target",
+                    field.Target);
+            }
+        }
     }
 
     private static ApiException Unsupported(string field, string feature) => ApiException.Unprocessable(

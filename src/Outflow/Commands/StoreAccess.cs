@@ -22,6 +22,7 @@ internal sealed class StoreAccess(ServiceProvider services) : IAsyncDisposable
 
         Directory.CreateDirectory(settings.ResolvedDataDirectory);
         var services = new ServiceCollection();
+        services.AddLogging();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(MasterKeyLoader.Load(settings));
         services.AddSqliteStore(Path.Combine(settings.ResolvedDataDirectory, "outflow.db"));

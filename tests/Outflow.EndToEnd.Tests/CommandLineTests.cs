@@ -1,0 +1,64 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+
+namespace Outflow.EndToEnd.Tests;
+
+/// <summary>The commands that work on the store directly, run as a user runs them.</summary>
+public sealed class CommandLineTests : IDisposable
+{
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "outflow-cli-" + Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public async Task Keys_create_key_authenticates_with_server()
+    {
+        var environment = new Dictionary<string, string> { ["OUTFLOW_DATA_DIR"] = _dataDirectory };
+
+        var migrate = await OutflowProcess.RunAsync(environment, "migrate");
+        Assert.True(migrate.ExitCode == 0, migrate.Error);
+        Assert.Contains("current schema version", migrate.Output, StringComparison.Ordinal);
+
+        var created = await OutflowProcess.RunAsync(environment, "keys", "create", "--org", "acme");
+        Assert.True(created.ExitCode == 0, created.Error);
+        var key = created.Output.Trim();
+        Assert.DoesNotContain('\n', key);
+
+        var (server, address) = await OutflowProcess.StartServerAsync(environment, "--urls", "http://127.0.0.1:0");
+        await using (server)
+        {
+            using var http = new HttpClient { BaseAddress = address };
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+            using var response = await http.GetAsync("api/me");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var me = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["data"]!;
+            Assert.Equal("acme", me["organization_name"]!.GetValue<string>());
+            Assert.True(me["is_user"]!.GetValue<bool>());
+
+            // The store already had an organization, so the server created no default admin key.
+            Assert.DoesNotContain(server.Output, line => line.Contains("shown only once", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task Demo_existing_files_fail_with_message()
+    {
+        var environment = new Dictionary<string, string> { ["OUTFLOW_DATA_DIR"] = _dataDirectory };
+
+        var first = await OutflowProcess.RunAsync(environment, "demo");
+        var second = await OutflowProcess.RunAsync(environment, "demo");
+
+        Assert.Equal(0, first.ExitCode);
+        Assert.True(File.Exists(Path.Combine(_dataDirectory, "files", "demo.sqlite")));
+        Assert.Equal(1, second.ExitCode);
+        Assert.Contains("already exists; pass --force", second.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", second.Error, StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dataDirectory))
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+    }
+}
