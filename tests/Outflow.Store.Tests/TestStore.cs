@@ -126,20 +126,20 @@ internal sealed class TestStore : IAsyncDisposable
     public static SyncConfiguration NewSyncConfiguration(
         Guid targetConnectionId, Guid modelId, SyncMode mode = SyncMode.UpdateOrCreate, bool active = true,
         string? passphrase = null) => new()
-    {
-        Name = "users to warehouse",
-        Mode = mode,
-        Active = active,
-        Target = new SyncTarget { ConnectionId = targetConnectionId, Object = "public.users" },
-        Identity = new SyncIdentity
         {
-            Source = new SourceField { ModelId = modelId, Field = "id" },
-            Target = "id",
-            Function = "Equality",
-        },
-        Fields = [new SyncField { Target = "email", Source = new SourceField { ModelId = modelId, Field = "email" } }],
-        EncryptionPassphrase = passphrase,
-    };
+            Name = "users to warehouse",
+            Mode = mode,
+            Active = active,
+            Target = new SyncTarget { ConnectionId = targetConnectionId, Object = "public.users" },
+            Identity = new SyncIdentity
+            {
+                Source = new SourceField { ModelId = modelId, Field = "id" },
+                Target = "id",
+                Function = "Equality",
+            },
+            Fields = [new SyncField { Target = "email", Source = new SourceField { ModelId = modelId, Field = "email" } }],
+            EncryptionPassphrase = passphrase,
+        };
 
     public async Task<Sync> AddSyncAsync(
         Guid organizationId, Guid targetConnectionId, Guid modelId, SyncMode mode = SyncMode.UpdateOrCreate,
