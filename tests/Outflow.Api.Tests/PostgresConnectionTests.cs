@@ -74,4 +74,28 @@ public sealed class PostgresConnectionTests(PostgresFixture postgres, ApiServerF
         var retry = await server.Client.PutAsync($"/api/connections/{id}", new JsonObject { ["name"] = "pg", ["configuration"] = masked });
         Assert.Equal(HttpStatusCode.OK, retry.Status);
     }
+
+    [Fact]
+    public async Task Model_with_repeated_column_name_returns_422()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        var created = await server.Client.PostAsync(
+            "/api/connections",
+            new JsonObject { ["name"] = "pg", ["type"] = "postgresql", ["configuration"] = database.Configuration });
+        var before = (await server.Client.GetAsync("/api/models")).Data.AsArray().Count;
+
+        var model = await server.Client.PostAsync(
+            "/api/models",
+            new JsonObject
+            {
+                ["name"] = "ambiguous",
+                ["connection_id"] = created.Data["id"]!.GetValue<string>(),
+                ["configuration"] = new JsonObject { ["query"] = "SELECT 1 AS a, 2 AS a" },
+            });
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, model.Status);
+        Assert.Equal("duplicate_model_field", model.ErrorKey);
+        Assert.Equal("configuration.query", model.ErrorField);
+        Assert.Equal(before, (await server.Client.GetAsync("/api/models")).Data.AsArray().Count);
+    }
 }

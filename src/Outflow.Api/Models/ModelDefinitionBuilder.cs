@@ -81,6 +81,18 @@ internal sealed class ModelDefinitionBuilder
                 .Select(field => new SourceColumn(field.Name, field.Type, field.RemoteType))
                 .ToList();
 
+        // Syncs map fields by name, so two result columns with one name would be ambiguous.
+        var repeated = columns.GroupBy(column => column.Name, StringComparer.Ordinal).FirstOrDefault(group => group.Count() > 1);
+        if (repeated is not null)
+        {
+            var field = source.Query is not null ? "configuration.query" : "configuration.table";
+            throw ApiException.Unprocessable(
+                ApiErrorKeys.DuplicateModelField,
+                $"the model returns more than one column named {repeated.Key}: give each column a distinct name (AS alias)",
+                field,
+                repeated.Key);
+        }
+
         var fields = BuildFields(request, columns, existing, describe);
         var names = fields.Select(field => field.Name).ToHashSet(StringComparer.Ordinal);
         if (request.Identifier is not null && !names.Contains(request.Identifier))
