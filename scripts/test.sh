@@ -21,4 +21,6 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 dotnet build Outflow.slnx --nologo -v quiet
+# Formatting is part of the build's rules: fail on any file that dotnet format would change.
+dotnet format Outflow.slnx --verify-no-changes --no-restore
 dotnet test Outflow.slnx --no-build --nologo "$@"

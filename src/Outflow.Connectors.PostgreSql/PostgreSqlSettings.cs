@@ -59,14 +59,25 @@ internal sealed record PostgreSqlSettings(string Hostname, int Port, string Data
             return null;
         }
 
-        if (node.GetValueKind() != JsonValueKind.String || string.IsNullOrWhiteSpace(node.GetValue<string>()))
+        if (node.GetValueKind() != JsonValueKind.String)
         {
             problems.Add(new ConfigurationProblem(
-                $"configuration.{key}", $"configuration.{key} must be a non-empty string: set it to {meaning}.", node.DeepClone()));
+                $"configuration.{key}",
+                $"configuration.{key} must be a JSON string, not a JSON {DescribeKind(node)}: set it to {meaning}.",
+                node.DeepClone(),
+                IsWrongType: true));
             return null;
         }
 
-        return node.GetValue<string>();
+        var value = node.GetValue<string>();
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            problems.Add(new ConfigurationProblem(
+                $"configuration.{key}", $"configuration.{key} must not be empty: set it to {meaning}.", value));
+            return null;
+        }
+
+        return value;
     }
 
     private static int? ReadPort(JsonObject configuration, List<ConfigurationProblem> problems)
@@ -77,19 +88,32 @@ internal sealed record PostgreSqlSettings(string Hostname, int Port, string Data
             return DefaultPort;
         }
 
-        if (node.GetValueKind() == JsonValueKind.Number
-            && decimal.TryParse(node.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
-            && number == decimal.Truncate(number)
-            && number is >= 1 and <= 65535)
+        // A whole number written with a fraction or an exponent (5432.0, 5.432e3) is still an integer in JSON.
+        var isNumber = node.GetValueKind() == JsonValueKind.Number;
+        var parsed = decimal.TryParse(node.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var number);
+        if (!isNumber || (parsed && number != decimal.Truncate(number)))
         {
-            var port = (int)number;
-            configuration["port"] = port;
-            return port;
+            problems.Add(new ConfigurationProblem(
+                "configuration.port",
+                $"configuration.port must be a whole JSON number, not {(isNumber ? "a fraction" : "a JSON " + DescribeKind(node))}: set it to the server's TCP port, from 1 to 65535.",
+                node.DeepClone(),
+                IsWrongType: true));
+            return null;
         }
 
-        problems.Add(new ConfigurationProblem(
-            "configuration.port", "configuration.port must be an integer from 1 to 65535 (a JSON number, not a string).", node.DeepClone()));
-        return null;
+        // A number too large for decimal does not parse and is out of range as well.
+        if (!parsed || number is < 1 or > 65535)
+        {
+            problems.Add(new ConfigurationProblem(
+                "configuration.port",
+                $"configuration.port {node.ToJsonString()} is out of range: set it to the server's TCP port, from 1 to 65535.",
+                node.DeepClone()));
+            return null;
+        }
+
+        var port = (int)number;
+        configuration["port"] = port;
+        return port;
     }
 
     private static bool? ReadSsl(JsonObject configuration, List<ConfigurationProblem> problems)
@@ -105,7 +129,11 @@ internal sealed record PostgreSqlSettings(string Hostname, int Port, string Data
             return node.GetValue<bool>();
         }
 
-        problems.Add(new ConfigurationProblem("configuration.ssl", "configuration.ssl must be true or false.", node.DeepClone()));
+        problems.Add(new ConfigurationProblem(
+            "configuration.ssl",
+            $"configuration.ssl must be the JSON value true or false, not a JSON {DescribeKind(node)}.",
+            node.DeepClone(),
+            IsWrongType: true));
         return null;
     }
 
@@ -122,7 +150,16 @@ internal sealed record PostgreSqlSettings(string Hostname, int Port, string Data
         }
 
         // The value is a secret, so the problem does not carry it.
-        problems.Add(new ConfigurationProblem("configuration.password", "configuration.password must be a string."));
+        problems.Add(new ConfigurationProblem(
+            "configuration.password", $"configuration.password must be a JSON string, not a JSON {DescribeKind(node)}.", IsWrongType: true));
         return null;
     }
+
+    /// <summary>Names a value's JSON type for messages: string, number, boolean, object or array.</summary>
+    private static string DescribeKind(JsonNode node) =>
+        node.GetValueKind() switch
+        {
+            JsonValueKind.True or JsonValueKind.False => "boolean",
+            var kind => kind.ToString().ToLowerInvariant(),
+        };
 }

@@ -32,10 +32,8 @@ internal sealed class PostgreSqlSourceConnector(PostgreSqlSettings settings, ILo
             var (columns, kinds) = await DescribeAsync(connection, transaction, source, cancellationToken).ConfigureAwait(false);
 
             // Columns without a native mapping are sent by the server in text format, which Npgsql returns as strings.
-            command = new NpgsqlCommand(BuildQuery(source), connection, transaction)
-            {
-                UnknownResultTypeList = kinds.Select(kind => kind == PostgreSqlValueKind.TextForm).ToArray(),
-            };
+            command = CreateQueryCommand(source, rowLimit: null, connection, transaction);
+            command.UnknownResultTypeList = kinds.Select(kind => kind == PostgreSqlValueKind.TextForm).ToArray();
             NpgsqlDataReader reader;
             try
             {
@@ -43,7 +41,7 @@ internal sealed class PostgreSqlSourceConnector(PostgreSqlSettings settings, ILo
             }
             catch (Exception exception) when (PostgreSqlErrors.IsDatabaseFailure(exception))
             {
-                throw PostgreSqlErrors.Wrap(exception, DescribeFailure(source));
+                throw WrapQueryFailure(exception, source);
             }
 
             Log.ReaderOpened(logger, settings.Hostname, settings.Database, columns.Count);
@@ -68,6 +66,23 @@ internal sealed class PostgreSqlSourceConnector(PostgreSqlSettings settings, ILo
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
+    /// <summary>
+    /// Creates the command that reads the model, returning at most <paramref name="rowLimit"/> rows (all when null).
+    /// The row limit travels as a positional parameter, which makes Npgsql (10.x) send the text unchanged as one
+    /// extended-protocol statement, and PostgreSQL rejects such a text when it contains several statements. Without
+    /// parameters Npgsql splits the text at semicolons and runs each part, so a query that closes the parenthesis
+    /// could append COMMIT and a write.
+    /// </summary>
+    private static NpgsqlCommand CreateQueryCommand(
+        ModelSource source, long? rowLimit, NpgsqlConnection connection, NpgsqlTransaction transaction)
+    {
+        var command = new NpgsqlCommand(BuildQuery(source) + " LIMIT $1", connection, transaction);
+
+        // LIMIT NULL means no limit.
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)rowLimit ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
+        return command;
+    }
+
     private static string BuildQuery(ModelSource source)
     {
         if (source.Query is not null)
@@ -84,6 +99,23 @@ internal sealed class PostgreSqlSourceConnector(PostgreSqlSettings settings, ILo
 
     private static string DescribeFailure(ModelSource source) =>
         source.Query is not null ? "the model query failed" : $"reading table {source.Table} failed";
+
+    private static ConnectorException WrapQueryFailure(Exception exception, ModelSource source)
+    {
+        // PostgreSQL reports several statements in one extended-protocol query as a syntax error with this text.
+        // NOTE: a server with non-English lc_messages gets the generic message below, which still quotes the server's.
+        if (exception is PostgresException { SqlState: PostgresErrorCodes.SyntaxError } postgres
+            && postgres.MessageText.Contains("multiple commands", StringComparison.Ordinal))
+        {
+            return new ConnectorException(
+                $"{DescribeFailure(source)}: a model query must be a single SELECT statement; " +
+                "remove the other statements and the semicolons between them",
+                isTransient: false,
+                exception);
+        }
+
+        return PostgreSqlErrors.Wrap(exception, DescribeFailure(source));
+    }
 
     private static async Task<NpgsqlTransaction> BeginReadOnlyAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
@@ -111,7 +143,7 @@ internal sealed class PostgreSqlSourceConnector(PostgreSqlSettings settings, ILo
     {
         try
         {
-            var command = new NpgsqlCommand(BuildQuery(source) + " LIMIT 0", connection, transaction);
+            var command = CreateQueryCommand(source, rowLimit: 0, connection, transaction);
             await using var commandScope = command.ConfigureAwait(false);
             var reader = await command.ExecuteReaderAsync(CommandBehavior.SingleResult, cancellationToken).ConfigureAwait(false);
             await using var readerScope = reader.ConfigureAwait(false);
@@ -130,7 +162,7 @@ internal sealed class PostgreSqlSourceConnector(PostgreSqlSettings settings, ILo
         }
         catch (Exception exception) when (PostgreSqlErrors.IsDatabaseFailure(exception))
         {
-            throw PostgreSqlErrors.Wrap(exception, DescribeFailure(source));
+            throw WrapQueryFailure(exception, source);
         }
     }
 }

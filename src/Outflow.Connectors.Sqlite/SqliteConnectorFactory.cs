@@ -33,12 +33,10 @@ public sealed class SqliteConnectorFactory(ILogger<SqliteConnectorFactory>? logg
     public async Task TestAsync(JsonObject configuration, ConnectorEnvironment environment, CancellationToken cancellationToken)
     {
         var settings = ParseOrThrow(configuration, environment);
-        SqliteErrors.EnsureFileExists(settings);
-        var connection = new SqliteConnection(settings.ToConnectionString(readOnly: true));
+        var connection = await SqliteConnections.OpenAsync(settings, readOnly: true, cancellationToken).ConfigureAwait(false);
         await using var connectionScope = connection.ConfigureAwait(false);
         try
         {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             var command = connection.CreateCommand();
             await using var commandScope = command.ConfigureAwait(false);
 

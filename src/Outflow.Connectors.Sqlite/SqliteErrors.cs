@@ -12,14 +12,4 @@ internal static class SqliteErrors
     /// <summary>Wraps <paramref name="exception"/> with <paramref name="action"/> in front of SQLite's message; a busy or locked database is transient.</summary>
     public static ConnectorException Wrap(SqliteException exception, string action) =>
         new($"{action}: {exception.Message}", exception.SqliteErrorCode is Busy or Locked, exception);
-
-    /// <exception cref="ConnectorException">The database file does not exist.</exception>
-    public static void EnsureFileExists(SqliteSettings settings)
-    {
-        if (!File.Exists(settings.FullPath))
-        {
-            throw new ConnectorException(
-                $"SQLite database file {settings.FullPath} does not exist; create it or correct configuration.path.");
-        }
-    }
 }

@@ -5,8 +5,11 @@ using Outflow.Core.Connectors;
 
 namespace Outflow.Connectors.Sqlite;
 
-/// <summary>A validated <c>sqlite</c> connection configuration: the database file's absolute path inside the files root.</summary>
-internal sealed record SqliteSettings(string FullPath)
+/// <summary>
+/// A validated <c>sqlite</c> connection configuration: the path as configured, the files root it must stay in, and
+/// the database file's real path at validation time.
+/// </summary>
+internal sealed record SqliteSettings(string ConfiguredPath, string FilesRoot, string FullPath)
 {
     /// <summary>Validates <paramref name="configuration"/>; returns null and adds to <paramref name="problems"/> when it is invalid.</summary>
     public static SqliteSettings? Parse(JsonObject configuration, ConnectorEnvironment environment, List<ConfigurationProblem> problems)
@@ -18,46 +21,58 @@ internal sealed record SqliteSettings(string FullPath)
             return null;
         }
 
-        if (node.GetValueKind() != JsonValueKind.String || string.IsNullOrWhiteSpace(node.GetValue<string>()))
+        if (node.GetValueKind() != JsonValueKind.String)
         {
             problems.Add(new ConfigurationProblem(
-                "configuration.path", "configuration.path must be a non-empty string naming a SQLite database file.", node.DeepClone()));
+                "configuration.path",
+                $"configuration.path must be a JSON string naming a SQLite database file, not a JSON {DescribeKind(node.GetValueKind())}.",
+                node.DeepClone(),
+                IsWrongType: true));
             return null;
         }
 
         var path = node.GetValue<string>();
-        var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(environment.FilesRoot));
-        string fullPath;
-        try
-        {
-            fullPath = Path.GetFullPath(Path.Combine(root, path));
-        }
-        catch (Exception exception) when (exception is ArgumentException or NotSupportedException or PathTooLongException)
-        {
-            problems.Add(new ConfigurationProblem("configuration.path", $"configuration.path is not a valid path: {exception.Message}", path));
-            return null;
-        }
-
-        // NOTE: the check is on the path's text, so a symbolic link inside the files root can still point outside it.
-        var prefix = Path.EndsInDirectorySeparator(root) ? root : root + Path.DirectorySeparatorChar;
-        if (!fullPath.StartsWith(prefix, StringComparison.Ordinal))
+        if (string.IsNullOrWhiteSpace(path))
         {
             problems.Add(new ConfigurationProblem(
-                "configuration.path",
-                $"configuration.path must be inside the files root {root}, but {path} resolves to {fullPath}; " +
-                "use a path relative to the files root.",
-                path));
+                "configuration.path", "configuration.path must not be empty: set it to a SQLite database file inside the files root.", path));
             return null;
         }
 
-        return new SqliteSettings(fullPath);
+        if (!SqlitePaths.TryResolveInsideRoot(environment.FilesRoot, path, out var fullPath, out var problem))
+        {
+            problems.Add(new ConfigurationProblem("configuration.path", problem + ".", path));
+            return null;
+        }
+
+        return new SqliteSettings(path, environment.FilesRoot, fullPath);
     }
 
-    /// <summary>Builds a connection string that never creates the file: a missing database is an error, not an empty new one.</summary>
-    public string ToConnectionString(bool readOnly) =>
-        new SqliteConnectionStringBuilder
+    /// <summary>
+    /// Resolves the path again, because a symbolic link can be created or changed after validation, and builds a
+    /// connection string to the real file that never creates it: a missing database is an error, not an empty new one.
+    /// </summary>
+    /// <exception cref="ConnectorException">The path now leads outside the files root, or the file does not exist.</exception>
+    public string ToConnectionString(bool readOnly, bool pooling)
+    {
+        if (!SqlitePaths.TryResolveInsideRoot(FilesRoot, ConfiguredPath, out var fullPath, out var problem))
         {
-            DataSource = FullPath,
+            throw new ConnectorException(problem);
+        }
+
+        if (!File.Exists(fullPath))
+        {
+            throw new ConnectorException($"SQLite database file {fullPath} does not exist; create it or correct configuration.path");
+        }
+
+        return new SqliteConnectionStringBuilder
+        {
+            DataSource = fullPath,
             Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWrite,
+            Pooling = pooling,
         }.ConnectionString;
+    }
+
+    private static string DescribeKind(JsonValueKind kind) =>
+        kind is JsonValueKind.True or JsonValueKind.False ? "boolean" : kind.ToString().ToLowerInvariant();
 }

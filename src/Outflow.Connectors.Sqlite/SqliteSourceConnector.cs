@@ -10,19 +10,24 @@ internal sealed class SqliteSourceConnector(SqliteSettings settings, ILogger log
 {
     public async Task<IReadOnlyList<SourceColumn>> DescribeAsync(ModelSource source, CancellationToken cancellationToken)
     {
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await OpenAsync(settings, cancellationToken).ConfigureAwait(false);
         await using var connectionScope = connection.ConfigureAwait(false);
         return Describe(connection, source).Columns;
     }
 
     public async Task<ISourceReader> OpenReaderAsync(ModelSource source, CancellationToken cancellationToken)
     {
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await OpenAsync(settings, cancellationToken).ConfigureAwait(false);
         try
         {
             var (columns, declaredTypes) = Describe(connection, source);
+            var query = BuildQuery(source);
+
+            // Microsoft.Data.Sqlite runs every statement of a command's text, so the text must be one read-only statement.
+            Prepare(connection, query, source).Dispose();
+
             var command = connection.CreateCommand();
-            command.CommandText = BuildQuery(source);
+            command.CommandText = query;
             SqliteDataReader reader;
             try
             {
@@ -63,14 +68,9 @@ internal sealed class SqliteSourceConnector(SqliteSettings settings, ILogger log
     private static (IReadOnlyList<SourceColumn> Columns, string?[] DeclaredTypes) Describe(SqliteConnection connection, ModelSource source)
     {
         var database = connection.Handle!;
-        var result = raw.sqlite3_prepare_v2(database, BuildQuery(source) + " LIMIT 1", out var statement);
+        var statement = Prepare(connection, BuildQuery(source) + " LIMIT 1", source);
         using (statement)
         {
-            if (result != raw.SQLITE_OK)
-            {
-                throw new ConnectorException($"{DescribeFailure(source)}: {raw.sqlite3_errmsg(database).utf8_to_string()}");
-            }
-
             var count = raw.sqlite3_column_count(statement);
             var declaredTypes = new string?[count];
             var stepped = false;
@@ -116,19 +116,39 @@ internal sealed class SqliteSourceConnector(SqliteSettings settings, ILogger log
             _ => new SourceColumn(name, FieldType.Unknown, ""),
         };
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    private static Task<SqliteConnection> OpenAsync(SqliteSettings settings, CancellationToken cancellationToken) =>
+        SqliteConnections.OpenAsync(settings, readOnly: true, cancellationToken);
+
+    /// <summary>
+    /// Compiles <paramref name="sql"/> with SQLite's own parser and checks that it is exactly one read-only
+    /// statement. A model query that closes the wrapping parenthesis could otherwise add statements such as ATTACH.
+    /// </summary>
+    /// <exception cref="ConnectorException">The text does not compile, contains more than one statement, or can write.</exception>
+    private static sqlite3_stmt Prepare(SqliteConnection connection, string sql, ModelSource source)
     {
-        SqliteErrors.EnsureFileExists(settings);
-        var connection = new SqliteConnection(settings.ToConnectionString(readOnly: true));
-        try
+        var database = connection.Handle!;
+        var result = raw.sqlite3_prepare_v2(database, sql, out var statement, out var tail);
+        if (result != raw.SQLITE_OK)
         {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            return connection;
+            var message = raw.sqlite3_errmsg(database).utf8_to_string();
+            statement.Dispose();
+            throw new ConnectorException($"{DescribeFailure(source)}: {message}");
         }
-        catch (SqliteException exception)
+
+        if (!SqliteStatementText.IsEmpty(tail))
         {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw SqliteErrors.Wrap(exception, $"opening SQLite database {settings.FullPath} failed");
+            statement.Dispose();
+            throw new ConnectorException(
+                $"{DescribeFailure(source)}: a model query must be a single SELECT statement; " +
+                "remove the other statements, such as ATTACH, and the semicolons between them");
         }
+
+        if (raw.sqlite3_stmt_readonly(statement) == 0)
+        {
+            statement.Dispose();
+            throw new ConnectorException($"{DescribeFailure(source)}: a model query must only read; remove the statement that writes");
+        }
+
+        return statement;
     }
 }

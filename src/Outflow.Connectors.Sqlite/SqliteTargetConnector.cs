@@ -74,21 +74,8 @@ internal sealed class SqliteTargetConnector(SqliteSettings settings, ILogger log
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        SqliteErrors.EnsureFileExists(settings);
-        var connection = new SqliteConnection(settings.ToConnectionString(readOnly: false));
-        try
-        {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            return connection;
-        }
-        catch (SqliteException exception)
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw SqliteErrors.Wrap(exception, $"opening SQLite database {settings.FullPath} failed");
-        }
-    }
+    private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) =>
+        SqliteConnections.OpenAsync(settings, readOnly: false, cancellationToken);
 
     private async Task<SqliteTable?> FindTableAsync(string objectId, bool useCache, CancellationToken cancellationToken)
     {

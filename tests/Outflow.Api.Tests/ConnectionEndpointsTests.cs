@@ -247,4 +247,21 @@ public sealed class ConnectionEndpointsTests(ApiServerFixture server) : IClassFi
 
         Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync($"/api/connections/{id}")).Status);
     }
+
+    [Theory]
+    [InlineData("\"abc\"", 400, "invalid_field")]
+    [InlineData("true", 400, "invalid_field")]
+    [InlineData("99999", 422, "invalid_configuration")]
+    [InlineData("0", 422, "invalid_configuration")]
+    public async Task Create_postgresql_port_problem_status_depends_on_kind(string port, int status, string key)
+    {
+        var body = "{\"name\":\"pg\",\"type\":\"postgresql\",\"configuration\":{\"hostname\":\"127.0.0.1\",\"port\":"
+            + port + ",\"database\":\"d\",\"username\":\"u\",\"password\":\"p\"}}";
+
+        var response = await server.Client.SendAsync(HttpMethod.Post, "/api/connections", body);
+
+        Assert.Equal(status, (int)response.Status);
+        Assert.Equal(key, response.ErrorKey);
+        Assert.Equal("configuration.port", response.ErrorField);
+    }
 }

@@ -24,30 +24,65 @@ public sealed class PostgreSqlConnectorFactoryTests(PostgresFixture postgres)
         Assert.DoesNotContain(problems, p => p.Field == "configuration.port");
     }
 
-    [Fact]
-    public void Validate_string_port_is_invalid()
+    [Theory]
+    [InlineData("\"5432\"")]
+    [InlineData("\"abc\"")]
+    [InlineData("54.5")]
+    [InlineData("true")]
+    public void Validate_port_of_wrong_type_is_wrong_type(string json)
     {
         var configuration = Valid();
-        configuration["port"] = "5432";
+        configuration["port"] = JsonNode.Parse(json);
 
         var problem = Assert.Single(_factory.Validate(configuration, Environment));
 
         Assert.Equal("configuration.port", problem.Field);
         Assert.NotNull(problem.Value);
+        Assert.True(problem.IsWrongType);
+        Assert.Contains("whole JSON number", problem.Message, StringComparison.Ordinal);
     }
 
     [Theory]
-    [InlineData(0)]
-    [InlineData(65536)]
-    [InlineData(54.5)]
-    public void Validate_port_out_of_range_is_invalid(double port)
+    [InlineData("0")]
+    [InlineData("65536")]
+    [InlineData("99999")]
+    [InlineData("1e40")]
+    public void Validate_port_out_of_range_is_not_wrong_type(string json)
     {
         var configuration = Valid();
-        configuration["port"] = port;
+        configuration["port"] = JsonNode.Parse(json);
 
         var problem = Assert.Single(_factory.Validate(configuration, Environment));
 
         Assert.Equal("configuration.port", problem.Field);
+        Assert.False(problem.IsWrongType);
+        Assert.Contains("out of range", problem.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("string", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_whole_port_with_fraction_digits_is_valid()
+    {
+        var configuration = Valid();
+        configuration["port"] = JsonNode.Parse("5432.0");
+
+        Assert.Empty(_factory.Validate(configuration, Environment));
+        Assert.Equal(5432, configuration["port"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public void Validate_wrong_types_and_empty_values_are_told_apart()
+    {
+        var configuration = Valid();
+        configuration["hostname"] = 7;
+        configuration["database"] = " ";
+        configuration["ssl"] = "yes";
+
+        var problems = _factory.Validate(configuration, Environment);
+
+        Assert.True(Assert.Single(problems, p => p.Field == "configuration.hostname").IsWrongType);
+        Assert.False(Assert.Single(problems, p => p.Field == "configuration.database").IsWrongType);
+        Assert.True(Assert.Single(problems, p => p.Field == "configuration.ssl").IsWrongType);
     }
 
     [Fact]
@@ -71,6 +106,7 @@ public sealed class PostgreSqlConnectorFactoryTests(PostgresFixture postgres)
 
         var password = Assert.Single(problems, p => p.Field == "configuration.password");
         Assert.Null(password.Value);
+        Assert.True(password.IsWrongType);
         Assert.Contains(problems, p => p.Field == "configuration.ssl");
     }
 

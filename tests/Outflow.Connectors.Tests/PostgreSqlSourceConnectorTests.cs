@@ -163,4 +163,70 @@ public sealed class PostgreSqlSourceConnectorTests(PostgresFixture postgres)
         var rows = await source.ReadAllAsync(new ModelSource("SELECT 1 AS one", null));
         Assert.Single(rows);
     }
+
+    private const string EscapingQuery =
+        "SELECT 1 AS a) x; COMMIT; BEGIN READ WRITE; DELETE FROM canary WHERE id=2; COMMIT; SELECT * FROM (SELECT 1";
+
+    [Fact]
+    public async Task Describe_query_with_extra_statements_is_rejected()
+    {
+        var database = await postgres.CreateDatabaseAsync("CREATE TABLE canary (id int); INSERT INTO canary VALUES (1), (2);");
+        await using var source = _factory.CreateSource(database.Configuration, Environment);
+
+        var exception = await Assert.ThrowsAsync<ConnectorException>(
+            () => source.DescribeAsync(new ModelSource(EscapingQuery, null), CancellationToken.None));
+
+        Assert.Contains("single SELECT statement", exception.Message, StringComparison.Ordinal);
+        Assert.Equal(2, (await database.QueryAsync("SELECT id FROM canary")).Count);
+    }
+
+    [Fact]
+    public async Task Read_query_with_extra_statements_is_rejected()
+    {
+        var database = await postgres.CreateDatabaseAsync("CREATE TABLE canary (id int); INSERT INTO canary VALUES (1), (2);");
+        await using var source = _factory.CreateSource(database.Configuration, Environment);
+
+        var exception = await Assert.ThrowsAsync<ConnectorException>(
+            () => source.ReadAllAsync(new ModelSource(EscapingQuery, null)));
+
+        Assert.Contains("single SELECT statement", exception.Message, StringComparison.Ordinal);
+        Assert.Equal(2, (await database.QueryAsync("SELECT id FROM canary")).Count);
+    }
+
+    [Fact]
+    public async Task Read_single_select_after_rejected_query_works()
+    {
+        var database = await postgres.CreateDatabaseAsync("CREATE TABLE canary (id int); INSERT INTO canary VALUES (1), (2);");
+        await using var source = _factory.CreateSource(database.Configuration, Environment);
+        await Assert.ThrowsAsync<ConnectorException>(() => source.ReadAllAsync(new ModelSource(EscapingQuery, null)));
+
+        var rows = await source.ReadAllAsync(new ModelSource("SELECT id FROM canary ORDER BY id;", null));
+
+        Assert.Equal([[1L], [2L]], rows);
+    }
+
+    [Fact]
+    public async Task Read_semicolon_inside_string_literal_works()
+    {
+        var database = await postgres.CreateDatabaseAsync("SELECT 1;");
+        await using var source = _factory.CreateSource(database.Configuration, Environment);
+        var model = new ModelSource("SELECT ';' AS s, 'a; b' AS t -- trailing; comment", null);
+
+        var columns = await source.DescribeAsync(model, CancellationToken.None);
+        var rows = await source.ReadAllAsync(model);
+
+        Assert.Equal(["s", "t"], columns.Select(c => c.Name));
+        Assert.Equal([[";", "a; b"]], rows);
+    }
+
+    [Fact]
+    public async Task Read_table_reads_all_rows_without_limit()
+    {
+        var database = await postgres.CreateDatabaseAsync("CREATE TABLE canary (id int); INSERT INTO canary SELECT generate_series(1, 3);");
+        await using var source = _factory.CreateSource(database.Configuration, Environment);
+
+        var rows = await source.ReadAllAsync(new ModelSource(null, "canary"));
+
+        Assert.Equal(3, rows.Count);
+    }
 }

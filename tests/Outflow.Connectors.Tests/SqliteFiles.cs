@@ -8,12 +8,18 @@ internal sealed class SqliteFiles : IDisposable
 {
     public SqliteFiles()
     {
-        Root = Path.Combine(Path.GetTempPath(), "outflow-sqlite-" + Guid.NewGuid().ToString("N"));
+        var temporary = Path.Combine(Path.GetTempPath(), "outflow-sqlite-" + Guid.NewGuid().ToString("N"));
+        Root = Path.Combine(temporary, "files");
+        Outside = Path.Combine(temporary, "outside");
         Directory.CreateDirectory(Root);
+        Directory.CreateDirectory(Outside);
         Environment = new ConnectorEnvironment(Root);
     }
 
     public string Root { get; }
+
+    /// <summary>A directory next to the files root, for files that connections must not reach.</summary>
+    public string Outside { get; }
 
     public ConnectorEnvironment Environment { get; }
 
@@ -28,6 +34,9 @@ internal sealed class SqliteFiles : IDisposable
         command.ExecuteNonQuery();
         return path;
     }
+
+    /// <summary>Creates <paramref name="name"/> outside the files root, runs <paramref name="sql"/> in it and returns its path.</summary>
+    public string CreateOutsideDatabase(string name, string sql) => CreateDatabase(Path.Combine(Outside, name), sql);
 
     public List<object?[]> Query(string name, string sql)
     {
@@ -54,6 +63,6 @@ internal sealed class SqliteFiles : IDisposable
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
-        Directory.Delete(Root, recursive: true);
+        Directory.Delete(Path.GetDirectoryName(Root)!, recursive: true);
     }
 }

@@ -84,5 +84,51 @@ public sealed class SqliteSourceConnectorTests : IDisposable
         Assert.Equal(3, _files.Query("source.db", "SELECT * FROM items").Count);
     }
 
+    [Fact]
+    public async Task Describe_attach_query_is_rejected()
+    {
+        var exception = await Assert.ThrowsAsync<ConnectorException>(
+            () => _source.DescribeAsync(AttachQuery(), CancellationToken.None));
+
+        Assert.Contains("single SELECT statement", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Read_attach_query_is_rejected()
+    {
+        var exception = await Assert.ThrowsAsync<ConnectorException>(() => _source.ReadAllAsync(AttachQuery()));
+
+        Assert.Contains("single SELECT statement", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Read_after_attach_query_sees_only_main_database()
+    {
+        await Assert.ThrowsAsync<ConnectorException>(() => _source.ReadAllAsync(AttachQuery()));
+
+        var rows = await _source.ReadAllAsync(new ModelSource("SELECT name FROM pragma_database_list", null));
+
+        Assert.Equal([["main"]], rows);
+    }
+
+    [Fact]
+    public async Task Read_semicolon_inside_string_literal_works()
+    {
+        var model = new ModelSource("SELECT ';' AS s, 'a; b' AS t -- trailing; comment", null);
+
+        var columns = await _source.DescribeAsync(model, CancellationToken.None);
+        var rows = await _source.ReadAllAsync(model);
+
+        Assert.Equal(["s", "t"], columns.Select(c => c.Name));
+        Assert.Equal([[";", "a; b"]], rows);
+    }
+
     public void Dispose() => _files.Dispose();
+
+    // Closes the wrapping parenthesis to append an ATTACH of a database outside the files root.
+    private ModelSource AttachQuery()
+    {
+        var outside = _files.CreateOutsideDatabase("secret.db", "CREATE TABLE secret (value TEXT); INSERT INTO secret VALUES ('x');");
+        return new ModelSource($"SELECT 1 AS id); ATTACH DATABASE '{outside}' AS s; SELECT (1", null);
+    }
 }

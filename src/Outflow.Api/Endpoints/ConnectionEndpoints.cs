@@ -215,10 +215,12 @@ internal static class ConnectionEndpoints
         var problems = factory.Validate(configuration, environment);
         if (problems.Count > 0)
         {
-            var first = problems[0];
+            // A value of the wrong JSON type is a malformed request (400); a well-typed value that is out of
+            // range or points at something unusable is unprocessable (422).
+            var first = problems.FirstOrDefault(p => p.IsWrongType) ?? problems[0];
             throw new ApiException(
-                StatusCodes.Status422UnprocessableEntity,
-                ApiErrorKeys.InvalidConfiguration,
+                first.IsWrongType ? StatusCodes.Status400BadRequest : StatusCodes.Status422UnprocessableEntity,
+                first.IsWrongType ? ApiErrorKeys.InvalidField : ApiErrorKeys.InvalidConfiguration,
                 $"the {factory.Info.Id} configuration is invalid: {first.Message}",
                 first.Field,
                 first.Value,

@@ -1,0 +1,112 @@
+namespace Outflow.Connectors.Sqlite;
+
+/// <summary>
+/// Resolves database paths the way the operating system opens them, following symbolic links, so that a link
+/// inside the files root cannot lead to a file outside it.
+/// </summary>
+internal static class SqlitePaths
+{
+    // Linux stops after 40 links in one path lookup; the same bound ends link cycles here.
+    private const int MaxLinks = 40;
+
+    private static readonly char[] Separators = [Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar];
+
+    /// <summary>
+    /// Resolves <paramref name="path"/> against the files root and checks that the real file is inside the real root.
+    /// Returns false with a message naming the path when it is invalid or outside.
+    /// </summary>
+    public static bool TryResolveInsideRoot(string filesRoot, string path, out string fullPath, out string problem)
+    {
+        fullPath = "";
+        string rootText;
+        string root;
+        string resolved;
+        try
+        {
+            rootText = Path.TrimEndingDirectorySeparator(Path.GetFullPath(filesRoot));
+            root = ResolveLinks(rootText);
+
+            // GetFullPath only checks the text here; ".." is applied during resolution, after the links before it.
+            _ = Path.GetFullPath(Path.Combine(rootText, path));
+            resolved = ResolveLinks(Path.Combine(rootText, path));
+        }
+        catch (Exception exception) when (exception is ArgumentException or NotSupportedException or IOException or UnauthorizedAccessException)
+        {
+            problem = $"configuration.path {path} is not a valid path inside the files root: {exception.Message}";
+            return false;
+        }
+
+        var prefix = Path.EndsInDirectorySeparator(root) ? root : root + Path.DirectorySeparatorChar;
+        if (!resolved.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            problem = $"configuration.path must be inside the files root {root}, but {path} resolves to {resolved} " +
+                "after following symbolic links; use a path to a file inside the files root";
+            return false;
+        }
+
+        fullPath = resolved;
+        problem = "";
+        return true;
+    }
+
+    /// <summary>
+    /// Replaces every symbolic link among the components of the absolute <paramref name="path"/> with its target,
+    /// then applies "." and "..". Components that do not exist are kept as written.
+    /// </summary>
+    /// <exception cref="IOException">The path goes through more than 40 links, as in a link cycle.</exception>
+    public static string ResolveLinks(string path)
+    {
+        var current = Path.GetPathRoot(path) ?? throw new ArgumentException($"path {path} is not absolute", nameof(path));
+        var pending = new Stack<string>();
+        Push(pending, path[current.Length..]);
+        var links = 0;
+        while (pending.Count > 0)
+        {
+            var component = pending.Pop();
+            if (component is "" or ".")
+            {
+                continue;
+            }
+
+            if (component == "..")
+            {
+                current = Path.GetDirectoryName(current) ?? current;
+                continue;
+            }
+
+            var next = Path.Join(current, component);
+            var target = new FileInfo(next).LinkTarget;
+            if (target is null)
+            {
+                current = next;
+                continue;
+            }
+
+            links++;
+            if (links > MaxLinks)
+            {
+                throw new IOException($"{path} goes through more than {MaxLinks} symbolic links, which suggests a link cycle");
+            }
+
+            // A relative target continues from the link's directory, an absolute one from its own root.
+            var targetRoot = Path.GetPathRoot(target) ?? "";
+            if (targetRoot.Length > 0)
+            {
+                current = targetRoot;
+            }
+
+            Push(pending, target[targetRoot.Length..]);
+        }
+
+        return current;
+    }
+
+    private static void Push(Stack<string> pending, string relativePath)
+    {
+        var components = relativePath.Split(Separators);
+        for (var i = components.Length - 1; i >= 0; i--)
+        {
+            pending.Push(components[i]);
+        }
+    }
+}
