@@ -17,7 +17,7 @@ namespace Outflow.Api.Endpoints;
 /// <summary>Connection types and connections: list, create, get, replace and delete.</summary>
 internal static class ConnectionEndpoints
 {
-    /// <summary>The status of a connection saved with <c>validate: false</c>, which nobody has tested.</summary>
+    /// <summary>The status of a connection saved with <c>validate: false</c>, which has not been tested.</summary>
     private const string UntestedStatus = "unknown";
 
     public static void MapConnectionEndpoints(this RouteGroupBuilder api)
@@ -215,8 +215,8 @@ internal static class ConnectionEndpoints
         var problems = factory.Validate(configuration, environment);
         if (problems.Count > 0)
         {
-            // A value of the wrong JSON type is a malformed request (400); a well-typed value that is out of
-            // range or points at something unusable is unprocessable (422).
+            // A value of the wrong JSON type makes the request malformed (400). A well-typed value that is out
+            // of range, or that points at something unusable, makes it unprocessable (422).
             var first = problems.FirstOrDefault(p => p.IsWrongType) ?? problems[0];
             throw new ApiException(
                 first.IsWrongType ? StatusCodes.Status400BadRequest : StatusCodes.Status422UnprocessableEntity,

@@ -112,7 +112,7 @@ internal static class SyncPlanBuilder
         var sources = new List<FieldSource>();
         AddMappings(configuration.Fields ?? [], "fields", replaceExisting: false, fields, sources);
 
-        // Override fields set a value for a target field whatever the mapping says.
+        // Override fields set a value for a target field regardless of the mapping.
         AddMappings(configuration.OverrideFields ?? [], "override_fields", replaceExisting: true, fields, sources);
 
         var identityIndex = fields.IndexOf(identityTarget);

@@ -4,7 +4,7 @@ namespace Outflow.Engine.Running;
 
 /// <summary>
 /// Sends records to the target. A transient failure is retried with exponential backoff and jitter. A batch the
-/// target rejects as a whole is split in halves until each failing record stands alone, so every other record is
+/// target rejects as a whole is split in halves until each failing record is isolated, so every other record is
 /// written. Each confirmed write is checkpointed before the next one starts.
 /// </summary>
 internal sealed class BatchWriter(

@@ -70,7 +70,7 @@ internal sealed class CheckpointRecorder(
                     changes.Add(new StateChange(pending.IdentityHash, pending.Identity, null));
                     break;
                 case RecordOutcome.NotFound when record.Operation == RecordOperation.Delete:
-                    // Someone else already removed it: the target holds what replace asks, with nothing to count.
+                    // Someone else already removed it: the target already matches what replace requires, with nothing to count.
                     changes.Add(new StateChange(pending.IdentityHash, pending.Identity, null));
                     break;
                 case RecordOutcome.NotFound:

@@ -102,7 +102,7 @@ internal sealed class ModelScanner(
             var isNew = !stored.TryGetValue(candidate.IdentityHash, out var storedHash);
             var changed = isNew || plan.TreatAllAsChanged || storedHash != candidate.RowHash;
 
-            // Create never touches records it wrote before, unless a resync asks to send every row again.
+            // Create never touches records it wrote before, unless a resync requests every row again.
             var wanted = plan.Mode == SyncMode.Create ? isNew || plan.TreatAllAsChanged : changed;
             if (wanted)
             {

@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 namespace Outflow.Engine.Scratch;
 
 /// <summary>
-/// A per-execution SQLite file that holds what the diff needs so that memory does not grow with the model:
+/// A per-execution SQLite file that contains what the diff needs so that memory does not grow with the model:
 /// <c>seen</c> (every identity read, how often, and its first row), <c>duplicates</c> (the later rows of a
 /// repeated identity), <c>pending</c> (new and changed rows, in read order) and <c>deletes</c> (records to
 /// delete). The file is not durable and is deleted on dispose. Methods are synchronous because the SQLite
