@@ -17,7 +17,7 @@ internal sealed record PostgreSqlSettings(string Hostname, int Port, string Data
     /// </summary>
     public static PostgreSqlSettings? Parse(JsonObject configuration, List<ConfigurationProblem> problems)
     {
-        var hostname = ReadRequiredString(configuration, "hostname", "the database server's host name or IP address", problems);
+        var hostname = ReadHostname(configuration, problems);
         var database = ReadRequiredString(configuration, "database", "the name of the database to connect to", problems);
         var username = ReadRequiredString(configuration, "username", "the user to log in as", problems);
         var port = ReadPort(configuration, problems);
@@ -78,6 +78,23 @@ internal sealed record PostgreSqlSettings(string Hostname, int Port, string Data
         }
 
         return value;
+    }
+
+    private static string? ReadHostname(JsonObject configuration, List<ConfigurationProblem> problems)
+    {
+        var hostname = ReadRequiredString(configuration, "hostname", "the database server's host name or IP address", problems);
+        if (hostname is null || PostgreSqlHostnames.IsSingleHost(hostname))
+        {
+            return hostname;
+        }
+
+        // Npgsql reads a leading '/' as a Unix socket directory, ',' as a list of hosts and "host:port" as a port.
+        problems.Add(new ConfigurationProblem(
+            "configuration.hostname",
+            $"configuration.hostname {hostname} is not valid: configuration.hostname must be one host name or IP address, " +
+            "without a port, a list of hosts or a socket path; set the port in configuration.port.",
+            hostname));
+        return null;
     }
 
     private static int? ReadPort(JsonObject configuration, List<ConfigurationProblem> problems)

@@ -24,7 +24,7 @@ internal static class SqliteConnections
         catch (SqliteException exception)
         {
             await connection.DisposeAsync().ConfigureAwait(false);
-            throw SqliteErrors.Wrap(exception, $"opening SQLite database {settings.FullPath} failed");
+            throw SqliteErrors.Wrap(exception, $"opening SQLite database {settings.ConfiguredPath} failed");
         }
         catch
         {

@@ -46,7 +46,7 @@ public sealed class SqliteConnectorFactory(ILogger<SqliteConnectorFactory>? logg
         }
         catch (SqliteException exception)
         {
-            throw SqliteErrors.Wrap(exception, $"opening SQLite database {settings.FullPath} failed");
+            throw SqliteErrors.Wrap(exception, $"opening SQLite database {settings.ConfiguredPath} failed");
         }
     }
 

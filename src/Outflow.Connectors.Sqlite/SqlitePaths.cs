@@ -13,34 +13,58 @@ internal static class SqlitePaths
 
     /// <summary>
     /// Resolves <paramref name="path"/> against the files root and checks that the real file is inside the real root.
-    /// Returns false with a message naming the path when it is invalid or outside.
+    /// Returns false with a message when it is invalid or outside.
     /// </summary>
+    /// <remarks>
+    /// A message names only the path as configured: the resolved file, link targets and the files root's location
+    /// are server paths, and links such as /proc/self/fd/1 would reveal them to the API user.
+    /// </remarks>
     public static bool TryResolveInsideRoot(string filesRoot, string path, out string fullPath, out string problem)
     {
         fullPath = "";
-        string rootText;
-        string root;
-        string resolved;
+        string? root;
+        string? resolved;
         try
         {
-            rootText = Path.TrimEndingDirectorySeparator(Path.GetFullPath(filesRoot));
+            var rootText = Path.TrimEndingDirectorySeparator(Path.GetFullPath(filesRoot));
             root = ResolveLinks(rootText);
 
             // GetFullPath only checks the text here; ".." is applied during resolution, after the links before it.
             _ = Path.GetFullPath(Path.Combine(rootText, path));
             resolved = ResolveLinks(Path.Combine(rootText, path));
         }
-        catch (Exception exception) when (exception is ArgumentException or NotSupportedException or IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (exception is ArgumentException or NotSupportedException)
         {
-            problem = $"configuration.path {path} is not a valid path inside the files root: {exception.Message}";
+            problem = $"configuration.path {path} is not a valid file path; use a path to a file inside the files root";
+            return false;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // The exception's message contains the server path where reading failed, so it is not passed on.
+            problem = $"configuration.path {path} could not be resolved because reading a directory or symbolic link " +
+                "on the way failed; use a path to a readable file inside the files root";
+            return false;
+        }
+
+        if (root is null)
+        {
+            problem = $"the files root goes through more than {MaxLinks} symbolic links, so configuration.path {path} " +
+                "cannot be checked; the server operator must correct the files root setting";
+            return false;
+        }
+
+        if (resolved is null)
+        {
+            problem = $"configuration.path {path} goes through more than {MaxLinks} symbolic links, which suggests " +
+                "a link cycle; use a path to a file inside the files root";
             return false;
         }
 
         var prefix = Path.EndsInDirectorySeparator(root) ? root : root + Path.DirectorySeparatorChar;
         if (!resolved.StartsWith(prefix, StringComparison.Ordinal))
         {
-            problem = $"configuration.path must be inside the files root {root}, but {path} resolves to {resolved} " +
-                "after following symbolic links; use a path to a file inside the files root";
+            problem = $"configuration.path must be inside the files root, but {path} leads outside it " +
+                "after following symbolic links and \"..\"; use a path to a file inside the files root";
             return false;
         }
 
@@ -51,10 +75,10 @@ internal static class SqlitePaths
 
     /// <summary>
     /// Replaces every symbolic link among the components of the absolute <paramref name="path"/> with its target,
-    /// then applies "." and "..". Components that do not exist are kept as written.
+    /// then applies "." and "..". Components that do not exist are kept as written. Returns null when the path goes
+    /// through more than 40 links, as in a link cycle.
     /// </summary>
-    /// <exception cref="IOException">The path goes through more than 40 links, as in a link cycle.</exception>
-    public static string ResolveLinks(string path)
+    public static string? ResolveLinks(string path)
     {
         var current = Path.GetPathRoot(path) ?? throw new ArgumentException($"path {path} is not absolute", nameof(path));
         var pending = new Stack<string>();
@@ -85,7 +109,7 @@ internal static class SqlitePaths
             links++;
             if (links > MaxLinks)
             {
-                throw new IOException($"{path} goes through more than {MaxLinks} symbolic links, which suggests a link cycle");
+                return null;
             }
 
             // A relative target continues from the link's directory, an absolute one from its own root.

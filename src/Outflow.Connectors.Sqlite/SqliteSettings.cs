@@ -62,7 +62,8 @@ internal sealed record SqliteSettings(string ConfiguredPath, string FilesRoot, s
 
         if (!File.Exists(fullPath))
         {
-            throw new ConnectorException($"SQLite database file {fullPath} does not exist; create it or correct configuration.path");
+            throw new ConnectorException(
+                $"SQLite database file {ConfiguredPath} does not exist in the files root; create it or correct configuration.path");
         }
 
         return new SqliteConnectionStringBuilder

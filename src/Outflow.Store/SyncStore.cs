@@ -108,7 +108,7 @@ internal sealed class SyncStore : ISyncStore
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task UpdateAsync(Sync sync, CancellationToken cancellationToken)
+    public async Task UpdateAsync(Sync sync, bool clearState, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sync);
         var row = ToRow(sync);
@@ -136,6 +136,15 @@ internal sealed class SyncStore : ISyncStore
             transaction,
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         await WriteModelLinksAsync(connection, transaction, sync, cancellationToken).ConfigureAwait(false);
+        if (clearState)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM sync_state WHERE sync_id = @Id",
+                new { row.Id },
+                transaction,
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -138,6 +138,10 @@ public sealed class ConnectionEndpointsTests(ApiServerFixture server) : IClassFi
 
     [Theory]
     [InlineData("""{"name":"x","type":"sqlite","configuration":{},"policies":"x"}""", "invalid_field", "policies")]
+    [InlineData("""{"name":"x","type":"sqlite","configuration":{"path":"a.sqlite","path":"b.sqlite"}}""", "invalid_json", "configuration.path")]
+    [InlineData("""{"name":"x","type":"sqlite","configuration":{"path":"\ud800"}}""", "invalid_field", "configuration.path")]
+    [InlineData("""{"name":"x","type":"postgresql","configuration":{"password":"a\u0000b"}}""", "invalid_field", "configuration.password")]
+    [InlineData("""{"name":"x","type":"sqlite","configuration":{"list":[1,"\udc00"]}}""", "invalid_field", "configuration.list[1]")]
     [InlineData("""{"type":"sqlite","configuration":{}}""", "missing_field", "name")]
     [InlineData("""{"name":"","type":"sqlite","configuration":{}}""", "missing_field", "name")]
     [InlineData("""{"name":"x","configuration":{}}""", "missing_field", "type")]
@@ -263,5 +267,40 @@ public sealed class ConnectionEndpointsTests(ApiServerFixture server) : IClassFi
         Assert.Equal(status, (int)response.Status);
         Assert.Equal(key, response.ErrorKey);
         Assert.Equal("configuration.port", response.ErrorField);
+    }
+
+    [Fact]
+    public async Task Update_masked_password_with_other_host_returns_422()
+    {
+        var configuration = new JsonObject
+        {
+            ["hostname"] = "127.0.0.1",
+            ["port"] = 5999,
+            ["database"] = "crm",
+            ["username"] = "outflow",
+            ["password"] = "stored-secret-value",
+        };
+        var created = await server.Client.PostAsync(
+            "/api/connections",
+            new JsonObject { ["name"] = "pg", ["type"] = "postgresql", ["configuration"] = configuration, ["validate"] = false });
+        var id = created.Data["id"]!.GetValue<string>();
+        var masked = created.Data["configuration"]!.AsObject();
+        masked["port"] = 6000;
+
+        var updated = await server.Client.PutAsync(
+            $"/api/connections/{id}",
+            new JsonObject { ["name"] = "pg", ["configuration"] = masked.DeepClone(), ["validate"] = false });
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, updated.Status);
+        Assert.Equal("invalid_configuration", updated.ErrorKey);
+        Assert.Equal("configuration.password", updated.ErrorField);
+        var stored = await server.Client.GetAsync($"/api/connections/{id}");
+        Assert.Equal(5999, stored.Data["configuration"]!["port"]!.GetValue<int>());
+
+        masked["port"] = 5999;
+        var unchanged = await server.Client.PutAsync(
+            $"/api/connections/{id}",
+            new JsonObject { ["name"] = "pg renamed", ["configuration"] = masked.DeepClone(), ["validate"] = false });
+        Assert.Equal(HttpStatusCode.OK, unchanged.Status);
     }
 }

@@ -47,6 +47,41 @@ public sealed class SqliteConnectorFactoryTests : IDisposable
         Assert.False(problem.IsWrongType);
         Assert.Contains("must be inside the files root", problem.Message, StringComparison.Ordinal);
         Assert.Contains("link.sqlite", problem.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(outside, problem.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_files.Outside, problem.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_files.Root, problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_proc_self_fd_hides_link_target()
+    {
+        // Standard output of the test process links to a file, pipe or terminal, and that target must not appear in the message.
+        var target = new FileInfo("/proc/self/fd/1").LinkTarget;
+        Assert.NotNull(target);
+
+        var problem = Assert.Single(_factory.Validate(new JsonObject { ["path"] = "/proc/self/fd/1" }, _files.Environment));
+
+        Assert.Equal("configuration.path", problem.Field);
+        Assert.Contains("must be inside the files root", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("/proc/self/fd/1", problem.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(target, problem.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_files.Root, problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_proc_self_exe_and_cwd_hide_server_paths()
+    {
+        var executable = new FileInfo("/proc/self/exe").LinkTarget;
+        var workingDirectory = new DirectoryInfo("/proc/self/cwd").LinkTarget;
+        Assert.NotNull(executable);
+        Assert.NotNull(workingDirectory);
+
+        var exe = Assert.Single(_factory.Validate(new JsonObject { ["path"] = "/proc/self/exe" }, _files.Environment));
+        var cwd = Assert.Single(_factory.Validate(new JsonObject { ["path"] = "/proc/self/cwd/app.db" }, _files.Environment));
+
+        Assert.DoesNotContain(executable, exe.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(workingDirectory, cwd.Message, StringComparison.Ordinal);
+        Assert.Contains("/proc/self/cwd/app.db", cwd.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -74,7 +109,8 @@ public sealed class SqliteConnectorFactoryTests : IDisposable
 
         var problem = Assert.Single(_factory.Validate(new JsonObject { ["path"] = "dirlink/../secret.db" }, _files.Environment));
 
-        Assert.Contains(Path.Combine(_files.Outside, "secret.db"), problem.Message, StringComparison.Ordinal);
+        Assert.Contains("must be inside the files root", problem.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_files.Outside, problem.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -113,6 +149,7 @@ public sealed class SqliteConnectorFactoryTests : IDisposable
         var problem = Assert.Single(_factory.Validate(new JsonObject { ["path"] = "a.db" }, _files.Environment));
 
         Assert.Contains("symbolic links", problem.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_files.Root, problem.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -128,6 +165,8 @@ public sealed class SqliteConnectorFactoryTests : IDisposable
             () => source.DescribeAsync(new ModelSource("SELECT * FROM secret", null), CancellationToken.None));
 
         Assert.Contains("must be inside the files root", exception.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(outside, exception.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_files.Root, exception.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -165,6 +204,8 @@ public sealed class SqliteConnectorFactoryTests : IDisposable
             () => _factory.TestAsync(new JsonObject { ["path"] = "missing.db" }, _files.Environment, CancellationToken.None));
 
         Assert.Contains("does not exist", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("missing.db", exception.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_files.Root, exception.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_files.Root, "missing.db")));
     }
 
@@ -173,8 +214,11 @@ public sealed class SqliteConnectorFactoryTests : IDisposable
     {
         await File.WriteAllTextAsync(Path.Combine(_files.Root, "notes.db"), "this is not a database, just some text that is long enough");
 
-        await Assert.ThrowsAsync<ConnectorException>(
+        var exception = await Assert.ThrowsAsync<ConnectorException>(
             () => _factory.TestAsync(new JsonObject { ["path"] = "notes.db" }, _files.Environment, CancellationToken.None));
+
+        Assert.Contains("notes.db", exception.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_files.Root, exception.Message, StringComparison.Ordinal);
     }
 
     public void Dispose() => _files.Dispose();

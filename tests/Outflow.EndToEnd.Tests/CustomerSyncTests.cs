@@ -120,6 +120,44 @@ public sealed class CustomerSyncTests(PostgresFixture postgres)
         Assert.Equal(expected.Keys, rows.Keys);
     }
 
+    [Fact]
+    public async Task Replace_sync_moved_to_another_table_starts_afresh()
+    {
+        await using var scope = await ServerScope.StartAsync();
+        var api = scope.Client;
+        var shop = await ShopDatabase.CreateAsync(Path.Combine(scope.FilesRoot, "shop.sqlite"), customers: 20);
+        var database = await postgres.CreateDatabaseAsync();
+        await ExecuteAsync(database, """
+            CREATE TABLE public.customer_value (
+                customer_id bigint PRIMARY KEY, email text, first_name text, last_name text, country text,
+                lifetime_value numeric(12, 2), crm_note text);
+            CREATE TABLE public.customer_value_2 (LIKE public.customer_value INCLUDING ALL);
+            INSERT INTO public.customer_value_2 VALUES (6, 'crm@example.com', 'Other', 'Application', NULL, 1.00, 'kept');
+            """);
+        var source = await api.PostAsync("api/connections", new { name = "shop", type = "sqlite", configuration = new { path = "shop.sqlite" } });
+        var target = await api.PostAsync("api/connections", new { name = "warehouse", type = "postgresql", configuration = database.Configuration });
+        var model = await api.PostAsync("api/models", new
+        {
+            name = "customer lifetime value",
+            connection_id = Id(source),
+            configuration = new { query = ShopDatabase.CustomerValueQuery },
+        });
+        var body = SyncBody(Id(model), Id(target), "replace");
+        var syncId = Id(await api.PostAsync("api/syncs", body));
+        AssertCounts(await api.RunSyncAsync(syncId), insert: 20, update: 0, delete: 0, error: 0);
+
+        // The sync wrote customer 6 to the first table only; in the second table, row 6 belongs to someone else.
+        body["target"]!["object"] = "public.customer_value_2";
+        await api.PutAsync($"api/syncs/{syncId}", body);
+        await shop.DeleteCustomerAsync(6);
+        var moved = await api.RunSyncAsync(syncId);
+
+        AssertCounts(moved, insert: 19, update: 0, delete: 0, error: 0);
+        var rows = await ReadTableAsync(database, "public.customer_value_2");
+        Assert.Equal(20, rows.Count);
+        Assert.Equal("crm@example.com", rows[6].Email);
+    }
+
     private static JsonObject SyncBody(string modelId, string targetConnectionId, string mode)
     {
         var fields = new JsonArray();
@@ -171,13 +209,16 @@ public sealed class CustomerSyncTests(PostgresFixture postgres)
         Assert.Equal(expected.Values, rows.Values);
     }
 
-    private static async Task<SortedDictionary<long, CustomerValue>> ReadTargetAsync(PostgresDatabase database)
+    private static Task<SortedDictionary<long, CustomerValue>> ReadTargetAsync(PostgresDatabase database) =>
+        ReadTableAsync(database, "public.customer_value");
+
+    private static async Task<SortedDictionary<long, CustomerValue>> ReadTableAsync(PostgresDatabase database, string table)
     {
         var rows = new SortedDictionary<long, CustomerValue>();
         await using var connection = new NpgsqlConnection(database.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
-            "SELECT customer_id, email, first_name, last_name, country, lifetime_value FROM public.customer_value", connection);
+            $"SELECT customer_id, email, first_name, last_name, country, lifetime_value FROM {table}", connection);
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {

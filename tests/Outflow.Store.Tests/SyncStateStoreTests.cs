@@ -34,6 +34,25 @@ public sealed class SyncStateStoreTests
         Assert.Equal(new ExecutionCounts(Total: 6, Insert: 3, Update: 1, Upserts: 3, Delete: 1, Error: 1, Warnings: 2), stored!.Counts);
     }
 
+    [Theory]
+    [InlineData(false, 2)]
+    [InlineData(true, 0)]
+    public async Task UpdateAsync_clears_state_only_when_asked(bool clearState, int remaining)
+    {
+        await using var store = await TestStore.CreateAsync();
+        var (_, _, _, sync) = await store.AddSyncWithParentsAsync();
+        var (execution, _) = await store.Executions.CreateIfIdleAsync(
+            TestStore.NewExecution(sync, TestStore.BaseTime), CancellationToken.None);
+        await store.State.CheckpointAsync(
+            sync.Id, execution.Id, [new StateChange(1, "a", 10), new StateChange(2, "b", 20)], ExecutionCounts.Zero,
+            CancellationToken.None);
+
+        await store.Syncs.UpdateAsync(sync, clearState, CancellationToken.None);
+
+        var state = await store.State.LookupAsync(sync.Id, [1, 2], CancellationToken.None);
+        Assert.Equal(remaining, state.Count);
+    }
+
     [Fact]
     public async Task CheckpointAsync_for_unknown_execution_stores_nothing()
     {

@@ -85,7 +85,7 @@ public sealed class SyncStoreTests
         sync.Configuration = TestStore.NewSyncConfiguration(connection.Id, otherModel.Id, SyncMode.Replace, active: false);
         sync.UpdatedAt = TestStore.BaseTime.AddHours(1);
 
-        await store.Syncs.UpdateAsync(sync, CancellationToken.None);
+        await store.Syncs.UpdateAsync(sync, clearState: false, CancellationToken.None);
         var stored = await store.Syncs.GetAsync(organization.Id, sync.Id, CancellationToken.None);
 
         Assert.Equal(SyncMode.Replace, stored!.Configuration.Mode);
@@ -115,7 +115,7 @@ public sealed class SyncStoreTests
             UpdatedBy = TestStore.TestActor,
         };
 
-        var error = await Assert.ThrowsAsync<OutflowException>(() => store.Syncs.UpdateAsync(missing, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<OutflowException>(() => store.Syncs.UpdateAsync(missing, clearState: false, CancellationToken.None));
 
         Assert.Equal(ErrorKind.NotFound, error.Kind);
         Assert.Equal(0, await store.ScalarAsync($"SELECT COUNT(*) FROM sync_models WHERE sync_id = '{missing.Id}'"));

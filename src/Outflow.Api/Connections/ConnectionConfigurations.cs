@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Outflow.Api.Errors;
 using Outflow.Core.Connectors;
 
 namespace Outflow.Api.Connections;
@@ -26,20 +27,39 @@ internal static class ConnectionConfigurations
         return copy;
     }
 
-    /// <summary>Replaces secrets sent as <see cref="Mask"/> with the stored values; drops them when none is stored.</summary>
+    /// <summary>
+    /// Replaces secrets sent as <see cref="Mask"/> with the stored values; drops them when none is stored.
+    /// </summary>
+    /// <exception cref="ApiException">
+    /// A secret is masked while another key changed. Keeping the stored secret then would send it to wherever the
+    /// new settings point, for example a host of the caller's choosing, so the caller must send the secret again.
+    /// </exception>
     public static void RestoreMaskedSecrets(JsonObject configuration, JsonObject stored, ConnectionTypeInfo info)
     {
-        foreach (var key in configuration.Select(pair => pair.Key).ToList())
+        var maskedSecrets = configuration
+            .Where(pair => info.IsSecret(pair.Key) && IsMask(pair.Value))
+            .Select(pair => pair.Key)
+            .ToList();
+        if (maskedSecrets.Count == 0)
         {
-            var value = configuration[key];
-            var masked = value is JsonValue text
-                && text.GetValueKind() == JsonValueKind.String
-                && text.GetValue<string>() == Mask;
-            if (!masked || !info.IsSecret(key))
-            {
-                continue;
-            }
+            return;
+        }
 
+        var changed = info.Configuration
+            .Where(field => !field.Secret)
+            .FirstOrDefault(field => !JsonNode.DeepEquals(
+                configuration[field.Name] ?? field.Default, stored[field.Name] ?? field.Default));
+        if (changed is not null)
+        {
+            throw ApiException.Unprocessable(
+                ApiErrorKeys.InvalidConfiguration,
+                $"configuration.{maskedSecrets[0]} is masked but configuration.{changed.Name} changed: send the real "
+                + $"{maskedSecrets[0]} again, because the stored one is kept only while the other settings stay the same",
+                $"configuration.{maskedSecrets[0]}");
+        }
+
+        foreach (var key in maskedSecrets)
+        {
             if (stored.TryGetPropertyValue(key, out var storedValue) && storedValue is not null)
             {
                 configuration[key] = storedValue.DeepClone();
@@ -50,6 +70,9 @@ internal static class ConnectionConfigurations
             }
         }
     }
+
+    private static bool IsMask(JsonNode? value) =>
+        value is JsonValue text && text.GetValueKind() == JsonValueKind.String && text.GetValue<string>() == Mask;
 
     /// <summary>Builds a JSON Schema (draft 2020-12) of a connection type's configuration object.</summary>
     public static JsonObject BuildJsonSchema(ConnectionTypeInfo info)

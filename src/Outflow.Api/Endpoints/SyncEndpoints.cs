@@ -125,12 +125,26 @@ internal static class SyncEndpoints
         var principal = context.GetApiPrincipal();
         var sync = await FindAsync(id, context, syncs, cancellationToken);
         var request = await RequestJson.ReadAsync<SyncConfiguration>(context.Request, cancellationToken);
+        // NOTE: an execution still running on the previous configuration may checkpoint a few entries after the
+        // state is cleared; they name records of the previous target.
+        var previous = sync.Configuration;
         sync.Configuration = await validator.ValidateAsync(principal.Organization.Id, request, cancellationToken);
         sync.UpdatedAt = timeProvider.GetUtcNow();
         sync.UpdatedBy = principal.ToActor();
-        await syncs.UpdateAsync(sync, cancellationToken);
+        await syncs.UpdateAsync(sync, WritesElsewhere(previous, sync.Configuration), cancellationToken);
         return ApiResults.Data(SyncResponse.From(sync));
     }
+
+    /// <summary>
+    /// Returns true when the records the sync wrote under <paramref name="previous"/> are not the records it would
+    /// match under <paramref name="next"/>: another target connection or object, or another identity.
+    /// </summary>
+    private static bool WritesElsewhere(SyncConfiguration previous, SyncConfiguration next) =>
+        previous.Target?.ConnectionId != next.Target?.ConnectionId
+        || !string.Equals(previous.Target?.Object, next.Target?.Object, StringComparison.Ordinal)
+        || !string.Equals(previous.Identity?.Target, next.Identity?.Target, StringComparison.Ordinal)
+        || previous.Identity?.Source?.ModelId != next.Identity?.Source?.ModelId
+        || !string.Equals(previous.Identity?.Source?.Field, next.Identity?.Source?.Field, StringComparison.Ordinal);
 
     private static async Task<IResult> DeleteAsync(
         string id,

@@ -32,6 +32,7 @@ internal static partial class RequestJson
             return null;
         }
 
+        JsonTextCheck.Check(bytes.Span);
         try
         {
             return JsonSerializer.Deserialize<T>(bytes.Span, ApiJson.Options)

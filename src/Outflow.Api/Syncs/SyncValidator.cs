@@ -55,6 +55,16 @@ internal sealed class SyncValidator
         CheckUnsupportedOptions(configuration);
         CheckSchedule(schedule);
         var targetObject = await DescribeTargetAsync(organizationId, target, cancellationToken);
+        if (targetObject.Modes.Count == 0)
+        {
+            throw ApiException.Unprocessable(
+                ApiErrorKeys.UnsupportedMode,
+                $"target object {targetObject.Id} has no primary key or single-column unique index, so records in it "
+                + "cannot be matched: add one, or choose another target object",
+                "target.object",
+                targetObject.Id);
+        }
+
         if (!targetObject.Modes.Contains(mode))
         {
             throw ApiException.Unprocessable(

@@ -14,7 +14,12 @@ public interface ISyncStore
 
     Task InsertAsync(Sync sync, CancellationToken cancellationToken);
 
-    Task UpdateAsync(Sync sync, CancellationToken cancellationToken);
+    /// <summary>
+    /// Replaces the sync's configuration. With <paramref name="clearState"/>, also forgets in the same transaction
+    /// which records the sync wrote, for when its target or identity changed and those records are not the new
+    /// target's: otherwise <c>replace</c> could delete records of the new target that the sync never wrote.
+    /// </summary>
+    Task UpdateAsync(Sync sync, bool clearState, CancellationToken cancellationToken);
 
     /// <summary>Deletes the sync with its executions and change-detection state.</summary>
     Task DeleteAsync(Guid organizationId, Guid id, CancellationToken cancellationToken);

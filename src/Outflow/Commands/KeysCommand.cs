@@ -13,6 +13,13 @@ internal static class KeysCommand
             Description = "The organization's name; it is created when it does not exist",
             Required = true,
         };
+        organization.Validators.Add(result =>
+        {
+            if (string.IsNullOrWhiteSpace(result.GetValueOrDefault<string>()))
+            {
+                result.AddError("--org must name an organization, not an empty string");
+            }
+        });
         var name = new Option<string>("--name") { Description = "A name for the key", DefaultValueFactory = _ => "cli" };
         var kind = new Option<string>("--kind")
         {
