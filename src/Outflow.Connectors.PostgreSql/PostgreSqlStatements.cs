@@ -6,7 +6,7 @@ namespace Outflow.Connectors.PostgreSql;
 
 /// <summary>
 /// The statements that write one batch's records. Every parameter is cast to its column's type, and each
-/// statement returns a row only when it wrote one, so the result tells inserted, updated, skipped and missing apart.
+/// statement returns a row only when it wrote one, so the results distinguish inserted, updated, skipped and missing records.
 /// </summary>
 internal sealed class PostgreSqlStatements
 {
