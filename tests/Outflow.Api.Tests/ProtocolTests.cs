@@ -117,4 +117,28 @@ public sealed class ProtocolTests(ApiServerFixture server) : IClassFixture<ApiSe
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
         Assert.Equal("invalid_json", response.ErrorKey);
     }
+
+    [Fact]
+    public async Task Oversized_body_returns_413_api_error()
+    {
+        var body = "{\"name\":\"" + new string('x', 5 * 1024 * 1024) + "\",\"type\":\"sqlite\",\"configuration\":{}}";
+
+        var response = await server.Client.SendAsync(HttpMethod.Post, "/api/connections", body);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.Status);
+        Assert.Equal(413, response.Body!["status"]!.GetValue<int>());
+        Assert.Equal("request_too_large", response.ErrorKey);
+    }
+
+    [Fact]
+    public async Task Name_longer_than_limit_returns_400()
+    {
+        var body = "{\"name\":\"" + new string('x', 256) + "\",\"type\":\"sqlite\",\"configuration\":{}}";
+
+        var response = await server.Client.SendAsync(HttpMethod.Post, "/api/connections", body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        Assert.Equal("invalid_field", response.ErrorKey);
+        Assert.Equal("name", response.ErrorField);
+    }
 }

@@ -85,7 +85,7 @@ internal static class ConnectionEndpoints
     {
         var principal = context.GetApiPrincipal();
         var request = await RequestJson.ReadAsync<ConnectionRequest>(context.Request, cancellationToken);
-        var name = RequireName(request.Name);
+        var name = RequestValues.RequireName(request.Name);
         var type = string.IsNullOrWhiteSpace(request.Type) ? throw ApiException.MissingField("type") : request.Type;
         var configuration = request.Configuration ?? throw ApiException.MissingField("configuration");
         var factory = registry.Find(type) ?? throw UnknownType(type, registry);
@@ -124,7 +124,7 @@ internal static class ConnectionEndpoints
         var principal = context.GetApiPrincipal();
         var connection = await FindAsync(id, context, connections, cancellationToken);
         var request = await RequestJson.ReadAsync<ConnectionRequest>(context.Request, cancellationToken);
-        var name = RequireName(request.Name);
+        var name = RequestValues.RequireName(request.Name);
         var configuration = request.Configuration ?? throw ApiException.MissingField("configuration");
         if (request.Type is not null && !string.Equals(request.Type, connection.Type, StringComparison.Ordinal))
         {
@@ -271,9 +271,6 @@ internal static class ConnectionEndpoints
             }
         }
     }
-
-    private static string RequireName(string? name) =>
-        string.IsNullOrWhiteSpace(name) ? throw ApiException.MissingField("name") : name;
 
     private static ApiException UnknownType(string type, ConnectorRegistry registry) => ApiException.Unprocessable(
         ApiErrorKeys.UnknownConnectionType,

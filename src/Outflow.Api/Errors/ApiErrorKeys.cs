@@ -13,6 +13,7 @@ public static class ApiErrorKeys
     public const string InvalidQueryParameter = "invalid_query_parameter";
     public const string InvalidPageToken = "invalid_page_token";
     public const string InvalidApiVersion = "invalid_api_version";
+    public const string RequestTooLarge = "request_too_large";
     public const string ConnectionNotSource = "connection_not_source";
 
     // Authentication (401) and routing (404, 405).

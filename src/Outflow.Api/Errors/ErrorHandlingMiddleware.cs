@@ -40,7 +40,10 @@ internal sealed class ErrorHandlingMiddleware
             // Kestrel and the framework raise this for unreadable requests, e.g. a body larger than the limit.
             await ApiErrorWriter.WriteAsync(
                 context,
-                new ApiException(exception.StatusCode, ApiErrorKeys.InvalidJson, $"the request could not be read: {exception.Message}"));
+                new ApiException(
+                    exception.StatusCode,
+                    exception.StatusCode == StatusCodes.Status413PayloadTooLarge ? ApiErrorKeys.RequestTooLarge : ApiErrorKeys.InvalidJson,
+                    $"the request could not be read: {exception.Message}"));
         }
         catch (JsonException exception) when (!context.Response.HasStarted)
         {

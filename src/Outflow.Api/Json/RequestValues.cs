@@ -10,6 +10,29 @@ namespace Outflow.Api.Json;
 /// </summary>
 internal static class RequestValues
 {
+    /// <summary>The longest display name accepted for a connection, model or sync, in UTF-16 code units.</summary>
+    public const int MaxNameLength = 255;
+
+    /// <summary>Returns a required display name.</summary>
+    /// <exception cref="ApiException">The name is missing, blank, or longer than <see cref="MaxNameLength"/>.</exception>
+    public static string RequireName(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw ApiException.MissingField("name");
+        }
+
+        if (name.Length > MaxNameLength)
+        {
+            throw ApiException.BadRequest(
+                ApiErrorKeys.InvalidField,
+                $"name is {name.Length} characters long: use at most {MaxNameLength}",
+                "name");
+        }
+
+        return name;
+    }
+
     /// <summary>Parses a path id; a malformed UUID is treated as an unknown object (404).</summary>
     public static Guid ParseId(string? text, string what)
     {

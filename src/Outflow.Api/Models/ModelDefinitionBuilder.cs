@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Outflow.Api.Contracts;
 using Outflow.Api.Errors;
+using Outflow.Api.Json;
 using Outflow.Core.Connections;
 using Outflow.Core.Connectors;
 using Outflow.Core.Models;
@@ -36,7 +37,7 @@ internal sealed class ModelDefinitionBuilder
     public async Task<ModelDefinition> BuildAsync(
         Guid organizationId, ModelRequest request, Model? existing, CancellationToken cancellationToken)
     {
-        var name = string.IsNullOrWhiteSpace(request.Name) ? throw ApiException.MissingField("name") : request.Name;
+        var name = RequestValues.RequireName(request.Name);
         var connectionId = request.ConnectionId ?? throw ApiException.MissingField("connection_id");
         var configuration = request.Configuration ?? throw ApiException.MissingField("configuration");
         var source = ModelSource.Parse(configuration);

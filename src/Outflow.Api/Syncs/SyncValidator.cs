@@ -1,4 +1,5 @@
 using Outflow.Api.Errors;
+using Outflow.Api.Json;
 using Outflow.Core.Connections;
 using Outflow.Core.Connectors;
 using Outflow.Core.Models;
@@ -42,10 +43,7 @@ internal sealed class SyncValidator
     public async Task<SyncConfiguration> ValidateAsync(
         Guid organizationId, SyncConfiguration configuration, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(configuration.Name))
-        {
-            throw ApiException.MissingField("name");
-        }
+        RequestValues.RequireName(configuration.Name);
 
         var mode = configuration.Mode ?? throw ApiException.MissingField("mode");
         var target = configuration.Target ?? throw ApiException.MissingField("target");

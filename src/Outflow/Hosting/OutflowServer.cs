@@ -50,6 +50,9 @@ public static class OutflowServer
         builder.WebHost.UseUrls(settings.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         ConfigureLogging(builder.Logging);
 
+        // Requests carry configurations and queries, never data, so 4 MiB is generous; Kestrel's default is 30 MB.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 4 * 1024 * 1024);
+
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(MasterKeyLoader.Load(settings));
