@@ -28,4 +28,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4007, Level = LogLevel.Information, Message = "Deleted model {ModelId} of organization {OrganizationId}")]
     public static partial void ModelDeleted(ILogger logger, Guid modelId, Guid organizationId);
+
+    [LoggerMessage(EventId = 4008, Level = LogLevel.Information, Message = "Requested cancellation of execution {ExecutionId} of sync {SyncId}")]
+    public static partial void CancelRequested(ILogger logger, Guid executionId, Guid syncId);
+
+    [LoggerMessage(EventId = 4009, Level = LogLevel.Information, Message = "Set active to {Active} on sync {SyncId} of organization {OrganizationId}")]
+    public static partial void SyncActivated(ILogger logger, Guid syncId, bool active, Guid organizationId);
 }

@@ -1,7 +1,9 @@
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
 using Outflow.Api.Authentication;
 using Outflow.Api.Contracts;
 using Outflow.Api.Errors;
@@ -13,7 +15,7 @@ using Outflow.Core.Syncs;
 
 namespace Outflow.Api.Endpoints;
 
-/// <summary>Executions of a sync: list and get.</summary>
+/// <summary>Executions of a sync: list, get, update and cancel.</summary>
 internal static class ExecutionEndpoints
 {
     private const int PageSize = 50;
@@ -27,6 +29,14 @@ internal static class ExecutionEndpoints
         executions.MapGet("/{id}", GetAsync)
             .WithName("GetExecution")
             .WithSummary("Returns one execution of a sync with its counts and errors.");
+        executions.MapPut("/{id}", UpdateAsync)
+            .WithName("UpdateExecution")
+            .WithSummary("Moves an execution to another status; only an unfinished execution to canceled is allowed.");
+
+        // A literal last segment, so routes with a parameter there (log types) never match .../cancel.
+        executions.MapPost("/{id}/cancel", CancelAsync)
+            .WithName("CancelExecution")
+            .WithSummary("Requests cancellation of an unfinished execution and returns without waiting for it.");
     }
 
     private static async Task<IResult> ListAsync(
@@ -66,11 +76,93 @@ internal static class ExecutionEndpoints
         IExecutionStore executions,
         CancellationToken cancellationToken)
     {
+        var execution = await FindAsync(syncId, id, context, executions, cancellationToken);
+        return ApiResults.Data(ExecutionResponse.From(execution));
+    }
+
+    private static async Task<IResult> UpdateAsync(
+        [FromRoute(Name = "sync_id")] string syncId,
+        string id,
+        HttpContext context,
+        IExecutionStore executions,
+        ILoggerFactory loggerFactory,
+        CancellationToken cancellationToken)
+    {
+        var execution = await FindAsync(syncId, id, context, executions, cancellationToken);
+        var request = await RequestJson.ReadAsync<UpdateExecutionRequest>(context.Request, cancellationToken);
+        var text = request.Status ?? throw ApiException.MissingField("status");
+        if (!ExecutionStatuses.TryParse(text, out var status))
+        {
+            throw ApiException.BadRequest(
+                ApiErrorKeys.InvalidField,
+                $"status must be one of {string.Join(", ", Enum.GetValues<ExecutionStatus>().Select(value => value.ToWire()))}, got \"{text}\"",
+                "status",
+                text);
+        }
+
+        // Retrying a finished execution is not offered: Start Sync creates a new one instead.
+        if (status != ExecutionStatus.Canceled || execution.Status.IsTerminal())
+        {
+            throw InvalidTransition(execution, text);
+        }
+
+        // The store rejects the request when the execution finished after it was read.
+        if (!await executions.RequestCancelAsync(execution.Id, cancellationToken))
+        {
+            throw InvalidTransition(await ReloadAsync(execution, executions, cancellationToken), text);
+        }
+
+        Log.CancelRequested(loggerFactory.CreateLogger(typeof(ExecutionEndpoints)), execution.Id, execution.SyncId);
+        return ApiResults.Data(ExecutionResponse.From(await ReloadAsync(execution, executions, cancellationToken)));
+    }
+
+    private static async Task<IResult> CancelAsync(
+        [FromRoute(Name = "sync_id")] string syncId,
+        string id,
+        HttpContext context,
+        IExecutionStore executions,
+        ILoggerFactory loggerFactory,
+        CancellationToken cancellationToken)
+    {
+        var execution = await FindAsync(syncId, id, context, executions, cancellationToken);
+        await RequestJson.ReadOptionalAsync<JsonObject>(context.Request, cancellationToken);
+
+        // The store rejects the request when the execution finished after it was read.
+        if (execution.Status.IsTerminal() || !await executions.RequestCancelAsync(execution.Id, cancellationToken))
+        {
+            var finished = await ReloadAsync(execution, executions, cancellationToken);
+            throw ApiException.BadRequest(
+                ApiErrorKeys.ExecutionFinished,
+                $"execution {execution.Id} already finished as {finished.Status.ToWire()}, so there is nothing to cancel",
+                "id",
+                execution.Id);
+        }
+
+        Log.CancelRequested(loggerFactory.CreateLogger(typeof(ExecutionEndpoints)), execution.Id, execution.SyncId);
+        return ApiResults.Data(new CancelResponse($"cancellation of execution {execution.Id} requested"));
+    }
+
+    /// <summary>Finds an execution by path ids; it must belong to that sync of the caller's organization.</summary>
+    private static async Task<Execution> FindAsync(
+        string syncId, string id, HttpContext context, IExecutionStore executions, CancellationToken cancellationToken)
+    {
         var principal = context.GetApiPrincipal();
         var parsedSyncId = RequestValues.ParseId(syncId, "sync");
         var executionId = RequestValues.ParseId(id, "execution");
-        var execution = await executions.GetAsync(principal.Organization.Id, parsedSyncId, executionId, cancellationToken)
+        return await executions.GetAsync(principal.Organization.Id, parsedSyncId, executionId, cancellationToken)
             ?? throw ApiException.NotFound($"execution {executionId} of sync {parsedSyncId} was not found");
-        return ApiResults.Data(ExecutionResponse.From(execution));
     }
+
+    /// <summary>Reads the execution again after a change; a sync deleted meanwhile makes it 404.</summary>
+    private static async Task<Execution> ReloadAsync(Execution execution, IExecutionStore executions, CancellationToken cancellationToken) =>
+        await executions.GetAsync(execution.OrganizationId, execution.SyncId, execution.Id, cancellationToken)
+            ?? throw ApiException.NotFound($"execution {execution.Id} of sync {execution.SyncId} was not found");
+
+    private static ApiException InvalidTransition(Execution execution, string requested) => ApiException.BadRequest(
+        ApiErrorKeys.InvalidStatusTransition,
+        execution.Status.IsTerminal()
+            ? $"execution {execution.Id} already finished as {execution.Status.ToWire()} and cannot change status; start the sync again for a new execution"
+            : $"execution {execution.Id} is {execution.Status.ToWire()} and cannot be set to {requested}: the only change allowed is to canceled",
+        "status",
+        requested);
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -15,7 +16,7 @@ using Outflow.Core.Syncs;
 
 namespace Outflow.Api.Endpoints;
 
-/// <summary>Model syncs: list, create, get, replace, delete, start and status.</summary>
+/// <summary>Model syncs: list, create, get, replace, delete, activate, start, cancel and status.</summary>
 internal static class SyncEndpoints
 {
     private const int PageSize = 50;
@@ -38,6 +39,12 @@ internal static class SyncEndpoints
         syncs.MapDelete("/{id}", DeleteAsync)
             .WithName("DeleteSync")
             .WithSummary("Cancels the sync's running execution, then deletes the sync with its executions.");
+        syncs.MapPost("/{id}/activate", ActivateAsync)
+            .WithName("ActivateSync")
+            .WithSummary("Sets whether the sync may start; deactivating leaves a running execution running.");
+        syncs.MapPost("/{id}/cancel", CancelAsync)
+            .WithName("CancelSync")
+            .WithSummary("Requests cancellation of the sync's running execution and returns without waiting for it.");
         syncs.MapPost("/{id}/executions", StartAsync)
             .WithName("StartSync")
             .WithSummary("Starts an execution of an active sync that has none in progress.");
@@ -166,6 +173,51 @@ internal static class SyncEndpoints
         await syncs.DeleteAsync(principal.Organization.Id, sync.Id, cancellationToken);
         Log.SyncDeleted(logger, sync.Id, principal.Organization.Id);
         return ApiResults.Empty();
+    }
+
+    private static async Task<IResult> ActivateAsync(
+        string id,
+        HttpContext context,
+        ISyncStore syncs,
+        TimeProvider timeProvider,
+        ILoggerFactory loggerFactory,
+        CancellationToken cancellationToken)
+    {
+        var principal = context.GetApiPrincipal();
+        var sync = await FindAsync(id, context, syncs, cancellationToken);
+        var request = await RequestJson.ReadAsync<ActivateSyncRequest>(context.Request, cancellationToken);
+        var active = request.Active ?? throw ApiException.MissingField("active");
+
+        // Only the flag changes: the target and identity stay, so the records the sync wrote stay its own.
+        sync.Configuration = sync.Configuration with { Active = active };
+        sync.UpdatedAt = timeProvider.GetUtcNow();
+        sync.UpdatedBy = principal.ToActor();
+        await syncs.UpdateAsync(sync, clearState: false, cancellationToken);
+        Log.SyncActivated(loggerFactory.CreateLogger(typeof(SyncEndpoints)), sync.Id, active, principal.Organization.Id);
+        return ApiResults.Data(new ActivateSyncResponse(sync.Id, active));
+    }
+
+    private static async Task<IResult> CancelAsync(
+        string id,
+        HttpContext context,
+        ISyncStore syncs,
+        IExecutionStore executions,
+        ILoggerFactory loggerFactory,
+        CancellationToken cancellationToken)
+    {
+        var principal = context.GetApiPrincipal();
+        var sync = await FindAsync(id, context, syncs, cancellationToken);
+        await RequestJson.ReadOptionalAsync<JsonObject>(context.Request, cancellationToken);
+
+        // The execution may finish between the lookup and the request; then nothing is running any more.
+        var current = await executions.GetCurrentAsync(principal.Organization.Id, sync.Id, cancellationToken);
+        if (current is null || !await executions.RequestCancelAsync(current.Id, cancellationToken))
+        {
+            return ApiResults.Data(new CancelResponse($"no execution of sync {sync.Id} is running"));
+        }
+
+        Log.CancelRequested(loggerFactory.CreateLogger(typeof(SyncEndpoints)), current.Id, sync.Id);
+        return ApiResults.Data(new CancelResponse($"cancellation of execution {current.Id} requested"));
     }
 
     private static async Task<IResult> StartAsync(

@@ -15,6 +15,8 @@ public static class ApiErrorKeys
     public const string InvalidApiVersion = "invalid_api_version";
     public const string RequestTooLarge = "request_too_large";
     public const string ConnectionNotSource = "connection_not_source";
+    public const string ExecutionFinished = "execution_finished";
+    public const string InvalidStatusTransition = "invalid_status_transition";
 
     // Authentication (401) and routing (404, 405).
     public const string Unauthorized = "unauthorized";
