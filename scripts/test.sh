@@ -5,11 +5,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # PostgreSQL's server binaries for the test clusters; curl and jq for the README's quickstart, which a
-# test runs as written.
+# test runs as written; sqlite3 and bc for the short benchmark run.
 missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v curl >/dev/null || missing+=(curl)
 command -v jq >/dev/null || missing+=(jq)
+command -v sqlite3 >/dev/null || missing+=(sqlite3)
+command -v bc >/dev/null || missing+=(bc)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "Installing ${missing[*]} from Debian's packages..."
     sudo_cmd=""
@@ -24,3 +26,6 @@ dotnet build Outflow.slnx --nologo -v quiet
 # Formatting is part of the build's rules: fail on any file that dotnet format would change.
 dotnet format Outflow.slnx --verify-no-changes --no-restore
 dotnet test Outflow.slnx --no-build --nologo "$@"
+
+# A short run of the benchmark: it exits non-zero when its executions' counts are wrong.
+bench/full-sync.sh 2000
