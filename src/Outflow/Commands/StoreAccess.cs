@@ -14,18 +14,9 @@ internal sealed class StoreAccess(ServiceProvider services) : IAsyncDisposable
 
     public static StoreAccess Open(ServerSettings settings)
     {
-        if (!string.Equals(settings.Store, "sqlite", StringComparison.Ordinal))
-        {
-            throw new InvalidOperationException(
-                $"store \"{settings.Store}\" is not supported yet; use \"sqlite\" (the embedded store in the data directory)");
-        }
-
-        Directory.CreateDirectory(settings.ResolvedDataDirectory);
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(MasterKeyLoader.Load(settings));
-        services.AddSqliteStore(Path.Combine(settings.ResolvedDataDirectory, "outflow.db"));
+        StoreRegistration.AddStore(services, settings);
         return new StoreAccess(services.BuildServiceProvider());
     }
 

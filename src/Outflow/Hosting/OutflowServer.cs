@@ -30,13 +30,7 @@ public static class OutflowServer
 
     private static WebApplication Build(ServerSettings settings)
     {
-        if (!string.Equals(settings.Store, "sqlite", StringComparison.Ordinal))
-        {
-            // TODO: a PostgreSQL connection string here selects the distributed store.
-            throw new InvalidOperationException(
-                $"store \"{settings.Store}\" is not supported yet; use \"sqlite\" (the embedded store in the data directory)");
-        }
-
+        StoreRegistration.EnsureSupported(settings);
         var dataDirectory = settings.ResolvedDataDirectory;
         var filesRoot = settings.ResolvedFilesRoot;
         Directory.CreateDirectory(dataDirectory);
@@ -54,13 +48,11 @@ public static class OutflowServer
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 4 * 1024 * 1024);
 
         var services = builder.Services;
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(MasterKeyLoader.Load(settings));
+        StoreRegistration.AddStore(services, settings);
         services.AddSingleton(new ConnectorEnvironment(filesRoot));
         services.AddSingleton<ConnectorRegistry>();
         services.AddSqliteConnector();
         services.AddPostgreSqlConnector();
-        services.AddSqliteStore(Path.Combine(dataDirectory, "outflow.db"));
         services.AddOutflowEngine(new Outflow.Engine.EngineOptions
         {
             LogsDirectory = Path.Combine(dataDirectory, "logs"),
