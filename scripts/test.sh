@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# PostgreSQL's server binaries for the test clusters; curl and jq for the README's quickstart, which a
-# test runs as written; sqlite3 and bc for the short benchmark run.
+# The tests need PostgreSQL's server binaries for their clusters. A test runs the README's quickstart as
+# written, which needs curl and jq, and the short benchmark run needs sqlite3 and bc.
 missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v curl >/dev/null || missing+=(curl)

@@ -13,8 +13,8 @@ public static class SchedulingHostApplicationBuilderExtensions
     /// </summary>
     public static IHostApplicationBuilder AddOutflowScheduling(this IHostApplicationBuilder builder)
     {
-        // TODO: the embedded mode keeps Quartz's jobs in memory; schedules need Quartz's persistent job
-        // store in the same database so that a restart neither loses nor doubles a scheduled run.
+        // TODO: the embedded mode keeps Quartz's jobs in memory. Schedules need Quartz's persistent job
+        // store in the same database, so that a restart neither loses nor doubles a scheduled run.
         builder.AddQuartz(quartz => quartz.UseInMemoryStore());
         builder.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
         builder.Services.AddSingleton<IExecutionDispatcher, QuartzExecutionDispatcher>();

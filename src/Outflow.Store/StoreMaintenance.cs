@@ -4,7 +4,7 @@ using Outflow.Core.Storage;
 
 namespace Outflow.Store;
 
-/// <summary>Applies the dialect's numbered schema scripts and checks that the store answers.</summary>
+/// <summary>Applies the dialect's numbered schema scripts and checks that the store responds.</summary>
 internal sealed class StoreMaintenance : IStoreMaintenance
 {
     private readonly IStoreDatabase _database;

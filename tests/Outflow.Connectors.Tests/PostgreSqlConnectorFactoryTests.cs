@@ -72,7 +72,7 @@ public sealed class PostgreSqlConnectorFactoryTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public void Validate_wrong_types_and_empty_values_are_told_apart()
+    public void Validate_distinguishes_wrong_types_from_empty()
     {
         var configuration = Valid();
         configuration["hostname"] = 7;

@@ -37,7 +37,7 @@ public sealed class SyncStateStoreTests
     [Theory]
     [InlineData(false, 2)]
     [InlineData(true, 0)]
-    public async Task UpdateAsync_clears_state_only_when_asked(bool clearState, int remaining)
+    public async Task UpdateAsync_clears_state_when_requested(bool clearState, int remaining)
     {
         await using var store = await TestStore.CreateAsync();
         var (_, _, _, sync) = await store.AddSyncWithParentsAsync();

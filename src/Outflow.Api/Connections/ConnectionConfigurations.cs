@@ -13,7 +13,7 @@ internal static class ConnectionConfigurations
 
     /// <summary>
     /// Returns a copy with every secret value replaced by <see cref="Mask"/>. When the type is unknown, every
-    /// value is masked, because no type information says which keys are secret.
+    /// value is masked, because without the type no key is known to be safe to show.
     /// </summary>
     public static JsonObject Masked(JsonObject configuration, ConnectionTypeInfo? info)
     {

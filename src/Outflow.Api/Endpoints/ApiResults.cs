@@ -12,6 +12,6 @@ internal static class ApiResults
     public static IResult Page<T>(IReadOnlyList<T> items, string? nextPageToken) =>
         Results.Json(new PagedEnvelope<T>(items, new PaginationDetails(nextPageToken)), ApiJson.Options);
 
-    /// <summary>A 200 with an empty body, the answer of every DELETE.</summary>
+    /// <summary>A 200 with an empty body, the response of every DELETE.</summary>
     public static IResult Empty() => Results.Ok();
 }

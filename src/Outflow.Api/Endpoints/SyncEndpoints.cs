@@ -133,7 +133,7 @@ internal static class SyncEndpoints
         var sync = await FindAsync(id, context, syncs, cancellationToken);
         var request = await RequestJson.ReadAsync<SyncConfiguration>(context.Request, cancellationToken);
         // NOTE: an execution still running on the previous configuration may checkpoint a few entries after the
-        // state is cleared; they name records of the previous target.
+        // state is cleared. Those entries name records of the previous target.
         var previous = sync.Configuration;
         sync.Configuration = await validator.ValidateAsync(principal.Organization.Id, request, cancellationToken);
         sync.UpdatedAt = timeProvider.GetUtcNow();

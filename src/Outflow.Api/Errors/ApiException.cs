@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 namespace Outflow.Api.Errors;
 
 /// <summary>
-/// An error the API answers with an <c>ApiError</c> body: the HTTP status, a key from <see cref="ApiErrorKeys"/>,
+/// An error the API returns as an <c>ApiError</c> body: the HTTP status, a key from <see cref="ApiErrorKeys"/>,
 /// the JSON path of the offending input and its value, plus any further metadata entries.
 /// </summary>
 internal sealed class ApiException : Exception

@@ -8,7 +8,7 @@ namespace Outflow.Api.Errors;
 
 /// <summary>
 /// Turns exceptions into <c>ApiError</c> responses: the API's own and Core's errors keep their status and key,
-/// anything else is logged and answered with a generic 500 that reveals nothing about the server.
+/// anything else is logged and returned as a generic 500 that reveals nothing about the server.
 /// </summary>
 internal sealed class ErrorHandlingMiddleware
 {
@@ -51,7 +51,7 @@ internal sealed class ErrorHandlingMiddleware
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
-            // The client went away; there is nobody to answer.
+            // The client disconnected, so no response can be sent.
         }
         catch (Exception exception) when (!context.Response.HasStarted)
         {

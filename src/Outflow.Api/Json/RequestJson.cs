@@ -7,7 +7,7 @@ namespace Outflow.Api.Json;
 
 /// <summary>
 /// Reads request bodies with <see cref="ApiJson.Options"/> and turns serializer errors into 400 responses that
-/// name the offending field by its JSON path (<c>fields[0].target</c>) and say what was expected.
+/// name the offending field by its JSON path (<c>fields[0].target</c>) and state what was expected.
 /// </summary>
 internal static partial class RequestJson
 {

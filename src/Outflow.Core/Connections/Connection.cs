@@ -4,7 +4,7 @@ using Outflow.Core.Organizations;
 namespace Outflow.Core.Connections;
 
 /// <summary>
-/// A configured connection to a source or target system. <see cref="Configuration"/> holds secrets in
+/// A configured connection to a source or target system. <see cref="Configuration"/> contains secrets in
 /// clear text in memory only; the store encrypts it and the API masks secret keys.
 /// </summary>
 public sealed class Connection

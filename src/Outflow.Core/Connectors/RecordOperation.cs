@@ -1,6 +1,6 @@
 namespace Outflow.Core.Connectors;
 
-/// <summary>What the engine asks a target to do with one record.</summary>
+/// <summary>What the engine requests a target to do with one record.</summary>
 public enum RecordOperation
 {
     /// <summary>Insert when no record has the identity; otherwise leave the existing one untouched.</summary>

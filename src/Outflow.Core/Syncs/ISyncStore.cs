@@ -15,9 +15,9 @@ public interface ISyncStore
     Task InsertAsync(Sync sync, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Replaces the sync's configuration. With <paramref name="clearState"/>, also forgets in the same transaction
-    /// which records the sync wrote, for when its target or identity changed and those records are not the new
-    /// target's: otherwise <c>replace</c> could delete records of the new target that the sync never wrote.
+    /// Replaces the sync's configuration. With <paramref name="clearState"/>, it also deletes the sync's state (the
+    /// records it wrote) in the same transaction. Callers clear it when the target or identity changed, because
+    /// otherwise <c>replace</c> could delete records of the new target that the sync never wrote.
     /// </summary>
     Task UpdateAsync(Sync sync, bool clearState, CancellationToken cancellationToken);
 

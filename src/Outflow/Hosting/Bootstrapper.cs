@@ -9,7 +9,7 @@ internal static class Bootstrapper
 
     /// <summary>
     /// Returns the generated admin key when one was created without a bootstrap key, so the caller can show
-    /// it once; returns null when the store already had an organization or the bootstrap key was used.
+    /// it once. Returns null when the store already had an organization or the bootstrap key was used.
     /// </summary>
     public static async Task<string?> BootstrapAsync(
         IOrganizationStore organizations, string? bootstrapKey, CancellationToken cancellationToken)
