@@ -121,13 +121,35 @@ public sealed class ProtocolTests(ApiServerFixture server) : IClassFixture<ApiSe
     [Fact]
     public async Task Oversized_body_returns_413_api_error()
     {
-        var body = "{\"name\":\"" + new string('x', 5 * 1024 * 1024) + "\",\"type\":\"sqlite\",\"configuration\":{}}";
+        // The request declares a 5 MiB body but sends none: the server must reject it from the declared length
+        // alone. Sending the body would race the server closing the connection after its 413.
+        var address = server.Server.BaseAddress;
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(address.Host, address.Port);
+        await using var stream = tcp.GetStream();
+        var head = "POST /api/connections HTTP/1.1\r\n"
+            + $"Host: {address.Authority}\r\n"
+            + $"Authorization: Bearer {ApiServerFixture.AdminKey}\r\n"
+            + "Content-Type: application/json\r\n"
+            + $"Content-Length: {5 * 1024 * 1024}\r\n"
+            + "Expect: 100-continue\r\n\r\n";
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(head));
 
-        var response = await server.Client.SendAsync(HttpMethod.Post, "/api/connections", body);
+        using var reader = new StreamReader(stream, System.Text.Encoding.UTF8);
+        var statusLine = await reader.ReadLineAsync();
 
-        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.Status);
-        Assert.Equal(413, response.Body!["status"]!.GetValue<int>());
-        Assert.Equal("request_too_large", response.ErrorKey);
+        // The JSON body is one line; with chunked encoding it follows a chunk-size line.
+        var line = await reader.ReadLineAsync();
+        while (line is not null && !line.StartsWith('{'))
+        {
+            line = await reader.ReadLineAsync();
+        }
+
+        var body = System.Text.Json.Nodes.JsonNode.Parse(line ?? "null");
+        Assert.NotNull(body);
+        Assert.StartsWith("HTTP/1.1 413", statusLine, StringComparison.Ordinal);
+        Assert.Equal(413, body["status"]!.GetValue<int>());
+        Assert.Equal("request_too_large", body["key"]!.GetValue<string>());
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Outflow.Api.Errors;
 
 namespace Outflow.Api.Json;
@@ -24,6 +25,17 @@ internal static partial class RequestJson
     public static async Task<T?> ReadOptionalAsync<T>(HttpRequest request, CancellationToken cancellationToken)
         where T : class
     {
+        // A declared length over the limit is rejected before reading, so a client that sent Expect: 100-continue
+        // never starts sending the body, and none is cut off mid-write.
+        var limit = request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
+        if (limit is not null && request.ContentLength > limit)
+        {
+            throw new ApiException(
+                StatusCodes.Status413PayloadTooLarge,
+                ApiErrorKeys.RequestTooLarge,
+                $"the request body is {request.ContentLength} bytes, more than the limit of {limit}: send a smaller body");
+        }
+
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, cancellationToken);
         var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
