@@ -8,7 +8,9 @@ internal static class PostgreSqlCatalog
     // Generated columns are left out because they cannot be written. The cast type is formatted with typmod -1, which
     // names bpchar and "bit" instead of character and bit, since those two mean a length of 1. A column can identify records when it
     // is the only key column of a unique index (which includes primary keys) without a predicate or an expression,
-    // because only such an index can serve as an ON CONFLICT target.
+    // because only such an index can serve as an ON CONFLICT target. A domain's column has no modifier of its own, so the
+    // domain's modifier is read instead. A nondeterministic collation, of the column or of that index, is returned by
+    // name, because it can make values of different text equal in ways the engine cannot reproduce.
     private const string ColumnsQuery = """
         SELECT n.nspname, c.relname, a.attname,
                format_type(a.atttypid, a.atttypmod),
@@ -20,7 +22,14 @@ internal static class PostgreSqlCatalog
                EXISTS (
                    SELECT 1 FROM pg_index i
                    WHERE i.indrelid = c.oid AND i.indisunique AND i.indnkeyatts = 1 AND i.indkey[0] = a.attnum
-                     AND i.indpred IS NULL AND i.indexprs IS NULL)
+                     AND i.indpred IS NULL AND i.indexprs IS NULL),
+               CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END,
+               coalesce(
+                   (SELECT co.collname FROM pg_collation co WHERE co.oid = a.attcollation AND NOT co.collisdeterministic),
+                   (SELECT co.collname FROM pg_index i JOIN pg_collation co ON co.oid = i.indcollation[0]
+                    WHERE i.indrelid = c.oid AND i.indisunique AND i.indnkeyatts = 1 AND i.indkey[0] = a.attnum
+                      AND i.indpred IS NULL AND i.indexprs IS NULL AND NOT co.collisdeterministic
+                    ORDER BY co.collname LIMIT 1))
         FROM pg_class c
         JOIN pg_namespace n ON n.oid = c.relnamespace
         JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
@@ -67,7 +76,10 @@ internal static class PostgreSqlCatalog
                 CastType: reader.GetString(4),
                 Type: PostgreSqlTypes.ToFieldType(reader.GetString(5), reader.GetBoolean(6), reader.GetBoolean(7)),
                 Required: reader.GetBoolean(8),
-                SupportsIdentity: reader.GetBoolean(9)));
+                HasUniqueIndex: reader.GetBoolean(9),
+                BaseType: reader.GetString(5),
+                TypeModifier: reader.GetInt32(10),
+                NondeterministicCollation: reader.IsDBNull(11) ? null : reader.GetString(11)));
         }
 
         return tables;

@@ -44,27 +44,50 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, ILo
                 $"table {batch.ObjectId} does not exist; create it or pick another target object, named schema.table.");
         var statements = new PostgreSqlStatements(table, batch);
 
+        // A record with a value its column would change fails alone; the statements of the others run as one batch.
+        var results = new RecordResult[batch.Records.Count];
+        var warnings = new string?[batch.Records.Count];
+        var commandRecords = new List<int>(batch.Records.Count);
+        var commands = new List<NpgsqlBatchCommand>(batch.Records.Count);
+        for (var i = 0; i < results.Length; i++)
+        {
+            var (command, warning, error) = statements.Create(batch.Records[i]);
+            if (command is null)
+            {
+                results[i] = new RecordResult(RecordOutcome.Failed, error);
+                continue;
+            }
+
+            warnings[i] = warning;
+            commandRecords.Add(i);
+            commands.Add(command);
+        }
+
+        if (commands.Count == 0)
+        {
+            return results;
+        }
+
         var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var connectionScope = connection.ConfigureAwait(false);
         var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var transactionScope = transaction.ConfigureAwait(false);
         var npgsqlBatch = new NpgsqlBatch(connection, transaction);
         await using var npgsqlBatchScope = npgsqlBatch.ConfigureAwait(false);
-        foreach (var record in batch.Records)
+        foreach (var command in commands)
         {
-            npgsqlBatch.BatchCommands.Add(statements.Create(record));
+            npgsqlBatch.BatchCommands.Add(command);
         }
 
-        var results = new RecordResult[batch.Records.Count];
         try
         {
             var reader = await npgsqlBatch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
-                for (var i = 0; i < results.Length; i++)
+                foreach (var index in commandRecords)
                 {
                     var hasRow = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                    results[i] = ToResult(batch.Records[i].Operation, hasRow, hasRow && reader.GetBoolean(0));
+                    results[index] = ToResult(batch.Records[index].Operation, hasRow, hasRow && reader.GetBoolean(0), warnings[index]);
                     await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
                 }
             }
@@ -74,7 +97,7 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, ILo
         catch (Exception exception) when (PostgreSqlErrors.IsDatabaseFailure(exception))
         {
             var failed = exception is NpgsqlException { BatchCommand: { } command } ? npgsqlBatch.BatchCommands.IndexOf(command) : -1;
-            var position = failed >= 0 ? $" at record {failed + 1}" : "";
+            var position = failed >= 0 ? $" at record {commandRecords[failed] + 1}" : "";
             Log.BatchRolledBack(logger, batch.ObjectId, batch.Records.Count, (exception as PostgresException)?.SqlState);
             throw PostgreSqlErrors.Wrap(
                 exception, $"writing {batch.Records.Count} records to {batch.ObjectId} failed{position}, and none of them were written");
@@ -84,14 +107,41 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, ILo
         return results;
     }
 
+    public async Task<IReadOnlyList<bool>> ContainsAsync(
+        string objectId, string identityField, IReadOnlyList<object> identities, CancellationToken cancellationToken)
+    {
+        if (identities.Count == 0)
+        {
+            return [];
+        }
+
+        var table = await FindTableAsync(objectId, useCache: true, cancellationToken).ConfigureAwait(false)
+            ?? throw new ConnectorException(
+                $"table {objectId} does not exist; create it or pick another target object, named schema.table.");
+        var identity = PostgreSqlStatements.FindIdentity(table, identityField);
+
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connectionScope = connection.ConfigureAwait(false);
+        try
+        {
+            return await PostgreSqlIdentityLookup.ContainsAsync(connection, table, identity, identities, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (PostgreSqlErrors.IsDatabaseFailure(exception))
+        {
+            throw PostgreSqlErrors.Wrap(exception, $"looking up {identities.Count} records in {objectId} failed");
+        }
+    }
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    private static RecordResult ToResult(RecordOperation operation, bool hasRow, bool inserted) =>
+    /// <summary>Turns a statement's returned row into the record's outcome; the warning stays only when values were written.</summary>
+    private static RecordResult ToResult(RecordOperation operation, bool hasRow, bool inserted, string? warning) =>
         operation switch
         {
-            RecordOperation.Upsert => new RecordResult(inserted ? RecordOutcome.Inserted : RecordOutcome.Updated),
-            RecordOperation.Insert => new RecordResult(hasRow ? RecordOutcome.Inserted : RecordOutcome.Skipped),
-            RecordOperation.Update => new RecordResult(hasRow ? RecordOutcome.Updated : RecordOutcome.NotFound),
+            RecordOperation.Append => new RecordResult(RecordOutcome.Inserted, Warning: warning),
+            RecordOperation.Upsert => new RecordResult(inserted ? RecordOutcome.Inserted : RecordOutcome.Updated, Warning: warning),
+            RecordOperation.Insert => hasRow ? new RecordResult(RecordOutcome.Inserted, Warning: warning) : new RecordResult(RecordOutcome.Skipped),
+            RecordOperation.Update => hasRow ? new RecordResult(RecordOutcome.Updated, Warning: warning) : new RecordResult(RecordOutcome.NotFound),
             RecordOperation.Delete => new RecordResult(hasRow ? RecordOutcome.Deleted : RecordOutcome.NotFound),
             _ => throw new ArgumentOutOfRangeException(nameof(operation), operation, "unknown record operation"),
         };

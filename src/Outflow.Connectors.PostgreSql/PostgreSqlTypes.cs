@@ -60,6 +60,25 @@ internal static class PostgreSqlTypes
             },
         };
 
+    /// <summary>Groups a type, by the internal name of its base type, for converting the values written to it.</summary>
+    public static PostgreSqlColumnKind ToColumnKind(string baseType) =>
+        baseType switch
+        {
+            "int2" or "int4" or "int8" => PostgreSqlColumnKind.Integer,
+            "numeric" => PostgreSqlColumnKind.Numeric,
+            "float4" => PostgreSqlColumnKind.Real,
+            "float8" => PostgreSqlColumnKind.DoublePrecision,
+            "bool" => PostgreSqlColumnKind.Boolean,
+            "text" or "varchar" or "bpchar" or "name" or "citext" => PostgreSqlColumnKind.Text,
+            "timestamptz" => PostgreSqlColumnKind.TimestampTz,
+            "timestamp" => PostgreSqlColumnKind.Timestamp,
+            "date" => PostgreSqlColumnKind.Date,
+            "time" => PostgreSqlColumnKind.Time,
+            "json" or "jsonb" => PostgreSqlColumnKind.Json,
+            "bytea" => PostgreSqlColumnKind.Bytes,
+            _ => PostgreSqlColumnKind.Other,
+        };
+
     private static PostgresType Unwrap(PostgresType type)
     {
         while (type is PostgresDomainType domain)

@@ -40,7 +40,13 @@ internal sealed class SqliteSourceConnector(SqliteSettings settings, ILogger log
             }
 
             Log.ReaderOpened(logger, columns.Count);
-            return new SqliteSourceReader(connection, command, reader, columns, declaredTypes.Select(SqliteTypes.IsDecimal).ToArray());
+            return new SqliteSourceReader(
+                connection,
+                command,
+                reader,
+                columns,
+                declaredTypes.Select(SqliteTypes.IsDecimal).ToArray(),
+                declaredTypes.Select(SqliteTypes.IsBoolean).ToArray());
         }
         catch
         {

@@ -3,13 +3,17 @@ using Outflow.Core.Connectors;
 
 namespace Outflow.Connectors.Sqlite;
 
-/// <summary>Streams a model's rows one step at a time and normalizes each value.</summary>
+/// <summary>
+/// Streams a model's rows one step at a time and normalizes each value. REAL values of NUMERIC and DECIMAL columns
+/// become decimals, and the integers 0 and 1 of BOOLEAN columns become booleans.
+/// </summary>
 internal sealed class SqliteSourceReader(
     SqliteConnection connection,
     SqliteCommand command,
     SqliteDataReader reader,
     IReadOnlyList<SourceColumn> columns,
-    bool[] decimalColumns) : ISourceReader
+    bool[] decimalColumns,
+    bool[] booleanColumns) : ISourceReader
 {
     public IReadOnlyList<SourceColumn> Columns => columns;
 
@@ -35,6 +39,7 @@ internal sealed class SqliteSourceReader(
             {
                 DBNull => null,
                 double real when decimalColumns[i] => ToDecimal(real, i),
+                long number when booleanColumns[i] && number is 0 or 1 => number == 1,
                 _ => value,
             };
         }
@@ -49,9 +54,11 @@ internal sealed class SqliteSourceReader(
 
     private decimal ToDecimal(double real, int ordinal)
     {
-        if (double.IsFinite(real) && Math.Abs(real) < (double)decimal.MaxValue)
+        // The shortest text that reads back as the same REAL names the decimal the value is. A cast to decimal
+        // would round to 15 significant digits instead.
+        if (SqliteValues.ToShortestDecimal(real) is { } exact)
         {
-            return (decimal)real;
+            return exact;
         }
 
         throw new ConnectorException(

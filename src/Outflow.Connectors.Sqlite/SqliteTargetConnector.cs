@@ -72,6 +72,40 @@ internal sealed class SqliteTargetConnector(SqliteSettings settings, ILogger log
         return results;
     }
 
+    public async Task<IReadOnlyList<bool>> ContainsAsync(
+        string objectId, string identityField, IReadOnlyList<object> identities, CancellationToken cancellationToken)
+    {
+        if (identities.Count == 0)
+        {
+            return [];
+        }
+
+        var table = await FindTableAsync(objectId, useCache: true, cancellationToken).ConfigureAwait(false)
+            ?? throw new ConnectorException($"table {objectId} does not exist; create it or pick another target object.");
+
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connectionScope = connection.ConfigureAwait(false);
+        try
+        {
+            // A deferred transaction takes only a read lock, so every value is looked up in the same snapshot.
+            var transaction = connection.BeginTransaction(deferred: true);
+            await using var transactionScope = transaction.ConfigureAwait(false);
+            var statements = new SqliteStatements(connection, transaction, table, new WriteBatch(objectId, identityField, [], []));
+            await using var statementsScope = statements.ConfigureAwait(false);
+            var found = new bool[identities.Count];
+            for (var i = 0; i < found.Length; i++)
+            {
+                found[i] = await statements.ExistsAsync(identities[i], cancellationToken).ConfigureAwait(false);
+            }
+
+            return found;
+        }
+        catch (SqliteException exception)
+        {
+            throw SqliteErrors.Wrap(exception, $"looking up {identities.Count} records in {objectId} failed");
+        }
+    }
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) =>

@@ -41,6 +41,10 @@ internal static class SqliteTypes
         return type.Contains("NUMERIC", StringComparison.Ordinal) || type.Contains("DECIMAL", StringComparison.Ordinal);
     }
 
+    /// <summary>Returns true for declared types that name a boolean (BOOL, BOOLEAN).</summary>
+    public static bool IsBoolean(string? declaredType) =>
+        (declaredType ?? "").Contains("BOOL", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Maps a declared type by its name first (BOOLEAN, DATETIME, JSON), then by its affinity.</summary>
     public static FieldType ToFieldType(string declaredType)
     {

@@ -19,19 +19,30 @@ public sealed class PostgreSqlTargetConnectorTests(PostgresFixture postgres)
             CREATE TABLE crm.accounts (id bigint PRIMARY KEY, email text UNIQUE, name varchar(40) NOT NULL, score int NOT NULL DEFAULT 0,
                                        tag text, total numeric GENERATED ALWAYS AS (score * 2) STORED);
             CREATE TABLE nokey (a int);
+            CREATE TABLE history (name text, outflow_execution_id text, outflow_snapshot_at timestamptz);
+            CREATE TABLE keyed_history (id bigint PRIMARY KEY, outflow_execution_id text, outflow_snapshot_at timestamptz);
+            CREATE TABLE half_history (name text, outflow_snapshot_at timestamptz);
             """);
         await using var target = _factory.CreateTarget(database.Configuration, Environment);
 
         var objects = await target.ListObjectsAsync(CancellationToken.None);
 
-        Assert.Equal(["crm.accounts", "public.nokey"], objects.Select(o => o.Id));
+        Assert.Equal(
+            ["crm.accounts", "public.half_history", "public.history", "public.keyed_history", "public.nokey"], objects.Select(o => o.Id));
         var accounts = objects[0];
         Assert.Equal(["id", "email", "name", "score", "tag"], accounts.Fields.Select(f => f.Id));
         Assert.Equal([true, true, false, false, false], accounts.Fields.Select(f => f.SupportsIdentity));
         Assert.Equal([true, false, true, false, false], accounts.Fields.Select(f => f.Required));
         Assert.Equal("character varying(40)", accounts.Fields[2].RemoteType);
-        Assert.Equal([SyncMode.Create, SyncMode.Update, SyncMode.UpdateOrCreate, SyncMode.Replace], accounts.Modes);
-        Assert.Empty(objects[1].Modes);
+        Assert.Equal(
+            [SyncMode.Create, SyncMode.Update, SyncMode.UpdateOrCreate, SyncMode.Replace, SyncMode.Append, SyncMode.Remove],
+            accounts.Modes);
+        Assert.Equal([SyncMode.Append], objects[4].Modes);
+        Assert.Equal([SyncMode.Append], objects[1].Modes);
+        Assert.Equal([SyncMode.Append, SyncMode.Snapshot], objects[2].Modes);
+        Assert.Equal(
+            [SyncMode.Create, SyncMode.Update, SyncMode.UpdateOrCreate, SyncMode.Replace, SyncMode.Append, SyncMode.Remove, SyncMode.Snapshot],
+            objects[3].Modes);
         Assert.Null(await target.DescribeObjectAsync("crm.missing", CancellationToken.None));
         Assert.NotNull(await target.DescribeObjectAsync("nokey", CancellationToken.None));
     }
@@ -112,7 +123,7 @@ public sealed class PostgreSqlTargetConnectorTests(PostgresFixture postgres)
             """);
         await using var target = _factory.CreateTarget(database.Configuration, Environment);
 
-        foreach (var bad in new object?[] { 1.5m, "abc" })
+        foreach (var bad in new object?[] { "1.5", "abc" })
         {
             var exception = await Assert.ThrowsAsync<ConnectorException>(() => target.WriteAsync(
                 new WriteBatch("public.nums", "id", ["n"], [
@@ -126,10 +137,11 @@ public sealed class PostgreSqlTargetConnectorTests(PostgresFixture postgres)
             Assert.False(exception.IsTransient);
         }
 
-        var tooLong = await Assert.ThrowsAsync<ConnectorException>(() => target.WriteAsync(
+        var tooLong = await target.WriteAsync(
             new WriteBatch("public.nums", "id", ["label"], [new TargetRecord(RecordOperation.Upsert, 5L, ["abcd"])]),
-            CancellationToken.None));
-        Assert.Contains("22001", tooLong.Message, StringComparison.Ordinal);
+            CancellationToken.None);
+        Assert.Equal(RecordOutcome.Failed, Assert.Single(tooLong).Outcome);
+        Assert.Contains("maximum of 3", tooLong[0].Message, StringComparison.Ordinal);
 
         var rows = await database.QueryAsync("SELECT id, n, label FROM nums ORDER BY id");
         Assert.Equal([1, 1, "a"], Assert.Single(rows));
@@ -202,5 +214,136 @@ public sealed class PostgreSqlTargetConnectorTests(PostgresFixture postgres)
         Assert.Equal(original, copied);
         Assert.Equal("", copied[1][8]);
         Assert.Null(copied[1][7]);
+    }
+
+    [Fact]
+    public async Task DescribeObject_reports_identity_comparison()
+    {
+        var database = await postgres.CreateDatabaseAsync("""
+            CREATE EXTENSION citext;
+            CREATE TABLE codes (plain text PRIMARY KEY, fixed char(5) UNIQUE, caseless citext UNIQUE);
+            """);
+        await using var target = _factory.CreateTarget(database.Configuration, Environment);
+
+        var codes = await target.DescribeObjectAsync("public.codes", CancellationToken.None);
+
+        Assert.NotNull(codes);
+        Assert.Equal(
+            [IdentityComparison.Exact, IdentityComparison.IgnoreTrailingSpaces, IdentityComparison.IgnoreCase],
+            codes.Fields.Select(f => f.Comparison));
+    }
+
+    [Fact]
+    public async Task Write_append_inserts_without_matching()
+    {
+        var database = await postgres.CreateDatabaseAsync("""
+            CREATE TABLE history (name text, outflow_execution_id text, outflow_snapshot_at timestamptz);
+            CREATE TABLE people (id bigint PRIMARY KEY, name text);
+            INSERT INTO people VALUES (1, 'Ann');
+            """);
+        await using var target = _factory.CreateTarget(database.Configuration, Environment);
+        var executionId = Guid.NewGuid().ToString();
+        var startedAt = new DateTimeOffset(2024, 3, 1, 14, 0, 0, TimeSpan.FromHours(2));
+        var fields = new[] { "name", SnapshotColumns.ExecutionId, SnapshotColumns.SnapshotAt };
+
+        var appended = await target.WriteAsync(
+            new WriteBatch("public.history", null, fields, [
+                new TargetRecord(RecordOperation.Append, "key-1", ["Ann", executionId, startedAt]),
+                new TargetRecord(RecordOperation.Append, "key-1", ["Ann", executionId, startedAt]),
+            ]),
+            CancellationToken.None);
+        var mixed = await target.WriteAsync(
+            new WriteBatch("public.people", "id", ["id", "name"], [
+                new TargetRecord(RecordOperation.Append, 2L, [2L, "Bob"]),
+                new TargetRecord(RecordOperation.Upsert, 1L, [1L, "Ann B"]),
+            ]),
+            CancellationToken.None);
+
+        Assert.Equal([RecordOutcome.Inserted, RecordOutcome.Inserted], appended.Select(r => r.Outcome));
+        Assert.Equal([RecordOutcome.Inserted, RecordOutcome.Updated], mixed.Select(r => r.Outcome));
+        var rows = await database.QueryAsync("SELECT name, outflow_execution_id, outflow_snapshot_at FROM history");
+        Assert.Equal(2, rows.Count);
+        Assert.Equal(["Ann", executionId, new DateTime(2024, 3, 1, 12, 0, 0, DateTimeKind.Utc)], rows[0]);
+        Assert.Equal(rows[0], rows[1]);
+        Assert.Equal([[1L, "Ann B"], [2L, "Bob"]], await database.QueryAsync("SELECT id, name FROM people ORDER BY id"));
+    }
+
+    [Fact]
+    public async Task Write_without_identity_field_rejects_matching_records()
+    {
+        var database = await postgres.CreateDatabaseAsync("CREATE TABLE history (name text);");
+        await using var target = _factory.CreateTarget(database.Configuration, Environment);
+
+        var exception = await Assert.ThrowsAsync<ArgumentException>(() => target.WriteAsync(
+            new WriteBatch("public.history", null, ["name"], [
+                new TargetRecord(RecordOperation.Append, "k", ["Ann"]),
+                new TargetRecord(RecordOperation.Delete, "k", []),
+            ]),
+            CancellationToken.None));
+
+        Assert.Contains("identity field", exception.Message, StringComparison.Ordinal);
+        Assert.Empty(await database.QueryAsync("SELECT * FROM history"));
+    }
+
+    [Fact]
+    public async Task Write_create_only_field_fills_only_null()
+    {
+        var database = await postgres.CreateDatabaseAsync("""
+            CREATE TABLE contacts (id bigint PRIMARY KEY, email text, source text);
+            INSERT INTO contacts VALUES (1, 'ann@example.com', NULL), (2, 'bob@example.com', 'import'), (4, 'di@example.com', 'import');
+            """);
+        await using var target = _factory.CreateTarget(database.Configuration, Environment);
+        var createOnly = new HashSet<string>(StringComparer.Ordinal) { "source" };
+
+        var results = await target.WriteAsync(
+            new WriteBatch("public.contacts", "id", ["email", "source"], [
+                new TargetRecord(RecordOperation.Upsert, 1L, ["ann@new.example", "web"]),
+                new TargetRecord(RecordOperation.Update, 2L, ["bob@new.example", "web"]),
+                new TargetRecord(RecordOperation.Upsert, 3L, ["cy@example.com", "web"]),
+                new TargetRecord(RecordOperation.Upsert, 4L, ["di@new.example", "web"]),
+            ])
+            { CreateOnlyFields = createOnly },
+            CancellationToken.None);
+
+        Assert.Equal(
+            [RecordOutcome.Updated, RecordOutcome.Updated, RecordOutcome.Inserted, RecordOutcome.Updated], results.Select(r => r.Outcome));
+        var rows = await database.QueryAsync("SELECT id, email, source FROM contacts ORDER BY id");
+        Assert.Equal([1L, "ann@new.example", "web"], rows[0]);
+        Assert.Equal([2L, "bob@new.example", "import"], rows[1]);
+        Assert.Equal([3L, "cy@example.com", "web"], rows[2]);
+        Assert.Equal([4L, "di@new.example", "import"], rows[3]);
+    }
+
+    [Fact]
+    public async Task Write_unrepresentable_value_fails_only_its_record()
+    {
+        var database = await postgres.CreateDatabaseAsync("""
+            CREATE TABLE items (id bigint PRIMARY KEY, label varchar(5), amount numeric(10,2), seen timestamp);
+            """);
+        await using var target = _factory.CreateTarget(database.Configuration, Environment);
+        var instant = new DateTimeOffset(2024, 1, 2, 5, 0, 0, TimeSpan.FromHours(2));
+
+        var results = await target.WriteAsync(
+            new WriteBatch("public.items", "id", ["label", "amount", "seen"], [
+                new TargetRecord(RecordOperation.Upsert, 1L, ["ok", 1.25m, null]),
+                new TargetRecord(RecordOperation.Upsert, 2L, ["a\0b", 1m, null]),
+                new TargetRecord(RecordOperation.Upsert, 3L, ["ok", 1.255m, null]),
+                new TargetRecord(RecordOperation.Upsert, 4L, [12L, 2m, instant]),
+            ]),
+            CancellationToken.None);
+
+        Assert.Equal(
+            [RecordOutcome.Inserted, RecordOutcome.Failed, RecordOutcome.Failed, RecordOutcome.Inserted], results.Select(r => r.Outcome));
+        Assert.Null(results[0].Warning);
+        Assert.StartsWith("field label: the text contains the NUL character (U+0000)", results[1].Message, StringComparison.Ordinal);
+        Assert.StartsWith("field amount: the number has more decimal places than the column's scale of 2", results[2].Message, StringComparison.Ordinal);
+        Assert.Equal(
+            "field label: the integer was stored as text; " +
+            "field seen: the instant was stored as its UTC time, because the column is a timestamp without time zone",
+            results[3].Warning);
+        var rows = await database.QueryAsync("SELECT id, label, amount, seen FROM items ORDER BY id");
+        Assert.Equal(2, rows.Count);
+        Assert.Equal([1L, "ok", 1.25m, null], rows[0]);
+        Assert.Equal([4L, "12", 2.00m, new DateTime(2024, 1, 2, 3, 0, 0)], rows[1]);
     }
 }

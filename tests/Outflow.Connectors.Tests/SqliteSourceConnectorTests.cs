@@ -60,7 +60,7 @@ public sealed class SqliteSourceConnectorTests : IDisposable
         var rows = await _source.ReadAllAsync(new ModelSource("SELECT * FROM items ORDER BY id;", null));
 
         Assert.Equal(3, rows.Count);
-        Assert.Equal([1L, "snow ☃ and 🎉", 12.5m, 0.25, new byte[] { 0, 255 }, 1L, "2024-01-01 10:00:00"], rows[0]);
+        Assert.Equal([1L, "snow ☃ and 🎉", 12.5m, 0.25, new byte[] { 0, 255 }, true, "2024-01-01 10:00:00"], rows[0]);
         Assert.Equal("", rows[1][1]);
         Assert.Equal(7L, rows[1][2]);
         Assert.Null(rows[2][1]);

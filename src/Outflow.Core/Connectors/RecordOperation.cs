@@ -14,4 +14,7 @@ public enum RecordOperation
 
     /// <summary>Delete the record with the identity; deleting a missing record is not an error.</summary>
     Delete,
+
+    /// <summary>Insert a new record without matching existing ones (append and snapshot modes).</summary>
+    Append,
 }

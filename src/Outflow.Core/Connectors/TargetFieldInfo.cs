@@ -10,4 +10,11 @@ public sealed record TargetFieldInfo(
     FieldType Type,
     string RemoteType,
     bool Required,
-    bool SupportsIdentity);
+    bool SupportsIdentity)
+{
+    /// <summary>How the target compares values of this field when it matches records.</summary>
+    public IdentityComparison Comparison { get; init; } = IdentityComparison.Exact;
+
+    /// <summary>Why the field cannot match records, when <see cref="SupportsIdentity"/> is false and the target says why.</summary>
+    public string? IdentityProblem { get; init; }
+}

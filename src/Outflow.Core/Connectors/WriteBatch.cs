@@ -2,11 +2,16 @@ namespace Outflow.Core.Connectors;
 
 /// <summary>
 /// Records to write to one target object. <see cref="IdentityField"/> is the target field that matches
-/// records; <see cref="Fields"/> are the target fields each record's values go to (the identity field may
-/// be among them).
+/// records, null for batches of <see cref="RecordOperation.Append"/> records only; <see cref="Fields"/> are the
+/// target fields each record's values go to (the identity field may be among them).
+/// <see cref="CreateOnlyFields"/> are fields written when a record is created, and on update only while the
+/// record's current value is null.
 /// </summary>
 public sealed record WriteBatch(
     string ObjectId,
-    string IdentityField,
+    string? IdentityField,
     IReadOnlyList<string> Fields,
-    IReadOnlyList<TargetRecord> Records);
+    IReadOnlyList<TargetRecord> Records)
+{
+    public IReadOnlySet<string> CreateOnlyFields { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+}

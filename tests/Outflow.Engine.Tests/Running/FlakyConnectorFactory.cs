@@ -71,6 +71,10 @@ internal sealed class FlakyConnectorFactory : IConnectorFactory
             return inner.WriteAsync(batch, cancellationToken);
         }
 
+        public Task<IReadOnlyList<bool>> ContainsAsync(
+            string objectId, string identityField, IReadOnlyList<object> identities, CancellationToken cancellationToken) =>
+            inner.ContainsAsync(objectId, identityField, identities, cancellationToken);
+
         public ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 }
