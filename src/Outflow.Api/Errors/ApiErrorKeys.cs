@@ -48,6 +48,9 @@ public static class ApiErrorKeys
     public const string InvalidIdentity = "invalid_identity";
     public const string UnsupportedSchedule = "unsupported_schedule";
     public const string UnsupportedOption = "unsupported_option";
+    public const string InvalidFilter = "invalid_filter";
+    public const string InvalidFilterLogic = "invalid_filter_logic";
+    public const string InvalidOverride = "invalid_override";
 
     // Requests that conflict with the current state (409).
     public const string SyncInactive = "sync_inactive";
