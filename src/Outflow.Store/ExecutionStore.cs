@@ -163,6 +163,20 @@ internal sealed class ExecutionStore : IExecutionStore
         return updated == 1;
     }
 
+    public async Task<bool> HasCompletedRunAsync(Guid syncId, Guid exceptId, CancellationToken cancellationToken)
+    {
+        using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var found = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            """
+            SELECT 1 FROM executions
+            WHERE sync_id = @SyncId AND id <> @ExceptId AND status = 'completed' AND type IN ('manual', 'scheduled')
+            LIMIT 1
+            """,
+            new { SyncId = StoreValues.ToText(syncId), ExceptId = StoreValues.ToText(exceptId) },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return found is not null;
+    }
+
     /// <summary>Returns true when cancellation was requested, and also when the execution no longer exists.</summary>
     public async Task<bool> IsCancelRequestedAsync(Guid id, CancellationToken cancellationToken)
     {

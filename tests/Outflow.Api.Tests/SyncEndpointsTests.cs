@@ -59,8 +59,9 @@ public sealed class SyncEndpointsTests(ApiServerFixture server) : IClassFixture<
     [InlineData("unknown target connection", 422, "connection_not_found", "target.connection_id")]
     [InlineData("hourly schedule", 422, "unsupported_schedule", "schedule.frequency")]
     [InlineData("unknown frequency", 400, "invalid_field", "schedule.frequency")]
-    [InlineData("filters", 422, "unsupported_option", "filters")]
-    [InlineData("skip backfill", 422, "unsupported_option", "skip_initial_backfill")]
+    [InlineData("target filter", 422, "unsupported_option", "filters[0].field_type")]
+    [InlineData("skip backfill with replace", 422, "unsupported_option", "skip_initial_backfill")]
+    [InlineData("snapshot without columns", 422, "unsupported_mode", "mode")]
     [InlineData("passphrase", 422, "unsupported_option", "encryption_passphrase")]
     [InlineData("target create", 422, "unsupported_option", "target.create")]
     [InlineData("missing name", 400, "missing_field", "name")]
@@ -94,10 +95,14 @@ public sealed class SyncEndpointsTests(ApiServerFixture server) : IClassFixture<
             case "unknown target connection": body["target"]!["connection_id"] = Guid.NewGuid().ToString(); break;
             case "hourly schedule": body["schedule"] = new JsonObject { ["frequency"] = "hourly", ["minute"] = "5" }; break;
             case "unknown frequency": body["schedule"] = new JsonObject { ["frequency"] = "fortnightly" }; break;
-            case "filters":
-                body["filters"] = new JsonArray(new JsonObject { ["function"] = "IsNull", ["field"] = fields[0]!["source"]!.DeepClone() });
+            case "target filter":
+                body["filters"] = new JsonArray(new JsonObject { ["function"] = "IsNull", ["field_id"] = "name", ["field_type"] = "Target" });
                 break;
-            case "skip backfill": body["skip_initial_backfill"] = true; break;
+            case "skip backfill with replace":
+                body["mode"] = "replace";
+                body["skip_initial_backfill"] = true;
+                break;
+            case "snapshot without columns": body["mode"] = "snapshot"; break;
             case "passphrase": body["encryption_passphrase"] = "secret"; break;
             case "target create": body["target"]!["create"] = new JsonObject { ["schema"] = "main" }; break;
             case "missing name": body.Remove("name"); break;
@@ -263,15 +268,57 @@ public sealed class SyncEndpointsTests(ApiServerFixture server) : IClassFixture<
     }
 
     [Fact]
-    public async Task Start_test_run_returns_unsupported_option()
+    public async Task Start_test_and_dry_run_together_returns_422()
     {
         var setup = await TestObjects.CreateSyncAsync(server, server.Client, active: true);
 
-        var response = await server.Client.PostAsync($"/api/syncs/{setup.SyncId}/executions", new JsonObject { ["test"] = true });
+        var response = await server.Client.PostAsync(
+            $"/api/syncs/{setup.SyncId}/executions", new JsonObject { ["test"] = true, ["dry_run"] = true });
 
         Assert.Equal((HttpStatusCode)422, response.Status);
         Assert.Equal("unsupported_option", response.ErrorKey);
-        Assert.Equal("test", response.ErrorField);
+        Assert.Equal("dry_run", response.ErrorField);
+    }
+
+    [Theory]
+    [InlineData("test", "test")]
+    [InlineData("dry_run", "dry_run")]
+    public async Task Start_test_or_dry_run_sets_execution_type(string option, string type)
+    {
+        var setup = await TestObjects.CreateSyncAsync(server, server.Client, active: true);
+
+        var started = await server.Client.PostAsync($"/api/syncs/{setup.SyncId}/executions", new JsonObject { [option] = true });
+
+        Assert.Equal(HttpStatusCode.OK, started.Status);
+        var execution = await WaitForTerminalAsync(setup.SyncId, started.Data["id"]!.GetValue<string>());
+        Assert.Equal("completed", execution["status"]!.GetValue<string>());
+        Assert.Equal(type, execution["type"]!.GetValue<string>());
+        Assert.Equal(3, execution["counts"]!["insert"]!.GetValue<int>());
+
+        // Neither run advanced the state. The test run wrote the rows, so they come back as updates; the dry run
+        // wrote nothing, so they are inserted now.
+        var normal = await server.Client.PostAsync($"/api/syncs/{setup.SyncId}/executions", new JsonObject());
+        var next = await WaitForTerminalAsync(setup.SyncId, normal.Data["id"]!.GetValue<string>());
+        Assert.Equal("manual", next["type"]!.GetValue<string>());
+        Assert.Equal(type == "test" ? 0 : 3, next["counts"]!["insert"]!.GetValue<int>());
+        Assert.Equal(type == "test" ? 3 : 0, next["counts"]!["update"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Start_append_sync_with_identities_returns_422()
+    {
+        var setup = await TestObjects.CreateSyncAsync(server, server.Client, active: true);
+        var body = TestObjects.SyncBody(setup.ModelId, setup.TargetConnectionId);
+        body["mode"] = "append";
+        var updated = await server.Client.PutAsync($"/api/syncs/{setup.SyncId}", body);
+        Assert.Equal(HttpStatusCode.OK, updated.Status);
+
+        var response = await server.Client.PostAsync(
+            $"/api/syncs/{setup.SyncId}/executions", new JsonObject { ["identities"] = new JsonArray("1") });
+
+        Assert.Equal((HttpStatusCode)422, response.Status);
+        Assert.Equal("unsupported_option", response.ErrorKey);
+        Assert.Equal("identities", response.ErrorField);
     }
 
     [Fact]

@@ -13,4 +13,8 @@ internal sealed record StartSyncRequest
 
     [JsonPropertyName("test")]
     public bool? Test { get; init; }
+
+    /// <summary>Outflow's extension: count and log what a normal execution would do, and write nothing.</summary>
+    [JsonPropertyName("dry_run")]
+    public bool? DryRun { get; init; }
 }

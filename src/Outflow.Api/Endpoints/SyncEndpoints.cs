@@ -144,14 +144,23 @@ internal static class SyncEndpoints
 
     /// <summary>
     /// Returns true when the records the sync wrote under <paramref name="previous"/> are not the records it would
-    /// match under <paramref name="next"/>: another target connection or object, or another identity.
+    /// match under <paramref name="next"/>: another target connection or object, another identity, or a change of
+    /// mode whose state means something else.
     /// </summary>
     private static bool WritesElsewhere(SyncConfiguration previous, SyncConfiguration next) =>
         previous.Target?.ConnectionId != next.Target?.ConnectionId
         || !string.Equals(previous.Target?.Object, next.Target?.Object, StringComparison.Ordinal)
         || !string.Equals(previous.Identity?.Target, next.Identity?.Target, StringComparison.Ordinal)
         || previous.Identity?.Source?.ModelId != next.Identity?.Source?.ModelId
-        || !string.Equals(previous.Identity?.Source?.Field, next.Identity?.Source?.Field, StringComparison.Ordinal);
+        || !string.Equals(previous.Identity?.Source?.Field, next.Identity?.Source?.Field, StringComparison.Ordinal)
+        || (previous.Mode != next.Mode && !(IsUpsertFamily(previous.Mode) && IsUpsertFamily(next.Mode)));
+
+    /// <summary>
+    /// Modes whose state means "this record holds the row as written", so a sync can move between them and keep
+    /// its state. Remove keeps the rows it deleted, and append and snapshot key rows by content instead.
+    /// </summary>
+    private static bool IsUpsertFamily(SyncMode? mode) =>
+        mode is SyncMode.Create or SyncMode.Update or SyncMode.UpdateOrCreate or SyncMode.Replace;
 
     private static async Task<IResult> DeleteAsync(
         string id,
@@ -235,11 +244,15 @@ internal static class SyncEndpoints
         var request = await RequestJson.ReadOptionalAsync<StartSyncRequest>(context.Request, cancellationToken)
             ?? new StartSyncRequest();
 
-        // TODO: test runs (a few rows written whether or not they changed, without change-detection state).
-        if (request.Test == true)
+        var test = request.Test ?? false;
+        var dryRun = request.DryRun ?? false;
+        if (test && dryRun)
         {
             throw ApiException.Unprocessable(
-                ApiErrorKeys.UnsupportedOption, "test: test executions are not supported yet; remove test from the request", "test");
+                ApiErrorKeys.UnsupportedOption,
+                "test and dry_run cannot be combined: a test run writes records and a dry run writes none; set only one",
+                "dry_run",
+                true);
         }
 
         if (!sync.Active)
@@ -259,16 +272,25 @@ internal static class SyncEndpoints
         }
 
         var identities = request.Identities?.Where(identity => identity is not null).ToList();
+        if (identities is { Count: > 0 } && sync.Configuration.Mode is { } mode && !mode.RequiresIdentity())
+        {
+            throw ApiException.Unprocessable(
+                ApiErrorKeys.UnsupportedOption,
+                $"identities: mode {mode.ToWire()} does not match records by identity, so identities cannot select rows; "
+                + "start the sync without identities",
+                "identities");
+        }
+
         var execution = new Execution
         {
             Id = Guid.NewGuid(),
             OrganizationId = principal.Organization.Id,
             SyncId = sync.Id,
             Status = ExecutionStatus.Queued,
-            Type = ExecutionTypes.Manual,
+            Type = dryRun ? ExecutionTypes.DryRun : test ? ExecutionTypes.Test : ExecutionTypes.Manual,
             CreatedAt = timeProvider.GetUtcNow(),
             Configuration = Snapshot(sync.Configuration),
-            Options = new ExecutionOptions(request.Resync ?? false, identities is { Count: > 0 } ? identities : null),
+            Options = new ExecutionOptions(request.Resync ?? false, identities is { Count: > 0 } ? identities : null, test),
         };
         var (stored, created) = await executions.CreateIfIdleAsync(execution, cancellationToken);
         if (!created)

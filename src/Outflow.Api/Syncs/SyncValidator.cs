@@ -53,24 +53,15 @@ internal sealed class SyncValidator
         CheckUnsupportedOptions(configuration);
         CheckSchedule(schedule);
         var targetObject = await DescribeTargetAsync(organizationId, target, cancellationToken);
-        if (targetObject.Modes.Count == 0)
+        CheckMode(mode, targetObject);
+        if (configuration.SkipInitialBackfill == true && mode is SyncMode.Replace or SyncMode.Snapshot)
         {
+            // A baseline writes nothing, so replace could later delete records it never wrote; snapshot copies every row anyway.
             throw ApiException.Unprocessable(
-                ApiErrorKeys.UnsupportedMode,
-                $"target object {targetObject.Id} has no primary key or single-column unique index, so records in it "
-                + "cannot be matched: add one, or choose another target object",
-                "target.object",
-                targetObject.Id);
-        }
-
-        if (!targetObject.Modes.Contains(mode))
-        {
-            throw ApiException.Unprocessable(
-                ApiErrorKeys.UnsupportedMode,
-                $"target object {targetObject.Id} does not support mode {mode.ToWire()}: use one of "
-                + string.Join(", ", targetObject.Modes.Select(m => m.ToWire())),
-                "mode",
-                mode.ToWire());
+                ApiErrorKeys.UnsupportedOption,
+                $"skip_initial_backfill cannot be used with mode {mode.ToWire()}: remove it, or use another mode",
+                "skip_initial_backfill",
+                true);
         }
 
         var models = new ModelResolver(_models, organizationId);
@@ -94,10 +85,19 @@ internal sealed class SyncValidator
             await CheckFieldAsync(overrideFields[i], $"override_fields[{i}]", targetObject, models, mappedTargets, cancellationToken);
         }
 
-        await CheckIdentityAsync(configuration.Identity, mode, targetObject, models, cancellationToken);
-        CheckIdentityMappings(configuration.Identity, fields, "fields");
-        CheckIdentityMappings(configuration.Identity, overrideFields, "override_fields");
-        if (models.ModelId is null)
+        if (mode.RequiresIdentity())
+        {
+            await CheckIdentityAsync(configuration.Identity, mode, targetObject, models, cancellationToken);
+            CheckIdentityMappings(configuration.Identity, fields, "fields");
+            CheckIdentityMappings(configuration.Identity, overrideFields, "override_fields");
+        }
+        else if (mode == SyncMode.Snapshot)
+        {
+            CheckSnapshotColumns(fields, "fields");
+            CheckSnapshotColumns(overrideFields, "override_fields");
+        }
+
+        if (models.Model is null)
         {
             throw ApiException.Unprocessable(
                 ApiErrorKeys.MissingModel,
@@ -105,23 +105,14 @@ internal sealed class SyncValidator
                 "fields");
         }
 
+        SyncFilterRules.Check(configuration, models.Model);
+
         return configuration with { Active = configuration.Active ?? false, EncryptionPassphrase = null };
     }
 
     private static void CheckUnsupportedOptions(SyncConfiguration configuration)
     {
-        // TODO: filters, overrides, target creation and skip_initial_backfill are part of the contract but the
-        // engine does not run them yet.
-        if (configuration.Filters is { Count: > 0 })
-        {
-            throw Unsupported("filters", "row filters");
-        }
-
-        if (configuration.Overrides is { Count: > 0 })
-        {
-            throw Unsupported("overrides", "conditional overrides");
-        }
-
+        // TODO: creating the target object and encrypted output are part of the contract but not built yet.
         if (configuration.Target?.Create is { Count: > 0 })
         {
             throw Unsupported("target.create", "creating the target object");
@@ -132,17 +123,49 @@ internal sealed class SyncValidator
             throw Unsupported("target.new_name", "creating the target object");
         }
 
-        if (configuration.SkipInitialBackfill == true)
-        {
-            throw Unsupported("skip_initial_backfill", "skipping the initial backfill");
-        }
-
         if (!string.IsNullOrEmpty(configuration.EncryptionPassphrase))
         {
             throw ApiException.Unprocessable(
                 ApiErrorKeys.UnsupportedOption,
                 "encryption_passphrase is used only by file targets: remove it for this target",
                 "encryption_passphrase");
+        }
+    }
+
+    private static void CheckMode(SyncMode mode, TargetObjectInfo targetObject)
+    {
+        if (targetObject.Modes.Contains(mode))
+        {
+            return;
+        }
+
+        var hint = mode switch
+        {
+            SyncMode.Snapshot => $"; snapshot needs the columns {SnapshotColumns.ExecutionId} and {SnapshotColumns.SnapshotAt} in the table",
+            _ when mode.RequiresIdentity() => "; modes that match records need a primary key or single-column unique index",
+            _ => "",
+        };
+        var supported = targetObject.Modes.Count == 0 ? "none" : string.Join(", ", targetObject.Modes.Select(m => m.ToWire()));
+        throw ApiException.Unprocessable(
+            ApiErrorKeys.UnsupportedMode,
+            $"target object {targetObject.Id} does not support mode {mode.ToWire()}: it supports {supported}{hint}",
+            "mode",
+            mode.ToWire());
+    }
+
+    /// <summary>Rejects a mapping to a column that snapshot mode fills with the execution's id or time.</summary>
+    private static void CheckSnapshotColumns(List<SyncField> fields, string path)
+    {
+        for (var i = 0; i < fields.Count; i++)
+        {
+            if (fields[i].Target is SnapshotColumns.ExecutionId or SnapshotColumns.SnapshotAt)
+            {
+                throw ApiException.Unprocessable(
+                    ApiErrorKeys.InvalidFieldMapping,
+                    $"{path}[{i}] writes to {fields[i].Target}, which snapshot mode fills itself: remove this mapping",
+                    $"{path}[{i}].target",
+                    fields[i].Target);
+            }
         }
     }
 
@@ -340,7 +363,12 @@ internal sealed class SyncValidator
         if (targetField is null || !targetField.SupportsIdentity)
         {
             var candidates = targetObject.Fields.Where(f => f.SupportsIdentity).Select(f => f.Id).ToList();
-            var reason = targetField is null ? "does not exist" : "is neither a primary key nor unique";
+            var reason = targetField switch
+            {
+                null => "does not exist",
+                { IdentityProblem: { } problem } => $"cannot identify records because {problem}",
+                _ => "is neither a primary key nor unique",
+            };
             var hint = candidates.Count == 0
                 ? $"add a primary key or unique index to {targetObject.Id}"
                 : $"use one of {string.Join(", ", candidates)}";
@@ -409,7 +437,7 @@ internal sealed class SyncValidator
             _organizationId = organizationId;
         }
 
-        public Guid? ModelId => _model?.Id;
+        public Model? Model => _model;
 
         public async Task CheckFieldAsync(SourceField source, string path, CancellationToken cancellationToken)
         {

@@ -26,6 +26,12 @@ public interface IExecutionStore
     Task<Execution?> GetLastFinishedAsync(Guid organizationId, Guid syncId, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Returns true when a manual or scheduled execution of the sync other than <paramref name="exceptId"/> has
+    /// completed, which test and dry-run executions do not count as.
+    /// </summary>
+    Task<bool> HasCompletedRunAsync(Guid syncId, Guid exceptId, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Moves a <c>created</c> or <c>queued</c> execution to <c>running</c>, setting <c>started_at</c>.
     /// Returns false when the execution is in any other status.
     /// </summary>

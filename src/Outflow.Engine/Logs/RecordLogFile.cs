@@ -6,7 +6,8 @@ namespace Outflow.Engine.Logs;
 
 /// <summary>
 /// One type of record log, as JSON Lines files named <c>{type}-{n:0000}.jsonl</c>, starting a new file after
-/// <see cref="MaxLinesPerFile"/> lines. Lines are buffered; <see cref="Flush"/> pushes them to the file.
+/// <see cref="MaxLinesPerFile"/> lines. Lines are buffered; <see cref="Flush"/> pushes them to the file. A file
+/// opened to continue appends after the lines an earlier attempt of the execution wrote.
 /// </summary>
 internal sealed class RecordLogFile : IDisposable
 {
@@ -20,23 +21,53 @@ internal sealed class RecordLogFile : IDisposable
     private int _fileNumber = -1;
     private int _linesInFile;
 
-    public RecordLogFile(string directory, string prefix)
+    public RecordLogFile(string directory, string prefix, bool resume = false)
     {
         _directory = directory;
         _prefix = prefix;
         _json = new Utf8JsonWriter(_line);
+        if (resume)
+        {
+            OpenLast();
+        }
     }
 
     /// <summary>Appends one line <c>{"identity", "key", "message", "fields"}</c>.</summary>
     public void Write(object? identity, string key, string message, IReadOnlyList<string> fieldNames, ReadOnlySpan<object?> values)
+    {
+        Start(identity);
+        _json.WriteString("key", key);
+        _json.WriteString("message", message);
+        Finish(fieldNames, values);
+    }
+
+    /// <summary>Appends one line <c>{"identity", "operation", "fields"}</c>.</summary>
+    public void WriteChange(object? identity, string operation, IReadOnlyList<string> fieldNames, ReadOnlySpan<object?> values)
+    {
+        Start(identity);
+        _json.WriteString("operation", operation);
+        Finish(fieldNames, values);
+    }
+
+    public void Flush() => _stream?.Flush();
+
+    public void Dispose()
+    {
+        _stream?.Dispose();
+        _json.Dispose();
+    }
+
+    private void Start(object? identity)
     {
         _line.ResetWrittenCount();
         _json.Reset(_line);
         _json.WriteStartObject();
         _json.WritePropertyName("identity");
         JsonValueWriter.Write(_json, identity);
-        _json.WriteString("key", key);
-        _json.WriteString("message", message);
+    }
+
+    private void Finish(IReadOnlyList<string> fieldNames, ReadOnlySpan<object?> values)
+    {
         _json.WriteStartObject("fields");
         for (var i = 0; i < values.Length; i++)
         {
@@ -54,13 +85,36 @@ internal sealed class RecordLogFile : IDisposable
         _linesInFile++;
     }
 
-    public void Flush() => _stream?.Flush();
-
-    public void Dispose()
+    /// <summary>Opens the newest file of an earlier attempt for appending, after its last complete line.</summary>
+    private void OpenLast()
     {
-        _stream?.Dispose();
-        _json.Dispose();
+        if (!Directory.Exists(_directory))
+        {
+            return;
+        }
+
+        var last = Directory.EnumerateFiles(_directory, $"{_prefix}-*.jsonl")
+            .Select(path => (Path: path, Number: ParseNumber(Path.GetFileNameWithoutExtension(path))))
+            .Where(file => file.Number >= 0)
+            .OrderBy(file => file.Number)
+            .LastOrDefault();
+        if (last.Path is null)
+        {
+            return;
+        }
+
+        // Lines reach the file before the checkpoint that counts them, so a crash can leave a partial last line.
+        var bytes = File.ReadAllBytes(last.Path);
+        var end = Array.LastIndexOf(bytes, (byte)'\n') + 1;
+        _stream = new FileStream(last.Path, FileMode.Open, FileAccess.Write, FileShare.Read, 64 * 1024);
+        _stream.SetLength(end);
+        _stream.Seek(end, SeekOrigin.Begin);
+        _fileNumber = last.Number;
+        _linesInFile = bytes.AsSpan(0, end).Count((byte)'\n');
     }
+
+    private int ParseNumber(string name) =>
+        int.TryParse(name.AsSpan(_prefix.Length + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : -1;
 
     private FileStream CurrentStream()
     {

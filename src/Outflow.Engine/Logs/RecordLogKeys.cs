@@ -7,4 +7,5 @@ internal static class RecordLogKeys
     public const string MissingIdentity = "missing_identity";
     public const string TargetRejected = "target_rejected";
     public const string RecordNotFound = "record_not_found";
+    public const string ValueCoerced = "value_coerced";
 }

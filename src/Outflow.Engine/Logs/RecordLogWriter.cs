@@ -4,9 +4,12 @@ namespace Outflow.Engine.Logs;
 /// The record logs of one execution, under <c>{logs directory}/{execution id}/</c>. Files are created on
 /// their first line, so an execution without errors has no errors file.
 /// </summary>
-// TODO: the records, inserts, updates and deletes logs are not written yet.
 internal sealed class RecordLogWriter : IDisposable
 {
+    private readonly RecordLogFile _records;
+    private readonly RecordLogFile _inserts;
+    private readonly RecordLogFile _updates;
+    private readonly RecordLogFile _deletes;
     private readonly RecordLogFile _errors;
     private readonly RecordLogFile _warnings;
 
@@ -15,6 +18,8 @@ internal sealed class RecordLogWriter : IDisposable
         var directory = Path.Combine(logsDirectory, executionId.ToString());
 
         // A resumed execution counts its record errors and warnings again, so the files of its earlier attempt go.
+        // Written records were checkpointed and are not written again, so their logs continue instead.
+        // NOTE: value_coerced warnings of records the earlier attempt wrote go with those files and are not counted again.
         if (Directory.Exists(directory))
         {
             foreach (var stale in Directory.EnumerateFiles(directory, "errors-*.jsonl")
@@ -24,6 +29,10 @@ internal sealed class RecordLogWriter : IDisposable
             }
         }
 
+        _records = new RecordLogFile(directory, "records", resume: true);
+        _inserts = new RecordLogFile(directory, "inserts", resume: true);
+        _updates = new RecordLogFile(directory, "updates", resume: true);
+        _deletes = new RecordLogFile(directory, "deletes", resume: true);
         _errors = new RecordLogFile(directory, "errors");
         _warnings = new RecordLogFile(directory, "warnings");
     }
@@ -35,16 +44,37 @@ internal sealed class RecordLogWriter : IDisposable
         file.Write(identity, key, message, fieldNames, values);
     }
 
+    /// <summary>Logs a record the target wrote (or, in a dry run, would write) in <c>records</c> and in its operation's log.</summary>
+    public void WriteChange(
+        RecordLogType type, object? identity, IReadOnlyList<string> fieldNames, ReadOnlySpan<object?> values)
+    {
+        var (file, operation) = type switch
+        {
+            RecordLogType.Inserts => (_inserts, "insert"),
+            RecordLogType.Updates => (_updates, "update"),
+            RecordLogType.Deletes => (_deletes, "delete"),
+            _ => throw new ArgumentOutOfRangeException(nameof(type), type, "not a change log"),
+        };
+        _records.WriteChange(identity, operation, fieldNames, values);
+        file.WriteChange(identity, operation, fieldNames, values);
+    }
+
     /// <summary>Writes buffered lines to the files. Called before each checkpoint so that the logs never lag the counts.</summary>
     public void Flush()
     {
-        _errors.Flush();
-        _warnings.Flush();
+        foreach (var file in Files())
+        {
+            file.Flush();
+        }
     }
 
     public void Dispose()
     {
-        _errors.Dispose();
-        _warnings.Dispose();
+        foreach (var file in Files())
+        {
+            file.Dispose();
+        }
     }
+
+    private RecordLogFile[] Files() => [_records, _inserts, _updates, _deletes, _errors, _warnings];
 }

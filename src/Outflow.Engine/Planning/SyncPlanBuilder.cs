@@ -1,3 +1,4 @@
+using Outflow.Core.Connectors;
 using Outflow.Core.Executions;
 using Outflow.Core.Syncs;
 
@@ -17,13 +18,72 @@ internal static class SyncPlanBuilder
     public static SyncPlan Build(Execution execution)
     {
         var configuration = execution.Configuration;
-        if (execution.Type == ExecutionTypes.DryRun)
+        var mode = configuration.Mode
+            ?? throw new ExecutionFailedException("the sync has no mode. Set mode to one of " + string.Join(", ", SyncModes.WireNames));
+        var (identitySource, identityTarget) = ResolveIdentity(configuration, mode);
+        var modelIds = configuration.ReferencedModelIds();
+        if (modelIds.Count != 1)
         {
-            // TODO: dry runs (counts and record logs without writing) are not built yet.
-            throw new ExecutionFailedException("dry-run executions are not supported yet. Start a normal or test execution");
+            throw new ExecutionFailedException(
+                $"the sync references {modelIds.Count} models. A sync reads exactly one model, so map every field from the same model");
         }
 
-        var mode = ResolveMode(configuration);
+        var target = configuration.Target;
+        if (target is null || string.IsNullOrEmpty(target.Object))
+        {
+            throw new ExecutionFailedException("the sync has no target object. Set target.object");
+        }
+
+        var (fields, sources, createOnly) = ResolveFields(configuration, identitySource, identityTarget);
+        if (mode == SyncMode.Snapshot)
+        {
+            // Each copy carries the execution that wrote it; the creation time stays the same when a run resumes.
+            AddSnapshotField(fields, sources, SnapshotColumns.ExecutionId, execution.Id.ToString());
+            AddSnapshotField(fields, sources, SnapshotColumns.SnapshotAt, execution.CreatedAt.ToUniversalTime());
+        }
+
+        var options = execution.Options;
+        var identities = options.Identities is { Count: > 0 } listed
+            ? listed.ToHashSet(StringComparer.Ordinal)
+            : null;
+        if (identities is not null && identitySource is null)
+        {
+            throw new ExecutionFailedException(
+                $"mode {mode.ToWire()} does not match records by identity, so identities cannot select rows. Start the sync without identities");
+        }
+
+        return new SyncPlan
+        {
+            Mode = mode,
+            ModelId = modelIds[0],
+            TargetConnectionId = target.ConnectionId,
+            TargetObject = target.Object,
+            IdentitySourceField = identitySource,
+            IdentityTargetField = identityTarget,
+            TargetFields = fields,
+            Sources = sources,
+            IdentityFieldIndex = identityTarget is null ? -1 : fields.IndexOf(identityTarget),
+            CreateOnlyFields = createOnly,
+            Filters = configuration.Filters ?? [],
+            FilterLogic = configuration.FilterLogic,
+            Overrides = configuration.Overrides ?? [],
+            TreatAllAsChanged = options.Resync || options.Test || configuration.SyncAllRecords == true,
+            IsTest = options.Test,
+            IsDryRun = execution.Type == ExecutionTypes.DryRun,
+            Identities = identities,
+            RowLimit = options.Test && identities is null ? TestRowLimit : null,
+        };
+    }
+
+    /// <summary>Returns the identity's model and target fields, or two nulls for modes that do not match records.</summary>
+    private static (string? Source, string? Target) ResolveIdentity(SyncConfiguration configuration, SyncMode mode)
+    {
+        if (!mode.RequiresIdentity())
+        {
+            // Append and snapshot add every row as a new record, so an identity in the configuration plays no part.
+            return (null, null);
+        }
+
         var identity = configuration.Identity;
         var identitySource = identity?.Source?.Field;
         if (identity is null || string.IsNullOrEmpty(identitySource) || string.IsNullOrEmpty(identity.Target))
@@ -38,101 +98,61 @@ internal static class SyncPlanBuilder
                 $"identity function \"{identity.Function}\" is not supported for this target. Use Equality");
         }
 
-        var modelIds = configuration.ReferencedModelIds();
-        if (modelIds.Count != 1)
+        return (identitySource, identity.Target);
+    }
+
+    private static void AddSnapshotField(List<string> fields, List<FieldSource> sources, string column, object value)
+    {
+        if (fields.Contains(column))
         {
             throw new ExecutionFailedException(
-                $"the sync references {modelIds.Count} models. A sync reads exactly one model, so map every field from the same model");
+                $"target field \"{column}\" is filled by snapshot mode, but a mapping also writes it. Remove that mapping");
         }
 
-        RejectUnsupported(configuration);
-        var target = configuration.Target;
-        if (target is null || string.IsNullOrEmpty(target.Object))
-        {
-            throw new ExecutionFailedException("the sync has no target object. Set target.object");
-        }
-
-        var (fields, sources) = ResolveFields(configuration, identitySource, identity.Target);
-        var options = execution.Options;
-        var identities = options.Identities is { Count: > 0 } listed
-            ? listed.ToHashSet(StringComparer.Ordinal)
-            : null;
-        return new SyncPlan
-        {
-            Mode = mode,
-            ModelId = modelIds[0],
-            TargetConnectionId = target.ConnectionId,
-            TargetObject = target.Object,
-            IdentitySourceField = identitySource,
-            IdentityTargetField = identity.Target,
-            TargetFields = fields,
-            Sources = sources,
-            IdentityFieldIndex = fields.IndexOf(identity.Target),
-            TreatAllAsChanged = options.Resync || options.Test || configuration.SyncAllRecords == true,
-            IsTest = options.Test,
-            Identities = identities,
-            RowLimit = options.Test && identities is null ? TestRowLimit : null,
-        };
+        fields.Add(column);
+        sources.Add(FieldSource.FromConstant(value));
     }
 
-    private static SyncMode ResolveMode(SyncConfiguration configuration)
-    {
-        if (configuration.Mode is not { } mode)
-        {
-            throw new ExecutionFailedException("the sync has no mode. Set mode to create, update, updateOrCreate or replace");
-        }
-
-        if (mode is not (SyncMode.Create or SyncMode.Update or SyncMode.UpdateOrCreate or SyncMode.Replace))
-        {
-            throw new ExecutionFailedException(
-                $"mode {mode.ToWire()} is not supported yet. Use create, update, updateOrCreate or replace");
-        }
-
-        return mode;
-    }
-
-    private static void RejectUnsupported(SyncConfiguration configuration)
-    {
-        // Ignoring these would write rows the user excluded or values they replaced, so the run stops instead.
-        if (configuration.Filters is { Count: > 0 })
-        {
-            throw new ExecutionFailedException("filters are not supported yet. Remove the sync's filters to run it");
-        }
-
-        if (configuration.Overrides is { Count: > 0 })
-        {
-            throw new ExecutionFailedException("overrides are not supported yet. Remove the sync's overrides to run it");
-        }
-    }
-
-    private static (List<string> Fields, List<FieldSource> Sources) ResolveFields(
-        SyncConfiguration configuration, string identitySource, string identityTarget)
+    private static (List<string> Fields, List<FieldSource> Sources, HashSet<string> CreateOnly) ResolveFields(
+        SyncConfiguration configuration, string? identitySource, string? identityTarget)
     {
         var fields = new List<string>();
         var sources = new List<FieldSource>();
-        AddMappings(configuration.Fields ?? [], "fields", replaceExisting: false, fields, sources);
+        var createOnly = new HashSet<string>(StringComparer.Ordinal);
+        AddMappings(configuration.Fields ?? [], "fields", replaceExisting: false, fields, sources, createOnly);
 
         // Override fields set a value for a target field regardless of the mapping.
-        AddMappings(configuration.OverrideFields ?? [], "override_fields", replaceExisting: true, fields, sources);
+        AddMappings(configuration.OverrideFields ?? [], "override_fields", replaceExisting: true, fields, sources, createOnly);
+        if (identitySource is null || identityTarget is null)
+        {
+            return (fields, sources, createOnly);
+        }
 
+        // The identity is what matches a record, so it is always written.
+        createOnly.Remove(identityTarget);
         var identityIndex = fields.IndexOf(identityTarget);
         if (identityIndex < 0)
         {
             fields.Add(identityTarget);
-            sources.Add(new FieldSource(identitySource, null));
+            sources.Add(FieldSource.FromModel(identitySource));
         }
-        else if (sources[identityIndex] != new FieldSource(identitySource, null))
+        else if (sources[identityIndex] != FieldSource.FromModel(identitySource))
         {
             throw new ExecutionFailedException(
                 $"target field \"{identityTarget}\" is the identity, which takes model field \"{identitySource}\", " +
                 "but a mapping writes another value to it. Map it from the identity's model field or remove that mapping");
         }
 
-        return (fields, sources);
+        return (fields, sources, createOnly);
     }
 
     private static void AddMappings(
-        List<SyncField> mappings, string path, bool replaceExisting, List<string> fields, List<FieldSource> sources)
+        List<SyncField> mappings,
+        string path,
+        bool replaceExisting,
+        List<string> fields,
+        List<FieldSource> sources,
+        HashSet<string> createOnly)
     {
         for (var i = 0; i < mappings.Count; i++)
         {
@@ -144,18 +164,21 @@ internal static class SyncPlanBuilder
 
             if (string.Equals(mapping.SyncMode, "create", StringComparison.Ordinal))
             {
-                throw new ExecutionFailedException(
-                    $"{path}[{i}].sync_mode \"create\" is not supported yet. Remove it to write the field on every change");
+                createOnly.Add(mapping.Target);
+            }
+            else
+            {
+                createOnly.Remove(mapping.Target);
             }
 
             FieldSource source;
             if (mapping.OverrideValue is not null)
             {
-                source = new FieldSource(null, mapping.OverrideValue);
+                source = FieldSource.FromConstant(mapping.OverrideValue);
             }
             else if (!string.IsNullOrEmpty(mapping.Source?.Field))
             {
-                source = new FieldSource(mapping.Source.Field, null);
+                source = FieldSource.FromModel(mapping.Source.Field);
             }
             else
             {

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.IO.Hashing;
 using System.Text;
+using Outflow.Core.Connectors;
 
 namespace Outflow.Engine.Rows;
 
@@ -33,6 +34,40 @@ internal static class IdentityText
         };
 
         return string.IsNullOrEmpty(text) ? null : text;
+    }
+
+    /// <summary>
+    /// Reduces an identity text the way the target compares identities, so texts the target takes for one record
+    /// become equal. Returns null when nothing is left.
+    /// </summary>
+    public static string? Reduce(string text, IdentityComparison comparison)
+    {
+        if (comparison == IdentityComparison.Exact)
+        {
+            return text;
+        }
+
+        if (comparison.HasFlag(IdentityComparison.IgnoreTrailingSpaces))
+        {
+            text = text.TrimEnd(' ');
+        }
+
+        if (comparison.HasFlag(IdentityComparison.IgnoreCase))
+        {
+            text = text.ToLowerInvariant();
+        }
+        else if (comparison.HasFlag(IdentityComparison.IgnoreAsciiCase))
+        {
+            text = string.Create(text.Length, text, static (span, source) =>
+            {
+                for (var i = 0; i < source.Length; i++)
+                {
+                    span[i] = char.IsAsciiLetterUpper(source[i]) ? (char)(source[i] + ('a' - 'A')) : source[i];
+                }
+            });
+        }
+
+        return text.Length == 0 ? null : text;
     }
 
     /// <summary>Computes the XXH128 hash of the identity text's UTF-8 bytes, the key of change-detection state.</summary>

@@ -48,13 +48,18 @@ internal sealed class BatchWriter(
         List<WriteItem> slice, IReadOnlyList<string> fields, CancellationToken cancellationToken)
     {
         var plan = recorder.Plan;
-        var batch = new WriteBatch(plan.TargetObject, plan.IdentityTargetField, fields, slice.ConvertAll(item => item.Record));
+        var batch = new WriteBatch(plan.TargetObject, plan.IdentityTargetField, fields, slice.ConvertAll(item => item.Record))
+        {
+            CreateOnlyFields = plan.CreateOnlyFields,
+        };
         var maxAttempts = services.Options.MaxAttempts;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                var results = await target.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+                var results = plan.IsDryRun
+                    ? await PredictAsync(slice, cancellationToken).ConfigureAwait(false)
+                    : await target.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
                 if (results.Count != slice.Count)
                 {
                     throw new ExecutionFailedException(
@@ -81,6 +86,44 @@ internal sealed class BatchWriter(
                 await Task.Delay(delay, services.Time, cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// Predicts, for a dry run, what the target would do with each record, by asking it which identities it has.
+    /// Records without identity are always new.
+    /// </summary>
+    private async Task<IReadOnlyList<RecordResult>> PredictAsync(List<WriteItem> slice, CancellationToken cancellationToken)
+    {
+        var plan = recorder.Plan;
+        if (plan.IdentityTargetField is null)
+        {
+            return slice.ConvertAll(_ => new RecordResult(RecordOutcome.Inserted));
+        }
+
+        var exists = await target.ContainsAsync(
+            plan.TargetObject, plan.IdentityTargetField, slice.ConvertAll(item => item.Record.Identity), cancellationToken).ConfigureAwait(false);
+        if (exists.Count != slice.Count)
+        {
+            throw new ExecutionFailedException(
+                $"the target connector answered {exists.Count} lookups for {slice.Count} records of object \"{plan.TargetObject}\". " +
+                "This is a connector bug, so the dry run stopped");
+        }
+
+        var results = new RecordResult[slice.Count];
+        for (var i = 0; i < slice.Count; i++)
+        {
+            var found = exists[i];
+            results[i] = new RecordResult(slice[i].Record.Operation switch
+            {
+                RecordOperation.Insert => found ? RecordOutcome.Skipped : RecordOutcome.Inserted,
+                RecordOperation.Upsert => found ? RecordOutcome.Updated : RecordOutcome.Inserted,
+                RecordOperation.Update => found ? RecordOutcome.Updated : RecordOutcome.NotFound,
+                RecordOperation.Delete => found ? RecordOutcome.Deleted : RecordOutcome.NotFound,
+                _ => RecordOutcome.Inserted,
+            });
+        }
+
+        return results;
     }
 
     /// <summary>Doubles the base delay per attempt and spreads it by ±50% so that workers do not retry in step.</summary>

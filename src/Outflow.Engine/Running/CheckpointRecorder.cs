@@ -1,5 +1,6 @@
 using Outflow.Core.Connectors;
 using Outflow.Core.Executions;
+using Outflow.Core.Syncs;
 using Outflow.Engine.Logs;
 using Outflow.Engine.Planning;
 
@@ -44,21 +45,27 @@ internal sealed class CheckpointRecorder(
     {
         var changes = new List<StateChange>(items.Count);
         long inserts = 0, updates = 0, upserts = 0, deletes = 0, errors = 0, warnings = 0;
+
+        // Remove mode keeps the row hash of a record it deleted, so an unchanged row is not deleted again.
+        var keepDeleted = plan.Mode == SyncMode.Remove;
         for (var i = 0; i < items.Count; i++)
         {
             var (pending, record) = items[i];
             var result = results[i];
             var isUpsert = record.Operation == RecordOperation.Upsert;
+            IReadOnlyList<string> names = record.Values.Length == 0 ? [] : plan.TargetFields;
             switch (result.Outcome)
             {
                 case RecordOutcome.Inserted:
                     inserts++;
                     upserts += isUpsert ? 1 : 0;
+                    logs.WriteChange(RecordLogType.Inserts, pending.Identity, names, record.Values);
                     changes.Add(new StateChange(pending.IdentityHash, pending.Identity, pending.RowHash));
                     break;
                 case RecordOutcome.Updated:
                     updates++;
                     upserts += isUpsert ? 1 : 0;
+                    logs.WriteChange(RecordLogType.Updates, pending.Identity, names, record.Values);
                     changes.Add(new StateChange(pending.IdentityHash, pending.Identity, pending.RowHash));
                     break;
                 case RecordOutcome.Skipped:
@@ -67,25 +74,32 @@ internal sealed class CheckpointRecorder(
                     break;
                 case RecordOutcome.Deleted:
                     deletes++;
-                    changes.Add(new StateChange(pending.IdentityHash, pending.Identity, null));
+                    logs.WriteChange(RecordLogType.Deletes, pending.Identity, names, record.Values);
+                    changes.Add(new StateChange(pending.IdentityHash, pending.Identity, keepDeleted ? pending.RowHash : null));
                     break;
                 case RecordOutcome.NotFound when record.Operation == RecordOperation.Delete:
-                    // Someone else already removed it: the target already matches what replace requires, with nothing to count.
-                    changes.Add(new StateChange(pending.IdentityHash, pending.Identity, null));
+                    // Someone else already removed it: the target already matches what the mode requires, with nothing to count.
+                    changes.Add(new StateChange(pending.IdentityHash, pending.Identity, keepDeleted ? pending.RowHash : null));
                     break;
                 case RecordOutcome.NotFound:
                     warnings++;
                     LogRecord(
-                        RecordLogType.Warnings, record.Identity, RecordLogKeys.RecordNotFound,
+                        RecordLogType.Warnings, pending.Identity, RecordLogKeys.RecordNotFound,
                         result.Message ?? $"no target record has identity {pending.Identity}, and update mode does not create records",
                         record.Values);
                     break;
                 default:
                     errors++;
                     LogRecord(
-                        RecordLogType.Errors, record.Identity, RecordLogKeys.TargetRejected,
+                        RecordLogType.Errors, pending.Identity, RecordLogKeys.TargetRejected,
                         result.Message ?? "the target rejected the record without a message", record.Values);
                     break;
+            }
+
+            if (result.Warning is not null && result.Outcome is RecordOutcome.Inserted or RecordOutcome.Updated)
+            {
+                warnings++;
+                LogRecord(RecordLogType.Warnings, pending.Identity, RecordLogKeys.ValueCoerced, result.Warning, record.Values);
             }
         }
 
@@ -105,8 +119,8 @@ internal sealed class CheckpointRecorder(
     {
         logs.Flush();
 
-        // A test run writes records but leaves change-detection state as it was.
-        var stateChanges = plan.IsTest ? [] : changes;
+        // A test run writes records and a dry run pretends to, but both leave change-detection state as it was.
+        var stateChanges = plan.IsTest || plan.IsDryRun ? [] : changes;
         await state.CheckpointAsync(syncId, executionId, stateChanges, delta, cancellationToken).ConfigureAwait(false);
         Totals += delta;
     }

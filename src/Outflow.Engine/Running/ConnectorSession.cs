@@ -2,6 +2,7 @@ using Outflow.Core;
 using Outflow.Core.Connections;
 using Outflow.Core.Connectors;
 using Outflow.Core.Executions;
+using Outflow.Core.Models;
 using Outflow.Engine.Planning;
 
 namespace Outflow.Engine.Running;
@@ -9,12 +10,18 @@ namespace Outflow.Engine.Running;
 /// <summary>The model and the open source and target connectors of one execution, checked against its plan.</summary>
 internal sealed class ConnectorSession : IAsyncDisposable
 {
-    private ConnectorSession(ModelSource modelSource)
+    private ConnectorSession(Model model, ModelSource modelSource)
     {
+        Model = model;
         ModelSource = modelSource;
     }
 
+    public Model Model { get; }
+
     public ModelSource ModelSource { get; }
+
+    /// <summary>The target object as described when the session opened.</summary>
+    public TargetObjectInfo? TargetObject { get; private set; }
 
     public ISourceConnector? Source { get; private set; }
 
@@ -43,7 +50,7 @@ internal sealed class ConnectorSession : IAsyncDisposable
         var targetConnection = await FindConnectionAsync(services, organizationId, plan.TargetConnectionId, "target", cancellationToken)
             .ConfigureAwait(false);
 
-        var session = new ConnectorSession(modelSource);
+        var session = new ConnectorSession(model, modelSource);
         try
         {
             session.Source = Create(services, sourceConnection, "source", f => f.CreateSource(sourceConnection.Configuration, services.Environment));
@@ -53,6 +60,7 @@ internal sealed class ConnectorSession : IAsyncDisposable
                     $"target object \"{plan.TargetObject}\" was not found on connection \"{targetConnection.Name}\". " +
                     "Create it or point the sync at an existing object");
             TargetCheck.Verify(plan, targetObject);
+            session.TargetObject = targetObject;
             return session;
         }
         catch

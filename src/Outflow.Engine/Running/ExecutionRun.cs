@@ -1,6 +1,8 @@
 using Outflow.Core.Executions;
+using Outflow.Core.Syncs;
 using Outflow.Engine.Logs;
 using Outflow.Engine.Planning;
+using Outflow.Engine.Rows;
 using Outflow.Engine.Scratch;
 
 namespace Outflow.Engine.Running;
@@ -23,6 +25,17 @@ internal sealed class ExecutionRun(Execution execution, EngineServices services)
     {
         var plan = SyncPlanBuilder.Build(execution);
         _session = await ConnectorSession.OpenAsync(execution, plan, services, cancellationToken).ConfigureAwait(false);
+        var comparison = TargetCheck.FindIdentityComparison(plan, _session.TargetObject!);
+        plan = plan with
+        {
+            TrackingColumns = _session.Model.TrackingColumns,
+            IsBaseline = await IsBaselineAsync(plan, cancellationToken).ConfigureAwait(false),
+            IdentityComparison = comparison,
+            Identities = plan.Identities?
+                .Select(identity => IdentityText.Reduce(identity, comparison))
+                .OfType<string>()
+                .ToHashSet(StringComparer.Ordinal),
+        };
         _scratch = ScratchDatabase.Create(services.Options.ScratchDirectory, execution.Id);
         _logs = new RecordLogWriter(services.Options.LogsDirectory, execution.Id);
         _recorder = new CheckpointRecorder(services.State, execution.SyncId, execution.Id, plan, _logs, execution.Counts);
@@ -31,7 +44,8 @@ internal sealed class ExecutionRun(Execution execution, EngineServices services)
         var poller = new CancellationPoller(services.Executions, execution.Id, services.Time, services.Options.CancelPollInterval);
         await poller.ThrowIfRequestedAsync(cancellationToken).ConfigureAwait(false);
 
-        var scanner = new ModelScanner(plan, _scratch, services.State, execution.SyncId, _recorder, poller);
+        var executionStart = execution.StartedAt ?? services.Time.GetUtcNow();
+        var scanner = new ModelScanner(plan, _scratch, services.State, execution.SyncId, _recorder, poller, executionStart);
         var reader = await _session.Source!.OpenReaderAsync(_session.ModelSource, cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
@@ -49,6 +63,24 @@ internal sealed class ExecutionRun(Execution execution, EngineServices services)
         {
             await writer.DeleteAbsentAsync(services.State, execution.SyncId, cancellationToken).ConfigureAwait(false);
         }
+        else if (plan.ActsOnAbsentRows && plan.Mode is SyncMode.Append or SyncMode.Snapshot or SyncMode.Remove)
+        {
+            await writer.ForgetAbsentAsync(services.State, execution.SyncId, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Returns true for a sync that skips its initial backfill until one of its manual or scheduled executions has
+    /// completed; test and dry runs never record a baseline.
+    /// </summary>
+    private async Task<bool> IsBaselineAsync(SyncPlan plan, CancellationToken cancellationToken)
+    {
+        if (execution.Configuration.SkipInitialBackfill != true || plan.IsTest || plan.IsDryRun || plan.Identities is not null)
+        {
+            return false;
+        }
+
+        return !await services.Executions.HasCompletedRunAsync(execution.SyncId, execution.Id, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Closes the connectors and log files and deletes the scratch database. Failures are logged, not thrown.</summary>

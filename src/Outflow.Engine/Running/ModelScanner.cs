@@ -1,3 +1,4 @@
+using System.Globalization;
 using Outflow.Core.Connectors;
 using Outflow.Core.Executions;
 using Outflow.Core.Syncs;
@@ -10,11 +11,19 @@ namespace Outflow.Engine.Running;
 
 /// <summary>
 /// Reads the whole model and sorts its rows into the scratch database: every identity into <c>seen</c>, new
-/// and changed rows into <c>pending</c>. State is looked up in chunks so that memory stays bounded. After the
-/// read, rows of repeated identities are removed from <c>pending</c> and counted as errors.
+/// and changed rows into <c>pending</c>. Rows the filters exclude take no part, as if the model lacked them.
+/// State is looked up in chunks so that memory stays bounded. After the read, rows of repeated identities are
+/// removed from <c>pending</c> and counted as errors. Modes without an identity key each row by its content and
+/// how many rows with that content came before it, so identical rows are distinct records.
 /// </summary>
 internal sealed class ModelScanner(
-    SyncPlan plan, ScratchDatabase scratch, ISyncStateStore state, Guid syncId, CheckpointRecorder recorder, CancellationPoller poller)
+    SyncPlan plan,
+    ScratchDatabase scratch,
+    ISyncStateStore state,
+    Guid syncId,
+    CheckpointRecorder recorder,
+    CancellationPoller poller,
+    DateTimeOffset executionStart)
 {
     /// <summary>The number of identities looked up in state per call.</summary>
     public const int LookupChunkSize = 1000;
@@ -32,41 +41,72 @@ internal sealed class ModelScanner(
     /// <exception cref="ConnectorException">The source failed while reading, so nothing was written.</exception>
     public async Task ScanAsync(ISourceReader reader, CancellationToken cancellationToken)
     {
+        var filter = RowFilter.Compile(plan.Filters, plan.FilterLogic, reader.Columns, executionStart);
+        var overrides = RowOverrides.Compile(plan.Overrides, reader.Columns, executionStart);
         var shaper = new RowShaper(plan, reader.Columns);
         var encoder = new RowEncoder(plan.TargetFields);
+        var tracking = shaper.TrackingCount > 0 ? new RowEncoder(plan.TrackingColumns) : null;
         var row = new object?[reader.Columns.Count];
         var values = new object?[shaper.FieldCount];
+        var trackingValues = new object?[shaper.TrackingCount];
         long taken = 0;
         while ((plan.RowLimit is null || taken < plan.RowLimit) && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             RowsRead++;
             await poller.PollAsync(cancellationToken).ConfigureAwait(false);
             reader.GetValues(row);
-            var identityValue = shaper.GetIdentity(row);
-            shaper.Map(row, values);
-            var identity = IdentityText.Format(identityValue);
-            if (identity is null)
+            if (!filter.Matches(row))
             {
-                if (plan.Identities is null)
-                {
-                    _errors++;
-                    recorder.LogRecord(
-                        RecordLogType.Errors, null, RecordLogKeys.MissingIdentity,
-                        $"model field \"{plan.IdentitySourceField}\" is null or empty, so the row cannot be matched to a " +
-                        "target record. Fix the row in the source or choose another identity field", values);
-                }
-
                 continue;
             }
 
-            if (plan.Identities is not null && !plan.Identities.Contains(identity))
+            overrides.Apply(row);
+            shaper.Map(row, values);
+            string identity;
+            if (plan.HasIdentity)
             {
-                continue;
+                var formatted = IdentityText.Format(shaper.GetIdentity(row));
+                var text = formatted is null ? null : IdentityText.Reduce(formatted, plan.IdentityComparison);
+                if (text is null)
+                {
+                    if (plan.Identities is null)
+                    {
+                        _errors++;
+                        recorder.LogRecord(
+                            RecordLogType.Errors, null, RecordLogKeys.MissingIdentity,
+                            $"model field \"{plan.IdentitySourceField}\" is null or empty, so the row cannot be matched to a " +
+                            "target record. Fix the row in the source or choose another identity field", values);
+                    }
+
+                    continue;
+                }
+
+                if (plan.Identities is not null && !plan.Identities.Contains(text))
+                {
+                    continue;
+                }
+
+                identity = text;
+                encoder.Encode(values);
+            }
+            else
+            {
+                encoder.Encode(values);
+                var occurrence = scratch.AddOccurrence(encoder.RowHash);
+                identity = encoder.RowHash.ToString("x32", CultureInfo.InvariantCulture) + "-" +
+                    occurrence.ToString(CultureInfo.InvariantCulture);
             }
 
             taken++;
-            encoder.Encode(values);
             var payload = encoder.Payload.ToArray();
+            var rowHash = encoder.RowHash;
+            if (tracking is not null)
+            {
+                shaper.MapTracking(row, trackingValues);
+                tracking.Encode(trackingValues);
+                rowHash = tracking.RowHash;
+            }
+
             var identityHash = IdentityText.Hash(identity);
             if (scratch.AddSeen(identityHash, identity, payload) > 1)
             {
@@ -74,7 +114,7 @@ internal sealed class ModelScanner(
                 continue;
             }
 
-            _chunk.Add(new Candidate(identityHash, identity, encoder.RowHash, payload));
+            _chunk.Add(new Candidate(identityHash, identity, rowHash, payload));
             if (_chunk.Count >= LookupChunkSize)
             {
                 await FlushChunkAsync(cancellationToken).ConfigureAwait(false);
@@ -97,6 +137,7 @@ internal sealed class ModelScanner(
         IReadOnlyDictionary<UInt128, UInt128> stored = plan.IsTest
             ? new Dictionary<UInt128, UInt128>()
             : await state.LookupAsync(syncId, _chunk.ConvertAll(c => c.IdentityHash), cancellationToken).ConfigureAwait(false);
+        var baseline = new List<StateChange>();
         foreach (var candidate in _chunk)
         {
             var isNew = !stored.TryGetValue(candidate.IdentityHash, out var storedHash);
@@ -104,15 +145,28 @@ internal sealed class ModelScanner(
 
             // Create never touches records it wrote before, unless a resync requests every row again.
             var wanted = plan.Mode == SyncMode.Create ? isNew || plan.TreatAllAsChanged : changed;
-            if (wanted)
+            if (!wanted)
             {
-                scratch.AddPending(candidate.IdentityHash, candidate.Identity, candidate.RowHash, isNew, candidate.Payload);
-                PendingCount++;
+                continue;
             }
+
+            if (plan.IsBaseline)
+            {
+                baseline.Add(new StateChange(candidate.IdentityHash, candidate.Identity, candidate.RowHash));
+                continue;
+            }
+
+            scratch.AddPending(candidate.IdentityHash, candidate.Identity, candidate.RowHash, isNew, candidate.Payload);
+            PendingCount++;
         }
 
         _chunk.Clear();
         scratch.Commit();
+        if (baseline.Count > 0)
+        {
+            // The first row of an identity that repeats later is recorded too. The repeats still count as errors.
+            await recorder.CheckpointAsync(baseline, ExecutionCounts.Zero, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private void RejectDuplicates()
@@ -123,7 +177,7 @@ internal sealed class ModelScanner(
             _errors++;
             ValueCodec.ReadAll(row.Payload, values);
             recorder.LogRecord(
-                RecordLogType.Errors, values[plan.IdentityFieldIndex], RecordLogKeys.DuplicateIdentity,
+                RecordLogType.Errors, row.Identity, RecordLogKeys.DuplicateIdentity,
                 $"identity {row.Identity} appears in more than one row of the model, so none of those rows is written. " +
                 "Make the identity field unique in the model", values);
         }

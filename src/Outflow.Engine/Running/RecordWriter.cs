@@ -21,7 +21,10 @@ internal sealed class RecordWriter(
         {
             SyncMode.Create => RecordOperation.Insert,
             SyncMode.Update => RecordOperation.Update,
-            _ => RecordOperation.Upsert,
+            SyncMode.UpdateOrCreate or SyncMode.Replace => RecordOperation.Upsert,
+            SyncMode.Remove => RecordOperation.Delete,
+            SyncMode.Append or SyncMode.Snapshot => RecordOperation.Append,
+            _ => throw new ExecutionFailedException($"mode {plan.Mode.ToWire()} has no record operation"),
         };
 
         long after = 0;
@@ -40,7 +43,7 @@ internal sealed class RecordWriter(
                 after = rowId;
                 var values = new object?[plan.TargetFields.Count];
                 ValueCodec.ReadAll(pending.Payload, values);
-                var identity = values[plan.IdentityFieldIndex] ?? pending.Identity;
+                var identity = plan.IdentityFieldIndex >= 0 ? values[plan.IdentityFieldIndex] ?? pending.Identity : pending.Identity;
                 items.Add(new WriteItem(pending, new TargetRecord(operation, identity, values)));
             }
 
@@ -54,16 +57,7 @@ internal sealed class RecordWriter(
     /// </summary>
     public async Task DeleteAbsentAsync(ISyncStateStore state, Guid syncId, CancellationToken cancellationToken)
     {
-        // The candidates are collected first so that no store cursor stays open while checkpoints change the state.
-        await foreach (var entry in state.ReadAllAsync(syncId, cancellationToken).ConfigureAwait(false))
-        {
-            if (!scratch.IsSeen(entry.IdentityHash))
-            {
-                scratch.AddDelete(entry.IdentityHash, entry.Identity);
-            }
-        }
-
-        scratch.Commit();
+        await CollectAbsentAsync(state, syncId, cancellationToken).ConfigureAwait(false);
         long after = 0;
         while (true)
         {
@@ -83,5 +77,42 @@ internal sealed class RecordWriter(
 
             await writer.WriteAsync(items, [], cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Forgets the state entries of rows the read did not see, without touching the target. Appended and snapshot
+    /// records stay, and a removed row that comes back is removed again.
+    /// </summary>
+    public async Task ForgetAbsentAsync(ISyncStateStore state, Guid syncId, CancellationToken cancellationToken)
+    {
+        await CollectAbsentAsync(state, syncId, cancellationToken).ConfigureAwait(false);
+        long after = 0;
+        while (true)
+        {
+            await poller.ThrowIfRequestedAsync(cancellationToken).ConfigureAwait(false);
+            var page = scratch.ReadDeletes(after, batchSize);
+            if (page.Count == 0)
+            {
+                return;
+            }
+
+            after = page[^1].RowId;
+            var changes = page.ConvertAll(entry => new StateChange(entry.Record.IdentityHash, entry.Record.Identity, null));
+            await recorder.CheckpointAsync(changes, ExecutionCounts.Zero, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task CollectAbsentAsync(ISyncStateStore state, Guid syncId, CancellationToken cancellationToken)
+    {
+        // The candidates are collected first so that no store cursor stays open while checkpoints change the state.
+        await foreach (var entry in state.ReadAllAsync(syncId, cancellationToken).ConfigureAwait(false))
+        {
+            if (!scratch.IsSeen(entry.IdentityHash))
+            {
+                scratch.AddDelete(entry.IdentityHash, entry.Identity);
+            }
+        }
+
+        scratch.Commit();
     }
 }

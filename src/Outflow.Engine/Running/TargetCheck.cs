@@ -25,14 +25,26 @@ internal static class TargetCheck
                 "Add the column to the target or remove it from the sync's mapping");
         }
 
+        if (plan.IdentityTargetField is null)
+        {
+            return;
+        }
+
         var identity = Find(targetObject, plan.IdentityTargetField)!;
         if (!identity.SupportsIdentity)
         {
+            var reason = identity.IdentityProblem ?? "it has no primary key or unique index";
             throw new ExecutionFailedException(
-                $"target field \"{plan.IdentityTargetField}\" of \"{targetObject.Id}\" cannot match records because it has " +
-                "no primary key or unique index. Add one or choose another identity field");
+                $"target field \"{plan.IdentityTargetField}\" of \"{targetObject.Id}\" cannot match records because {reason}. " +
+                "Add a primary key or unique index, or choose another identity field");
         }
     }
+
+    /// <summary>Returns how the target compares values of the plan's identity field.</summary>
+    public static IdentityComparison FindIdentityComparison(SyncPlan plan, TargetObjectInfo targetObject) =>
+        plan.IdentityTargetField is null
+            ? IdentityComparison.Exact
+            : Find(targetObject, plan.IdentityTargetField)?.Comparison ?? IdentityComparison.Exact;
 
     private static TargetFieldInfo? Find(TargetObjectInfo targetObject, string name) =>
         targetObject.Fields.FirstOrDefault(f =>

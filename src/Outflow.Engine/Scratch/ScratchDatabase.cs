@@ -6,8 +6,8 @@ namespace Outflow.Engine.Scratch;
 /// <summary>
 /// A per-execution SQLite file that contains what the diff needs so that memory does not grow with the model:
 /// <c>seen</c> (every identity read, how often, and its first row), <c>duplicates</c> (the later rows of a
-/// repeated identity), <c>pending</c> (new and changed rows, in read order) and <c>deletes</c> (records to
-/// delete). The file is not durable and is deleted on dispose. Methods are synchronous because the SQLite
+/// repeated identity), <c>pending</c> (new and changed rows, in read order), <c>deletes</c> (records to
+/// delete) and <c>occurrences</c> (how often each row content was read, for modes without an identity). The file is not durable and is deleted on dispose. Methods are synchronous because the SQLite
 /// provider completes its async methods synchronously anyway.
 /// </summary>
 internal sealed class ScratchDatabase : IDisposable
@@ -20,6 +20,7 @@ internal sealed class ScratchDatabase : IDisposable
         CREATE TABLE pending (identity_hash BLOB PRIMARY KEY, identity TEXT NOT NULL, row_hash BLOB NOT NULL,
             is_new INTEGER NOT NULL, payload BLOB NOT NULL);
         CREATE TABLE deletes (identity_hash BLOB PRIMARY KEY, identity TEXT NOT NULL);
+        CREATE TABLE occurrences (content_hash BLOB PRIMARY KEY, count INTEGER NOT NULL);
         """;
 
     private readonly string _path;
@@ -29,6 +30,7 @@ internal sealed class ScratchDatabase : IDisposable
     private readonly SqliteCommand _addPending;
     private readonly SqliteCommand _isSeen;
     private readonly SqliteCommand _addDelete;
+    private readonly SqliteCommand _addOccurrence;
     private bool _inTransaction;
 
     private ScratchDatabase(string path, SqliteConnection connection)
@@ -56,6 +58,13 @@ internal sealed class ScratchDatabase : IDisposable
         _addDelete = Prepare(
             "INSERT INTO deletes (identity_hash, identity) VALUES ($hash, $identity) ON CONFLICT (identity_hash) DO NOTHING",
             "$hash", "$identity");
+        _addOccurrence = Prepare(
+            """
+            INSERT INTO occurrences (content_hash, count) VALUES ($hash, 1)
+            ON CONFLICT (content_hash) DO UPDATE SET count = count + 1
+            RETURNING count
+            """,
+            "$hash");
     }
 
     /// <summary>Creates an empty scratch database for one execution, replacing a leftover file of an earlier attempt.</summary>
@@ -93,6 +102,14 @@ internal sealed class ScratchDatabase : IDisposable
         Begin();
         SetValues(_addSeen, ToBytes(identityHash), identity, payload);
         return (long)_addSeen.ExecuteScalar()!;
+    }
+
+    /// <summary>Records one more row with this content and returns how many were read so far.</summary>
+    public long AddOccurrence(UInt128 contentHash)
+    {
+        Begin();
+        SetValues(_addOccurrence, ToBytes(contentHash));
+        return (long)_addOccurrence.ExecuteScalar()!;
     }
 
     public void AddDuplicate(UInt128 identityHash, string identity, byte[] payload)
@@ -210,6 +227,7 @@ internal sealed class ScratchDatabase : IDisposable
         _addPending.Dispose();
         _isSeen.Dispose();
         _addDelete.Dispose();
+        _addOccurrence.Dispose();
         _connection.Dispose();
         File.Delete(_path);
     }

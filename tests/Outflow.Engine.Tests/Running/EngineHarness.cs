@@ -1,3 +1,5 @@
+using System.Data.Common;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
@@ -17,20 +19,36 @@ using Outflow.Testing;
 namespace Outflow.Engine.Tests.Running;
 
 /// <summary>
-/// A real engine over a real SQLite store in a temporary directory, a SQLite source file in the files root and
-/// a fresh PostgreSQL target database. Builds a model, a sync and executions through the store interfaces.
+/// A real engine over a real SQLite store in a temporary directory. The source is a SQLite file in the files root
+/// or a fresh PostgreSQL database. The target is a fresh PostgreSQL database or another SQLite file in the files
+/// root. Builds models, syncs and executions through the store interfaces.
 /// </summary>
 internal sealed class EngineHarness : IAsyncDisposable
 {
+    /// <summary>The table that <see cref="InstallWriteLogAsync"/> fills with one line per row the target changes.</summary>
+    public const string WriteLogTable = "outflow_test_write_log";
+
+    private const string TargetFileName = "target.sqlite";
+
     private readonly ServiceProvider _services;
     private readonly Actor _actor;
 
-    private EngineHarness(ServiceProvider services, string root, PostgresDatabase target, Organization organization)
+    private EngineHarness(
+        ServiceProvider services,
+        string root,
+        Organization organization,
+        TargetKind targetKind,
+        SourceKind sourceKind,
+        PostgresDatabase? targetDatabase,
+        PostgresDatabase? sourceDatabase)
     {
         _services = services;
         Root = root;
-        Target = target;
         Organization = organization;
+        TargetKind = targetKind;
+        SourceKind = sourceKind;
+        TargetDatabase = targetDatabase;
+        SourceDatabase = sourceDatabase;
         _actor = new Actor(organization.Id, organization.Name, "organization");
     }
 
@@ -44,7 +62,17 @@ internal sealed class EngineHarness : IAsyncDisposable
 
     public string SourcePath => Path.Combine(FilesRoot, "source.sqlite");
 
-    public PostgresDatabase Target { get; }
+    public string TargetPath => Path.Combine(FilesRoot, TargetFileName);
+
+    public TargetKind TargetKind { get; }
+
+    public SourceKind SourceKind { get; }
+
+    /// <summary>The PostgreSQL target database, or null when the target is SQLite.</summary>
+    public PostgresDatabase? TargetDatabase { get; }
+
+    /// <summary>The PostgreSQL source database, or null when the source is SQLite.</summary>
+    public PostgresDatabase? SourceDatabase { get; }
 
     public Organization Organization { get; }
 
@@ -56,21 +84,45 @@ internal sealed class EngineHarness : IAsyncDisposable
 
     public IModelStore Models => _services.GetRequiredService<IModelStore>();
 
+    public ISyncStore Syncs => _services.GetRequiredService<ISyncStore>();
+
     public IExecutionRunner Runner => _services.GetRequiredService<IExecutionRunner>();
 
-    /// <summary>Creates the harness; with <paramref name="flakyTarget"/>, the target connection goes through it.</summary>
+    /// <summary>
+    /// Creates a harness with a SQLite source and a PostgreSQL target. With <paramref name="flakyTarget"/>, the target
+    /// connection goes through it.
+    /// </summary>
+    public static Task<EngineHarness> CreateAsync(
+        PostgresFixture postgres, int batchSize = 500, FlakyConnectorFactory? flakyTarget = null) =>
+        CreateAsync(postgres, TargetKind.PostgreSql, SourceKind.Sqlite, batchSize, flakyTarget);
+
+    /// <summary>Creates a harness with the chosen target and source databases, both empty.</summary>
     public static async Task<EngineHarness> CreateAsync(
-        PostgresFixture postgres, int batchSize = 500, FlakyConnectorFactory? flakyTarget = null)
+        PostgresFixture postgres, TargetKind target, SourceKind source = SourceKind.Sqlite, int batchSize = 500,
+        FlakyConnectorFactory? flakyTarget = null)
     {
+        if (flakyTarget is not null && target != TargetKind.PostgreSql)
+        {
+            throw new ArgumentException("the flaky connector wraps the postgresql connector, so it needs a PostgreSQL target", nameof(target));
+        }
+
         var root = Path.Combine(Path.GetTempPath(), "outflow-engine-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)));
-        Directory.CreateDirectory(Path.Combine(root, "files"));
-        var target = await postgres.CreateDatabaseAsync();
+        var filesRoot = Path.Combine(root, "files");
+        Directory.CreateDirectory(filesRoot);
+        var targetDatabase = target == TargetKind.PostgreSql ? await postgres.CreateDatabaseAsync() : null;
+        var sourceDatabase = source == SourceKind.PostgreSql ? await postgres.CreateDatabaseAsync() : null;
+        if (target == TargetKind.Sqlite)
+        {
+            // The connector never creates a missing database file, so the target file must exist before the first run.
+            await using var connection = OpenSqlite(Path.Combine(filesRoot, TargetFileName), SqliteOpenMode.ReadWriteCreate);
+            await connection.OpenAsync();
+        }
 
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton(new MasterKey(RandomNumberGenerator.GetBytes(MasterKey.Length)));
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(new ConnectorEnvironment(Path.Combine(root, "files")));
+        services.AddSingleton(new ConnectorEnvironment(filesRoot));
         services.AddSqliteStore(Path.Combine(root, "store.sqlite"));
         services.AddSqliteConnector();
         services.AddPostgreSqlConnector();
@@ -90,54 +142,141 @@ internal sealed class EngineHarness : IAsyncDisposable
         await provider.GetRequiredService<IStoreMaintenance>().MigrateAsync(CancellationToken.None);
         var organization = await provider.GetRequiredService<IOrganizationStore>()
             .GetOrCreateOrganizationAsync("engine-tests", CancellationToken.None);
-        var harness = new EngineHarness(provider, root, target, organization);
-        await harness.CreateConnectionsAsync(flakyTarget is null ? "postgresql" : FlakyConnectorFactory.TypeId);
+        var harness = new EngineHarness(provider, root, organization, target, source, targetDatabase, sourceDatabase);
+        await harness.CreateConnectionsAsync(flakyTarget is null ? null : FlakyConnectorFactory.TypeId);
         return harness;
     }
+
+    /// <summary>Returns the target object id of a table: schema-qualified in PostgreSQL, the bare name in SQLite.</summary>
+    public string TargetObject(string table) => TargetKind == TargetKind.PostgreSql ? "public." + table : table;
 
     /// <summary>Runs SQL statements on the SQLite source file, creating it when needed.</summary>
     public void ExecuteSource(string sql)
     {
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = SourcePath, Pooling = false }.ToString());
+        using var connection = OpenSqlite(SourcePath, SqliteOpenMode.ReadWriteCreate);
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
     }
 
-    /// <summary>Runs SQL statements on the PostgreSQL target database.</summary>
+    /// <summary>Runs SQL statements on the source database, whichever kind it is.</summary>
+    public async Task ExecuteSourceAsync(string sql)
+    {
+        if (SourceDatabase is null)
+        {
+            ExecuteSource(sql);
+            return;
+        }
+
+        await ExecutePostgresAsync(SourceDatabase, sql);
+    }
+
+    /// <summary>Runs SQL statements on the target database, whichever kind it is.</summary>
     public async Task ExecuteTargetAsync(string sql)
     {
-        await using var connection = new NpgsqlConnection(Target.ConnectionString);
+        if (TargetDatabase is not null)
+        {
+            await ExecutePostgresAsync(TargetDatabase, sql);
+            return;
+        }
+
+        await using var connection = OpenSqlite(TargetPath, SqliteOpenMode.ReadWrite);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
         await command.ExecuteNonQueryAsync();
     }
 
-    /// <summary>Reads one bigint column of the target, ordered.</summary>
+    /// <summary>Reads one integer column of the target, in the query's order.</summary>
     public async Task<List<long>> QueryTargetIdsAsync(string sql)
     {
-        await using var connection = new NpgsqlConnection(Target.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var ids = new List<long>();
-        while (await reader.ReadAsync())
-        {
-            ids.Add(reader.GetInt64(0));
-        }
-
-        return ids;
+        var rows = await QueryTargetValuesAsync(sql);
+        return rows.ConvertAll(row => Convert.ToInt64(row[0], CultureInfo.InvariantCulture));
     }
 
     public async Task<object?> QueryTargetScalarAsync(string sql)
     {
-        await using var connection = new NpgsqlConnection(Target.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return await command.ExecuteScalarAsync();
+        var rows = await QueryTargetValuesAsync(sql);
+        return rows.Count == 0 ? null : rows[0][0];
     }
 
+    /// <summary>
+    /// Reads the target's rows as text, one string per row with the columns joined by <c>|</c> and null written as
+    /// <c>NULL</c>, so that assertions read the same for both target kinds.
+    /// </summary>
+    public async Task<List<string>> QueryTargetRowsAsync(string sql)
+    {
+        var rows = await QueryTargetValuesAsync(sql);
+        return rows.ConvertAll(row => string.Join('|', row.Select(FormatValue)));
+    }
+
+    /// <summary>Reads the target's rows with the drivers' values, DBNull turned into null.</summary>
+    public async Task<List<object?[]>> QueryTargetValuesAsync(string sql)
+    {
+        await using var connection = TargetDatabase is not null
+            ? (DbConnection)new NpgsqlConnection(TargetDatabase.ConnectionString)
+            : OpenSqlite(TargetPath, SqliteOpenMode.ReadOnly);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<object?[]>();
+        while (await reader.ReadAsync())
+        {
+            var row = new object?[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++)
+            {
+                row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            }
+
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// Adds row-level triggers to a target table that record every row inserted, updated and deleted in
+    /// <see cref="WriteLogTable"/>, so a test can compare the execution's counts with what the target really did.
+    /// </summary>
+    public Task InstallWriteLogAsync(string table)
+    {
+        if (TargetKind == TargetKind.PostgreSql)
+        {
+            return ExecuteTargetAsync($"""
+                CREATE TABLE IF NOT EXISTS {WriteLogTable} (operation text NOT NULL);
+                CREATE OR REPLACE FUNCTION outflow_test_log_write() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    INSERT INTO {WriteLogTable} VALUES (TG_OP);
+                    RETURN NULL;
+                END $$;
+                CREATE TRIGGER {table}_write_log AFTER INSERT OR UPDATE OR DELETE ON {table}
+                    FOR EACH ROW EXECUTE FUNCTION outflow_test_log_write();
+                """);
+        }
+
+        return ExecuteTargetAsync($"""
+            CREATE TABLE IF NOT EXISTS {WriteLogTable} (operation TEXT NOT NULL);
+            CREATE TRIGGER {table}_log_insert AFTER INSERT ON {table} BEGIN INSERT INTO {WriteLogTable} VALUES ('INSERT'); END;
+            CREATE TRIGGER {table}_log_update AFTER UPDATE ON {table} BEGIN INSERT INTO {WriteLogTable} VALUES ('UPDATE'); END;
+            CREATE TRIGGER {table}_log_delete AFTER DELETE ON {table} BEGIN INSERT INTO {WriteLogTable} VALUES ('DELETE'); END;
+            """);
+    }
+
+    /// <summary>Returns the rows inserted, updated and deleted since the last call, and empties the write log.</summary>
+    public async Task<TargetWrites> TakeWriteLogAsync()
+    {
+        var rows = await QueryTargetValuesAsync($"SELECT operation, count(*) FROM {WriteLogTable} GROUP BY operation");
+        await ExecuteTargetAsync($"DELETE FROM {WriteLogTable}");
+        long Count(string operation) => rows
+            .Where(row => string.Equals((string?)row[0], operation, StringComparison.Ordinal))
+            .Select(row => Convert.ToInt64(row[1], CultureInfo.InvariantCulture))
+            .SingleOrDefault();
+        return new TargetWrites(Count("INSERT"), Count("UPDATE"), Count("DELETE"));
+    }
+
+    /// <summary>Creates a model on the source connection whose fields are the listed column names.</summary>
     public async Task<Model> CreateModelAsync(string query, params string[] fieldNames)
     {
         var now = DateTimeOffset.UnixEpoch;
@@ -146,7 +285,7 @@ internal sealed class EngineHarness : IAsyncDisposable
             Id = Guid.NewGuid(),
             OrganizationId = Organization.Id,
             ConnectionId = SourceConnectionId,
-            ConnectionType = "sqlite",
+            ConnectionType = SourceKind == SourceKind.PostgreSql ? "postgresql" : "sqlite",
             Name = "people",
             Configuration = new JsonObject { ["query"] = query },
             Fields = fieldNames
@@ -167,25 +306,41 @@ internal sealed class EngineHarness : IAsyncDisposable
         await Models.UpdateAsync(model, CancellationToken.None);
     }
 
-    /// <summary>Creates a sync that maps every listed model field to the target column of the same name.</summary>
-    public async Task<Sync> CreateSyncAsync(Model model, SyncMode mode, string targetObject, string identityField, params string[] fields)
+    /// <summary>Sets the model's tracking columns, the only columns that decide whether a row changed.</summary>
+    public async Task SetTrackingColumnsAsync(Model model, params string[] columns)
     {
-        var configuration = new SyncConfiguration
+        model.TrackingColumns = columns;
+        await Models.UpdateAsync(model, CancellationToken.None);
+    }
+
+    /// <summary>Returns a reference to a field of the model, as filters, overrides and mappings take it.</summary>
+    public static SourceField Field(Model model, string name) => new() { ModelId = model.Id, Field = name };
+
+    /// <summary>
+    /// Builds an active sync configuration that maps every listed model field to the target column of the same name.
+    /// A null <paramref name="identityField"/> leaves the identity unset, for modes that do not match records.
+    /// </summary>
+    public SyncConfiguration NewSyncConfiguration(
+        Model model, SyncMode mode, string targetObject, string? identityField, params string[] fields) =>
+        new()
         {
             Name = "people sync",
             Mode = mode,
             Active = true,
             Target = new SyncTarget { ConnectionId = TargetConnectionId, Object = targetObject },
-            Identity = new SyncIdentity
-            {
-                Source = new SourceField { ModelId = model.Id, Field = identityField },
-                Target = identityField,
-                Function = "Equality",
-            },
-            Fields = fields
-                .Select(name => new SyncField { Source = new SourceField { ModelId = model.Id, Field = name }, Target = name })
-                .ToList(),
+            Identity = identityField is null
+                ? null
+                : new SyncIdentity { Source = Field(model, identityField), Target = identityField, Function = "Equality" },
+            Fields = fields.Select(name => new SyncField { Source = Field(model, name), Target = name }).ToList(),
         };
+
+    /// <summary>Creates a sync that maps every listed model field to the target column of the same name.</summary>
+    public Task<Sync> CreateSyncAsync(Model model, SyncMode mode, string targetObject, string identityField, params string[] fields) =>
+        CreateSyncAsync(NewSyncConfiguration(model, mode, targetObject, identityField, fields));
+
+    /// <summary>Stores a sync with any configuration, unvalidated, as the engine will read it.</summary>
+    public async Task<Sync> CreateSyncAsync(SyncConfiguration configuration)
+    {
         var now = DateTimeOffset.UnixEpoch;
         var sync = new Sync
         {
@@ -197,12 +352,19 @@ internal sealed class EngineHarness : IAsyncDisposable
             CreatedBy = _actor,
             UpdatedBy = _actor,
         };
-        await _services.GetRequiredService<ISyncStore>().InsertAsync(sync, CancellationToken.None);
+        await Syncs.InsertAsync(sync, CancellationToken.None);
         return sync;
     }
 
-    /// <summary>Creates an execution of the sync, runs it to its end and returns it as stored.</summary>
-    public async Task<Execution> RunAsync(Sync sync, ExecutionOptions? options = null)
+    /// <summary>Replaces a sync's configuration and keeps its change-detection state.</summary>
+    public async Task UpdateSyncAsync(Sync sync, SyncConfiguration configuration)
+    {
+        sync.Configuration = configuration;
+        await Syncs.UpdateAsync(sync, clearState: false, CancellationToken.None);
+    }
+
+    /// <summary>Creates an execution of the sync of the given type, runs it to its end and returns it as stored.</summary>
+    public async Task<Execution> RunAsync(Sync sync, ExecutionOptions? options = null, string type = ExecutionTypes.Manual)
     {
         var execution = new Execution
         {
@@ -210,7 +372,7 @@ internal sealed class EngineHarness : IAsyncDisposable
             OrganizationId = Organization.Id,
             SyncId = sync.Id,
             Status = ExecutionStatus.Created,
-            Type = ExecutionTypes.Manual,
+            Type = type,
             CreatedAt = TimeProvider.System.GetUtcNow(),
             Configuration = sync.Configuration,
             Options = options ?? ExecutionOptions.Default,
@@ -219,6 +381,19 @@ internal sealed class EngineHarness : IAsyncDisposable
         Assert.True(isNew, $"execution {created.Id} of the sync is still unfinished");
         await Runner.RunAsync(execution.Id, CancellationToken.None);
         return (await Executions.GetByIdAsync(execution.Id, CancellationToken.None))!;
+    }
+
+    /// <summary>Reads the sync's change-detection state: identity text to row hash.</summary>
+    public async Task<Dictionary<string, UInt128>> ReadStateAsync(Sync sync)
+    {
+        var entries = new Dictionary<string, UInt128>(StringComparer.Ordinal);
+        var state = _services.GetRequiredService<ISyncStateStore>();
+        await foreach (var entry in state.ReadAllAsync(sync.Id, CancellationToken.None))
+        {
+            entries.Add(entry.Identity, entry.RowHash);
+        }
+
+        return entries;
     }
 
     /// <summary>Reads every line of one record log type of an execution.</summary>
@@ -251,37 +426,60 @@ internal sealed class EngineHarness : IAsyncDisposable
         }
     }
 
-    private async Task CreateConnectionsAsync(string targetType)
+    private static SqliteConnection OpenSqlite(string path, SqliteOpenMode mode) =>
+        new(new SqliteConnectionStringBuilder { DataSource = path, Mode = mode, Pooling = false }.ToString());
+
+    private static async Task ExecutePostgresAsync(PostgresDatabase database, string sql)
+    {
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static string FormatValue(object? value) => value switch
+    {
+        null => "NULL",
+        string text => text,
+        bool flag => flag ? "true" : "false",
+        DateTime timestamp => timestamp.ToString("O", CultureInfo.InvariantCulture),
+        DateTimeOffset instant => instant.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture),
+        double number => number.ToString("R", CultureInfo.InvariantCulture),
+        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+
+    private async Task CreateConnectionsAsync(string? targetTypeOverride)
     {
         var connections = _services.GetRequiredService<IConnectionStore>();
-        var now = DateTimeOffset.UnixEpoch;
-        var source = new Connection
-        {
-            Id = Guid.NewGuid(),
-            OrganizationId = Organization.Id,
-            Name = "source",
-            Type = "sqlite",
-            Configuration = new JsonObject { ["path"] = "source.sqlite" },
-            CreatedAt = now,
-            UpdatedAt = now,
-            CreatedBy = _actor,
-            UpdatedBy = _actor,
-        };
-        var target = new Connection
-        {
-            Id = Guid.NewGuid(),
-            OrganizationId = Organization.Id,
-            Name = "target",
-            Type = targetType,
-            Configuration = Target.Configuration,
-            CreatedAt = now,
-            UpdatedAt = now,
-            CreatedBy = _actor,
-            UpdatedBy = _actor,
-        };
+        var source = NewConnection(
+            "source",
+            SourceDatabase is null ? "sqlite" : "postgresql",
+            SourceDatabase?.Configuration ?? new JsonObject { ["path"] = "source.sqlite" });
+        var target = NewConnection(
+            "target",
+            targetTypeOverride ?? (TargetDatabase is null ? "sqlite" : "postgresql"),
+            TargetDatabase?.Configuration ?? new JsonObject { ["path"] = TargetFileName });
         await connections.InsertAsync(source, CancellationToken.None);
         await connections.InsertAsync(target, CancellationToken.None);
         SourceConnectionId = source.Id;
         TargetConnectionId = target.Id;
+    }
+
+    private Connection NewConnection(string name, string type, JsonObject configuration)
+    {
+        var now = DateTimeOffset.UnixEpoch;
+        return new Connection
+        {
+            Id = Guid.NewGuid(),
+            OrganizationId = Organization.Id,
+            Name = name,
+            Type = type,
+            Configuration = configuration,
+            CreatedAt = now,
+            UpdatedAt = now,
+            CreatedBy = _actor,
+            UpdatedBy = _actor,
+        };
     }
 }

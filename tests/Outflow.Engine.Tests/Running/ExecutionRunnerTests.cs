@@ -78,7 +78,7 @@ public sealed class ExecutionRunnerTests(PostgresFixture postgres)
         var errors = harness.ReadLog(execution.Id, "errors");
         Assert.Equal(2, errors.Count);
         Assert.All(errors, line => Assert.Equal("duplicate_identity", (string?)line["key"]));
-        Assert.All(errors, line => Assert.Equal(2L, (long?)line["identity"]));
+        Assert.All(errors, line => Assert.Equal("2", (string?)line["identity"]));
         Assert.Equal(["Grace", "Grace again"], errors.Select(line => (string?)line["fields"]!["name"]).Order(StringComparer.Ordinal));
     }
 
@@ -118,7 +118,7 @@ public sealed class ExecutionRunnerTests(PostgresFixture postgres)
         Assert.Equal(499L, await harness.QueryTargetScalarAsync("SELECT count(*) FROM people"));
         var error = Assert.Single(harness.ReadLog(first.Id, "errors"));
         Assert.Equal("target_rejected", (string?)error["key"]);
-        Assert.Equal(250L, (long?)error["identity"]);
+        Assert.Equal("250", (string?)error["identity"]);
         Assert.False(string.IsNullOrEmpty((string?)error["message"]));
 
         var second = await harness.RunAsync(sync);
