@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Outflow.Core.Connectors;
 
 namespace Outflow.Connectors.Sqlite;
 
@@ -91,7 +92,10 @@ internal static partial class SqliteValues
         if (column.Affinity is SqliteAffinity.Integer or SqliteAffinity.Numeric
             && number == Math.Truncate(number) && Math.Abs(number) < 9.2e18)
         {
-            return new(number, $"field {column.Name}: the floating-point number was stored as an integer");
+            // A NUMERIC or DECIMAL column reads back as the same decimal number, so only other columns change.
+            return SqliteTypes.IsDecimal(column.DeclaredType)
+                ? new(number)
+                : new(number, $"field {column.Name}: the floating-point number was stored as an integer");
         }
 
         return new(number);
@@ -110,9 +114,18 @@ internal static partial class SqliteValues
     /// </summary>
     private static SqliteStoredValue FromText(string text, SqliteColumn column)
     {
-        if (column.Affinity is SqliteAffinity.Text or SqliteAffinity.Blob || !NumberText().IsMatch(text))
+        if (column.Affinity is SqliteAffinity.Text or SqliteAffinity.Blob)
         {
             return new(text);
+        }
+
+        // SQLite keeps text that is not a number as text even in a numeric column. The value is unchanged, but in a
+        // column declared as a number (not a date or JSON column, which also have numeric affinity) its type is not the column's.
+        if (!NumberText().IsMatch(text))
+        {
+            return SqliteTypes.ToFieldType(column.DeclaredType) == FieldType.Number
+                ? new(text, $"field {column.Name}: the text is not a number, so it was stored as text in a column declared {column.DeclaredType}")
+                : new(text);
         }
 
         if (column.Affinity != SqliteAffinity.Real
@@ -131,7 +144,7 @@ internal static partial class SqliteValues
 
         throw new SqliteValueException(
             $"field {column.Name}: the text looks like a number, and the column's {column.Affinity} affinity would store it as " +
-            "a number that reads back differently (for example without leading zeros, or rounded); declare the column TEXT.");
+            "a number that reads back as different text (for example \"1\" as 1.0, \"007\" as 7, or a rounded value); declare the column TEXT.");
     }
 
     private static string StoredAsText(SqliteColumn column, string kind) => $"field {column.Name}: the {kind} was stored as text";

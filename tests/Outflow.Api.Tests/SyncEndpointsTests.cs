@@ -125,6 +125,24 @@ public sealed class SyncEndpointsTests(ApiServerFixture server) : IClassFixture<
         Assert.Equal(before, (await server.Client.GetAsync("/api/syncs")).Data.AsArray().Count);
     }
 
+    [Theory]
+    [InlineData("filters", "\"x\"")]
+    [InlineData("sync_all_records", "\"yes\"")]
+    [InlineData("mode", "5")]
+    [InlineData("filter_logic", "[1,2]")]
+    public async Task Create_wrong_json_type_names_value(string property, string json)
+    {
+        var setup = await TestObjects.CreateSyncAsync(server, server.Client);
+        var body = TestObjects.SyncBody(setup.ModelId, setup.TargetConnectionId);
+        body[property] = JsonNode.Parse(json);
+
+        var response = await server.Client.PostAsync("/api/syncs", body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        Assert.Equal(property, response.ErrorField);
+        Assert.Equal(json, response.Body!["metadata"]!["value"]!.ToJsonString());
+    }
+
     [Fact]
     public async Task Create_unknown_target_field_message_names_field()
     {

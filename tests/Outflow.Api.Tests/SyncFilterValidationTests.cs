@@ -174,6 +174,54 @@ public sealed class SyncFilterValidationTests(ApiServerFixture server) : IClassF
 
     private static JsonObject Source(string modelId, string field) => new() { ["model_id"] = modelId, ["field"] = field };
 
+    [Fact]
+    public async Task Create_keeps_large_integer_operand_exact()
+    {
+        var setup = await TestObjects.CreateSyncAsync(server, server.Client);
+        var body = TestObjects.SyncBody(setup.ModelId, setup.TargetConnectionId);
+        body["filters"] = Filters(Filter("LessThan", Source(setup.ModelId, "id"), JsonNode.Parse("9223372036854775807")));
+
+        var created = await server.Client.PostAsync("/api/syncs", body);
+
+        Assert.Equal(HttpStatusCode.OK, created.Status);
+        var stored = await server.Client.GetAsync($"/api/syncs/{created.Data["id"]}");
+        Assert.Equal("9223372036854775807", stored.Data["filters"]![0]!["value"]!.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData("Equality", 1)]
+    [InlineData("GreaterThanEqual", 1)]
+    [InlineData("LessThan", 1)]
+    public async Task Start_filters_largest_integer_exactly(string function, int expected)
+    {
+        var source = await TestObjects.CreateSqliteConnectionAsync(server, server.Client, """
+            CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT);
+            INSERT INTO people VALUES (9223372036854775806, 'Ada', 'a'), (9223372036854775807, 'Grace', 'g');
+            """, "big source");
+        var model = (await TestObjects.CreateModelAsync(server.Client, source))["id"]!.GetValue<string>();
+        var target = await TestObjects.CreateSqliteConnectionAsync(server, server.Client, TestObjects.ContactsSql, "big target");
+        var body = TestObjects.SyncBody(model, target);
+        body["filters"] = Filters(Filter(function, Source(model, "id"), JsonNode.Parse("9223372036854775807")));
+        var created = await server.Client.PostAsync("/api/syncs", body);
+        Assert.Equal(HttpStatusCode.OK, created.Status);
+        var syncId = created.Data["id"]!.GetValue<string>();
+
+        var started = await server.Client.PostAsync($"/api/syncs/{syncId}/executions", new JsonObject());
+        JsonNode execution;
+        var polls = 0;
+        do
+        {
+            // A bound on polling, not a timing assertion.
+            Assert.True(polls++ < 600, "the execution did not finish");
+            await Task.Delay(100);
+            execution = (await server.Client.GetAsync($"/api/syncs/{syncId}/executions/{started.Data["id"]}")).Data;
+        }
+        while (execution["status"]!.GetValue<string>() is not ("completed" or "failed"));
+
+        Assert.Equal("completed", execution["status"]!.GetValue<string>());
+        Assert.Equal(expected, execution["counts"]!["insert"]!.GetValue<int>());
+    }
+
     private static JsonObject Filter(string function, JsonObject field, JsonNode? value = null, string? label = null, string? fieldType = null)
     {
         var filter = new JsonObject { ["function"] = function, ["field"] = field };

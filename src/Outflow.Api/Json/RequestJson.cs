@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -12,6 +14,9 @@ namespace Outflow.Api.Json;
 /// </summary>
 internal static partial class RequestJson
 {
+    /// <summary>The longest value text an error repeats; longer values are cut.</summary>
+    private const int MaxValueLength = 100;
+
     /// <summary>Reads a body that must be present.</summary>
     public static async Task<T> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
         where T : class
@@ -52,11 +57,14 @@ internal static partial class RequestJson
         }
         catch (JsonException exception)
         {
-            throw ToApiException(exception);
+            throw ToApiException(exception, bytes.Span);
         }
     }
 
-    public static ApiException ToApiException(JsonException exception)
+    public static ApiException ToApiException(JsonException exception) => ToApiException(exception, default);
+
+    /// <summary>Converts a deserialization failure into a 400 naming the field and, when the body is at hand, its value.</summary>
+    public static ApiException ToApiException(JsonException exception, ReadOnlySpan<byte> body)
     {
         var field = FieldOf(exception.Path);
         if (exception.InnerException is JsonException syntaxError)
@@ -75,10 +83,13 @@ internal static partial class RequestJson
                 return ApiException.BadRequest(ApiErrorKeys.InvalidJson, "the request body must be a JSON object");
             }
 
+            var value = ValueAt(body, exception.Path);
+            var given = value is null ? "" : $", not {Shorten(value.ToJsonString())}";
             return ApiException.BadRequest(
                 ApiErrorKeys.InvalidField,
-                $"{field} has the wrong JSON type: expected {DescribeType(conversion.Groups["type"].Value)}",
-                field);
+                $"{field} has the wrong JSON type: expected {DescribeType(conversion.Groups["type"].Value)}{given}",
+                field,
+                MetadataValue(value));
         }
 
         // A converter's own message, e.g. an unknown enum value; it describes the expected values.
@@ -88,7 +99,64 @@ internal static partial class RequestJson
             message = $"{field} is invalid: {message}";
         }
 
-        return ApiException.BadRequest(ApiErrorKeys.InvalidField, message, field);
+        return ApiException.BadRequest(ApiErrorKeys.InvalidField, message, field, MetadataValue(ValueAt(body, exception.Path)));
+    }
+
+    /// <summary>Returns the value as the client sent it, or its shortened JSON text when that is long.</summary>
+    private static object? MetadataValue(JsonNode? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        var text = value.ToJsonString();
+        return text.Length <= MaxValueLength ? value : Shorten(text);
+    }
+
+    private static string Shorten(string text) => text.Length <= MaxValueLength ? text : text[..MaxValueLength] + "…";
+
+    /// <summary>
+    /// Returns the value at a serializer path such as <c>$.fields[0].target</c>, or null when the body or the path
+    /// is not at hand.
+    /// </summary>
+    private static JsonNode? ValueAt(ReadOnlySpan<byte> body, string? path)
+    {
+        if (body.IsEmpty || string.IsNullOrEmpty(path) || path == "$")
+        {
+            return null;
+        }
+
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(body);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+
+        foreach (Match step in PathStep().Matches(path))
+        {
+            if (step.Groups["index"].Success)
+            {
+                var index = int.Parse(step.Groups["index"].Value, CultureInfo.InvariantCulture);
+                node = node is JsonArray array && index < array.Count ? array[index] : null;
+            }
+            else
+            {
+                var name = step.Groups["name"].Success ? step.Groups["name"].Value : step.Groups["quoted"].Value;
+                node = (node as JsonObject)?[name];
+            }
+
+            if (node is null)
+            {
+                return null;
+            }
+        }
+
+        return node;
     }
 
     private static string? FieldOf(string? path)
@@ -139,6 +207,10 @@ internal static partial class RequestJson
             _ => "a JSON object",
         };
     }
+
+    // One step of a serializer path: .name, ['quoted name'] or [index].
+    [GeneratedRegex(@"\.(?<name>[^.\[]+)|\['(?<quoted>[^']*)'\]|\[(?<index>\d{1,9})\]")]
+    private static partial Regex PathStep();
 
     [GeneratedRegex(@"^The JSON value could not be converted to (?<type>\S+)\.")]
     private static partial Regex ConversionMessage();

@@ -46,6 +46,12 @@ internal sealed record SyncPlan
     /// <summary>When not empty, only these model fields decide whether a row changed.</summary>
     public IReadOnlyList<string> TrackingColumns { get; init; } = [];
 
+    /// <summary>
+    /// For modes without identity, text added to every row's content key. A run that sends every row keys them by
+    /// its own execution, so each row is new once in that run, and a resumed attempt still skips the rows it wrote.
+    /// </summary>
+    public string? ContentKeySuffix { get; init; }
+
     /// <summary>Every row counts as changed (resync, <c>sync_all_records</c> or a test run).</summary>
     public required bool TreatAllAsChanged { get; init; }
 

@@ -43,6 +43,7 @@ internal static class SyncPlanBuilder
         }
 
         var options = execution.Options;
+        var sendAll = options.Resync || configuration.SyncAllRecords == true;
         var identities = options.Identities is { Count: > 0 } listed
             ? listed.ToHashSet(StringComparer.Ordinal)
             : null;
@@ -67,7 +68,8 @@ internal static class SyncPlanBuilder
             Filters = configuration.Filters ?? [],
             FilterLogic = configuration.FilterLogic,
             Overrides = configuration.Overrides ?? [],
-            TreatAllAsChanged = options.Resync || options.Test || configuration.SyncAllRecords == true,
+            TreatAllAsChanged = options.Test || (identitySource is not null && sendAll),
+            ContentKeySuffix = identitySource is null && sendAll ? "@" + execution.Id.ToString("N") : null,
             IsTest = options.Test,
             IsDryRun = execution.Type == ExecutionTypes.DryRun,
             Identities = identities,

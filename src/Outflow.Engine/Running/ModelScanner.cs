@@ -94,7 +94,7 @@ internal sealed class ModelScanner(
                 encoder.Encode(values);
                 var occurrence = scratch.AddOccurrence(encoder.RowHash);
                 identity = encoder.RowHash.ToString("x32", CultureInfo.InvariantCulture) + "-" +
-                    occurrence.ToString(CultureInfo.InvariantCulture);
+                    occurrence.ToString(CultureInfo.InvariantCulture) + plan.ContentKeySuffix;
             }
 
             taken++;

@@ -434,4 +434,22 @@ public sealed class RowFilterTests
         FilterSet.Parse(filters, logic, ModelId, new Dictionary<string, FieldType> { ["v"] = type });
 
     private static JsonNode? Parse(string? json) => json is null ? null : JsonNode.Parse(json);
+
+    [Theory]
+    [InlineData("Equality", true)]
+    [InlineData("GreaterThanEqual", true)]
+    [InlineData("LessThan", false)]
+    public void Matches_largest_long_exactly(string function, bool expected)
+    {
+        var columns = new[] { new SourceColumn("age", FieldType.Number, "INTEGER") };
+        foreach (var operand in new[] { System.Text.Json.Nodes.JsonNode.Parse("9223372036854775807"), System.Text.Json.Nodes.JsonValue.Create("9223372036854775807") })
+        {
+            var filter = new SyncFilter { Function = function, FieldId = "age", Value = operand };
+
+            var rowFilter = RowFilter.Compile([filter], null, columns, Start);
+
+            Assert.Equal(expected, rowFilter.Matches([long.MaxValue]));
+            Assert.Equal(!expected && function == "LessThan" ? false : expected, rowFilter.Matches([long.MaxValue]));
+        }
+    }
 }

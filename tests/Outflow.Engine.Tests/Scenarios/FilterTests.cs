@@ -93,6 +93,29 @@ public sealed class FilterTests(PostgresFixture postgres)
         await People.AssertCountsMatchTargetAsync(harness, second);
     }
 
+    [Theory]
+    [InlineData("Equality", "2|Grace|9223372036854775807")]
+    [InlineData("GreaterThanEqual", "2|Grace|9223372036854775807")]
+    [InlineData("LessThan", "1|Ada|9223372036854775806")]
+    public async Task Filter_largest_integer_compared_exactly(string function, string expected)
+    {
+        await using var harness = await EngineHarness.CreateAsync(postgres, TargetKind.Sqlite);
+        await harness.ExecuteSourceAsync("CREATE TABLE people (id bigint PRIMARY KEY, name text, amount bigint)");
+        await harness.ExecuteTargetAsync("CREATE TABLE people (id bigint PRIMARY KEY, name text, amount bigint)");
+        await harness.ExecuteSourceAsync("INSERT INTO people VALUES (1, 'Ada', 9223372036854775806), (2, 'Grace', 9223372036854775807)");
+        var model = await People.CreateModelAsync(harness);
+        var configuration = People.Configuration(harness, model, SyncMode.UpdateOrCreate) with
+        {
+            Filters = [Filter(model, null, function, "amount", JsonNode.Parse("9223372036854775807"))],
+        };
+        var sync = await harness.CreateSyncAsync(configuration);
+
+        var execution = await harness.RunAsync(sync);
+
+        People.AssertCompleted(execution);
+        Assert.Equal([expected], await harness.QueryTargetRowsAsync(People.SelectTargetRows));
+    }
+
     private static SyncFilter Filter(Model model, string? label, string function, string field, JsonNode? value) =>
         new() { Label = label, Function = function, Field = EngineHarness.Field(model, field), Value = value };
 }
