@@ -23,6 +23,8 @@ internal sealed class RecordWriter(
             SyncMode.Update => RecordOperation.Update,
             SyncMode.UpdateOrCreate or SyncMode.Replace => RecordOperation.Upsert,
             SyncMode.Remove => RecordOperation.Delete,
+            // NOTE: an appended batch the target committed just before a crash, and before its checkpoint, is
+            // appended again when the execution resumes, because such records carry no key the target could match.
             SyncMode.Append or SyncMode.Snapshot => RecordOperation.Append,
             _ => throw new ExecutionFailedException($"mode {plan.Mode.ToWire()} has no record operation"),
         };
