@@ -30,7 +30,7 @@ internal sealed class PostgreSqlSourceReader(
         }
     }
 
-    /// <exception cref="ConnectorException">A value has no representation in the reader contract, such as a numeric beyond decimal's range.</exception>
+    /// <summary>Copies the row's values; a value without a reader-contract form, such as a numeric beyond decimal's range, becomes an <see cref="UnreadableValue"/>.</summary>
     public void GetValues(object?[] values)
     {
         for (var i = 0; i < kinds.Length; i++)
@@ -87,12 +87,11 @@ internal sealed class PostgreSqlSourceReader(
         }
         catch (Exception exception) when (exception is InvalidCastException or OverflowException or ArgumentException)
         {
+            // Only this row is affected, so the engine reports it as a record error and goes on with the others.
             var column = columns[ordinal];
-            throw new ConnectorException(
+            return new UnreadableValue(
                 $"column {column.Name} ({column.RemoteType}) holds a value that cannot be read as {kinds[ordinal]}: {exception.Message} " +
-                "Cast the column in the model query, for example to text or double precision.",
-                isTransient: false,
-                exception);
+                "Cast the column in the model query, for example to text.");
         }
     }
 }

@@ -52,7 +52,7 @@ internal sealed class SqliteSourceReader(
         await connection.DisposeAsync().ConfigureAwait(false);
     }
 
-    private decimal ToDecimal(double real, int ordinal)
+    private object ToDecimal(double real, int ordinal)
     {
         // The shortest text that reads back as the same REAL names the decimal the value is. A cast to decimal
         // would round to 15 significant digits instead.
@@ -61,7 +61,7 @@ internal sealed class SqliteSourceReader(
             return exact;
         }
 
-        throw new ConnectorException(
+        return new UnreadableValue(
             $"column {columns[ordinal].Name} ({columns[ordinal].RemoteType}) holds a REAL value beyond the decimal range; " +
             "cast it to REAL or TEXT in the model query.");
     }

@@ -58,4 +58,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 2011, Level = LogLevel.Debug,
         Message = "Execution {ExecutionId} of sync {SyncId} read {RowCount} rows; {PendingCount} to write, {ErrorCount} record errors")]
     public static partial void ModelRead(ILogger logger, Guid syncId, Guid executionId, long rowCount, long pendingCount, long errorCount);
+
+    [LoggerMessage(EventId = 2012, Level = LogLevel.Warning,
+        Message = "Execution {ExecutionId} of sync {SyncId}: the source could not read some rows, so no record was deleted " +
+            "for leaving the model")]
+    public static partial void AbsentRowsKept(ILogger logger, Guid syncId, Guid executionId);
 }

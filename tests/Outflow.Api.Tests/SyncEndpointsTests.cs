@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
 using Outflow.Core.Executions;
 using Outflow.Core.Syncs;
 
@@ -320,6 +321,45 @@ public sealed class SyncEndpointsTests(ApiServerFixture server) : IClassFixture<
         Assert.Equal("manual", next["type"]!.GetValue<string>());
         Assert.Equal(type == "test" ? 0 : 3, next["counts"]!["insert"]!.GetValue<int>());
         Assert.Equal(type == "test" ? 3 : 0, next["counts"]!["update"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Start_after_skipped_backfill_writes_changes()
+    {
+        var sourcePath = await server.CreateSqliteDatabaseAsync(TestObjects.PeopleSql);
+        var source = await server.Client.PostAsync(
+            "/api/connections",
+            new JsonObject { ["name"] = "backfill source", ["type"] = "sqlite", ["configuration"] = new JsonObject { ["path"] = sourcePath } });
+        var model = (await TestObjects.CreateModelAsync(server.Client, source.Data["id"]!.GetValue<string>()))["id"]!.GetValue<string>();
+        var target = await TestObjects.CreateSqliteConnectionAsync(server, server.Client, TestObjects.ContactsSql, "backfill target");
+        var body = TestObjects.SyncBody(model, target);
+        body["skip_initial_backfill"] = true;
+        var created = await server.Client.PostAsync("/api/syncs", body);
+        Assert.Equal(HttpStatusCode.OK, created.Status);
+        var syncId = created.Data["id"]!.GetValue<string>();
+
+        var baseline = await StartAndWaitAsync(syncId);
+        await using (var connection = new SqliteConnection($"Data Source={Path.Combine(server.FilesRoot, sourcePath)};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE people SET name = 'Ada L' WHERE id = 1";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var changed = await StartAndWaitAsync(syncId);
+
+        Assert.Equal(0, baseline["counts"]!["total"]!.GetValue<int>());
+        Assert.Equal("completed", changed["status"]!.GetValue<string>());
+        Assert.Equal(1, changed["counts"]!["insert"]!.GetValue<int>());
+        Assert.Equal(1, changed["counts"]!["total"]!.GetValue<int>());
+    }
+
+    private async Task<JsonNode> StartAndWaitAsync(string syncId)
+    {
+        var started = await server.Client.PostAsync($"/api/syncs/{syncId}/executions", new JsonObject());
+        Assert.Equal(HttpStatusCode.OK, started.Status);
+        return await WaitForTerminalAsync(syncId, started.Data["id"]!.GetValue<string>());
     }
 
     [Fact]

@@ -25,6 +25,7 @@ public sealed class SyncFilterValidationTests(ApiServerFixture server) : IClassF
     [InlineData("missing label", 422, "invalid_filter_logic", "filters[1].label")]
     [InlineData("duplicate label", 422, "invalid_filter_logic", "filters[1].label")]
     [InlineData("filter left out of logic", 422, "invalid_filter_logic", "filter_logic")]
+    [InlineData("override without replacement", 400, "missing_field", "overrides[0].override")]
     [InlineData("override identity", 422, "invalid_override", "overrides[0].field_id")]
     [InlineData("override unknown function", 400, "invalid_field", "overrides[0].function")]
     [InlineData("override operand", 422, "invalid_override", "overrides[0].value")]
@@ -71,6 +72,9 @@ public sealed class SyncFilterValidationTests(ApiServerFixture server) : IClassF
             case "missing label":
                 body["filters"] = Filters(Filter("IsNull", Name(), label: "A"), Filter("IsNull", Id()));
                 body["filter_logic"] = "A";
+                break;
+            case "override without replacement":
+                body["overrides"] = new JsonArray(new JsonObject { ["field_id"] = "name" });
                 break;
             case "filter left out of logic":
                 body["filters"] = Filters(Filter("IsNull", Name(), label: "A"), Filter("IsNull", Id(), label: "B"));
@@ -173,6 +177,18 @@ public sealed class SyncFilterValidationTests(ApiServerFixture server) : IClassF
     }
 
     private static JsonObject Source(string modelId, string field) => new() { ["model_id"] = modelId, ["field"] = field };
+
+    [Fact]
+    public async Task Create_accepts_explicit_null_override()
+    {
+        var setup = await TestObjects.CreateSyncAsync(server, server.Client);
+        var body = TestObjects.SyncBody(setup.ModelId, setup.TargetConnectionId);
+        body["overrides"] = new JsonArray(new JsonObject { ["field_id"] = "email", ["override"] = null });
+
+        var created = await server.Client.PostAsync("/api/syncs", body);
+
+        Assert.Equal(HttpStatusCode.OK, created.Status);
+    }
 
     [Fact]
     public async Task Create_keeps_large_integer_operand_exact()

@@ -84,10 +84,10 @@ internal static partial class RequestJson
             }
 
             var value = ValueAt(body, exception.Path);
-            var given = value is null ? "" : $", not {Shorten(value.ToJsonString())}";
+            var received = value is null ? "" : $", not {Shorten(value.ToJsonString())}";
             return ApiException.BadRequest(
                 ApiErrorKeys.InvalidField,
-                $"{field} has the wrong JSON type: expected {DescribeType(conversion.Groups["type"].Value)}{given}",
+                $"{field} has the wrong JSON type: expected {DescribeType(conversion.Groups["type"].Value)}{received}",
                 field,
                 MetadataValue(value));
         }

@@ -5,7 +5,8 @@ namespace Outflow.Core.Connectors;
 /// <see cref="bool"/>, <see cref="long"/>, <see cref="decimal"/>, <see cref="double"/>, <see cref="string"/>,
 /// <see cref="DateTimeOffset"/> (an instant, offset zero), <see cref="DateTime"/> (a timestamp without time
 /// zone, kind unspecified), <see cref="DateOnly"/>, <see cref="TimeOnly"/> or <see cref="byte"/>[].
-/// JSON values arrive as their JSON text in a <see cref="string"/>.
+/// JSON values arrive as their JSON text in a <see cref="string"/>. A value that has none of these forms exactly
+/// arrives as an <see cref="UnreadableValue"/> saying why.
 /// </summary>
 public interface ISourceReader : IAsyncDisposable
 {

@@ -8,4 +8,5 @@ internal static class RecordLogKeys
     public const string TargetRejected = "target_rejected";
     public const string RecordNotFound = "record_not_found";
     public const string ValueCoerced = "value_coerced";
+    public const string ValueUnreadable = "value_unreadable";
 }

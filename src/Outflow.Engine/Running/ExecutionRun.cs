@@ -58,8 +58,13 @@ internal sealed class ExecutionRun(Execution execution, EngineServices services)
         var writer = new RecordWriter(_scratch, batchWriter, _recorder, poller, services.Options.BatchSize);
         await writer.WriteChangesAsync(cancellationToken).ConfigureAwait(false);
 
-        // Reaching this point means the read completed, which is the condition for deleting anything.
-        if (plan.DeletesAbsentRecords)
+        // Reaching this point means the read completed, which is the condition for deleting anything. A row the
+        // source could not read hides which record it belongs to, so then nothing is deleted.
+        if (scanner.SawUnreadableRows)
+        {
+            Log.AbsentRowsKept(services.Logger, execution.SyncId, execution.Id);
+        }
+        else if (plan.DeletesAbsentRecords)
         {
             await writer.DeleteAbsentAsync(services.State, execution.SyncId, cancellationToken).ConfigureAwait(false);
         }
@@ -71,11 +76,11 @@ internal sealed class ExecutionRun(Execution execution, EngineServices services)
 
     /// <summary>
     /// Returns true for a sync that skips its initial backfill until one of its manual or scheduled executions has
-    /// completed; test and dry runs never record a baseline.
+    /// completed. A dry run then predicts that nothing is written, and a test run is never a baseline.
     /// </summary>
     private async Task<bool> IsBaselineAsync(SyncPlan plan, CancellationToken cancellationToken)
     {
-        if (execution.Configuration.SkipInitialBackfill != true || plan.IsTest || plan.IsDryRun || plan.Identities is not null)
+        if (execution.Configuration.SkipInitialBackfill != true || plan.IsTest || plan.Identities is not null)
         {
             return false;
         }

@@ -37,6 +37,12 @@ internal sealed class ModelScanner(
 
     public long ErrorCount => _errors;
 
+    /// <summary>
+    /// Whether a row had a value the source could not read. Such a row's record is unknown, so nothing may be
+    /// deleted on the grounds that the read did not see it.
+    /// </summary>
+    public bool SawUnreadableRows { get; private set; }
+
     /// <summary>Reads every row, then counts and logs record errors found before writing in one checkpoint.</summary>
     /// <exception cref="ConnectorException">The source failed while reading, so nothing was written.</exception>
     public async Task ScanAsync(ISourceReader reader, CancellationToken cancellationToken)
@@ -55,6 +61,12 @@ internal sealed class ModelScanner(
             RowsRead++;
             await poller.PollAsync(cancellationToken).ConfigureAwait(false);
             reader.GetValues(row);
+            if (FindUnreadable(row) is { } unreadable)
+            {
+                RejectUnreadable(shaper, row, values, unreadable);
+                continue;
+            }
+
             if (!filter.Matches(row))
             {
                 continue;
@@ -125,6 +137,37 @@ internal sealed class ModelScanner(
         RejectDuplicates();
         await recorder.CheckpointAsync([], new ExecutionCounts(Total: _errors, Error: _errors), cancellationToken)
             .ConfigureAwait(false);
+    }
+
+    private static UnreadableValue? FindUnreadable(object?[] row)
+    {
+        foreach (var value in row)
+        {
+            if (value is UnreadableValue unreadable)
+            {
+                return unreadable;
+            }
+        }
+
+        return null;
+    }
+
+    private void RejectUnreadable(RowShaper shaper, object?[] row, object?[] values, UnreadableValue unreadable)
+    {
+        SawUnreadableRows = true;
+        _errors++;
+        for (var i = 0; i < row.Length; i++)
+        {
+            // The log line cannot hold an unreadable value, so it shows null there and the message says why.
+            if (row[i] is UnreadableValue)
+            {
+                row[i] = null;
+            }
+        }
+
+        shaper.Map(row, values);
+        var identity = IdentityText.Format(shaper.GetIdentity(row));
+        recorder.LogRecord(RecordLogType.Errors, identity, RecordLogKeys.ValueUnreadable, unreadable.Message, values);
     }
 
     private async Task FlushChunkAsync(CancellationToken cancellationToken)

@@ -50,6 +50,36 @@ public sealed class ModelReadFailureTests(PostgresFixture postgres)
         await People.AssertCountsMatchTargetAsync(harness, recovered);
     }
 
+    [Theory]
+    [InlineData(TargetKind.PostgreSql)]
+    [InlineData(TargetKind.Sqlite)]
+    public async Task Unreadable_value_is_record_error_and_deletes_nothing(TargetKind target)
+    {
+        await using var harness = await EngineHarness.CreateAsync(postgres, target, SourceKind.PostgreSql);
+        await People.CreateTablesAsync(harness);
+        await harness.ExecuteSourceAsync("INSERT INTO people VALUES (1, 'Ada', 10), (2, 'Grace', 20), (3, 'Edsger', 30)");
+        var model = await People.CreateModelAsync(harness);
+        var sync = await harness.CreateSyncAsync(People.Configuration(harness, model, SyncMode.Replace));
+        People.AssertCompleted(await harness.RunAsync(sync));
+
+        // Row 2's amount grows beyond what a decimal holds, and row 3 leaves the model.
+        await harness.UpdateModelQueryAsync(
+            model,
+            "SELECT id, name, CASE WHEN id = 2 THEN 123456789012345678901234567890::numeric ELSE amount * 2 END AS amount " +
+            "FROM people WHERE id <> 3 ORDER BY id");
+        var execution = await harness.RunAsync(sync);
+
+        People.AssertCompleted(execution);
+        Assert.Equal(new ExecutionCounts(Total: 2, Update: 1, Upserts: 1, Error: 1), execution.Counts);
+        var error = Assert.Single(harness.ReadLog(execution.Id, "errors"));
+        Assert.Equal("value_unreadable", (string?)error["key"]);
+        Assert.Equal("2", (string?)error["identity"]);
+        Assert.Contains("amount", (string?)error["message"], StringComparison.Ordinal);
+
+        // Nothing is deleted while a row could not be read, so row 3's record and row 2's old values stay.
+        Assert.Equal(["1|Ada|20", "2|Grace|20", "3|Edsger|30"], await harness.QueryTargetRowsAsync(People.SelectTargetRows));
+    }
+
     private static string InsertRows(SourceKind source) => source == SourceKind.PostgreSql
         ? $"INSERT INTO people SELECT i, 'person ' || i, i FROM generate_series(1, {RowCount}) AS i"
         : $"""

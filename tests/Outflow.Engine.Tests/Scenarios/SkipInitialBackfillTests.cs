@@ -22,6 +22,12 @@ public sealed class SkipInitialBackfillTests(PostgresFixture postgres)
         var model = await People.CreateModelAsync(harness);
         var sync = await harness.CreateSyncAsync(People.Configuration(harness, model, mode) with { SkipInitialBackfill = true });
 
+        // A dry run before the baseline predicts what the baseline does: nothing.
+        var dryRun = await harness.RunAsync(sync, type: ExecutionTypes.DryRun);
+
+        People.AssertCompleted(dryRun);
+        Assert.Equal(ExecutionCounts.Zero, dryRun.Counts);
+
         var baseline = await harness.RunAsync(sync);
 
         People.AssertCompleted(baseline);
