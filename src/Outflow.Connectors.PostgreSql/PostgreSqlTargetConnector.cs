@@ -100,7 +100,9 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, ILo
             var position = failed >= 0 ? $" at record {commandRecords[failed] + 1}" : "";
             Log.BatchRolledBack(logger, batch.ObjectId, batch.Records.Count, (exception as PostgresException)?.SqlState);
             throw PostgreSqlErrors.Wrap(
-                exception, $"writing {batch.Records.Count} records to {batch.ObjectId} failed{position}, and none of them were written");
+                exception, batch.Records.Count == 1
+                    ? $"writing 1 record to {batch.ObjectId} failed"
+                    : $"writing {batch.Records.Count} records to {batch.ObjectId} failed{position}, and none of them were written");
         }
 
         Log.BatchWritten(logger, batch.ObjectId, batch.Records.Count);

@@ -65,7 +65,9 @@ internal sealed class SqliteTargetConnector(SqliteSettings settings, ILogger log
             Log.BatchRolledBack(logger, batch.ObjectId, batch.Records.Count, exception.SqliteErrorCode);
             var at = position < results.Length ? $" at record {position + 1}" : "";
             throw SqliteErrors.Wrap(
-                exception, $"writing {batch.Records.Count} records to {batch.ObjectId} failed{at}, and none of them were written");
+                exception, batch.Records.Count == 1
+                    ? $"writing 1 record to {batch.ObjectId} failed"
+                    : $"writing {batch.Records.Count} records to {batch.ObjectId} failed{at}, and none of them were written");
         }
 
         Log.BatchWritten(logger, batch.ObjectId, batch.Records.Count);

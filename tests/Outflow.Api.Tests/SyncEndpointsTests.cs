@@ -27,6 +27,9 @@ public sealed class SyncEndpointsTests(ApiServerFixture server) : IClassFixture<
         Assert.Equal([setup.ModelId], data["model_ids"]!.AsArray().Select(id => id!.GetValue<string>()));
         Assert.NotNull(data["schedule"]);
         Assert.Null(data["encryption_passphrase"]);
+        Assert.False(data["sync_all_records"]!.GetValue<bool>());
+        Assert.False(data["skip_initial_backfill"]!.GetValue<bool>());
+        Assert.False(data["only_enrich_updates"]!.GetValue<bool>());
         Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$", data["updated_at"]!.GetValue<string>());
         Assert.Equal("user", data["updated_by"]!["type"]!.GetValue<string>());
     }

@@ -100,9 +100,10 @@ internal sealed record SyncResponse
             Overrides = configuration.Overrides,
             OverrideFields = configuration.OverrideFields,
             Policies = configuration.Policies ?? [],
-            OnlyEnrichUpdates = configuration.OnlyEnrichUpdates,
-            SkipInitialBackfill = configuration.SkipInitialBackfill,
-            SyncAllRecords = configuration.SyncAllRecords,
+            // An omitted flag means false, so the response says so instead of null.
+            OnlyEnrichUpdates = configuration.OnlyEnrichUpdates ?? false,
+            SkipInitialBackfill = configuration.SkipInitialBackfill ?? false,
+            SyncAllRecords = configuration.SyncAllRecords ?? false,
             ModelIds = sync.ModelIds,
             OrganizationId = sync.OrganizationId,
             TargetConnectionId = asListItem ? configuration.Target?.ConnectionId : null,
