@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Outflow.Api.Authentication;
 using Outflow.Api.Json;
+using Outflow.Api.Logs;
 using Outflow.Api.Models;
 using Outflow.Api.Paging;
 using Outflow.Api.Syncs;
@@ -13,9 +14,10 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class OutflowApiServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the API's JSON settings, API key authentication, page tokens and request validators. The host
+    /// Adds the API's JSON settings, API key authentication, page tokens, log download tokens and request validators. The host
     /// registers the stores, <c>ConnectorRegistry</c>, <c>ConnectorEnvironment</c>, <c>IExecutionDispatcher</c>,
-    /// <c>MasterKey</c> and <c>TimeProvider</c> they use.
+    /// <c>MasterKey</c>, <c>TimeProvider</c> and <c>IExecutionLogFiles</c> they use, and may register a
+    /// <see cref="LogDownloadOptions"/> first to change the log URL lifetime.
     /// </summary>
     public static IServiceCollection AddOutflowApi(this IServiceCollection services)
     {
@@ -26,6 +28,8 @@ public static class OutflowApiServiceCollectionExtensions
         services.AddAuthorization();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<PageTokenCodec>();
+        services.TryAddSingleton(new LogDownloadOptions());
+        services.AddSingleton<LogDownloadTokenCodec>();
         services.AddScoped<ModelDefinitionBuilder>();
         services.AddScoped<SyncValidator>();
         return services;

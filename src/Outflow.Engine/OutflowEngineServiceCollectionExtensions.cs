@@ -2,13 +2,14 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Outflow.Core.Connectors;
 using Outflow.Core.Executions;
 using Outflow.Engine;
+using Outflow.Engine.Logs;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
 public static class OutflowEngineServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the execution engine as <see cref="IExecutionRunner"/>. The host also registers the stores,
+    /// Registers the execution engine as <see cref="IExecutionRunner"/> and its log files as <see cref="IExecutionLogFiles"/>. The host also registers the stores,
     /// the connector factories and a <see cref="ConnectorEnvironment"/>.
     /// </summary>
     public static IServiceCollection AddOutflowEngine(this IServiceCollection services, EngineOptions options)
@@ -28,6 +29,7 @@ public static class OutflowEngineServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ConnectorRegistry>();
         services.TryAddSingleton<IExecutionRunner, ExecutionRunner>();
+        services.TryAddSingleton<IExecutionLogFiles, ExecutionLogFiles>();
         return services;
     }
 }

@@ -52,6 +52,10 @@ public static class ApiErrorKeys
     public const string InvalidFilterLogic = "invalid_filter_logic";
     public const string InvalidOverride = "invalid_override";
 
+    // Signed log download URLs that were altered, truncated or signed elsewhere, or that expired (403).
+    public const string InvalidDownloadToken = "invalid_download_token";
+    public const string DownloadExpired = "download_expired";
+
     // Requests that conflict with the current state (409).
     public const string SyncInactive = "sync_inactive";
     public const string ExecutionInProgress = "execution_in_progress";

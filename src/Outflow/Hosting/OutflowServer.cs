@@ -59,6 +59,7 @@ public static class OutflowServer
             ScratchDirectory = Path.Combine(dataDirectory, "tmp"),
         });
         builder.AddOutflowScheduling();
+        services.AddSingleton(new Outflow.Api.Logs.LogDownloadOptions { UrlLifetime = settings.LogUrlLifetime });
         services.AddOutflowApi();
 
         var application = builder.Build();

@@ -24,6 +24,9 @@ public sealed record ServerSettings
     /// <summary>Base64 of 32 bytes; when unset, a key is generated into the data directory with mode 0600.</summary>
     public string? MasterKey { get; init; }
 
+    /// <summary>How long the signed log download URLs stay valid. Default: 15 minutes.</summary>
+    public TimeSpan LogUrlLifetime { get; init; } = TimeSpan.FromMinutes(15);
+
     public string ResolvedDataDirectory => Path.GetFullPath(DataDirectory);
 
     public string ResolvedFilesRoot => Path.GetFullPath(FilesRoot ?? Path.Combine(ResolvedDataDirectory, "files"));

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Configuration;
 
 namespace Outflow.Hosting;
@@ -5,7 +6,8 @@ namespace Outflow.Hosting;
 /// <summary>
 /// Reads <see cref="ServerSettings"/> from <c>appsettings.json</c> in the working directory and from
 /// environment variables prefixed <c>OUTFLOW_</c>. Both use the variable names without the prefix as keys
-/// (<c>DATA_DIR</c>, <c>URLS</c>, <c>STORE</c>, <c>FILES_ROOT</c>, <c>BOOTSTRAP_KEY</c>, <c>MASTER_KEY</c>).
+/// (<c>DATA_DIR</c>, <c>URLS</c>, <c>STORE</c>, <c>FILES_ROOT</c>, <c>BOOTSTRAP_KEY</c>, <c>MASTER_KEY</c>,
+/// <c>LOG_URL_LIFETIME_SECONDS</c>).
 /// </summary>
 internal static class SettingsLoader
 {
@@ -26,6 +28,23 @@ internal static class SettingsLoader
             FilesRoot = filesRoot ?? configuration["FILES_ROOT"],
             BootstrapKey = configuration["BOOTSTRAP_KEY"],
             MasterKey = configuration["MASTER_KEY"],
+            LogUrlLifetime = ReadLogUrlLifetime(configuration["LOG_URL_LIFETIME_SECONDS"]) ?? defaults.LogUrlLifetime,
         };
+    }
+
+    private static TimeSpan? ReadLogUrlLifetime(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds < 1)
+        {
+            throw new InvalidOperationException(
+                $"LOG_URL_LIFETIME_SECONDS must be a whole number of seconds of at least 1, got \"{text}\"; fix it in appsettings.json or OUTFLOW_LOG_URL_LIFETIME_SECONDS");
+        }
+
+        return TimeSpan.FromSeconds(seconds);
     }
 }

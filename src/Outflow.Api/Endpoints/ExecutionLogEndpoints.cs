@@ -1,0 +1,153 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Outflow.Api.Authentication;
+using Outflow.Api.Contracts;
+using Outflow.Api.Errors;
+using Outflow.Api.Json;
+using Outflow.Api.Logs;
+using Outflow.Core.Executions;
+
+namespace Outflow.Api.Endpoints;
+
+/// <summary>
+/// The record log files of an execution: the logs index, signed download URLs per type or per file, and the
+/// download route those URLs point at.
+/// </summary>
+internal static class ExecutionLogEndpoints
+{
+    private const string NdjsonMediaType = "application/x-ndjson";
+
+    public static void MapExecutionLogEndpoints(this RouteGroupBuilder api)
+    {
+        var executions = api.MapGroup("/syncs/{sync_id}/executions");
+
+        // Literal segments take precedence over parameters in ASP.NET Core routing, so .../logs (and the
+        // .../cancel and .../consolelog routes) never reach the {type} route.
+        executions.MapGet("/{id}/logs", IndexAsync)
+            .WithName("GetExecutionLogsIndex")
+            .WithSummary("Lists every log file of an execution with its type, name, line count and size.");
+        executions.MapGet("/{id}/{type}", GetUrlsAsync)
+            .WithName("GetExecutionLogUrls")
+            .WithSummary("Returns a signed download URL for each log file of one type, in file order.");
+        executions.MapGet("/{id}/{type}/{filename}", GetUrlAsync)
+            .WithName("GetExecutionLog")
+            .WithSummary("Returns a fresh signed download URL for one log file.");
+
+        // The signed token is the credential, so the URL works without an Authorization header.
+        api.MapGet("/logs/download/{token}", DownloadAsync)
+            .AllowAnonymous()
+            .WithName("DownloadExecutionLog")
+            .WithSummary("Streams one log file as JSON Lines; the token in the path must be valid and unexpired.");
+    }
+
+    private static async Task<IResult> IndexAsync(
+        [FromRoute(Name = "sync_id")] string syncId,
+        string id,
+        HttpContext context,
+        IExecutionStore executions,
+        IExecutionLogFiles logFiles,
+        CancellationToken cancellationToken)
+    {
+        var execution = await FindAsync(syncId, id, context, executions, cancellationToken);
+        var files = await logFiles.ListAsync(execution.Id, cancellationToken);
+        return ApiResults.Data(new ExecutionLogIndexResponse(
+            files.Select(file => new ExecutionLogFileResponse(file.Type, file.Name, file.Records, file.Bytes)).ToList()));
+    }
+
+    private static async Task<IResult> GetUrlsAsync(
+        [FromRoute(Name = "sync_id")] string syncId,
+        string id,
+        string type,
+        HttpContext context,
+        IExecutionStore executions,
+        IExecutionLogFiles logFiles,
+        LogDownloadTokenCodec tokens,
+        CancellationToken cancellationToken)
+    {
+        var execution = await FindAsync(syncId, id, context, executions, cancellationToken);
+        RequireKnownType(type);
+        var files = await logFiles.ListAsync(execution.Id, cancellationToken);
+        var names = files.Where(file => file.Type == type).Select(file => file.Name).ToList();
+        return ApiResults.Data(SignedUrls(context.Request, tokens, execution, type, names));
+    }
+
+    private static async Task<IResult> GetUrlAsync(
+        [FromRoute(Name = "sync_id")] string syncId,
+        string id,
+        string type,
+        string filename,
+        HttpContext context,
+        IExecutionStore executions,
+        IExecutionLogFiles logFiles,
+        LogDownloadTokenCodec tokens,
+        CancellationToken cancellationToken)
+    {
+        var execution = await FindAsync(syncId, id, context, executions, cancellationToken);
+        RequireKnownType(type);
+
+        // The client's file name is only compared with the listed names, never used to build a path.
+        var files = await logFiles.ListAsync(execution.Id, cancellationToken);
+        var file = files.FirstOrDefault(file => file.Type == type && string.Equals(file.Name, filename, StringComparison.Ordinal))
+            ?? throw ApiException.NotFound(
+                $"execution {execution.Id} has no {type} log file named {filename}: list its files with GET .../executions/{execution.Id}/{type}");
+        return ApiResults.Data(SignedUrls(context.Request, tokens, execution, type, [file.Name]));
+    }
+
+    private static async Task<IResult> DownloadAsync(
+        string token,
+        IExecutionStore executions,
+        IExecutionLogFiles logFiles,
+        LogDownloadTokenCodec tokens,
+        CancellationToken cancellationToken)
+    {
+        var grant = tokens.Read(token);
+
+        // A deleted sync or execution takes its logs with it, even while URLs for them are unexpired.
+        var execution = await executions.GetAsync(grant.OrganizationId, grant.SyncId, grant.ExecutionId, cancellationToken)
+            ?? throw ApiException.NotFound(
+                $"execution {grant.ExecutionId} of sync {grant.SyncId} no longer exists, so its log files are gone; list the sync's executions for current ones");
+        var stream = logFiles.Open(execution.Id, grant.FileName)
+            ?? throw ApiException.NotFound(
+                $"log file {grant.FileName} of execution {execution.Id} no longer exists; a resumed execution rewrites its errors and warnings files, so request new URLs");
+
+        // NOTE: the file of a running execution is served up to its current end, which may be in the middle of a line.
+        return Results.Stream(stream, NdjsonMediaType, grant.FileName);
+    }
+
+    private static ExecutionLogUrlsResponse SignedUrls(
+        HttpRequest request, LogDownloadTokenCodec tokens, Execution execution, string type, IReadOnlyList<string> names)
+    {
+        var expires = tokens.NextExpiry();
+        var baseUrl = $"{request.Scheme}://{request.Host}{request.PathBase}/api/logs/download/";
+        var urls = names
+            .Select(name => baseUrl + tokens.Create(
+                new LogDownloadToken(execution.OrganizationId, execution.SyncId, execution.Id, type, name, expires)))
+            .ToList();
+        return new ExecutionLogUrlsResponse(urls, expires);
+    }
+
+    private static void RequireKnownType(string type)
+    {
+        if (!ExecutionLogTypes.IsKnown(type))
+        {
+            throw ApiException.BadRequest(
+                ApiErrorKeys.InvalidField,
+                $"type must be one of {string.Join(", ", ExecutionLogTypes.All)}, got \"{type}\"",
+                "type",
+                type);
+        }
+    }
+
+    /// <summary>Finds an execution by path ids; it must belong to that sync of the caller's organization.</summary>
+    private static async Task<Execution> FindAsync(
+        string syncId, string id, HttpContext context, IExecutionStore executions, CancellationToken cancellationToken)
+    {
+        var principal = context.GetApiPrincipal();
+        var parsedSyncId = RequestValues.ParseId(syncId, "sync");
+        var executionId = RequestValues.ParseId(id, "execution");
+        return await executions.GetAsync(principal.Organization.Id, parsedSyncId, executionId, cancellationToken)
+            ?? throw ApiException.NotFound($"execution {executionId} of sync {parsedSyncId} was not found");
+    }
+}

@@ -1,0 +1,17 @@
+namespace Outflow.Core.Executions;
+
+/// <summary>
+/// Read access to the record log files of executions. Files of a running execution may be listed and read
+/// while they grow: a reader sees what is on disk at that moment.
+/// </summary>
+public interface IExecutionLogFiles
+{
+    /// <summary>Lists the log files of an execution, by type in <see cref="ExecutionLogTypes.All"/> order, then by file number.</summary>
+    Task<IReadOnlyList<ExecutionLogFile>> ListAsync(Guid executionId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Opens one log file for reading, or returns null when <paramref name="name"/> is not the name of one of
+    /// the execution's log files. The name is matched against the listed names, never used as a path.
+    /// </summary>
+    Stream? Open(Guid executionId, string name);
+}

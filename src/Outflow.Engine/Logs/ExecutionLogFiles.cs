@@ -1,0 +1,114 @@
+using System.Globalization;
+using Outflow.Core.Executions;
+
+namespace Outflow.Engine.Logs;
+
+/// <summary>
+/// Lists and opens the record log files under <c>{logs directory}/{execution id}/</c>. Only names of the form
+/// <c>{type}-{n:0000}.jsonl</c> with a known type count as log files.
+/// </summary>
+internal sealed class ExecutionLogFiles(EngineOptions options) : IExecutionLogFiles
+{
+    private const string Extension = ".jsonl";
+
+    public async Task<IReadOnlyList<ExecutionLogFile>> ListAsync(Guid executionId, CancellationToken cancellationToken)
+    {
+        var files = new List<ExecutionLogFile>();
+        foreach (var (type, path) in Find(executionId))
+        {
+            var (records, bytes) = await CountLinesAsync(path, cancellationToken).ConfigureAwait(false);
+            files.Add(new ExecutionLogFile(type, Path.GetFileName(path), records, bytes));
+        }
+
+        return files;
+    }
+
+    public Stream? Open(Guid executionId, string name)
+    {
+        var match = Find(executionId).FirstOrDefault(file => string.Equals(Path.GetFileName(file.Path), name, StringComparison.Ordinal));
+        if (match.Path is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            // The engine may still be appending, so the writer's handle must stay usable.
+            return new FileStream(
+                match.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 64 * 1024, useAsync: true);
+        }
+        catch (FileNotFoundException)
+        {
+            // A resumed execution deletes the errors and warnings files of its earlier attempt.
+            return null;
+        }
+    }
+
+    private static async Task<(long Records, long Bytes)> CountLinesAsync(string path, CancellationToken cancellationToken)
+    {
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 64 * 1024, useAsync: true);
+        }
+        catch (FileNotFoundException)
+        {
+            return (0, 0);
+        }
+
+        await using (stream.ConfigureAwait(false))
+        {
+            var buffer = new byte[64 * 1024];
+            long lines = 0;
+            long bytes = 0;
+            int read;
+            while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                lines += buffer.AsSpan(0, read).Count((byte)'\n');
+                bytes += read;
+            }
+
+            return (lines, bytes);
+        }
+    }
+
+    /// <summary>Returns the execution's log files sorted by type order, then by file number.</summary>
+    private List<(string Type, string Path)> Find(Guid executionId)
+    {
+        var directory = Path.Combine(options.LogsDirectory, executionId.ToString());
+        if (!Directory.Exists(directory))
+        {
+            return [];
+        }
+
+        var typeOrder = ExecutionLogTypes.All.ToList();
+        var files = new List<(int TypeIndex, int Number, string Type, string Path)>();
+        foreach (var path in Directory.EnumerateFiles(directory, "*" + Extension))
+        {
+            var name = Path.GetFileName(path);
+            var dash = name.LastIndexOf('-');
+            if (dash <= 0)
+            {
+                continue;
+            }
+
+            var type = name[..dash];
+            var digits = name[(dash + 1)..^Extension.Length];
+            var typeIndex = typeOrder.IndexOf(type);
+            if (typeIndex < 0
+                || digits.Length < 4
+                || !int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+            {
+                continue;
+            }
+
+            files.Add((typeIndex, number, type, path));
+        }
+
+        return files
+            .OrderBy(file => file.TypeIndex)
+            .ThenBy(file => file.Number)
+            .Select(file => (file.Type, file.Path))
+            .ToList();
+    }
+}
