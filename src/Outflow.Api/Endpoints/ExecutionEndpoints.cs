@@ -143,7 +143,8 @@ internal static class ExecutionEndpoints
     }
 
     /// <summary>Finds an execution by path ids; it must belong to that sync of the caller's organization.</summary>
-    private static async Task<Execution> FindAsync(
+    /// <summary>Finds an execution of a sync of the caller's organization by path ids; 404 when any of them does not match.</summary>
+    internal static async Task<Execution> FindAsync(
         string syncId, string id, HttpContext context, IExecutionStore executions, CancellationToken cancellationToken)
     {
         var principal = context.GetApiPrincipal();

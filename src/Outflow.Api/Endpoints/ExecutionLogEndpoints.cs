@@ -50,7 +50,7 @@ internal static class ExecutionLogEndpoints
         IExecutionLogFiles logFiles,
         CancellationToken cancellationToken)
     {
-        var execution = await FindAsync(syncId, id, context, executions, cancellationToken);
+        var execution = await ExecutionEndpoints.FindAsync(syncId, id, context, executions, cancellationToken);
         var files = await logFiles.ListAsync(execution.Id, cancellationToken);
         return ApiResults.Data(new ExecutionLogIndexResponse(
             files.Select(file => new ExecutionLogFileResponse(file.Type, file.Name, file.Records, file.Bytes)).ToList()));
@@ -66,7 +66,7 @@ internal static class ExecutionLogEndpoints
         LogDownloadTokenCodec tokens,
         CancellationToken cancellationToken)
     {
-        var execution = await FindAsync(syncId, id, context, executions, cancellationToken);
+        var execution = await ExecutionEndpoints.FindAsync(syncId, id, context, executions, cancellationToken);
         RequireKnownType(type);
         var files = await logFiles.ListAsync(execution.Id, cancellationToken);
         var names = files.Where(file => file.Type == type).Select(file => file.Name).ToList();
@@ -84,7 +84,7 @@ internal static class ExecutionLogEndpoints
         LogDownloadTokenCodec tokens,
         CancellationToken cancellationToken)
     {
-        var execution = await FindAsync(syncId, id, context, executions, cancellationToken);
+        var execution = await ExecutionEndpoints.FindAsync(syncId, id, context, executions, cancellationToken);
         RequireKnownType(type);
 
         // The client's file name is only compared with the listed names, never used to build a path.
@@ -138,16 +138,5 @@ internal static class ExecutionLogEndpoints
                 "type",
                 type);
         }
-    }
-
-    /// <summary>Finds an execution by path ids; it must belong to that sync of the caller's organization.</summary>
-    private static async Task<Execution> FindAsync(
-        string syncId, string id, HttpContext context, IExecutionStore executions, CancellationToken cancellationToken)
-    {
-        var principal = context.GetApiPrincipal();
-        var parsedSyncId = RequestValues.ParseId(syncId, "sync");
-        var executionId = RequestValues.ParseId(id, "execution");
-        return await executions.GetAsync(principal.Organization.Id, parsedSyncId, executionId, cancellationToken)
-            ?? throw ApiException.NotFound($"execution {executionId} of sync {parsedSyncId} was not found");
     }
 }
