@@ -68,8 +68,7 @@ internal static class ExecutionLogEndpoints
     {
         var execution = await ExecutionEndpoints.FindAsync(syncId, id, context, executions, cancellationToken);
         RequireKnownType(type);
-        var files = await logFiles.ListAsync(execution.Id, cancellationToken);
-        var names = files.Where(file => file.Type == type).Select(file => file.Name).ToList();
+        var names = logFiles.ListNames(execution.Id, type);
         return ApiResults.Data(SignedUrls(context.Request, tokens, execution, type, names));
     }
 
@@ -88,11 +87,10 @@ internal static class ExecutionLogEndpoints
         RequireKnownType(type);
 
         // The client's file name is only compared with the listed names, never used to build a path.
-        var files = await logFiles.ListAsync(execution.Id, cancellationToken);
-        var file = files.FirstOrDefault(file => file.Type == type && string.Equals(file.Name, filename, StringComparison.Ordinal))
+        var name = logFiles.ListNames(execution.Id, type).FirstOrDefault(name => string.Equals(name, filename, StringComparison.Ordinal))
             ?? throw ApiException.NotFound(
                 $"execution {execution.Id} has no {type} log file named {filename}: list its files with GET .../executions/{execution.Id}/{type}");
-        return ApiResults.Data(SignedUrls(context.Request, tokens, execution, type, [file.Name]));
+        return ApiResults.Data(SignedUrls(context.Request, tokens, execution, type, [name]));
     }
 
     private static async Task<IResult> DownloadAsync(

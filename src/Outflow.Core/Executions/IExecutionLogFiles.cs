@@ -9,6 +9,9 @@ public interface IExecutionLogFiles
     /// <summary>Lists the log files of an execution, by type in <see cref="ExecutionLogTypes.All"/> order, then by file number.</summary>
     Task<IReadOnlyList<ExecutionLogFile>> ListAsync(Guid executionId, CancellationToken cancellationToken);
 
+    /// <summary>Lists the names of an execution's log files of one type, by file number, without reading them.</summary>
+    IReadOnlyList<string> ListNames(Guid executionId, string type);
+
     /// <summary>
     /// Opens one log file for reading, or returns null when <paramref name="name"/> is not the name of one of
     /// the execution's log files. The name is matched against the listed names, never used as a path.

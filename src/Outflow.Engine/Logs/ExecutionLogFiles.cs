@@ -23,6 +23,12 @@ internal sealed class ExecutionLogFiles(EngineOptions options) : IExecutionLogFi
         return files;
     }
 
+    public IReadOnlyList<string> ListNames(Guid executionId, string type) =>
+        Find(executionId)
+            .Where(file => string.Equals(file.Type, type, StringComparison.Ordinal))
+            .Select(file => Path.GetFileName(file.Path))
+            .ToList();
+
     public Stream? Open(Guid executionId, string name)
     {
         var match = Find(executionId).FirstOrDefault(file => string.Equals(Path.GetFileName(file.Path), name, StringComparison.Ordinal));

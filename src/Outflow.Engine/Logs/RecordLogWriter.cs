@@ -1,3 +1,5 @@
+using Outflow.Core.Executions;
+
 namespace Outflow.Engine.Logs;
 
 /// <summary>
@@ -22,19 +24,19 @@ internal sealed class RecordLogWriter : IDisposable
         // NOTE: value_coerced warnings of records the earlier attempt wrote go with those files and are not counted again.
         if (Directory.Exists(directory))
         {
-            foreach (var stale in Directory.EnumerateFiles(directory, "errors-*.jsonl")
-                .Concat(Directory.EnumerateFiles(directory, "warnings-*.jsonl")))
+            foreach (var stale in Directory.EnumerateFiles(directory, $"{ExecutionLogTypes.Errors}-*.jsonl")
+                .Concat(Directory.EnumerateFiles(directory, $"{ExecutionLogTypes.Warnings}-*.jsonl")))
             {
                 File.Delete(stale);
             }
         }
 
-        _records = new RecordLogFile(directory, "records", resume: true);
-        _inserts = new RecordLogFile(directory, "inserts", resume: true);
-        _updates = new RecordLogFile(directory, "updates", resume: true);
-        _deletes = new RecordLogFile(directory, "deletes", resume: true);
-        _errors = new RecordLogFile(directory, "errors");
-        _warnings = new RecordLogFile(directory, "warnings");
+        _records = new RecordLogFile(directory, ExecutionLogTypes.Records, resume: true);
+        _inserts = new RecordLogFile(directory, ExecutionLogTypes.Inserts, resume: true);
+        _updates = new RecordLogFile(directory, ExecutionLogTypes.Updates, resume: true);
+        _deletes = new RecordLogFile(directory, ExecutionLogTypes.Deletes, resume: true);
+        _errors = new RecordLogFile(directory, ExecutionLogTypes.Errors);
+        _warnings = new RecordLogFile(directory, ExecutionLogTypes.Warnings);
     }
 
     public void Write(
