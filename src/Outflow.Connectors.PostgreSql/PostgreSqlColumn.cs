@@ -34,8 +34,8 @@ internal sealed record PostgreSqlColumn(
 
     /// <summary>
     /// Returns true when the column can match records. A nondeterministic collation (a case- or accent-insensitive ICU
-    /// collation) makes texts equal by rules that the engine cannot reduce values by, so two model rows could silently
-    /// overwrite one record; such a column is not offered as an identity.
+    /// collation) makes texts equal by rules the engine cannot apply to values, so two model rows could silently
+    /// overwrite one record. Such a column is therefore not offered as an identity.
     /// </summary>
     public bool SupportsIdentity => HasUniqueIndex && NondeterministicCollation is null;
 

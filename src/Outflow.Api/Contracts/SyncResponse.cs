@@ -100,7 +100,7 @@ internal sealed record SyncResponse
             Overrides = configuration.Overrides,
             OverrideFields = configuration.OverrideFields,
             Policies = configuration.Policies ?? [],
-            // An omitted flag means false, so the response says so instead of null.
+            // An omitted flag means false, so the response returns false instead of null.
             OnlyEnrichUpdates = configuration.OnlyEnrichUpdates ?? false,
             SkipInitialBackfill = configuration.SkipInitialBackfill ?? false,
             SyncAllRecords = configuration.SyncAllRecords ?? false,

@@ -287,7 +287,7 @@ internal static class SyncEndpoints
             OrganizationId = principal.Organization.Id,
             SyncId = sync.Id,
             Status = ExecutionStatus.Queued,
-            Type = dryRun ? ExecutionTypes.DryRun : test ? ExecutionTypes.Test : ExecutionTypes.Manual,
+            Type = ExecutionType(test, dryRun),
             CreatedAt = timeProvider.GetUtcNow(),
             Configuration = Snapshot(sync.Configuration),
             Options = new ExecutionOptions(request.Resync ?? false, identities is { Count: > 0 } ? identities : null, test),
@@ -329,6 +329,16 @@ internal static class SyncEndpoints
     /// <summary>Copies the configuration deeply, so that later changes to the sync cannot reach the execution.</summary>
     private static SyncConfiguration Snapshot(SyncConfiguration configuration) =>
         JsonSerializer.Deserialize<SyncConfiguration>(JsonSerializer.SerializeToUtf8Bytes(configuration, ApiJson.Options), ApiJson.Options)!;
+
+    private static string ExecutionType(bool test, bool dryRun)
+    {
+        if (dryRun)
+        {
+            return ExecutionTypes.DryRun;
+        }
+
+        return test ? ExecutionTypes.Test : ExecutionTypes.Manual;
+    }
 
     private static ApiException InProgress(Guid syncId, Guid executionId) => new(
         StatusCodes.Status409Conflict,

@@ -15,6 +15,6 @@ public sealed record TargetFieldInfo(
     /// <summary>How the target compares values of this field when it matches records.</summary>
     public IdentityComparison Comparison { get; init; } = IdentityComparison.Exact;
 
-    /// <summary>Why the field cannot match records, when <see cref="SupportsIdentity"/> is false and the target says why.</summary>
+    /// <summary>Why the field cannot match records, when <see cref="SupportsIdentity"/> is false and the target reports a reason.</summary>
     public string? IdentityProblem { get; init; }
 }

@@ -158,7 +158,7 @@ internal sealed class ModelScanner(
         _errors++;
         for (var i = 0; i < row.Length; i++)
         {
-            // The log line cannot hold an unreadable value, so it shows null there and the message says why.
+            // The log line cannot hold an unreadable value, so it shows null there and the message gives the reason.
             if (row[i] is UnreadableValue)
             {
                 row[i] = null;

@@ -8,8 +8,8 @@ namespace Outflow.Engine.Tests.Scenarios;
 /// <summary>
 /// Identities that differ only by letter case or a trailing space, written to a text identity column. Where the
 /// column compares them as different values, each is its own record. Where the target considers them equal
-/// (SQLite's NOCASE collation), they would be one record to the target, so the rows are duplicate identities and
-/// none of them is written; the target still equals the counts and the model's other rows.
+/// (SQLite's NOCASE collation), the rows are duplicate identities and none of them is written. The target still
+/// equals the counts and the model's other rows.
 /// </summary>
 [Collection(PostgresFixture.CollectionName)]
 public sealed class IdentityCollationTests(PostgresFixture postgres)
