@@ -63,4 +63,8 @@ internal static partial class Log
         Message = "Execution {ExecutionId} of sync {SyncId}: the source could not read some rows, so no record was deleted " +
             "for leaving the model")]
     public static partial void AbsentRowsKept(ILogger logger, Guid syncId, Guid executionId);
+
+    [LoggerMessage(EventId = 2040, Level = LogLevel.Warning,
+        Message = "Checking whether execution {ExecutionId} was canceled failed, so it is checked again at the next poll")]
+    public static partial void CancelPollFailed(ILogger logger, Exception exception, Guid executionId);
 }

@@ -8,7 +8,12 @@ namespace Outflow.Engine.Running;
 /// written. Each confirmed write is checkpointed before the next one starts.
 /// </summary>
 internal sealed class BatchWriter(
-    ITargetConnector target, EngineServices services, CheckpointRecorder recorder, Guid syncId, Guid executionId)
+    ITargetConnector target,
+    EngineServices services,
+    CheckpointRecorder recorder,
+    CancellationPoller poller,
+    Guid syncId,
+    Guid executionId)
 {
     private const int MaxDelayMilliseconds = 5 * 60 * 1000;
 
@@ -36,6 +41,7 @@ internal sealed class BatchWriter(
                 Log.BatchSplit(services.Logger, syncId, executionId, count);
                 var half = count / 2;
                 await WriteRangeAsync(items, start, half, fields, cancellationToken).ConfigureAwait(false);
+                poller.ThrowIfRequested();
                 await WriteRangeAsync(items, start + half, count - half, fields, cancellationToken).ConfigureAwait(false);
                 return;
             }
@@ -83,7 +89,14 @@ internal sealed class BatchWriter(
                 Log.BatchRetried(
                     services.Logger, syncId, executionId, slice.Count, attempt, maxAttempts,
                     (long)delay.TotalMilliseconds, exception.Message);
-                await Task.Delay(delay, services.Time, cancellationToken).ConfigureAwait(false);
+
+                // Nothing of the failed attempt was committed, so a cancel request may end the wait at once.
+                using (var stoppable = poller.Link(cancellationToken))
+                {
+                    await Task.Delay(delay, services.Time, stoppable.Token).ConfigureAwait(false);
+                }
+
+                poller.ThrowIfRequested();
             }
         }
     }

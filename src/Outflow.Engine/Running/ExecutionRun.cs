@@ -17,19 +17,46 @@ internal sealed class ExecutionRun(Execution execution, EngineServices services)
     private ScratchDatabase? _scratch;
     private RecordLogWriter? _logs;
     private CheckpointRecorder? _recorder;
+    private CancellationPoller? _poller;
 
     /// <summary>The execution's counts as checkpointed so far.</summary>
     public ExecutionCounts Counts => _recorder?.Totals ?? execution.Counts;
 
+    /// <summary>
+    /// Runs the attempt. A cancel request stops it at the next safe point: reads and waits stop at once, a target
+    /// write in flight finishes and is checkpointed first.
+    /// </summary>
+    /// <exception cref="ExecutionCanceledException">A user requested cancellation.</exception>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        _poller = await CancellationPoller.StartAsync(
+            services.Executions, execution.Id, services.Time, services.Options.CancelPollInterval, services.Logger,
+            cancellationToken).ConfigureAwait(false);
+        using var stoppable = _poller.Link(cancellationToken);
+        try
+        {
+            await RunStepsAsync(_poller, stoppable.Token, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (
+            exception is not ExecutionCanceledException && _poller.IsRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // Whatever the interrupted read or wait threw, the user's request is why it stopped.
+            throw new ExecutionCanceledException();
+        }
+    }
+
+    /// <param name="poller">The cancel flag, checked between batches.</param>
+    /// <param name="stopToken">Fires on a cancel request or shutdown, for steps that may stop anywhere.</param>
+    /// <param name="cancellationToken">Fires on shutdown only, for target writes and their checkpoints.</param>
+    private async Task RunStepsAsync(CancellationPoller poller, CancellationToken stopToken, CancellationToken cancellationToken)
+    {
         var plan = SyncPlanBuilder.Build(execution);
-        _session = await ConnectorSession.OpenAsync(execution, plan, services, cancellationToken).ConfigureAwait(false);
+        _session = await ConnectorSession.OpenAsync(execution, plan, services, stopToken).ConfigureAwait(false);
         var comparison = TargetCheck.FindIdentityComparison(plan, _session.TargetObject!);
         plan = plan with
         {
             TrackingColumns = _session.Model.TrackingColumns,
-            IsBaseline = await IsBaselineAsync(plan, cancellationToken).ConfigureAwait(false),
+            IsBaseline = await IsBaselineAsync(plan, stopToken).ConfigureAwait(false),
             IdentityComparison = comparison,
             Identities = plan.Identities?
                 .Select(identity => IdentityText.Reduce(identity, comparison))
@@ -41,20 +68,17 @@ internal sealed class ExecutionRun(Execution execution, EngineServices services)
         _recorder = new CheckpointRecorder(services.State, execution.SyncId, execution.Id, plan, _logs, execution.Counts);
         await _recorder.ResetRecountedAsync(cancellationToken).ConfigureAwait(false);
 
-        var poller = new CancellationPoller(services.Executions, execution.Id, services.Time, services.Options.CancelPollInterval);
-        await poller.ThrowIfRequestedAsync(cancellationToken).ConfigureAwait(false);
-
         var executionStart = execution.StartedAt ?? services.Time.GetUtcNow();
         var scanner = new ModelScanner(plan, _scratch, services.State, execution.SyncId, _recorder, poller, executionStart);
-        var reader = await _session.Source!.OpenReaderAsync(_session.ModelSource, cancellationToken).ConfigureAwait(false);
+        var reader = await _session.Source!.OpenReaderAsync(_session.ModelSource, stopToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
-            await scanner.ScanAsync(reader, cancellationToken).ConfigureAwait(false);
+            await scanner.ScanAsync(reader, stopToken).ConfigureAwait(false);
         }
 
         Log.ModelRead(services.Logger, execution.SyncId, execution.Id, scanner.RowsRead, scanner.PendingCount, scanner.ErrorCount);
 
-        var batchWriter = new BatchWriter(_session.Target!, services, _recorder, execution.SyncId, execution.Id);
+        var batchWriter = new BatchWriter(_session.Target!, services, _recorder, poller, execution.SyncId, execution.Id);
         var writer = new RecordWriter(_scratch, batchWriter, _recorder, poller, services.Options.BatchSize);
         await writer.WriteChangesAsync(cancellationToken).ConfigureAwait(false);
 
@@ -88,9 +112,18 @@ internal sealed class ExecutionRun(Execution execution, EngineServices services)
         return !await services.Executions.HasCompletedRunAsync(execution.SyncId, execution.Id, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Closes the connectors and log files and deletes the scratch database. Failures are logged, not thrown.</summary>
+    /// <summary>
+    /// Stops watching for cancel requests, closes the connectors and log files and deletes the scratch database.
+    /// Failures are logged, not thrown.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
+        if (_poller is not null)
+        {
+            await _poller.DisposeAsync().ConfigureAwait(false);
+            _poller = null;
+        }
+
         if (_session is not null)
         {
             try

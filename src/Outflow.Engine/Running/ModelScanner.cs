@@ -59,7 +59,7 @@ internal sealed class ModelScanner(
         while ((plan.RowLimit is null || taken < plan.RowLimit) && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             RowsRead++;
-            await poller.PollAsync(cancellationToken).ConfigureAwait(false);
+            poller.ThrowIfRequested();
             reader.GetValues(row);
             if (FindUnreadable(row) is { } unreadable)
             {

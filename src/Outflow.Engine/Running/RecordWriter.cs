@@ -32,7 +32,7 @@ internal sealed class RecordWriter(
         long after = 0;
         while (true)
         {
-            await poller.ThrowIfRequestedAsync(cancellationToken).ConfigureAwait(false);
+            poller.ThrowIfRequested();
             var page = scratch.ReadPending(after, batchSize);
             if (page.Count == 0)
             {
@@ -63,7 +63,7 @@ internal sealed class RecordWriter(
         long after = 0;
         while (true)
         {
-            await poller.ThrowIfRequestedAsync(cancellationToken).ConfigureAwait(false);
+            poller.ThrowIfRequested();
             var page = scratch.ReadDeletes(after, batchSize);
             if (page.Count == 0)
             {
@@ -91,7 +91,7 @@ internal sealed class RecordWriter(
         long after = 0;
         while (true)
         {
-            await poller.ThrowIfRequestedAsync(cancellationToken).ConfigureAwait(false);
+            poller.ThrowIfRequested();
             var page = scratch.ReadDeletes(after, batchSize);
             if (page.Count == 0)
             {
@@ -107,7 +107,9 @@ internal sealed class RecordWriter(
     private async Task CollectAbsentAsync(ISyncStateStore state, Guid syncId, CancellationToken cancellationToken)
     {
         // The candidates are collected first so that no store cursor stays open while checkpoints change the state.
-        await foreach (var entry in state.ReadAllAsync(syncId, cancellationToken).ConfigureAwait(false))
+        // Reading writes nothing, so a cancel request stops it at once.
+        using var stoppable = poller.Link(cancellationToken);
+        await foreach (var entry in state.ReadAllAsync(syncId, stoppable.Token).ConfigureAwait(false))
         {
             if (!scratch.IsSeen(entry.IdentityHash))
             {

@@ -93,13 +93,13 @@ internal sealed class EngineHarness : IAsyncDisposable
     /// connection goes through it.
     /// </summary>
     public static Task<EngineHarness> CreateAsync(
-        PostgresFixture postgres, int batchSize = 500, FlakyConnectorFactory? flakyTarget = null) =>
-        CreateAsync(postgres, TargetKind.PostgreSql, SourceKind.Sqlite, batchSize, flakyTarget);
+        PostgresFixture postgres, int batchSize = 500, FlakyConnectorFactory? flakyTarget = null, TimeSpan? retryBaseDelay = null) =>
+        CreateAsync(postgres, TargetKind.PostgreSql, SourceKind.Sqlite, batchSize, flakyTarget, retryBaseDelay);
 
     /// <summary>Creates a harness with the chosen target and source databases, both empty.</summary>
     public static async Task<EngineHarness> CreateAsync(
         PostgresFixture postgres, TargetKind target, SourceKind source = SourceKind.Sqlite, int batchSize = 500,
-        FlakyConnectorFactory? flakyTarget = null)
+        FlakyConnectorFactory? flakyTarget = null, TimeSpan? retryBaseDelay = null)
     {
         if (flakyTarget is not null && target != TargetKind.PostgreSql)
         {
@@ -136,7 +136,7 @@ internal sealed class EngineHarness : IAsyncDisposable
             LogsDirectory = Path.Combine(root, "logs"),
             ScratchDirectory = Path.Combine(root, "scratch"),
             BatchSize = batchSize,
-            RetryBaseDelay = TimeSpan.FromMilliseconds(1),
+            RetryBaseDelay = retryBaseDelay ?? TimeSpan.FromMilliseconds(1),
         });
         var provider = services.BuildServiceProvider();
         await provider.GetRequiredService<IStoreMaintenance>().MigrateAsync(CancellationToken.None);
@@ -366,6 +366,14 @@ internal sealed class EngineHarness : IAsyncDisposable
     /// <summary>Creates an execution of the sync of the given type, runs it to its end and returns it as stored.</summary>
     public async Task<Execution> RunAsync(Sync sync, ExecutionOptions? options = null, string type = ExecutionTypes.Manual)
     {
+        var execution = await CreateExecutionAsync(sync, options, type);
+        await Runner.RunAsync(execution.Id, CancellationToken.None);
+        return (await Executions.GetByIdAsync(execution.Id, CancellationToken.None))!;
+    }
+
+    /// <summary>Creates an execution of the sync without running it.</summary>
+    public async Task<Execution> CreateExecutionAsync(Sync sync, ExecutionOptions? options = null, string type = ExecutionTypes.Manual)
+    {
         var execution = new Execution
         {
             Id = Guid.NewGuid(),
@@ -379,8 +387,7 @@ internal sealed class EngineHarness : IAsyncDisposable
         };
         var (created, isNew) = await Executions.CreateIfIdleAsync(execution, CancellationToken.None);
         Assert.True(isNew, $"execution {created.Id} of the sync is still unfinished");
-        await Runner.RunAsync(execution.Id, CancellationToken.None);
-        return (await Executions.GetByIdAsync(execution.Id, CancellationToken.None))!;
+        return created;
     }
 
     /// <summary>Reads the sync's change-detection state: identity text to row hash.</summary>
