@@ -11,28 +11,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-200000}
-work=$(mktemp -d /tmp/outflow-bench.XXXXXX)
-pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-pg_port=$((20000 + RANDOM % 10000))
-api_port=$((30000 + RANDOM % 10000))
-key=bench-admin-key-0123456789
-as_pg=()
-[ "$(id -u)" -eq 0 ] && as_pg=(runuser -u postgres --)
+. bench/lib.sh
 
-cleanup() {
-    [ -n "${server_pid:-}" ] && kill "$server_pid" 2>/dev/null || true
-    "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$work/pg" stop -m immediate >/dev/null 2>&1 || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-# PostgreSQL, trusted on its private socket and on 127.0.0.1 only.
-mkdir -p "$work/pg" && chmod 777 "$work"
-[ ${#as_pg[@]} -gt 0 ] && chown postgres "$work/pg"
-"${as_pg[@]}" "$pg_bin/initdb" -D "$work/pg" -A trust -U postgres >/dev/null
-"${as_pg[@]}" "$pg_bin/pg_ctl" -D "$work/pg" -l "$work/pg.log" -w \
-    -o "-c listen_addresses=127.0.0.1 -p $pg_port -c unix_socket_directories=$work -c fsync=off" start >/dev/null
-psql -q -h 127.0.0.1 -p "$pg_port" -U postgres -c "CREATE TABLE public.bench (id bigint PRIMARY KEY,
+bench_start_postgres
+psql_bench -c "CREATE TABLE public.bench (id bigint PRIMARY KEY,
     name text, amount numeric(12, 2), score double precision, flag integer, created text)"
 
 # The model: a SQLite table with six columns.
@@ -43,16 +25,10 @@ WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $rows)
 INSERT INTO t SELECT i, 'name ' || i || ' ü', (i % 100000) / 100.0, i / 7.0, i % 2, date('2025-01-01', '+' || (i % 365) || ' days') FROM n;
 SQL
 
-dotnet build src/Outflow -c Release --nologo -v quiet >/dev/null
-OUTFLOW_BOOTSTRAP_KEY=$key dotnet src/Outflow/bin/Release/net10.0/outflow.dll serve \
-    --data-dir "$work/data" --urls "http://127.0.0.1:$api_port" >"$work/serve.log" 2>&1 &
-server_pid=$!
-url=http://127.0.0.1:$api_port
-until curl -sf "$url/healthz" >/dev/null; do sleep 0.2; done
-api() { curl -sS -H "Authorization: Bearer $key" -H 'Content-Type: application/json' "$@"; }
+bench_start_server
 
 source_id=$(api -X POST "$url/api/connections" -d '{"name":"bench","type":"sqlite","configuration":{"path":"bench.sqlite"}}' | jq -r .data.id)
-target_id=$(api -X POST "$url/api/connections" -d "{\"name\":\"pg\",\"type\":\"postgresql\",\"configuration\":{\"hostname\":\"127.0.0.1\",\"port\":$pg_port,\"database\":\"postgres\",\"username\":\"postgres\",\"password\":\"unused-with-trust-auth\"}}" | jq -r .data.id)
+target_id=$(bench_pg_connection pg)
 model_id=$(api -X POST "$url/api/models" -d "{\"name\":\"bench\",\"connection_id\":\"$source_id\",\"configuration\":{\"table\":\"t\"}}" | jq -r .data.id)
 sync_id=$(api -X POST "$url/api/syncs" -d "$(jq -n --arg m "$model_id" --arg t "$target_id" '{
   name: "bench", mode: "replace", active: true, schedule: {},

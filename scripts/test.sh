@@ -27,5 +27,7 @@ dotnet build Outflow.slnx --nologo -v quiet
 dotnet format Outflow.slnx --verify-no-changes --no-restore
 dotnet test Outflow.slnx --no-build --nologo "$@"
 
-# A short run of the benchmark: it exits non-zero when its executions' counts are wrong.
+# Short runs of the benchmark and of the cancel check: each exits non-zero when its executions' counts
+# are wrong, and the cancel check also when a cancel took longer than 5 seconds.
 bench/full-sync.sh 2000
+bench/cancel-check.sh 20000
