@@ -110,7 +110,6 @@ internal static class ExecutionLogEndpoints
             ?? throw ApiException.NotFound(
                 $"log file {grant.FileName} of execution {execution.Id} no longer exists; a resumed execution rewrites its errors and warnings files, so request new URLs");
 
-        // NOTE: the file of a running execution is served up to its current end, which may be in the middle of a line.
         return Results.Stream(stream, NdjsonMediaType, grant.FileName);
     }
 

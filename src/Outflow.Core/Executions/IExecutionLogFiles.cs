@@ -2,7 +2,7 @@ namespace Outflow.Core.Executions;
 
 /// <summary>
 /// Read access to the record log files of executions. Files of a running execution may be listed and read
-/// while they grow: a reader sees what is on disk at that moment.
+/// while they grow: a reader sees the complete lines on disk at that moment.
 /// </summary>
 public interface IExecutionLogFiles
 {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Win32.SafeHandles;
 using Outflow.Core.Executions;
 
 namespace Outflow.Engine.Logs;
@@ -37,10 +38,11 @@ internal sealed class ExecutionLogFiles(EngineOptions options) : IExecutionLogFi
             return null;
         }
 
+        FileStream stream;
         try
         {
             // The engine may still be appending, so the writer's handle must stay usable.
-            return new FileStream(
+            stream = new FileStream(
                 match.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 64 * 1024, useAsync: true);
         }
         catch (FileNotFoundException)
@@ -48,6 +50,39 @@ internal sealed class ExecutionLogFiles(EngineOptions options) : IExecutionLogFi
             // A resumed execution deletes the errors and warnings files of its earlier attempt.
             return null;
         }
+
+        try
+        {
+            // A running execution may have written part of a line, which the reader gets once it is complete.
+            return new BoundedReadStream(stream, CompleteLinesLength(stream.SafeFileHandle, stream.Length));
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Returns the length of the file's first <paramref name="length"/> bytes up to and including the last newline.</summary>
+    private static long CompleteLinesLength(SafeFileHandle handle, long length)
+    {
+        Span<byte> buffer = stackalloc byte[4096];
+        var end = length;
+        while (end > 0)
+        {
+            var start = Math.Max(0, end - buffer.Length);
+            var chunk = buffer[..(int)(end - start)];
+            var read = RandomAccess.Read(handle, chunk, start);
+            var newline = chunk[..read].LastIndexOf((byte)'\n');
+            if (newline >= 0)
+            {
+                return start + newline + 1;
+            }
+
+            end = start;
+        }
+
+        return 0;
     }
 
     private static async Task<(long Records, long Bytes)> CountLinesAsync(string path, CancellationToken cancellationToken)
@@ -64,14 +99,23 @@ internal sealed class ExecutionLogFiles(EngineOptions options) : IExecutionLogFi
 
         await using (stream.ConfigureAwait(false))
         {
+            // Bytes count up to the last complete line, the part a download serves.
             var buffer = new byte[64 * 1024];
             long lines = 0;
+            long offset = 0;
             long bytes = 0;
             int read;
             while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
             {
-                lines += buffer.AsSpan(0, read).Count((byte)'\n');
-                bytes += read;
+                var span = buffer.AsSpan(0, read);
+                lines += span.Count((byte)'\n');
+                var last = span.LastIndexOf((byte)'\n');
+                if (last >= 0)
+                {
+                    bytes = offset + last + 1;
+                }
+
+                offset += read;
             }
 
             return (lines, bytes);
