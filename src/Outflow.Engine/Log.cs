@@ -63,4 +63,8 @@ internal static partial class Log
         Message = "Execution {ExecutionId} of sync {SyncId}: the source could not read some rows, so no record was deleted " +
             "for leaving the model")]
     public static partial void AbsentRowsKept(ILogger logger, Guid syncId, Guid executionId);
+
+    [LoggerMessage(EventId = 2040, Level = LogLevel.Warning,
+        Message = "Execution {ExecutionId} of sync {SyncId}: writing a console log entry failed, so the entry was dropped")]
+    public static partial void ConsoleLogWriteFailed(ILogger logger, Exception exception, Guid syncId, Guid executionId);
 }
