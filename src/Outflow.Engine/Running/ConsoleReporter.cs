@@ -164,8 +164,8 @@ internal sealed class ConsoleReporter
             cancellationToken);
 
     /// <summary>
-    /// Counts the splits, record errors and warnings of one batch. They are reported with the next progress entry,
-    /// or at once when none was reported within the progress interval.
+    /// Counts the splits, record errors and warnings of one batch. The next <see cref="BatchWrittenAsync"/> reports
+    /// them once the progress interval has passed since the last such report, and the end of the execution reports the rest.
     /// </summary>
     public void AddBatchIssues(int records, int splits, long errors, long warnings)
     {
