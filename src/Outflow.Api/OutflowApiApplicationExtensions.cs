@@ -39,6 +39,7 @@ public static class OutflowApiApplicationExtensions
         routes.MapModelEndpoints();
         routes.MapSyncEndpoints();
         routes.MapExecutionEndpoints();
+        routes.MapExecutionConsoleLogEndpoints();
         routes.MapExecutionLogEndpoints();
         return app;
     }

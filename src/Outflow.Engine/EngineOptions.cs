@@ -20,4 +20,10 @@ public sealed class EngineOptions
 
     /// <summary>How often a running execution checks whether a user requested its cancellation while it reads the model.</summary>
     public TimeSpan CancelPollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The minimum time between two progress entries of the same kind (rows read, records written, record errors) in
+    /// an execution's console log, so that fast batches do not write one entry each.
+    /// </summary>
+    public TimeSpan ConsoleProgressInterval { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -67,4 +67,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 2040, Level = LogLevel.Warning,
         Message = "Checking whether execution {ExecutionId} was canceled failed, so it is checked again at the next poll")]
     public static partial void CancelPollFailed(ILogger logger, Exception exception, Guid executionId);
+
+    [LoggerMessage(EventId = 2041, Level = LogLevel.Warning,
+        Message = "Execution {ExecutionId} of sync {SyncId}: writing a console log entry failed, so the entry was dropped")]
+    public static partial void ConsoleLogWriteFailed(ILogger logger, Exception exception, Guid syncId, Guid executionId);
 }

@@ -32,6 +32,7 @@ public static class SqliteStoreServiceCollectionExtensions
         services.AddSingleton<ISyncStore, SyncStore>();
         services.AddSingleton<IExecutionStore, ExecutionStore>();
         services.AddSingleton<ISyncStateStore, SyncStateStore>();
+        services.AddSingleton<IExecutionConsoleLog, ExecutionConsoleLog>();
         return services;
     }
 }

@@ -7,8 +7,8 @@ namespace Outflow.Store;
 internal static class SyncRows
 {
     /// <summary>
-    /// Deletes a sync with its change-detection state, executions and model links, inside the caller's
-    /// transaction. Children go first because their foreign keys point at the sync.
+    /// Deletes a sync with its change-detection state, executions, their console logs and model links, inside
+    /// the caller's transaction. Children go first because their foreign keys point at their parents.
     /// </summary>
     public static async Task DeleteAsync(
         DbConnection connection, DbTransaction transaction, Guid syncId, CancellationToken cancellationToken)
@@ -17,6 +17,7 @@ internal static class SyncRows
         string[] statements =
         [
             "DELETE FROM sync_state WHERE sync_id = @SyncId",
+            "DELETE FROM execution_console_log WHERE execution_id IN (SELECT id FROM executions WHERE sync_id = @SyncId)",
             "DELETE FROM executions WHERE sync_id = @SyncId",
             "DELETE FROM sync_models WHERE sync_id = @SyncId",
             "DELETE FROM syncs WHERE id = @SyncId",

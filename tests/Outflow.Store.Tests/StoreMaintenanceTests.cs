@@ -10,8 +10,8 @@ public sealed class StoreMaintenanceTests
         await store.Maintenance.MigrateAsync(CancellationToken.None);
         await store.Maintenance.MigrateAsync(CancellationToken.None);
 
-        Assert.Equal(1, await store.ScalarAsync("SELECT COUNT(*) FROM schema_migrations"));
-        Assert.Equal(1, await store.ScalarAsync("SELECT MAX(version) FROM schema_migrations"));
+        Assert.Equal(2, await store.ScalarAsync("SELECT COUNT(*) FROM schema_migrations"));
+        Assert.Equal(2, await store.ScalarAsync("SELECT MAX(version) FROM schema_migrations"));
         Assert.Equal(1, await store.ScalarAsync("SELECT COUNT(*) FROM sqlite_master WHERE name = 'sync_state'"));
     }
 

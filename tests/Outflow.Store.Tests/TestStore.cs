@@ -56,6 +56,12 @@ internal sealed class TestStore : IAsyncDisposable
 
     public ISyncStateStore State => _services.GetRequiredService<ISyncStateStore>();
 
+    public IExecutionConsoleLog ConsoleLog => _services.GetRequiredService<IExecutionConsoleLog>();
+
+    /// <summary>Returns a console log on this store that keeps only <paramref name="retainedEntries"/> entries per execution.</summary>
+    public IExecutionConsoleLog CreateConsoleLog(int retainedEntries) =>
+        new ExecutionConsoleLog(_services.GetRequiredService<IStoreDatabase>(), retainedEntries);
+
     /// <summary>Creates and migrates a store in a new temporary directory.</summary>
     public static async Task<TestStore> CreateAsync()
     {

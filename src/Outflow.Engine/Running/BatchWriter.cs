@@ -13,13 +13,22 @@ internal sealed class BatchWriter(
     CheckpointRecorder recorder,
     CancellationPoller poller,
     Guid syncId,
-    Guid executionId)
+    Guid executionId,
+    ConsoleReporter console)
 {
     private const int MaxDelayMilliseconds = 5 * 60 * 1000;
 
+    private int _splits;
+
     /// <exception cref="ExecutionFailedException">A transient failure outlasted every attempt, or the target misbehaved.</exception>
-    public Task WriteAsync(List<WriteItem> items, IReadOnlyList<string> fields, CancellationToken cancellationToken) =>
-        WriteRangeAsync(items, 0, items.Count, fields, cancellationToken);
+    public async Task WriteAsync(List<WriteItem> items, IReadOnlyList<string> fields, CancellationToken cancellationToken)
+    {
+        var before = recorder.Totals;
+        _splits = 0;
+        await WriteRangeAsync(items, 0, items.Count, fields, cancellationToken).ConfigureAwait(false);
+        var after = recorder.Totals;
+        console.AddBatchIssues(items.Count, _splits, after.Error - before.Error, after.Warnings - before.Warnings);
+    }
 
     private async Task WriteRangeAsync(
         List<WriteItem> items, int start, int count, IReadOnlyList<string> fields, CancellationToken cancellationToken)
@@ -39,6 +48,7 @@ internal sealed class BatchWriter(
             else
             {
                 Log.BatchSplit(services.Logger, syncId, executionId, count);
+                _splits++;
                 var half = count / 2;
                 await WriteRangeAsync(items, start, half, fields, cancellationToken).ConfigureAwait(false);
                 poller.ThrowIfRequested();
@@ -89,6 +99,8 @@ internal sealed class BatchWriter(
                 Log.BatchRetried(
                     services.Logger, syncId, executionId, slice.Count, attempt, maxAttempts,
                     (long)delay.TotalMilliseconds, exception.Message);
+                await console.BatchRetriedAsync(slice.Count, attempt, maxAttempts, delay, exception.Message, cancellationToken)
+                    .ConfigureAwait(false);
 
                 // Nothing of the failed attempt was committed, so a cancel request may end the wait at once.
                 using (var stoppable = poller.Link(cancellationToken))

@@ -11,7 +11,7 @@ namespace Outflow.Engine.Running;
 /// One attempt at an execution: plan, open connectors, read and diff the model, write changes and, for replace,
 /// delete what left the model. Throws to stop, and the runner turns the exception into the terminal status.
 /// </summary>
-internal sealed class ExecutionRun(Execution execution, EngineServices services) : IAsyncDisposable
+internal sealed class ExecutionRun(Execution execution, EngineServices services, ConsoleReporter console) : IAsyncDisposable
 {
     private ConnectorSession? _session;
     private ScratchDatabase? _scratch;
@@ -69,7 +69,8 @@ internal sealed class ExecutionRun(Execution execution, EngineServices services)
         await _recorder.ResetRecountedAsync(cancellationToken).ConfigureAwait(false);
 
         var executionStart = execution.StartedAt ?? services.Time.GetUtcNow();
-        var scanner = new ModelScanner(plan, _scratch, services.State, execution.SyncId, _recorder, poller, executionStart);
+        var scanner = new ModelScanner(plan, _scratch, services.State, execution.SyncId, _recorder, poller, executionStart, console);
+        await console.ModelQueryStartedAsync(_session.Model.Name, cancellationToken).ConfigureAwait(false);
         var reader = await _session.Source!.OpenReaderAsync(_session.ModelSource, stopToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
@@ -77,9 +78,17 @@ internal sealed class ExecutionRun(Execution execution, EngineServices services)
         }
 
         Log.ModelRead(services.Logger, execution.SyncId, execution.Id, scanner.RowsRead, scanner.PendingCount, scanner.ErrorCount);
+        await console.ModelReadAsync(
+            scanner.RowsRead, scanner.PendingCount, _scratch.CountPendingNew(), scanner.ErrorCount, cancellationToken).ConfigureAwait(false);
 
-        var batchWriter = new BatchWriter(_session.Target!, services, _recorder, poller, execution.SyncId, execution.Id);
-        var writer = new RecordWriter(_scratch, batchWriter, _recorder, poller, services.Options.BatchSize);
+        var batchWriter = new BatchWriter(_session.Target!, services, _recorder, poller, execution.SyncId, execution.Id, console);
+        var writer = new RecordWriter(_scratch, batchWriter, _recorder, poller, services.Options.BatchSize, console);
+        if (scanner.PendingCount > 0)
+        {
+            await console.WritingAsync(
+                plan.IsDryRun, scanner.PendingCount, plan.TargetObject, services.Options.BatchSize, cancellationToken).ConfigureAwait(false);
+        }
+
         await writer.WriteChangesAsync(cancellationToken).ConfigureAwait(false);
 
         // Reaching this point means the read completed, which is the condition for deleting anything. A row the
@@ -87,6 +96,7 @@ internal sealed class ExecutionRun(Execution execution, EngineServices services)
         if (scanner.SawUnreadableRows)
         {
             Log.AbsentRowsKept(services.Logger, execution.SyncId, execution.Id);
+            await console.AbsentRowsKeptAsync(cancellationToken).ConfigureAwait(false);
         }
         else if (plan.DeletesAbsentRecords)
         {

@@ -23,7 +23,8 @@ internal sealed class ModelScanner(
     Guid syncId,
     CheckpointRecorder recorder,
     CancellationPoller poller,
-    DateTimeOffset executionStart)
+    DateTimeOffset executionStart,
+    ConsoleReporter console)
 {
     /// <summary>The number of identities looked up in state per call.</summary>
     public const int LookupChunkSize = 1000;
@@ -60,6 +61,7 @@ internal sealed class ModelScanner(
         {
             RowsRead++;
             poller.ThrowIfRequested();
+            await console.RowsReadAsync(RowsRead, cancellationToken).ConfigureAwait(false);
             reader.GetValues(row);
             if (FindUnreadable(row) is { } unreadable)
             {

@@ -11,7 +11,8 @@ namespace Outflow.Engine.Running;
 /// the sync wrote that the complete read did not see.
 /// </summary>
 internal sealed class RecordWriter(
-    ScratchDatabase scratch, BatchWriter writer, CheckpointRecorder recorder, CancellationPoller poller, int batchSize)
+    ScratchDatabase scratch, BatchWriter writer, CheckpointRecorder recorder, CancellationPoller poller, int batchSize,
+    ConsoleReporter console)
 {
     /// <summary>Writes every pending row, checking for a cancel request before each batch.</summary>
     public async Task WriteChangesAsync(CancellationToken cancellationToken)
@@ -50,6 +51,7 @@ internal sealed class RecordWriter(
             }
 
             await writer.WriteAsync(items, plan.TargetFields, cancellationToken).ConfigureAwait(false);
+            await console.BatchWrittenAsync(items.Count, recorder.Totals, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -59,7 +61,12 @@ internal sealed class RecordWriter(
     /// </summary>
     public async Task DeleteAbsentAsync(ISyncStateStore state, Guid syncId, CancellationToken cancellationToken)
     {
-        await CollectAbsentAsync(state, syncId, cancellationToken).ConfigureAwait(false);
+        var absent = await CollectAbsentAsync(state, syncId, cancellationToken).ConfigureAwait(false);
+        if (absent > 0)
+        {
+            await console.AbsentRecordsAsync(absent, deleting: true, cancellationToken).ConfigureAwait(false);
+        }
+
         long after = 0;
         while (true)
         {
@@ -78,6 +85,7 @@ internal sealed class RecordWriter(
             }
 
             await writer.WriteAsync(items, [], cancellationToken).ConfigureAwait(false);
+            await console.BatchWrittenAsync(items.Count, recorder.Totals, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -87,7 +95,12 @@ internal sealed class RecordWriter(
     /// </summary>
     public async Task ForgetAbsentAsync(ISyncStateStore state, Guid syncId, CancellationToken cancellationToken)
     {
-        await CollectAbsentAsync(state, syncId, cancellationToken).ConfigureAwait(false);
+        var absent = await CollectAbsentAsync(state, syncId, cancellationToken).ConfigureAwait(false);
+        if (absent > 0)
+        {
+            await console.AbsentRecordsAsync(absent, deleting: false, cancellationToken).ConfigureAwait(false);
+        }
+
         long after = 0;
         while (true)
         {
@@ -104,8 +117,10 @@ internal sealed class RecordWriter(
         }
     }
 
-    private async Task CollectAbsentAsync(ISyncStateStore state, Guid syncId, CancellationToken cancellationToken)
+    /// <summary>Collects the absent records into the scratch database and returns how many there are.</summary>
+    private async Task<long> CollectAbsentAsync(ISyncStateStore state, Guid syncId, CancellationToken cancellationToken)
     {
+        long absent = 0;
         // The candidates are collected first so that no store cursor stays open while checkpoints change the state.
         // Reading writes nothing, so a cancel request stops it at once.
         using var stoppable = poller.Link(cancellationToken);
@@ -114,9 +129,11 @@ internal sealed class RecordWriter(
             if (!scratch.IsSeen(entry.IdentityHash))
             {
                 scratch.AddDelete(entry.IdentityHash, entry.Identity);
+                absent++;
             }
         }
 
         scratch.Commit();
+        return absent;
     }
 }

@@ -174,6 +174,15 @@ internal sealed class ScratchDatabase : IDisposable
         return Execute("DELETE FROM pending WHERE identity_hash IN (SELECT identity_hash FROM seen WHERE occurrences > 1)");
     }
 
+    /// <summary>Counts the pending rows whose identity is not in the sync's state, for progress reports.</summary>
+    public long CountPendingNew()
+    {
+        Commit();
+        using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM pending WHERE is_new = 1";
+        return (long)command.ExecuteScalar()!;
+    }
+
     /// <summary>Reads up to <paramref name="limit"/> pending rows after the row number <paramref name="after"/>, in read order.</summary>
     public List<(long RowId, PendingRecord Record)> ReadPending(long after, int limit)
     {

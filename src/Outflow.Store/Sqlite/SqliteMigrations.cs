@@ -136,8 +136,22 @@ internal static class SqliteMigrations
         ) WITHOUT ROWID;
         """;
 
+    // Entry ids are (timestamp_ms, sequence) per execution, so the primary key is also the read order.
+    private const string ConsoleLog = """
+        CREATE TABLE execution_console_log (
+            execution_id TEXT NOT NULL REFERENCES executions (id),
+            timestamp_ms INTEGER NOT NULL,
+            sequence INTEGER NOT NULL,
+            level TEXT NOT NULL,
+            message TEXT NOT NULL,
+            payload TEXT,
+            PRIMARY KEY (execution_id, timestamp_ms, sequence)
+        );
+        """;
+
     public static IReadOnlyList<StoreMigration> All { get; } =
     [
         new(1, "initial schema", InitialSchema),
+        new(2, "execution console log", ConsoleLog),
     ];
 }

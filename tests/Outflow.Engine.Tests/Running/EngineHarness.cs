@@ -88,6 +88,8 @@ internal sealed class EngineHarness : IAsyncDisposable
 
     public IExecutionRunner Runner => _services.GetRequiredService<IExecutionRunner>();
 
+    public IExecutionConsoleLog ConsoleLog => _services.GetRequiredService<IExecutionConsoleLog>();
+
     /// <summary>
     /// Creates a harness with a SQLite source and a PostgreSQL target. With <paramref name="flakyTarget"/>, the target
     /// connection goes through it.
@@ -96,10 +98,13 @@ internal sealed class EngineHarness : IAsyncDisposable
         PostgresFixture postgres, int batchSize = 500, FlakyConnectorFactory? flakyTarget = null, TimeSpan? retryBaseDelay = null) =>
         CreateAsync(postgres, TargetKind.PostgreSql, SourceKind.Sqlite, batchSize, flakyTarget, retryBaseDelay);
 
-    /// <summary>Creates a harness with the chosen target and source databases, both empty.</summary>
+    /// <summary>
+    /// Creates a harness with the chosen target and source databases, both empty. A
+    /// <paramref name="consoleProgressInterval"/> of zero writes a console progress entry for every row and batch.
+    /// </summary>
     public static async Task<EngineHarness> CreateAsync(
         PostgresFixture postgres, TargetKind target, SourceKind source = SourceKind.Sqlite, int batchSize = 500,
-        FlakyConnectorFactory? flakyTarget = null, TimeSpan? retryBaseDelay = null)
+        FlakyConnectorFactory? flakyTarget = null, TimeSpan? retryBaseDelay = null, TimeSpan? consoleProgressInterval = null)
     {
         if (flakyTarget is not null && target != TargetKind.PostgreSql)
         {
@@ -137,6 +142,7 @@ internal sealed class EngineHarness : IAsyncDisposable
             ScratchDirectory = Path.Combine(root, "scratch"),
             BatchSize = batchSize,
             RetryBaseDelay = retryBaseDelay ?? TimeSpan.FromMilliseconds(1),
+            ConsoleProgressInterval = consoleProgressInterval ?? TimeSpan.FromSeconds(5),
         });
         var provider = services.BuildServiceProvider();
         await provider.GetRequiredService<IStoreMaintenance>().MigrateAsync(CancellationToken.None);
