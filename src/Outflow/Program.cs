@@ -19,9 +19,10 @@ public static class Program
         {
             return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
-        catch (Exception exception) when (exception is InvalidOperationException or IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (exception is InvalidOperationException or IOException or UnauthorizedAccessException
+            or System.Data.Common.DbException)
         {
-            // Expected failures (bad settings, a port in use, a file that exists) get one line, not a stack trace.
+            // Expected failures (bad settings, a port in use, a file that exists, an unreachable store) get one line, not a stack trace.
             await Console.Error.WriteLineAsync($"outflow: {exception.Message}");
             return 1;
         }
