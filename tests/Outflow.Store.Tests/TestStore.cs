@@ -74,10 +74,10 @@ internal sealed class TestStore : IAsyncDisposable
     public ISyncStateStore State => _services.GetRequiredService<ISyncStateStore>();
 
     /// <summary>
-    /// Creates and migrates a store: on SQLite in a new temporary directory when <paramref name="postgres"/>
+    /// Creates a store and migrates it unless <paramref name="migrate"/> is false: on SQLite in a new temporary directory when <paramref name="postgres"/>
     /// is null, otherwise in a new database on the fixture's server.
     /// </summary>
-    public static async Task<TestStore> CreateAsync(PostgresFixture? postgres)
+    public static async Task<TestStore> CreateAsync(PostgresFixture? postgres, bool migrate = true)
     {
         var masterKey = RandomNumberGenerator.GetBytes(MasterKey.Length);
         TestStore store;
@@ -91,7 +91,11 @@ internal sealed class TestStore : IAsyncDisposable
             store = new TestStore(await postgres.CreateDatabaseAsync(), masterKey);
         }
 
-        await store.Maintenance.MigrateAsync(CancellationToken.None);
+        if (migrate)
+        {
+            await store.Maintenance.MigrateAsync(CancellationToken.None);
+        }
+
         return store;
     }
 
