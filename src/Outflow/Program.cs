@@ -19,11 +19,18 @@ public static class Program
         {
             return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
-        catch (Exception exception) when (exception is InvalidOperationException or IOException or UnauthorizedAccessException
-            or System.Data.Common.DbException)
+        catch (Exception exception) when (exception is InvalidOperationException or IOException or UnauthorizedAccessException)
         {
-            // Expected failures (bad settings, a port in use, a file that exists, an unreachable store) get one line, not a stack trace.
+            // Expected failures (bad settings, a port in use, a file that exists) get one line, not a stack trace.
             await Console.Error.WriteLineAsync($"outflow: {exception.Message}");
+            return 1;
+        }
+        catch (System.Data.Common.DbException exception)
+        {
+            // Database errors carry no connection string, so the message is safe to print.
+            await Console.Error.WriteLineAsync(
+                $"outflow: the metadata store failed: {exception.Message}. Check that the database server is running "
+                + "and that --store (OUTFLOW_STORE) names it with the right credentials.");
             return 1;
         }
     }

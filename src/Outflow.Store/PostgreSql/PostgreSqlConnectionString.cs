@@ -55,7 +55,7 @@ internal static class PostgreSqlConnectionString
     {
         if (!value.Contains('=', StringComparison.Ordinal))
         {
-            throw new ArgumentException($"The PostgreSQL store connection string is neither key=value pairs nor a URI. {AcceptedForms}.");
+            throw new ArgumentException($"The PostgreSQL store connection string is neither key=value pairs nor a postgresql:// or postgres:// URI. {AcceptedForms}.");
         }
 
         try
@@ -66,7 +66,7 @@ internal static class PostgreSqlConnectionString
         {
             // Npgsql's messages name the keyword or the format that failed, never a password value.
             throw new ArgumentException(
-                $"The PostgreSQL store connection string is not valid: {exception.Message} {AcceptedForms}.", exception);
+                $"The PostgreSQL store connection string is not valid: {exception.Message.TrimEnd('.')}. {AcceptedForms}.", exception);
         }
     }
 
@@ -136,7 +136,7 @@ internal static class PostgreSqlConnectionString
         catch (Exception exception) when (exception is ArgumentException or FormatException or OverflowException)
         {
             throw new ArgumentException(
-                $"The PostgreSQL store URI parameter \"{key}\" is not valid: {exception.Message} "
+                $"The PostgreSQL store URI parameter \"{key}\" is not valid: {exception.Message.TrimEnd('.')}. "
                 + "Supported are sslmode, connect_timeout, application_name and Npgsql connection string keywords.",
                 exception);
         }
