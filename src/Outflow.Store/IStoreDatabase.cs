@@ -19,7 +19,7 @@ internal interface IStoreDatabase
 
     /// <summary>
     /// Text appended to a SELECT inside a write transaction to lock the rows it returns until the transaction
-    /// ends: empty where the write transaction already excludes every other writer.
+    /// ends. It is empty where the write transaction already excludes every other writer.
     /// </summary>
     string LockRowsClause { get; }
 

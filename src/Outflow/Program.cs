@@ -27,7 +27,7 @@ public static class Program
         }
         catch (System.Data.Common.DbException exception)
         {
-            // Database errors carry no connection string, so the message is safe to print.
+            // Npgsql and SQLite error messages do not include the connection string, so the password stays out.
             await Console.Error.WriteLineAsync(
                 $"outflow: the metadata store failed: {exception.Message}. Check that the database server is running "
                 + "and that --store (OUTFLOW_STORE) names it with the right credentials.");

@@ -79,7 +79,7 @@ public abstract class StoreConcurrencyTests(PostgresFixture? postgres)
     }
 
     [Fact]
-    public async Task RequestCancelAsync_after_finish_on_other_instance_returns_false()
+    public async Task RequestCancelAsync_racing_finish_stays_consistent()
     {
         await using var first = await TestStore.CreateAsync(postgres);
         await using var second = first.OpenSecondInstance();
@@ -94,7 +94,7 @@ public abstract class StoreConcurrencyTests(PostgresFixture? postgres)
         await Task.WhenAll(cancel, finish);
         var stored = (await first.Executions.GetByIdAsync(execution.Id, CancellationToken.None))!;
 
-        // A cancel that lost the race must leave no flag behind; one that won leaves the flag and the
+        // A cancel that lost the race leaves no flag behind. A cancel that won leaves the flag, and the
         // finish still ends the execution.
         Assert.Equal(ExecutionStatus.Completed, stored.Status);
         Assert.Equal(await cancel, stored.CancelRequested);
@@ -133,7 +133,7 @@ public abstract class StoreConcurrencyTests(PostgresFixture? postgres)
     }
 
     [Fact]
-    public async Task DeleteAsync_racing_CreateIfIdleAsync_leaves_nothing()
+    public async Task DeleteAsync_racing_create_leaves_nothing()
     {
         await using var first = await TestStore.CreateAsync(postgres);
         await using var second = first.OpenSecondInstance();
@@ -157,7 +157,7 @@ public abstract class StoreConcurrencyTests(PostgresFixture? postgres)
     }
 
     [Fact]
-    public async Task GetOrCreateOrganizationAsync_from_two_instances_returns_one()
+    public async Task GetOrCreateOrganizationAsync_concurrent_returns_one()
     {
         await using var first = await TestStore.CreateAsync(postgres);
         await using var second = first.OpenSecondInstance();
@@ -171,7 +171,7 @@ public abstract class StoreConcurrencyTests(PostgresFixture? postgres)
     }
 
     [Fact]
-    public async Task MigrateAsync_from_two_instances_applies_each_version_once()
+    public async Task MigrateAsync_concurrent_applies_versions_once()
     {
         await using var first = await TestStore.CreateAsync(postgres, migrate: false);
         await using var second = first.OpenSecondInstance();

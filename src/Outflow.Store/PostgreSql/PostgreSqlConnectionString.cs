@@ -64,7 +64,7 @@ internal static class PostgreSqlConnectionString
         }
         catch (Exception exception) when (exception is ArgumentException or FormatException)
         {
-            // Npgsql's messages name the keyword or the format that failed, never a password value.
+            // Npgsql's message names the keyword that failed, not its value (checked with Npgsql 10.0.3).
             throw new ArgumentException(
                 $"The PostgreSQL store connection string is not valid: {exception.Message.TrimEnd('.')}. {AcceptedForms}.", exception);
         }
@@ -74,7 +74,7 @@ internal static class PostgreSqlConnectionString
     {
         if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
         {
-            // NOTE: libpq's multi-host URIs (host1:5432,host2:5432) are not supported; use the key=value form.
+            // NOTE: libpq's multi-host URIs (host1:5432,host2:5432) fail here, so such setups need the key=value form.
             throw new ArgumentException($"The PostgreSQL store URI is not valid. {AcceptedForms}.");
         }
 
@@ -118,7 +118,7 @@ internal static class PostgreSqlConnectionString
             switch (key.ToLowerInvariant())
             {
                 case "sslmode":
-                    // libpq spells the modes in kebab case (verify-full); Npgsql's enum names drop the hyphen.
+                    // libpq spells the modes in kebab case (verify-full), and Npgsql's enum names drop the hyphen.
                     builder.SslMode = Enum.Parse<SslMode>(value.Replace("-", "", StringComparison.Ordinal), ignoreCase: true);
                     break;
                 case "connect_timeout":

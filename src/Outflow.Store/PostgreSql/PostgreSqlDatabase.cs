@@ -43,7 +43,7 @@ internal sealed class PostgreSqlDatabase : IStoreDatabase, IAsyncDisposable, IDi
 
     public Task PrepareAsync(CancellationToken cancellationToken)
     {
-        // The database and its role are created by the operator; the migrations create everything inside it.
+        // The operator creates the database and its role, and the migrations create everything inside it.
         cancellationToken.ThrowIfCancellationRequested();
         return Task.CompletedTask;
     }
