@@ -97,7 +97,7 @@ internal sealed class ConnectionStore : IConnectionStore
         var usage = await ReadUsageAsync(connection, transaction, organizationId, id, cancellationToken).ConfigureAwait(false);
         foreach (var syncId in usage.SyncIds)
         {
-            await SyncRows.DeleteAsync(connection, transaction, syncId, cancellationToken).ConfigureAwait(false);
+            await SyncRows.DeleteAsync(_database, connection, transaction, syncId, cancellationToken).ConfigureAwait(false);
         }
 
         var organization = StoreValues.ToText(organizationId);

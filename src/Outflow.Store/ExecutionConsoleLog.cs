@@ -6,8 +6,8 @@ using Outflow.Store.Rows;
 namespace Outflow.Store;
 
 /// <summary>
-/// Console log entries in the <c>execution_console_log</c> table. An append takes the write lock, so the id it
-/// computes from the execution's newest entry is unique and greater than every earlier id.
+/// Console log entries in the <c>execution_console_log</c> table. An append locks out other appends to the same
+/// execution, so the id it computes from the execution's newest entry is unique and greater than every earlier id.
 /// </summary>
 internal sealed class ExecutionConsoleLog : IExecutionConsoleLog
 {
@@ -32,8 +32,6 @@ internal sealed class ExecutionConsoleLog : IExecutionConsoleLog
         _retainedEntries = retainedEntries;
     }
 
-    // NOTE: on a PostgreSQL store the write transaction must also lock out concurrent appends to the same execution
-    // (for example with an advisory lock), because reading the newest id there takes no lock.
     public async Task<ConsoleLogEntry> AppendAsync(
         Guid executionId, DateTimeOffset timestamp, string level, string message, JsonObject? payload,
         CancellationToken cancellationToken)
@@ -43,6 +41,14 @@ internal sealed class ExecutionConsoleLog : IExecutionConsoleLog
         var id = StoreValues.ToText(executionId);
         using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         using var transaction = await _database.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+
+        // Where the write transaction does not exclude other writers, locking the execution's row makes concurrent
+        // appends to one execution take turns, so each reads the id the previous one wrote.
+        await connection.ExecuteAsync(new CommandDefinition(
+            "SELECT id FROM executions WHERE id = @ExecutionId" + _database.LockRowsClause,
+            new { ExecutionId = id },
+            transaction,
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
         var newest = await connection.QueryFirstOrDefaultAsync<ConsoleLogRow>(new CommandDefinition(
             SelectColumns + " WHERE execution_id = @ExecutionId ORDER BY timestamp_ms DESC, sequence DESC LIMIT 1",
             new { ExecutionId = id },

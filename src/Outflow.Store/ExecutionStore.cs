@@ -34,12 +34,15 @@ internal sealed class ExecutionStore : IExecutionStore
         var row = ToRow(execution);
         using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         using var transaction = await _database.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
-        var syncExists = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT COUNT(*) FROM syncs WHERE organization_id = @OrganizationId AND id = @SyncId",
+
+        // Locking the sync's row makes concurrent creators for one sync, in any process, take turns, so
+        // the check for an unfinished execution below and the insert act as one step.
+        var lockedSync = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT id FROM syncs WHERE organization_id = @OrganizationId AND id = @SyncId" + _database.LockRowsClause,
             new { row.OrganizationId, row.SyncId },
             transaction,
             cancellationToken: cancellationToken)).ConfigureAwait(false);
-        if (syncExists == 0)
+        if (lockedSync is null)
         {
             throw OutflowException.NotFound($"sync {execution.SyncId} not found. Another request may have deleted it.");
         }

@@ -17,6 +17,12 @@ internal interface IStoreDatabase
     /// <summary>Schema scripts in ascending version order. A released script must never change.</summary>
     IReadOnlyList<StoreMigration> Migrations { get; }
 
+    /// <summary>
+    /// Text appended to a SELECT inside a write transaction to lock the rows it returns until the transaction
+    /// ends. It is empty where the write transaction already excludes every other writer.
+    /// </summary>
+    string LockRowsClause { get; }
+
     /// <summary>Prepares the database once per process before migrations, e.g. the file's directory and journal mode.</summary>
     Task PrepareAsync(CancellationToken cancellationToken);
 
@@ -28,4 +34,9 @@ internal interface IStoreDatabase
     /// instead of failing when a read lock would be upgraded.
     /// </summary>
     Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Takes a lock that keeps other processes from migrating the same database until the result is disposed.
+    /// </summary>
+    Task<IAsyncDisposable> LockMigrationsAsync(DbConnection connection, CancellationToken cancellationToken);
 }

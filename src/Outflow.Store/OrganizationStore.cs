@@ -32,26 +32,24 @@ internal sealed class OrganizationStore : IOrganizationStore
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         using var transaction = await _database.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
-        var row = await connection.QuerySingleOrDefaultAsync<OrganizationRow>(new CommandDefinition(
-            "SELECT id AS Id, name AS Name, created_at AS CreatedAt FROM organizations WHERE name = @Name",
-            new { Name = name },
-            transaction,
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
-        if (row is null)
-        {
-            row = new OrganizationRow
+
+        // ON CONFLICT makes a concurrent creator of the same name, in any process, wait for the first and
+        // then insert nothing, instead of failing on the unique name. The SELECT then reads the winner's row.
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO organizations (id, name, created_at) VALUES (@Id, @Name, @CreatedAt) ON CONFLICT (name) DO NOTHING",
+            new
             {
                 Id = StoreValues.ToText(Guid.NewGuid()),
                 Name = name,
                 CreatedAt = StoreValues.ToUnixMilliseconds(_timeProvider.GetUtcNow()),
-            };
-            await connection.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO organizations (id, name, created_at) VALUES (@Id, @Name, @CreatedAt)",
-                row,
-                transaction,
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
-        }
-
+            },
+            transaction,
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var row = await connection.QuerySingleAsync<OrganizationRow>(new CommandDefinition(
+            "SELECT id AS Id, name AS Name, created_at AS CreatedAt FROM organizations WHERE name = @Name",
+            new { Name = name },
+            transaction,
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new Organization(StoreValues.ToGuid(row.Id), row.Name, StoreValues.ToInstant(row.CreatedAt));
     }

@@ -1,11 +1,6 @@
 using Microsoft.Extensions.Logging;
-using Outflow.Core.Connections;
-using Outflow.Core.Executions;
-using Outflow.Core.Models;
-using Outflow.Core.Organizations;
 using Outflow.Core.Security;
 using Outflow.Core.Storage;
-using Outflow.Core.Syncs;
 using Outflow.Store;
 using Outflow.Store.Sqlite;
 
@@ -24,15 +19,6 @@ public static class SqliteStoreServiceCollectionExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
         services.AddSingleton<IStoreDatabase>(provider =>
             new SqliteDatabase(databasePath, provider.GetRequiredService<ILogger<SqliteDatabase>>()));
-        services.AddSingleton(provider => new SecretProtector(provider.GetRequiredService<MasterKey>()));
-        services.AddSingleton<IStoreMaintenance, StoreMaintenance>();
-        services.AddSingleton<IOrganizationStore, OrganizationStore>();
-        services.AddSingleton<IConnectionStore, ConnectionStore>();
-        services.AddSingleton<IModelStore, ModelStore>();
-        services.AddSingleton<ISyncStore, SyncStore>();
-        services.AddSingleton<IExecutionStore, ExecutionStore>();
-        services.AddSingleton<ISyncStateStore, SyncStateStore>();
-        services.AddSingleton<IExecutionConsoleLog, ExecutionConsoleLog>();
-        return services;
+        return StoreServices.AddStores(services);
     }
 }

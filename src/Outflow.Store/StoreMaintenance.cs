@@ -22,6 +22,8 @@ internal sealed class StoreMaintenance : IStoreMaintenance
     {
         await _database.PrepareAsync(cancellationToken).ConfigureAwait(false);
         using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var migrationLock = await _database.LockMigrationsAsync(connection, cancellationToken).ConfigureAwait(false);
+        await using var releaseLock = migrationLock.ConfigureAwait(false);
         await connection.ExecuteAsync(new CommandDefinition(
             _database.MigrationsTableSql, cancellationToken: cancellationToken)).ConfigureAwait(false);
 

@@ -11,9 +11,17 @@ internal static class SyncRows
     /// the caller's transaction. Children go first because their foreign keys point at their parents.
     /// </summary>
     public static async Task DeleteAsync(
-        DbConnection connection, DbTransaction transaction, Guid syncId, CancellationToken cancellationToken)
+        IStoreDatabase database, DbConnection connection, DbTransaction transaction, Guid syncId, CancellationToken cancellationToken)
     {
         var parameters = new { SyncId = StoreValues.ToText(syncId) };
+
+        // Locking the sync's row first waits for an execution being created for it, so that execution is
+        // deleted below instead of making the final DELETE fail on its foreign key.
+        await connection.ExecuteAsync(new CommandDefinition(
+            "SELECT id FROM syncs WHERE id = @SyncId" + database.LockRowsClause,
+            parameters,
+            transaction,
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
         string[] statements =
         [
             "DELETE FROM sync_state WHERE sync_id = @SyncId",

@@ -162,7 +162,7 @@ internal sealed class SyncStore : ISyncStore
             return;
         }
 
-        await SyncRows.DeleteAsync(connection, transaction, id, cancellationToken).ConfigureAwait(false);
+        await SyncRows.DeleteAsync(_database, connection, transaction, id, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 

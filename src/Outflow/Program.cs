@@ -25,5 +25,13 @@ public static class Program
             await Console.Error.WriteLineAsync($"outflow: {exception.Message}");
             return 1;
         }
+        catch (System.Data.Common.DbException exception)
+        {
+            // Npgsql and SQLite error messages do not include the connection string, so the password stays out.
+            await Console.Error.WriteLineAsync(
+                $"outflow: the metadata store failed: {exception.Message}. Check that the database server is running "
+                + "and that --store (OUTFLOW_STORE) names it with the right credentials.");
+            return 1;
+        }
     }
 }

@@ -1,14 +1,16 @@
 using Outflow.Core.Executions;
 using Outflow.Core.Syncs;
+using Outflow.Testing;
 
 namespace Outflow.Store.Tests;
 
-public sealed class CascadeDeleteTests
+/// <summary>Runs on both back ends through the derived classes in Sqlite/ and PostgreSql/.</summary>
+public abstract class CascadeDeleteTests(PostgresFixture? postgres)
 {
     [Fact]
     public async Task Sync_delete_removes_executions_state_and_links()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
         var (organization, connection, model, sync) = await store.AddSyncWithParentsAsync();
         var keep = await store.AddSyncAsync(organization.Id, connection.Id, model.Id);
         await AddRunWithStateAsync(store, sync);
@@ -26,7 +28,7 @@ public sealed class CascadeDeleteTests
     [Fact]
     public async Task Connection_delete_removes_dependents()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
         var organization = await store.CreateOrganizationAsync();
         var source = await store.AddConnectionAsync(organization.Id, "source");
         var target = await store.AddConnectionAsync(organization.Id, "target");
@@ -58,7 +60,7 @@ public sealed class CascadeDeleteTests
     [Fact]
     public async Task Connection_without_usage_deletes_alone()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
         var organization = await store.CreateOrganizationAsync();
         var connection = await store.AddConnectionAsync(organization.Id);
 
@@ -71,7 +73,7 @@ public sealed class CascadeDeleteTests
     [Fact]
     public async Task Model_delete_keeps_syncs_that_use_it()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
         var (organization, _, model, sync) = await store.AddSyncWithParentsAsync();
 
         Assert.Equal([sync.Id], await store.Models.ListSyncIdsUsingAsync(organization.Id, model.Id, CancellationToken.None));

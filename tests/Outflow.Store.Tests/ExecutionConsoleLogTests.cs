@@ -1,16 +1,18 @@
 using System.Text.Json.Nodes;
 using Outflow.Core.Executions;
+using Outflow.Testing;
 
 namespace Outflow.Store.Tests;
 
-public sealed class ExecutionConsoleLogTests
+/// <summary>Runs on both back ends through the derived classes in Sqlite/ and PostgreSql/.</summary>
+public abstract class ExecutionConsoleLogTests(PostgresFixture? postgres)
 {
     private static readonly DateTimeOffset Instant = TestStore.BaseTime.AddMinutes(10);
 
     [Fact]
     public async Task Append_same_millisecond_numbers_entries_in_order()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
         var execution = await AddExecutionAsync(store);
 
         var appended = new List<ConsoleLogEntry>();
@@ -31,7 +33,7 @@ public sealed class ExecutionConsoleLogTests
     [Fact]
     public async Task Append_later_millisecond_restarts_sequence()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
         var execution = await AddExecutionAsync(store);
 
         await AppendAsync(store.ConsoleLog, execution.Id, Instant, "first");
@@ -44,7 +46,7 @@ public sealed class ExecutionConsoleLogTests
     [Fact]
     public async Task Append_clock_going_back_keeps_ids_ordered()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
         var execution = await AddExecutionAsync(store);
 
         var first = await AppendAsync(store.ConsoleLog, execution.Id, Instant, "first");
@@ -57,7 +59,7 @@ public sealed class ExecutionConsoleLogTests
     [Fact]
     public async Task Append_stores_level_message_and_payload()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
         var execution = await AddExecutionAsync(store);
         var payload = new JsonObject { ["rows"] = 1500L, ["status"] = "completed" };
 
@@ -79,7 +81,7 @@ public sealed class ExecutionConsoleLogTests
     [Fact]
     public async Task Append_beyond_retention_prunes_oldest()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
         var execution = await AddExecutionAsync(store);
         var other = await AddExecutionAsync(store);
         var log = store.CreateConsoleLog(retainedEntries: 5);
@@ -98,7 +100,7 @@ public sealed class ExecutionConsoleLogTests
     [Fact]
     public async Task List_without_cursor_returns_newest_oldest_first()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
         var execution = await AddExecutionAsync(store);
         await AppendManyAsync(store, execution.Id, 10);
 
@@ -110,7 +112,7 @@ public sealed class ExecutionConsoleLogTests
     [Fact]
     public async Task List_with_cursor_returns_oldest_after_it()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
         var execution = await AddExecutionAsync(store);
         var appended = await AppendManyAsync(store, execution.Id, 10);
 
@@ -126,7 +128,7 @@ public sealed class ExecutionConsoleLogTests
     [Fact]
     public async Task List_other_execution_returns_nothing()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
         var execution = await AddExecutionAsync(store);
         var other = await AddExecutionAsync(store);
         await AppendManyAsync(store, execution.Id, 3);
@@ -137,7 +139,7 @@ public sealed class ExecutionConsoleLogTests
     [Fact]
     public async Task Append_unknown_execution_throws()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
 
         await Assert.ThrowsAnyAsync<Exception>(() => AppendAsync(store.ConsoleLog, Guid.NewGuid(), Instant, "orphan"));
 

@@ -1,10 +1,12 @@
 using Outflow.Core;
 using Outflow.Core.Executions;
 using Outflow.Core.Syncs;
+using Outflow.Testing;
 
 namespace Outflow.Store.Tests;
 
-public sealed class ExecutionListTests
+/// <summary>Runs on both back ends through the derived classes in Sqlite/ and PostgreSql/.</summary>
+public abstract class ExecutionListTests(PostgresFixture? postgres)
 {
     private const int PageSize = 3;
 
@@ -15,7 +17,7 @@ public sealed class ExecutionListTests
     [InlineData(true, true)]
     public async Task Keyset_walk_returns_each_execution_once(bool ascending, bool onlyCompleted)
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
         var (_, _, _, sync) = await store.AddSyncWithParentsAsync();
         var executions = await AddHistoryAsync(store, sync);
         var expected = Order(
@@ -29,7 +31,7 @@ public sealed class ExecutionListTests
     [Fact]
     public async Task Keyset_walk_ignores_executions_created_during_walk()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
         var (_, _, _, sync) = await store.AddSyncWithParentsAsync();
         var existing = await AddHistoryAsync(store, sync, withUnfinished: false);
         var expected = Order(existing, ascending: false).Select(execution => execution.Id).ToList();
@@ -61,7 +63,7 @@ public sealed class ExecutionListTests
     [Fact]
     public async Task ListAsync_respects_limit()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
         var (_, _, _, sync) = await store.AddSyncWithParentsAsync();
         await AddHistoryAsync(store, sync);
 

@@ -1,13 +1,15 @@
 using Outflow.Core.Executions;
+using Outflow.Testing;
 
 namespace Outflow.Store.Tests;
 
-public sealed class ExecutionStoreTests
+/// <summary>Runs on both back ends through the derived classes in Sqlite/ and PostgreSql/.</summary>
+public abstract class ExecutionStoreTests(PostgresFixture? postgres)
 {
     [Fact]
     public async Task CreateIfIdleAsync_with_unfinished_execution_returns_existing()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
         var (_, _, _, sync) = await store.AddSyncWithParentsAsync();
         var (first, firstCreated) = await store.Executions.CreateIfIdleAsync(
             TestStore.NewExecution(sync, TestStore.BaseTime), CancellationToken.None);
@@ -24,7 +26,7 @@ public sealed class ExecutionStoreTests
     [Fact]
     public async Task CreateIfIdleAsync_after_finish_creates_new()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
         var (_, _, _, sync) = await store.AddSyncWithParentsAsync();
         var (first, _) = await store.Executions.CreateIfIdleAsync(
             TestStore.NewExecution(sync, TestStore.BaseTime), CancellationToken.None);
@@ -41,7 +43,7 @@ public sealed class ExecutionStoreTests
     [Fact]
     public async Task CreateIfIdleAsync_concurrent_requests_create_one()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
         var (_, _, _, sync) = await store.AddSyncWithParentsAsync();
 
         var attempts = Enumerable.Range(0, 16).Select(i => Task.Run(() => store.Executions.CreateIfIdleAsync(
@@ -56,7 +58,7 @@ public sealed class ExecutionStoreTests
     [Fact]
     public async Task Execution_round_trips_every_field()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
         var (_, _, _, sync) = await store.AddSyncWithParentsAsync();
         var execution = TestStore.NewExecution(sync, TestStore.BaseTime.AddMilliseconds(123));
         execution = new Execution
@@ -94,7 +96,7 @@ public sealed class ExecutionStoreTests
     [Fact]
     public async Task TryStartAsync_moves_created_to_running_once()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
         var (_, _, _, sync) = await store.AddSyncWithParentsAsync();
         var (execution, _) = await store.Executions.CreateIfIdleAsync(
             TestStore.NewExecution(sync, TestStore.BaseTime), CancellationToken.None);
@@ -114,7 +116,7 @@ public sealed class ExecutionStoreTests
     [Fact]
     public async Task RequeueAsync_keeps_counts_and_first_start()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
         var (_, _, _, sync) = await store.AddSyncWithParentsAsync();
         var (execution, _) = await store.Executions.CreateIfIdleAsync(
             TestStore.NewExecution(sync, TestStore.BaseTime), CancellationToken.None);
@@ -137,7 +139,7 @@ public sealed class ExecutionStoreTests
     [Fact]
     public async Task RequestCancelAsync_flags_unfinished_and_rejects_terminal()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
         var (_, _, _, sync) = await store.AddSyncWithParentsAsync();
         var (execution, _) = await store.Executions.CreateIfIdleAsync(
             TestStore.NewExecution(sync, TestStore.BaseTime), CancellationToken.None);
@@ -155,7 +157,7 @@ public sealed class ExecutionStoreTests
     [Fact]
     public async Task IsCancelRequestedAsync_missing_execution_returns_true()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
 
         Assert.True(await store.Executions.IsCancelRequestedAsync(Guid.NewGuid(), CancellationToken.None));
     }
@@ -163,7 +165,7 @@ public sealed class ExecutionStoreTests
     [Fact]
     public async Task FinishAsync_sets_terminal_status_once()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
         var (organization, _, _, sync) = await store.AddSyncWithParentsAsync();
         var (execution, _) = await store.Executions.CreateIfIdleAsync(
             TestStore.NewExecution(sync, TestStore.BaseTime), CancellationToken.None);
@@ -184,7 +186,7 @@ public sealed class ExecutionStoreTests
     [Fact]
     public async Task FinishAsync_non_terminal_status_throws()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
 
         await Assert.ThrowsAsync<ArgumentException>(() => store.Executions.FinishAsync(
             Guid.NewGuid(), ExecutionStatus.Running, [], TestStore.BaseTime, CancellationToken.None));
@@ -193,7 +195,7 @@ public sealed class ExecutionStoreTests
     [Fact]
     public async Task GetLastFinishedAsync_returns_newest_terminal()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
         var (organization, _, _, sync) = await store.AddSyncWithParentsAsync();
         await store.AddFinishedExecutionAsync(sync, TestStore.BaseTime.AddMinutes(1));
         var newest = await store.AddFinishedExecutionAsync(sync, TestStore.BaseTime.AddMinutes(2), ExecutionStatus.Failed);
@@ -207,7 +209,7 @@ public sealed class ExecutionStoreTests
     [Fact]
     public async Task ListUnfinishedAsync_returns_unfinished_oldest_first()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
         var (organization, connection, model, firstSync) = await store.AddSyncWithParentsAsync();
         var secondSync = await store.AddSyncAsync(organization.Id, connection.Id, model.Id);
         var thirdSync = await store.AddSyncAsync(organization.Id, connection.Id, model.Id);

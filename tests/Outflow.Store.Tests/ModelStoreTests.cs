@@ -1,13 +1,15 @@
 using Outflow.Core.Connectors;
+using Outflow.Testing;
 
 namespace Outflow.Store.Tests;
 
-public sealed class ModelStoreTests
+/// <summary>Runs on both back ends through the derived classes in Sqlite/ and PostgreSql/.</summary>
+public abstract class ModelStoreTests(PostgresFixture? postgres)
 {
     [Fact]
     public async Task Model_round_trips_fields_and_tracking_columns()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
         var organization = await store.CreateOrganizationAsync();
         var connection = await store.AddConnectionAsync(organization.Id);
         var model = await store.AddModelAsync(organization.Id, connection.Id);
@@ -27,7 +29,7 @@ public sealed class ModelStoreTests
     [Fact]
     public async Task ListAsync_orders_by_updated_at_descending()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
         var organization = await store.CreateOrganizationAsync();
         var connection = await store.AddConnectionAsync(organization.Id);
         var older = await store.AddModelAsync(organization.Id, connection.Id, TestStore.BaseTime);

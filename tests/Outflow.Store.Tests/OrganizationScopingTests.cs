@@ -1,15 +1,17 @@
 using Outflow.Core;
 using Outflow.Core.Executions;
 using Outflow.Core.Syncs;
+using Outflow.Testing;
 
 namespace Outflow.Store.Tests;
 
-public sealed class OrganizationScopingTests
+/// <summary>Runs on both back ends through the derived classes in Sqlite/ and PostgreSql/.</summary>
+public abstract class OrganizationScopingTests(PostgresFixture? postgres)
 {
     [Fact]
     public async Task Other_organization_sees_nothing()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
         var (owner, connection, model, sync) = await store.AddSyncWithParentsAsync();
         var (execution, _) = await store.Executions.CreateIfIdleAsync(
             TestStore.NewExecution(sync, TestStore.BaseTime), CancellationToken.None);
@@ -38,7 +40,7 @@ public sealed class OrganizationScopingTests
     [Fact]
     public async Task Execution_of_other_sync_is_not_found()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
         var (organization, connection, model, sync) = await store.AddSyncWithParentsAsync();
         var otherSync = await store.AddSyncAsync(organization.Id, connection.Id, model.Id);
         var (execution, _) = await store.Executions.CreateIfIdleAsync(
@@ -50,7 +52,7 @@ public sealed class OrganizationScopingTests
     [Fact]
     public async Task Other_organization_cannot_delete_or_update()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
         var (owner, connection, model, sync) = await store.AddSyncWithParentsAsync();
         var other = await store.CreateOrganizationAsync();
         var none = CancellationToken.None;
@@ -81,7 +83,7 @@ public sealed class OrganizationScopingTests
     [Fact]
     public async Task CreateIfIdleAsync_for_sync_of_other_organization_throws_not_found()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
         var (_, _, _, sync) = await store.AddSyncWithParentsAsync();
         var other = await store.CreateOrganizationAsync();
         var foreign = new Execution

@@ -1,13 +1,15 @@
 using Outflow.Core.Organizations;
+using Outflow.Testing;
 
 namespace Outflow.Store.Tests;
 
-public sealed class OrganizationStoreTests
+/// <summary>Runs on both back ends through the derived classes in Sqlite/ and PostgreSql/.</summary>
+public abstract class OrganizationStoreTests(PostgresFixture? postgres)
 {
     [Fact]
     public async Task IsEmptyAsync_turns_false_after_first_organization()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
 
         Assert.True(await store.Organizations.IsEmptyAsync(CancellationToken.None));
         await store.CreateOrganizationAsync("default");
@@ -17,7 +19,7 @@ public sealed class OrganizationStoreTests
     [Fact]
     public async Task GetOrCreateOrganizationAsync_same_name_returns_same_organization()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
 
         var first = await store.Organizations.GetOrCreateOrganizationAsync("default", CancellationToken.None);
         var second = await store.Organizations.GetOrCreateOrganizationAsync("default", CancellationToken.None);
@@ -30,7 +32,7 @@ public sealed class OrganizationStoreTests
     [Fact]
     public async Task FindByKeyHashAsync_returns_principal_for_stored_key()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
         var organization = await store.CreateOrganizationAsync("default");
         var key = ApiKeySecret.Generate();
         var keyId = await store.Organizations.CreateApiKeyAsync(
@@ -48,7 +50,7 @@ public sealed class OrganizationStoreTests
     [Fact]
     public async Task FindByKeyHashAsync_unknown_or_revoked_key_returns_null()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
         var organization = await store.CreateOrganizationAsync();
         var key = ApiKeySecret.Generate();
         var keyId = await store.Organizations.CreateApiKeyAsync(

@@ -1,29 +1,31 @@
 using System.Security.Cryptography;
 using System.Text;
 using Outflow.Core.Executions;
+using Outflow.Testing;
 
 namespace Outflow.Store.Tests;
 
-public sealed class SecretsAtRestTests
+/// <summary>Runs on both back ends through the derived classes in Sqlite/ and PostgreSql/.</summary>
+public abstract class SecretsAtRestTests(PostgresFixture? postgres)
 {
     private const string PasswordCanary = "canary-password-7f3a9c1e";
     private const string PassphraseCanary = "canary-passphrase-b82d40aa";
     private const string NameCanary = "canary-name-5e61c0d2";
 
     [Fact]
-    public async Task Database_file_contains_no_planted_secret()
+    public async Task Stored_data_contains_no_planted_secret()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
         var organization = await store.CreateOrganizationAsync();
         var connection = await store.AddConnectionAsync(organization.Id, NameCanary, PasswordCanary);
         var model = await store.AddModelAsync(organization.Id, connection.Id);
         var sync = await store.AddSyncAsync(organization.Id, connection.Id, model.Id, passphrase: PassphraseCanary);
         await store.Executions.CreateIfIdleAsync(TestStore.NewExecution(sync, TestStore.BaseTime), CancellationToken.None);
 
-        var bytes = store.ReadAllDatabaseBytes();
+        var bytes = await store.ReadAllStoredBytesAsync();
 
         // The name is stored in clear text, which shows that the bytes read are the stored rows.
-        Assert.True(Contains(bytes, NameCanary), "the connection name was not found in the database files");
+        Assert.True(Contains(bytes, NameCanary), "the connection name was not found in the stored data");
         Assert.False(Contains(bytes, PasswordCanary), "the connection password is stored in clear text");
         Assert.False(Contains(bytes, PassphraseCanary), "the encryption passphrase is stored in clear text");
     }
@@ -31,7 +33,7 @@ public sealed class SecretsAtRestTests
     [Fact]
     public async Task Secrets_round_trip_through_store()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
         var organization = await store.CreateOrganizationAsync();
         var connection = await store.AddConnectionAsync(organization.Id, password: PasswordCanary);
         var model = await store.AddModelAsync(organization.Id, connection.Id);
@@ -52,7 +54,7 @@ public sealed class SecretsAtRestTests
     [Fact]
     public async Task Configuration_moved_to_another_row_fails_to_decrypt()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
         var organization = await store.CreateOrganizationAsync();
         var first = await store.AddConnectionAsync(organization.Id, "first", PasswordCanary);
         var second = await store.AddConnectionAsync(organization.Id, "second", "other");
@@ -68,7 +70,7 @@ public sealed class SecretsAtRestTests
     [Fact]
     public async Task Other_master_key_fails_to_decrypt()
     {
-        var store = await TestStore.CreateAsync();
+        var store = await TestStore.CreateAsync(postgres);
         await using var cleanup = store;
         var organization = await store.CreateOrganizationAsync();
         var connection = await store.AddConnectionAsync(organization.Id, password: PasswordCanary);
@@ -84,7 +86,7 @@ public sealed class SecretsAtRestTests
     [Fact]
     public async Task Execution_snapshot_without_passphrase_stores_null()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
         var (_, _, _, sync) = await store.AddSyncWithParentsAsync();
         await store.Executions.CreateIfIdleAsync(TestStore.NewExecution(sync, TestStore.BaseTime), CancellationToken.None);
 

@@ -1,24 +1,27 @@
+using Outflow.Testing;
+
 namespace Outflow.Store.Tests;
 
-public sealed class StoreMaintenanceTests
+/// <summary>Runs on both back ends through the derived classes in Sqlite/ and PostgreSql/.</summary>
+public abstract class StoreMaintenanceTests(PostgresFixture? postgres)
 {
     [Fact]
     public async Task MigrateAsync_run_twice_applies_each_version_once()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
 
         await store.Maintenance.MigrateAsync(CancellationToken.None);
         await store.Maintenance.MigrateAsync(CancellationToken.None);
 
         Assert.Equal(2, await store.ScalarAsync("SELECT COUNT(*) FROM schema_migrations"));
         Assert.Equal(2, await store.ScalarAsync("SELECT MAX(version) FROM schema_migrations"));
-        Assert.Equal(1, await store.ScalarAsync("SELECT COUNT(*) FROM sqlite_master WHERE name = 'sync_state'"));
+        Assert.Equal(1, await store.ScalarAsync(store.CountTablesSql("sync_state")));
     }
 
     [Fact]
     public async Task MigrateAsync_on_newer_schema_throws()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
         await store.ExecuteAsync("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 0)");
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(
@@ -28,42 +31,39 @@ public sealed class StoreMaintenanceTests
     }
 
     [Fact]
-    public async Task MigrateAsync_sets_wal_journal_mode()
-    {
-        await using var store = await TestStore.CreateAsync();
-
-        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={store.DatabasePath};Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA journal_mode";
-
-        Assert.Equal("wal", (string?)await command.ExecuteScalarAsync());
-    }
-
-    [Fact]
     public async Task PingAsync_on_migrated_store_returns_true()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
 
         Assert.True(await store.Maintenance.PingAsync(CancellationToken.None));
     }
 
     [Fact]
-    public async Task Describe_names_database_path()
+    public async Task Describe_names_database_without_password()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
 
-        Assert.Contains(store.DatabasePath, store.Maintenance.Describe(), StringComparison.Ordinal);
+        var description = store.Maintenance.Describe();
+
+        if (store.PostgresDatabase is { } database)
+        {
+            Assert.Contains(database.Name, description, StringComparison.Ordinal);
+            Assert.DoesNotContain(postgres!.Server.Password, description, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Contains(store.DatabasePath, description, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
     public async Task Foreign_keys_are_enforced_on_store_connections()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
         var organization = await store.CreateOrganizationAsync();
 
         // A model on a connection that does not exist must be rejected by the foreign key.
-        await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(
             () => store.AddModelAsync(organization.Id, Guid.NewGuid()));
     }
 
@@ -76,28 +76,7 @@ public sealed class StoreMaintenanceTests
 
         Assert.Equal(ExecutionSql.Unfinished, "status NOT IN " + list);
         Assert.Equal(ExecutionSql.Finished, "status IN " + list);
-        Assert.Contains("WHERE " + ExecutionSql.Unfinished, Sqlite.SqliteMigrations.All[0].Sql, StringComparison.Ordinal);
-    }
-
-    [Theory]
-    [InlineData("sync_id = 'x' AND {0} ORDER BY sort_key, id LIMIT 1", "ix_executions_unfinished_by_sync")]
-    [InlineData("sync_id = 'x' AND {0} ORDER BY sort_key DESC, id DESC LIMIT 1", "ix_executions_unfinished_by_sync")]
-    [InlineData("{0} ORDER BY created_at, id", "ix_executions_unfinished_by_age")]
-    public async Task Unfinished_execution_queries_use_partial_index(string condition, string index)
-    {
-        await using var store = await TestStore.CreateAsync();
-        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={store.DatabasePath};Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "EXPLAIN QUERY PLAN SELECT id FROM executions WHERE "
-            + string.Format(System.Globalization.CultureInfo.InvariantCulture, condition, ExecutionSql.Unfinished);
-        var plan = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            plan.Add(reader.GetString(3));
-        }
-
-        Assert.Contains(plan, line => line.Contains(index, StringComparison.Ordinal));
+        Assert.Contains("WHERE " + ExecutionSql.Unfinished, Outflow.Store.Sqlite.SqliteMigrations.All[0].Sql, StringComparison.Ordinal);
+        Assert.Contains("WHERE " + ExecutionSql.Unfinished, Outflow.Store.PostgreSql.PostgreSqlMigrations.All[0].Sql, StringComparison.Ordinal);
     }
 }

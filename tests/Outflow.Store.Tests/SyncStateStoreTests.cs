@@ -1,13 +1,15 @@
 using Outflow.Core.Executions;
+using Outflow.Testing;
 
 namespace Outflow.Store.Tests;
 
-public sealed class SyncStateStoreTests
+/// <summary>Runs on both back ends through the derived classes in Sqlite/ and PostgreSql/.</summary>
+public abstract class SyncStateStoreTests(PostgresFixture? postgres)
 {
     [Fact]
     public async Task CheckpointAsync_applies_state_and_counts_together()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
         var (_, _, _, sync) = await store.AddSyncWithParentsAsync();
         var (execution, _) = await store.Executions.CreateIfIdleAsync(
             TestStore.NewExecution(sync, TestStore.BaseTime), CancellationToken.None);
@@ -39,7 +41,7 @@ public sealed class SyncStateStoreTests
     [InlineData(true, 0)]
     public async Task UpdateAsync_clears_state_when_requested(bool clearState, int remaining)
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
         var (_, _, _, sync) = await store.AddSyncWithParentsAsync();
         var (execution, _) = await store.Executions.CreateIfIdleAsync(
             TestStore.NewExecution(sync, TestStore.BaseTime), CancellationToken.None);
@@ -56,7 +58,7 @@ public sealed class SyncStateStoreTests
     [Fact]
     public async Task CheckpointAsync_for_unknown_execution_stores_nothing()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
         var (_, _, _, sync) = await store.AddSyncWithParentsAsync();
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => store.State.CheckpointAsync(
@@ -68,17 +70,27 @@ public sealed class SyncStateStoreTests
     [Fact]
     public async Task CheckpointAsync_failing_midway_rolls_back_counts()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
         var (_, _, _, sync) = await store.AddSyncWithParentsAsync();
         var (execution, _) = await store.Executions.CreateIfIdleAsync(
             TestStore.NewExecution(sync, TestStore.BaseTime), CancellationToken.None);
 
         // A trigger makes the second state write fail after the counts and the first write succeeded.
-        await store.ExecuteAsync("""
-            CREATE TRIGGER fail_second_state_write BEFORE INSERT ON sync_state
-            WHEN NEW.identity = 'poison' BEGIN SELECT RAISE(ABORT, 'injected failure'); END;
-            """);
-        await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => store.State.CheckpointAsync(
+        await store.ExecuteAsync(store.IsPostgreSql
+            ? """
+                CREATE FUNCTION fail_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF NEW.identity = 'poison' THEN RAISE EXCEPTION 'injected failure'; END IF;
+                    RETURN NEW;
+                END $$;
+                CREATE TRIGGER fail_second_state_write BEFORE INSERT ON sync_state
+                FOR EACH ROW EXECUTE FUNCTION fail_poison();
+                """
+            : """
+                CREATE TRIGGER fail_second_state_write BEFORE INSERT ON sync_state
+                WHEN NEW.identity = 'poison' BEGIN SELECT RAISE(ABORT, 'injected failure'); END;
+                """);
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => store.State.CheckpointAsync(
             sync.Id,
             execution.Id,
             [new StateChange(1, "a", 10), new StateChange(2, "poison", 20)],
@@ -92,7 +104,7 @@ public sealed class SyncStateStoreTests
     [Fact]
     public async Task LookupAsync_more_hashes_than_one_statement_finds_all()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
         var (_, _, _, sync) = await store.AddSyncWithParentsAsync();
         var (execution, _) = await store.Executions.CreateIfIdleAsync(
             TestStore.NewExecution(sync, TestStore.BaseTime), CancellationToken.None);
@@ -111,7 +123,7 @@ public sealed class SyncStateStoreTests
     [Fact]
     public async Task LookupAsync_ignores_state_of_other_sync()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
         var (organization, connection, model, sync) = await store.AddSyncWithParentsAsync();
         var otherSync = await store.AddSyncAsync(organization.Id, connection.Id, model.Id);
         var (execution, _) = await store.Executions.CreateIfIdleAsync(
@@ -126,7 +138,7 @@ public sealed class SyncStateStoreTests
     [Fact]
     public async Task ReadAllAsync_streams_entries_in_hash_order()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
         var (_, _, _, sync) = await store.AddSyncWithParentsAsync();
         var (execution, _) = await store.Executions.CreateIfIdleAsync(
             TestStore.NewExecution(sync, TestStore.BaseTime), CancellationToken.None);

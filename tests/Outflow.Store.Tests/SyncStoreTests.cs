@@ -1,16 +1,18 @@
 using Outflow.Core;
 using Outflow.Core.Syncs;
+using Outflow.Testing;
 
 namespace Outflow.Store.Tests;
 
-public sealed class SyncStoreTests
+/// <summary>Runs on both back ends through the derived classes in Sqlite/ and PostgreSql/.</summary>
+public abstract class SyncStoreTests(PostgresFixture? postgres)
 {
     private static readonly SyncListFilter NoFilter = new(null, null, null);
 
     [Fact]
     public async Task ListAsync_filters_are_combined()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
         var organization = await store.CreateOrganizationAsync();
         var first = await store.AddConnectionAsync(organization.Id, "first");
         var second = await store.AddConnectionAsync(organization.Id, "second");
@@ -41,7 +43,7 @@ public sealed class SyncStoreTests
     [Fact]
     public async Task ListAsync_pages_by_updated_at_then_id()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
         var organization = await store.CreateOrganizationAsync();
         var connection = await store.AddConnectionAsync(organization.Id);
         var model = await store.AddModelAsync(organization.Id, connection.Id);
@@ -79,7 +81,7 @@ public sealed class SyncStoreTests
     [Fact]
     public async Task UpdateAsync_replaces_configuration_and_model_links()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
         var (organization, connection, model, sync) = await store.AddSyncWithParentsAsync();
         var otherModel = await store.AddModelAsync(organization.Id, connection.Id);
         sync.Configuration = TestStore.NewSyncConfiguration(connection.Id, otherModel.Id, SyncMode.Replace, active: false);
@@ -102,7 +104,7 @@ public sealed class SyncStoreTests
     [Fact]
     public async Task UpdateAsync_missing_sync_throws_not_found()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
         var (organization, connection, model, _) = await store.AddSyncWithParentsAsync();
         var missing = new Sync
         {
@@ -124,7 +126,7 @@ public sealed class SyncStoreTests
     [Fact]
     public async Task Sync_round_trips_configuration()
     {
-        await using var store = await TestStore.CreateAsync();
+        await using var store = await TestStore.CreateAsync(postgres);
         var (organization, connection, model, _) = await store.AddSyncWithParentsAsync();
         var sync = await store.AddSyncAsync(organization.Id, connection.Id, model.Id, SyncMode.Create, active: false);
 
@@ -139,8 +141,9 @@ public sealed class SyncStoreTests
         Assert.Equal(TestStore.BaseTime, stored.CreatedAt);
 
         // The mode is stored by its wire name, both in the JSON and in the filter column.
+        var jsonMode = store.IsPostgreSql ? "configuration::jsonb ->> 'mode'" : "json_extract(configuration, '$.mode')";
         Assert.Equal(1, await store.ScalarAsync(
-            $"SELECT COUNT(*) FROM syncs WHERE id = '{sync.Id}' AND json_extract(configuration, '$.mode') = 'create' AND mode = 'create'"));
+            $"SELECT COUNT(*) FROM syncs WHERE id = '{sync.Id}' AND {jsonMode} = 'create' AND mode = 'create'"));
     }
 
     private static List<Guid> Sorted(params Sync[] syncs) =>

@@ -1,7 +1,9 @@
+using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Outflow.Core.Connections;
 using Outflow.Core.Executions;
 using Outflow.Core.Models;
@@ -9,12 +11,14 @@ using Outflow.Core.Organizations;
 using Outflow.Core.Security;
 using Outflow.Core.Storage;
 using Outflow.Core.Syncs;
+using Outflow.Testing;
 
 namespace Outflow.Store.Tests;
 
 /// <summary>
-/// A migrated store in a temporary directory, built through <c>AddSqliteStore</c> like the host does, with
-/// helpers that create the objects tests need and read the database file directly.
+/// A migrated store built through <c>AddSqliteStore</c> or <c>AddPostgreSqlStore</c> like the host does: a
+/// SQLite file in a temporary directory, or a fresh database on the fixture's PostgreSQL server. Helpers
+/// create the objects tests need and read the database directly, outside the store.
 /// </summary>
 internal sealed class TestStore : IAsyncDisposable
 {
@@ -23,24 +27,37 @@ internal sealed class TestStore : IAsyncDisposable
     public static readonly Actor TestActor = new(Guid.Parse("11111111-2222-3333-4444-555555555555"), "tester", "user");
 
     private readonly ServiceProvider _services;
+    private readonly byte[] _masterKey;
     private readonly bool _ownsDirectory;
 
     private TestStore(string directory, byte[] masterKey, bool ownsDirectory)
     {
         Directory = directory;
         DatabasePath = Path.Combine(directory, "outflow.db");
+        _masterKey = masterKey;
         _ownsDirectory = ownsDirectory;
-        _services = new ServiceCollection()
-            .AddLogging()
-            .AddSingleton(new MasterKey(masterKey))
-            .AddSingleton(TimeProvider.System)
-            .AddSqliteStore(DatabasePath)
-            .BuildServiceProvider();
+        _services = NewServices(masterKey).AddSqliteStore(DatabasePath).BuildServiceProvider();
     }
 
+    private TestStore(PostgresDatabase database, byte[] masterKey)
+    {
+        PostgresDatabase = database;
+        Directory = "";
+        DatabasePath = "";
+        _masterKey = masterKey;
+        _services = NewServices(masterKey).AddPostgreSqlStore(database.ConnectionString).BuildServiceProvider();
+    }
+
+    /// <summary>The SQLite store's directory; empty on PostgreSQL.</summary>
     public string Directory { get; }
 
+    /// <summary>The SQLite store's file; empty on PostgreSQL.</summary>
     public string DatabasePath { get; }
+
+    /// <summary>The PostgreSQL database the store uses; null on SQLite.</summary>
+    public PostgresDatabase? PostgresDatabase { get; }
+
+    public bool IsPostgreSql => PostgresDatabase is not null;
 
     public IStoreMaintenance Maintenance => _services.GetRequiredService<IStoreMaintenance>();
 
@@ -62,17 +79,41 @@ internal sealed class TestStore : IAsyncDisposable
     public IExecutionConsoleLog CreateConsoleLog(int retainedEntries) =>
         new ExecutionConsoleLog(_services.GetRequiredService<IStoreDatabase>(), retainedEntries);
 
-    /// <summary>Creates and migrates a store in a new temporary directory.</summary>
-    public static async Task<TestStore> CreateAsync()
+    /// <summary>
+    /// Creates a store and migrates it unless <paramref name="migrate"/> is false: on SQLite in a new temporary directory when <paramref name="postgres"/>
+    /// is null, otherwise in a new database on the fixture's server.
+    /// </summary>
+    public static async Task<TestStore> CreateAsync(PostgresFixture? postgres, bool migrate = true)
     {
-        var directory = Path.Combine(Path.GetTempPath(), "outflow-store-tests", Guid.NewGuid().ToString("N"));
-        var store = new TestStore(directory, RandomNumberGenerator.GetBytes(MasterKey.Length), ownsDirectory: true);
-        await store.Maintenance.MigrateAsync(CancellationToken.None);
+        var masterKey = RandomNumberGenerator.GetBytes(MasterKey.Length);
+        TestStore store;
+        if (postgres is null)
+        {
+            var directory = Path.Combine(Path.GetTempPath(), "outflow-store-tests", Guid.NewGuid().ToString("N"));
+            store = new TestStore(directory, masterKey, ownsDirectory: true);
+        }
+        else
+        {
+            store = new TestStore(await postgres.CreateDatabaseAsync(), masterKey);
+        }
+
+        if (migrate)
+        {
+            await store.Maintenance.MigrateAsync(CancellationToken.None);
+        }
+
         return store;
     }
 
-    /// <summary>Opens the same database file with another master key; disposing it leaves the directory in place.</summary>
-    public TestStore ReopenWithMasterKey(byte[] masterKey) => new(Directory, masterKey, ownsDirectory: false);
+    /// <summary>Opens the same database with another master key; disposing it leaves the database in place.</summary>
+    public TestStore ReopenWithMasterKey(byte[] masterKey) =>
+        PostgresDatabase is { } database ? new(database, masterKey) : new(Directory, masterKey, ownsDirectory: false);
+
+    /// <summary>
+    /// Opens a second store instance on the same database with the same master key, with service
+    /// providers and connection pools of its own, as a second Outflow process would.
+    /// </summary>
+    public TestStore OpenSecondInstance() => ReopenWithMasterKey(_masterKey);
 
     public async Task<Organization> CreateOrganizationAsync(string? name = null) =>
         await Organizations.GetOrCreateOrganizationAsync(name ?? "org-" + Guid.NewGuid().ToString("N"), CancellationToken.None);
@@ -198,11 +239,10 @@ internal sealed class TestStore : IAsyncDisposable
         return (await Executions.GetByIdAsync(created.Id, CancellationToken.None))!;
     }
 
-    /// <summary>Runs a scalar query directly on the database file, outside the store.</summary>
+    /// <summary>Runs a scalar query directly on the database, outside the store.</summary>
     public async Task<long> ScalarAsync(string sql)
     {
-        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
-        await connection.OpenAsync();
+        await using var connection = await OpenDirectAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
@@ -210,37 +250,102 @@ internal sealed class TestStore : IAsyncDisposable
 
     public async Task ExecuteAsync(string sql)
     {
-        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
-        await connection.OpenAsync();
+        await using var connection = await OpenDirectAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         await command.ExecuteNonQueryAsync();
     }
 
-    /// <summary>Reads the bytes of the database file and its WAL and shared-memory files.</summary>
-    public byte[] ReadAllDatabaseBytes()
+    /// <summary>
+    /// Reads everything the store has written: on SQLite the bytes of the database file and its WAL and
+    /// shared-memory files, on PostgreSQL every text and bytea value of every table in the public schema.
+    /// </summary>
+    public async Task<byte[]> ReadAllStoredBytesAsync()
     {
-        SqliteConnection.ClearAllPools();
         using var buffer = new MemoryStream();
-        foreach (var path in new[] { DatabasePath, DatabasePath + "-wal", DatabasePath + "-shm" })
+        if (!IsPostgreSql)
         {
-            if (File.Exists(path))
+            SqliteConnection.ClearAllPools();
+            foreach (var path in new[] { DatabasePath, DatabasePath + "-wal", DatabasePath + "-shm" })
             {
-                using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                file.CopyTo(buffer);
+                if (File.Exists(path))
+                {
+                    using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                    file.CopyTo(buffer);
+                }
+            }
+
+            return buffer.ToArray();
+        }
+
+        await using var connection = await OpenDirectAsync();
+        var columns = new List<(string Table, string Column)>();
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = """
+                SELECT table_name, column_name FROM information_schema.columns
+                WHERE table_schema = 'public' AND data_type IN ('text', 'bytea')
+                ORDER BY table_name, column_name
+                """;
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                columns.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+
+        Assert.NotEmpty(columns);
+        foreach (var (table, column) in columns)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT \"{column}\" FROM \"{table}\" WHERE \"{column}\" IS NOT NULL";
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                var bytes = reader.GetValue(0) switch
+                {
+                    byte[] value => value,
+                    string value => System.Text.Encoding.UTF8.GetBytes(value),
+                    var value => throw new InvalidOperationException($"{table}.{column} returned a {value.GetType()}."),
+                };
+                buffer.Write(bytes);
             }
         }
 
         return buffer.ToArray();
     }
 
+    /// <summary>Returns SQL that counts the tables with the given name: 1 when it exists.</summary>
+    public string CountTablesSql(string table) => IsPostgreSql
+        ? $"SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public' AND table_name = '{table}'"
+        : $"SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '{table}'";
+
     public async ValueTask DisposeAsync()
     {
         await _services.DisposeAsync();
+        if (IsPostgreSql)
+        {
+            return;
+        }
+
         SqliteConnection.ClearAllPools();
         if (_ownsDirectory && System.IO.Directory.Exists(Directory))
         {
             System.IO.Directory.Delete(Directory, recursive: true);
         }
+    }
+
+    private static IServiceCollection NewServices(byte[] masterKey) => new ServiceCollection()
+        .AddLogging()
+        .AddSingleton(new MasterKey(masterKey))
+        .AddSingleton(TimeProvider.System);
+
+    private async Task<DbConnection> OpenDirectAsync()
+    {
+        DbConnection connection = PostgresDatabase is { } database
+            ? new NpgsqlConnection(database.ConnectionString)
+            : new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        return connection;
     }
 }

@@ -41,6 +41,9 @@ internal sealed class SqliteDatabase : IStoreDatabase
 
     public IReadOnlyList<StoreMigration> Migrations => SqliteMigrations.All;
 
+    // BEGIN IMMEDIATE already holds the database's only write lock until the transaction ends.
+    public string LockRowsClause => "";
+
     public async Task PrepareAsync(CancellationToken cancellationToken)
     {
         var directory = Path.GetDirectoryName(FilePath);
@@ -85,5 +88,20 @@ internal sealed class SqliteDatabase : IStoreDatabase
         // deferred: false issues BEGIN IMMEDIATE.
         DbTransaction transaction = ((SqliteConnection)connection).BeginTransaction(deferred: false);
         return Task.FromResult(transaction);
+    }
+
+    // Each migration runs in a BEGIN IMMEDIATE transaction and checks schema_migrations inside it, which
+    // already makes concurrent migrations of one file apply each script once.
+    public Task<IAsyncDisposable> LockMigrationsAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult<IAsyncDisposable>(NoLock.Instance);
+    }
+
+    private sealed class NoLock : IAsyncDisposable
+    {
+        public static readonly NoLock Instance = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

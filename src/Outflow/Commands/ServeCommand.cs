@@ -8,7 +8,7 @@ internal static class ServeCommand
     public static Command Create()
     {
         var options = new ServerOptions();
-        var command = new Command("serve", "Run the API, the scheduler and the workers in one process, on the embedded SQLite store");
+        var command = new Command("serve", "Run the API, the scheduler and the workers in one process");
         options.AddTo(command, withUrls: true);
         command.SetAction(async (parseResult, cancellationToken) =>
         {

@@ -7,7 +7,7 @@ internal sealed class ServerOptions
 {
     public Option<string?> DataDirectory { get; } = new("--data-dir")
     {
-        Description = "Directory of the SQLite store, log files and master key [env: OUTFLOW_DATA_DIR, default: ./.outflow]",
+        Description = "Directory of the SQLite store, execution log files and master key [env: OUTFLOW_DATA_DIR, default: ./.outflow]",
     };
 
     public Option<string?> Urls { get; } = new("--urls")
@@ -17,7 +17,7 @@ internal sealed class ServerOptions
 
     public Option<string?> Store { get; } = new("--store")
     {
-        Description = "The metadata store: sqlite, the embedded store in the data directory [env: OUTFLOW_STORE, default: sqlite]",
+        Description = "The metadata store: sqlite (a file in the data directory) or a PostgreSQL connection string, Host=...;Database=...;Username=...;Password=... or postgresql://user:password@host:port/database [env: OUTFLOW_STORE, default: sqlite]",
     };
 
     public Option<string?> FilesRoot { get; } = new("--files-root")

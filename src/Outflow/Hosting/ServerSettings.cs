@@ -12,7 +12,7 @@ public sealed record ServerSettings
     /// <summary>Where the API listens; semicolon-separated URLs, port 0 picks a free port.</summary>
     public string Urls { get; init; } = "http://127.0.0.1:8080";
 
-    /// <summary><c>sqlite</c> for the embedded store in the data directory.</summary>
+    /// <summary><c>sqlite</c> for the embedded store in the data directory, or a PostgreSQL connection string (key=value or <c>postgresql://</c> URI).</summary>
     public string Store { get; init; } = "sqlite";
 
     /// <summary>The only directory that <c>sqlite</c> and <c>files</c> connections may touch; default: the data directory's <c>files/</c>.</summary>

@@ -3,6 +3,8 @@ namespace Outflow.Hosting;
 /// <summary>Registers the metadata store a server or a store command uses, with the clock and the master key it needs.</summary>
 internal static class StoreRegistration
 {
+    private const string SqliteStore = "sqlite";
+
     /// <exception cref="InvalidOperationException">The settings name a store this version does not support.</exception>
     public static void AddStore(IServiceCollection services, ServerSettings settings)
     {
@@ -10,17 +12,40 @@ internal static class StoreRegistration
         Directory.CreateDirectory(settings.ResolvedDataDirectory);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(MasterKeyLoader.Load(settings));
-        services.AddSqliteStore(Path.Combine(settings.ResolvedDataDirectory, "outflow.db"));
+        if (IsSqlite(settings.Store))
+        {
+            services.AddSqliteStore(Path.Combine(settings.ResolvedDataDirectory, "outflow.db"));
+        }
+        else
+        {
+            services.AddPostgreSqlStore(settings.Store);
+        }
     }
 
+    /// <summary>Checks that the store setting is <c>sqlite</c> or a valid PostgreSQL connection string.</summary>
     /// <exception cref="InvalidOperationException">The settings name a store this version does not support.</exception>
     public static void EnsureSupported(ServerSettings settings)
     {
-        if (!string.Equals(settings.Store, "sqlite", StringComparison.Ordinal))
+        var store = settings.Store.Trim();
+        if (IsSqlite(store))
         {
-            // TODO: a PostgreSQL connection string here selects the distributed store.
+            return;
+        }
+
+        // AddPostgreSqlStore parses the connection string at once, so a throwaway registration validates it.
+        try
+        {
+            new ServiceCollection().AddPostgreSqlStore(store);
+        }
+        catch (ArgumentException exception)
+        {
+            // The message never repeats the value, because a connection string may contain a password.
             throw new InvalidOperationException(
-                $"store \"{settings.Store}\" is not supported yet; use \"sqlite\" (the embedded store in the data directory)");
+                "the store setting (--store or OUTFLOW_STORE) is neither \"sqlite\" nor a valid PostgreSQL connection string. "
+                + exception.Message,
+                exception);
         }
     }
+
+    private static bool IsSqlite(string store) => string.Equals(store.Trim(), SqliteStore, StringComparison.OrdinalIgnoreCase);
 }

@@ -1,0 +1,98 @@
+using System.Data;
+using System.Data.Common;
+using Npgsql;
+
+namespace Outflow.Store.PostgreSql;
+
+/// <summary>
+/// The store in a PostgreSQL database that several Outflow processes may share. Write transactions run at
+/// READ COMMITTED and keep the store's invariants with row locks and conditional updates instead of one
+/// global write lock:
+/// <list type="bullet">
+/// <item>Creating an execution first locks the sync's row with <c>SELECT ... FOR UPDATE</c>, so two
+/// processes creating an execution for one sync queue up on that row. The second runs its next statement
+/// with a new snapshot after the first commits, so it sees the execution the first created.</item>
+/// <item>A status transition is one <c>UPDATE ... WHERE id = @Id AND status IN (...)</c>. PostgreSQL
+/// makes a concurrent UPDATE of the same row wait and then re-checks its WHERE clause on the committed row,
+/// so of two racing transitions only one can match.</item>
+/// <item>A checkpoint's count update and state writes are one transaction, so they commit or roll back together.</item>
+/// </list>
+/// Serialization failures, deadlocks and lost connections surface as <see cref="NpgsqlException"/>; nothing retries them here.
+/// </summary>
+internal sealed class PostgreSqlDatabase : IStoreDatabase, IAsyncDisposable, IDisposable
+{
+    /// <summary>Session advisory lock key that serializes migrations: ASCII "OUTFLOWM" read as a 64-bit integer.</summary>
+    private const long MigrationLockKey = 0x4F5554464C4F574D;
+
+    private readonly NpgsqlDataSource _dataSource;
+
+    public PostgreSqlDatabase(string connectionString)
+    {
+        var builder = PostgreSqlConnectionString.Parse(connectionString);
+        Description = PostgreSqlConnectionString.Describe(builder);
+        _dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
+    }
+
+    public string Description { get; }
+
+    public string MigrationsTableSql => PostgreSqlMigrations.MigrationsTable;
+
+    public IReadOnlyList<StoreMigration> Migrations => PostgreSqlMigrations.All;
+
+    public string LockRowsClause => " FOR UPDATE";
+
+    public Task PrepareAsync(CancellationToken cancellationToken)
+    {
+        // The operator creates the database and its role, and the migrations create everything inside it.
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.CompletedTask;
+    }
+
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
+        await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+
+    public async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Takes a session advisory lock so that processes starting at once run the migrations one after another.
+    /// Without it, two concurrent <c>CREATE TABLE IF NOT EXISTS</c> can both pass the existence check and one
+    /// fails on the catalog's unique index.
+    /// </summary>
+    public async Task<IAsyncDisposable> LockMigrationsAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        await RunAsync(connection, "SELECT pg_advisory_lock(@key)", cancellationToken).ConfigureAwait(false);
+        return new MigrationLock(connection);
+    }
+
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    public void Dispose() => _dataSource.Dispose();
+
+    private static async Task RunAsync(DbConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        var key = command.CreateParameter();
+        key.ParameterName = "key";
+        key.Value = MigrationLockKey;
+        command.Parameters.Add(key);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Releases the migration lock. A session that ends, e.g. a lost connection, releases it as well.</summary>
+    private sealed class MigrationLock(DbConnection connection) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            if (connection.State == ConnectionState.Open)
+            {
+                await RunAsync(connection, "SELECT pg_advisory_unlock(@key)", CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
+}
