@@ -12,7 +12,7 @@ internal sealed class ApiVersionMiddleware
     public const string HeaderName = "X-Polytomic-Version";
     public const string DefaultVersion = "2025-09-18";
 
-    private static readonly string[] KnownVersions = ["2021-05-23", "2022-12-12", "2023-04-25", "2024-02-08", DefaultVersion];
+    internal static readonly string[] KnownVersions = ["2021-05-23", "2022-12-12", "2023-04-25", "2024-02-08", DefaultVersion];
 
     private readonly RequestDelegate _next;
 

@@ -3,6 +3,7 @@ using Outflow.Api;
 using Outflow.Api.Authentication;
 using Outflow.Api.Endpoints;
 using Outflow.Api.Errors;
+using Outflow.Api.OpenApi;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -13,8 +14,9 @@ public static class OutflowApiApplicationExtensions
 
     /// <summary>
     /// Adds, for requests under <c>/api</c>, error handling, the API version check and ApiError bodies for
-    /// unmatched routes and methods; then routing, API key authentication and every <c>/api</c> route.
-    /// Routes the host maps outside <c>/api</c> need no authentication.
+    /// unmatched routes and methods; then the reference page at <c>/docs</c>, routing, API key authentication,
+    /// every <c>/api</c> route and the OpenAPI document at <c>/openapi/v1.json</c>. Routes outside <c>/api</c>,
+    /// including the document, the reference page and those the host maps, need no authentication.
     /// </summary>
     public static WebApplication UseOutflowApi(this WebApplication app)
     {
@@ -26,6 +28,7 @@ public static class OutflowApiApplicationExtensions
                 api.UseMiddleware<ApiVersionMiddleware>();
                 api.UseStatusCodePages(context => WriteStatusErrorAsync(context.HttpContext));
             });
+        app.MapOutflowReference();
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();

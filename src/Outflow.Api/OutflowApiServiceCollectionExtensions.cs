@@ -5,6 +5,7 @@ using Outflow.Api.Authentication;
 using Outflow.Api.Json;
 using Outflow.Api.Logs;
 using Outflow.Api.Models;
+using Outflow.Api.OpenApi;
 using Outflow.Api.Paging;
 using Outflow.Api.Syncs;
 
@@ -14,7 +15,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class OutflowApiServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the API's JSON settings, API key authentication, page tokens, log download tokens and request validators. The host
+    /// Adds the API's JSON settings, API key authentication, page tokens, log download tokens, request validators and the OpenAPI document. The host
     /// registers the stores, <c>ConnectorRegistry</c>, <c>ConnectorEnvironment</c>, <c>IExecutionDispatcher</c>,
     /// <c>MasterKey</c>, <c>TimeProvider</c> and <c>IExecutionLogFiles</c> they use, and may register a
     /// <see cref="LogDownloadOptions"/> first to change the log URL lifetime.
@@ -32,6 +33,7 @@ public static class OutflowApiServiceCollectionExtensions
         services.AddSingleton<LogDownloadTokenCodec>();
         services.AddScoped<ModelDefinitionBuilder>();
         services.AddScoped<SyncValidator>();
+        services.AddOutflowOpenApi();
         return services;
     }
 }

@@ -8,6 +8,7 @@ using Outflow.Api.Connections;
 using Outflow.Api.Contracts;
 using Outflow.Api.Errors;
 using Outflow.Api.Json;
+using Outflow.Api.OpenApi;
 using Outflow.Core.Connections;
 using Outflow.Core.Connectors;
 using Outflow.Core.Executions;
@@ -24,24 +25,38 @@ internal static class ConnectionEndpoints
     {
         api.MapGet("/connection_types", ListTypes)
             .WithName("ListConnectionTypes")
-            .WithSummary("Lists the connection types this server supports, with their capabilities and configuration schema.");
+            .WithSummary("Lists the connection types this server supports, with their capabilities and configuration schema.")
+            .WithTags("Connections")
+            .ProducesData<List<ConnectionTypeResponse>>();
 
-        var connections = api.MapGroup("/connections");
+        var connections = api.MapGroup("/connections").WithTags("Connections");
         connections.MapGet("", ListAsync)
             .WithName("ListConnections")
-            .WithSummary("Lists the organization's connections with secrets masked.");
+            .WithSummary("Lists the organization's connections with secrets masked.")
+            .ProducesData<List<ConnectionResponse>>();
         connections.MapPost("", CreateAsync)
             .WithName("CreateConnection")
-            .WithSummary("Creates a connection after validating its configuration and, unless validate is false, connecting to it.");
+            .WithSummary("Creates a connection after validating its configuration and, unless validate is false, connecting to it.")
+            .AcceptsJson<ConnectionRequest>()
+            .ProducesData<ConnectionResponse>()
+            .ProducesErrors(StatusCodes.Status422UnprocessableEntity);
         connections.MapGet("/{id}", GetAsync)
             .WithName("GetConnection")
-            .WithSummary("Returns one connection with secrets masked.");
+            .WithSummary("Returns one connection with secrets masked.")
+            .ProducesData<ConnectionResponse>()
+            .ProducesErrors(StatusCodes.Status404NotFound);
         connections.MapPut("/{id}", UpdateAsync)
             .WithName("UpdateConnection")
-            .WithSummary("Replaces a connection's name and configuration; a secret sent as ******** keeps its stored value.");
+            .WithSummary("Replaces a connection's name and configuration; a secret sent as ******** keeps its stored value.")
+            .AcceptsJson<ConnectionRequest>()
+            .ProducesData<ConnectionResponse>()
+            .ProducesErrors(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
         connections.MapDelete("/{id}", DeleteAsync)
             .WithName("DeleteConnection")
-            .WithSummary("Deletes a connection; with force=true also the models and syncs that use it.");
+            .WithSummary("Deletes a connection; with force=true also the models and syncs that use it.")
+            .WithQueryParameter("force", QueryParameterType.Boolean, "Also delete the models and syncs that use the connection; without it, a connection in use gets 422 connection_in_use.")
+            .ProducesEmpty()
+            .ProducesErrors(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
     }
 
     private static IResult ListTypes(ConnectorRegistry registry)

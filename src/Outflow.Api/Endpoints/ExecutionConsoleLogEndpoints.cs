@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Outflow.Api.Contracts;
 using Outflow.Api.Errors;
 using Outflow.Api.Json;
+using Outflow.Api.OpenApi;
 using Outflow.Core.Executions;
 
 namespace Outflow.Api.Endpoints;
@@ -24,7 +25,12 @@ internal static class ExecutionConsoleLogEndpoints
             .WithName("GetExecutionConsoleLogs")
             .WithSummary(
                 "Returns up to limit (at most 50) console log entries, oldest first: the newest entries, " +
-                "or with after=<entry id> the oldest entries after that one.");
+                "or with after=<entry id> the oldest entries after that one.")
+            .WithTags("Executions")
+            .WithQueryParameter("limit", QueryParameterType.Integer, "How many entries to return, at most 50; missing, not positive or above 50 means 50.")
+            .WithQueryParameter("after", QueryParameterType.String, "An entry id (<epoch-ms>-<sequence>), usually next_cursor of the previous call: return only newer entries.")
+            .ProducesData<ExecutionConsoleLogsResponse>()
+            .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
     }
 
     private static async Task<IResult> GetAsync(

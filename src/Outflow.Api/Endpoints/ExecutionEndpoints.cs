@@ -8,6 +8,7 @@ using Outflow.Api.Authentication;
 using Outflow.Api.Contracts;
 using Outflow.Api.Errors;
 using Outflow.Api.Json;
+using Outflow.Api.OpenApi;
 using Outflow.Api.Paging;
 using Outflow.Core;
 using Outflow.Core.Executions;
@@ -22,21 +23,33 @@ internal static class ExecutionEndpoints
 
     public static void MapExecutionEndpoints(this RouteGroupBuilder api)
     {
-        var executions = api.MapGroup("/syncs/{sync_id}/executions");
+        var executions = api.MapGroup("/syncs/{sync_id}/executions").WithTags("Executions");
         executions.MapGet("", ListAsync)
             .WithName("ListExecutions")
-            .WithSummary("Lists a sync's executions, 50 per page, newest start first unless ascending=true.");
+            .WithSummary("Lists a sync's executions, 50 per page, newest start first unless ascending=true.")
+            .WithQueryParameter("only_completed", QueryParameterType.Boolean, "Only executions in a terminal status: completed, failed, canceled or interrupted.")
+            .WithQueryParameter("ascending", QueryParameterType.Boolean, "Oldest start first.")
+            .WithQueryParameter("page_token", QueryParameterType.String, "pagination.next_page_token of the previous page, sent with the same filters; omit for the first page.")
+            .ProducesPage<ExecutionResponse>()
+            .ProducesErrors(StatusCodes.Status404NotFound);
         executions.MapGet("/{id}", GetAsync)
             .WithName("GetExecution")
-            .WithSummary("Returns one execution of a sync with its counts and errors.");
+            .WithSummary("Returns one execution of a sync with its counts and errors.")
+            .ProducesData<ExecutionResponse>()
+            .ProducesErrors(StatusCodes.Status404NotFound);
         executions.MapPut("/{id}", UpdateAsync)
             .WithName("UpdateExecution")
-            .WithSummary("Moves an execution to another status; only an unfinished execution to canceled is allowed.");
+            .WithSummary("Moves an execution to another status; only an unfinished execution to canceled is allowed.")
+            .AcceptsJson<UpdateExecutionRequest>()
+            .ProducesData<ExecutionResponse>()
+            .ProducesErrors(StatusCodes.Status404NotFound);
 
         // A literal last segment, so routes with a parameter there (log types) never match .../cancel.
         executions.MapPost("/{id}/cancel", CancelAsync)
             .WithName("CancelExecution")
-            .WithSummary("Requests cancellation of an unfinished execution and returns without waiting for it.");
+            .WithSummary("Requests cancellation of an unfinished execution and returns without waiting for it.")
+            .ProducesData<CancelResponse>()
+            .ProducesErrors(StatusCodes.Status404NotFound);
     }
 
     private static async Task<IResult> ListAsync(

@@ -6,6 +6,7 @@ using Outflow.Api.Authentication;
 using Outflow.Api.Contracts;
 using Outflow.Api.Errors;
 using Outflow.Api.Json;
+using Outflow.Api.OpenApi;
 using Outflow.Api.Logs;
 using Outflow.Core.Executions;
 
@@ -21,25 +22,34 @@ internal static class ExecutionLogEndpoints
 
     public static void MapExecutionLogEndpoints(this RouteGroupBuilder api)
     {
-        var executions = api.MapGroup("/syncs/{sync_id}/executions");
+        var executions = api.MapGroup("/syncs/{sync_id}/executions").WithTags("Logs");
 
         // Literal segments take precedence over parameters in ASP.NET Core routing, so .../logs (and the
         // .../cancel and .../consolelog routes) never reach the {type} route.
         executions.MapGet("/{id}/logs", IndexAsync)
             .WithName("GetExecutionLogsIndex")
-            .WithSummary("Lists every log file of an execution with its type, name, line count and size.");
+            .WithSummary("Lists every log file of an execution with its type, name, line count and size.")
+            .ProducesData<ExecutionLogIndexResponse>()
+            .ProducesErrors(StatusCodes.Status404NotFound);
         executions.MapGet("/{id}/{type}", GetUrlsAsync)
             .WithName("GetExecutionLogUrls")
-            .WithSummary("Returns a signed download URL for each log file of one type, in file order.");
+            .WithSummary("Returns a signed download URL for each log file of one type, in file order.")
+            .ProducesData<ExecutionLogUrlsResponse>()
+            .ProducesErrors(StatusCodes.Status404NotFound);
         executions.MapGet("/{id}/{type}/{filename}", GetUrlAsync)
             .WithName("GetExecutionLog")
-            .WithSummary("Returns a fresh signed download URL for one log file.");
+            .WithSummary("Returns a fresh signed download URL for one log file.")
+            .ProducesData<ExecutionLogUrlsResponse>()
+            .ProducesErrors(StatusCodes.Status404NotFound);
 
         // The signed token is the credential, so the URL works without an Authorization header.
         api.MapGet("/logs/download/{token}", DownloadAsync)
             .AllowAnonymous()
             .WithName("DownloadExecutionLog")
-            .WithSummary("Streams one log file as JSON Lines; the token in the path must be valid and unexpired.");
+            .WithSummary("Streams one log file as JSON Lines; the token in the path must be valid and unexpired.")
+            .WithTags("Logs")
+            .Produces<string>(StatusCodes.Status200OK, NdjsonMediaType)
+            .ProducesErrors(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
     }
 
     private static async Task<IResult> IndexAsync(

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Outflow.Api.Authentication;
 using Outflow.Api.Contracts;
+using Outflow.Api.OpenApi;
 using Outflow.Core.Organizations;
 
 namespace Outflow.Api.Endpoints;
@@ -14,7 +15,9 @@ internal static class IdentityEndpoints
     {
         api.MapGet("/me", GetIdentity)
             .WithName("GetIdentity")
-            .WithSummary("Returns the caller behind the API key: the key's organization and whether it is a user or organization key.");
+            .WithSummary("Returns the caller behind the API key: the key's organization and whether it is a user or organization key.")
+            .WithTags("Identity")
+            .ProducesData<IdentityResponse>();
     }
 
     private static IResult GetIdentity(HttpContext context)

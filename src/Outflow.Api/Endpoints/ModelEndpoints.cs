@@ -6,6 +6,7 @@ using Outflow.Api.Authentication;
 using Outflow.Api.Contracts;
 using Outflow.Api.Errors;
 using Outflow.Api.Json;
+using Outflow.Api.OpenApi;
 using Outflow.Api.Models;
 using Outflow.Api.Paging;
 using Outflow.Core;
@@ -20,22 +21,40 @@ internal static class ModelEndpoints
 
     public static void MapModelEndpoints(this RouteGroupBuilder api)
     {
-        var models = api.MapGroup("/models");
+        var models = api.MapGroup("/models").WithTags("Models");
         models.MapGet("", ListAsync)
             .WithName("ListModels")
-            .WithSummary("Lists the organization's models, most recently updated first, 50 per page.");
+            .WithSummary("Lists the organization's models, most recently updated first, 50 per page.")
+            .WithQueryParameter("limit", QueryParameterType.Integer, "Page size from 1 to 50; other values mean 50.")
+            .WithQueryParameter("page_token", QueryParameterType.String, "pagination.next_page_token of the previous page; omit for the first page.")
+            .ProducesPage<ModelResponse>();
         models.MapPost("", CreateAsync)
             .WithName("CreateModel")
-            .WithSummary("Creates a model; its fields are discovered by running the query or reading the table on the source.");
+            .WithSummary("Creates a model; its fields are discovered by running the query or reading the table on the source.")
+            .WithQueryParameter("async", QueryParameterType.Boolean, "Accepted for compatibility; the work always runs inline and the response carries data.")
+            .AcceptsJson<ModelRequest>()
+            .ProducesData<ModelResponse>()
+            .ProducesErrors(StatusCodes.Status422UnprocessableEntity);
         models.MapGet("/{id}", GetAsync)
             .WithName("GetModel")
-            .WithSummary("Returns one model with its fields.");
+            .WithSummary("Returns one model with its fields.")
+            .WithQueryParameter("async", QueryParameterType.Boolean, "Accepted for compatibility; the work always runs inline and the response carries data.")
+            .ProducesData<ModelResponse>()
+            .ProducesErrors(StatusCodes.Status404NotFound);
         models.MapPut("/{id}", UpdateAsync)
             .WithName("UpdateModel")
-            .WithSummary("Replaces a model; refresh=true discovers its fields again.");
+            .WithSummary("Replaces a model; refresh=true discovers its fields again.")
+            .WithQueryParameter("async", QueryParameterType.Boolean, "Accepted for compatibility; the work always runs inline and the response carries data.")
+            .AcceptsJson<ModelRequest>()
+            .ProducesData<ModelResponse>()
+            .ProducesErrors(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
         models.MapDelete("/{id}", DeleteAsync)
             .WithName("DeleteModel")
-            .WithSummary("Deletes a model; with force=true also when syncs use it, which then fail on their next execution.");
+            .WithSummary("Deletes a model; with force=true also when syncs use it, which then fail on their next execution.")
+            .WithQueryParameter("async", QueryParameterType.Boolean, "Accepted for compatibility; the work always runs inline and the response carries data.")
+            .WithQueryParameter("force", QueryParameterType.Boolean, "Delete the model even when syncs use it; without it, a model in use gets 422 model_in_use.")
+            .ProducesEmpty()
+            .ProducesErrors(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
     }
 
     private static async Task<IResult> ListAsync(

@@ -8,6 +8,7 @@ using Outflow.Api.Authentication;
 using Outflow.Api.Contracts;
 using Outflow.Api.Errors;
 using Outflow.Api.Json;
+using Outflow.Api.OpenApi;
 using Outflow.Api.Paging;
 using Outflow.Api.Syncs;
 using Outflow.Core;
@@ -23,34 +24,60 @@ internal static class SyncEndpoints
 
     public static void MapSyncEndpoints(this RouteGroupBuilder api)
     {
-        var syncs = api.MapGroup("/syncs");
+        var syncs = api.MapGroup("/syncs").WithTags("Syncs");
         syncs.MapGet("", ListAsync)
             .WithName("ListSyncs")
-            .WithSummary("Lists the organization's syncs, most recently updated first, at most 50 per page.");
+            .WithSummary("Lists the organization's syncs, most recently updated first, at most 50 per page.")
+            .WithQueryParameter("active", QueryParameterType.Boolean, "Only syncs whose active flag has this value.")
+            .WithQueryParameter("mode", QueryParameterType.String, "Only syncs in this mode: " + string.Join(", ", SyncModes.WireNames) + ".")
+            .WithQueryParameter("target_connection_id", QueryParameterType.Uuid, "Only syncs that write to this connection.")
+            .WithQueryParameter("limit", QueryParameterType.Integer, "Page size from 1 to 50; other values mean 50.")
+            .WithQueryParameter("page_token", QueryParameterType.String, "pagination.next_page_token of the previous page, sent with the same filters; omit for the first page.")
+            .ProducesPage<SyncResponse>();
         syncs.MapPost("", CreateAsync)
             .WithName("CreateSync")
-            .WithSummary("Creates a sync after checking its target object, field mappings, identity and schedule.");
+            .WithSummary("Creates a sync after checking its target object, field mappings, identity and schedule.")
+            .AcceptsJson<SyncConfiguration>()
+            .ProducesData<SyncResponse>()
+            .ProducesErrors(StatusCodes.Status422UnprocessableEntity);
         syncs.MapGet("/{id}", GetAsync)
             .WithName("GetSync")
-            .WithSummary("Returns one sync's configuration.");
+            .WithSummary("Returns one sync's configuration.")
+            .ProducesData<SyncResponse>()
+            .ProducesErrors(StatusCodes.Status404NotFound);
         syncs.MapPut("/{id}", UpdateAsync)
             .WithName("UpdateSync")
-            .WithSummary("Replaces a sync's configuration; a running execution keeps the configuration it started with.");
+            .WithSummary("Replaces a sync's configuration; a running execution keeps the configuration it started with.")
+            .AcceptsJson<SyncConfiguration>()
+            .ProducesData<SyncResponse>()
+            .ProducesErrors(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
         syncs.MapDelete("/{id}", DeleteAsync)
             .WithName("DeleteSync")
-            .WithSummary("Cancels the sync's running execution, then deletes the sync with its executions.");
+            .WithSummary("Cancels the sync's running execution, then deletes the sync with its executions.")
+            .ProducesEmpty()
+            .ProducesErrors(StatusCodes.Status404NotFound);
         syncs.MapPost("/{id}/activate", ActivateAsync)
             .WithName("ActivateSync")
-            .WithSummary("Sets whether the sync may start; deactivating leaves a running execution running.");
+            .WithSummary("Sets whether the sync may start; deactivating leaves a running execution running.")
+            .AcceptsJson<ActivateSyncRequest>()
+            .ProducesData<ActivateSyncResponse>()
+            .ProducesErrors(StatusCodes.Status404NotFound);
         syncs.MapPost("/{id}/cancel", CancelAsync)
             .WithName("CancelSync")
-            .WithSummary("Requests cancellation of the sync's running execution and returns without waiting for it.");
+            .WithSummary("Requests cancellation of the sync's running execution and returns without waiting for it.")
+            .ProducesData<CancelResponse>()
+            .ProducesErrors(StatusCodes.Status404NotFound);
         syncs.MapPost("/{id}/executions", StartAsync)
             .WithName("StartSync")
-            .WithSummary("Starts an execution of an active sync that has none in progress.");
+            .WithSummary("Starts an execution of an active sync that has none in progress.")
+            .AcceptsJson<StartSyncRequest>(isOptional: true)
+            .ProducesData<StartSyncResponse>()
+            .ProducesErrors(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
         syncs.MapGet("/{id}/status", GetStatusAsync)
             .WithName("GetSyncStatus")
-            .WithSummary("Returns the sync's current and last finished executions.");
+            .WithSummary("Returns the sync's current and last finished executions.")
+            .ProducesData<SyncStatusResponse>()
+            .ProducesErrors(StatusCodes.Status404NotFound);
     }
 
     private static async Task<IResult> ListAsync(

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Outflow.Api.Errors;
 
 /// <summary>
-/// The body of every 4xx and 5xx response. <see cref="Error"/> and <see cref="Code"/> are set only on 401,
+/// The body of every 4xx and 5xx response. <c>error</c> and <c>code</c> are set only on 401,
 /// where older clients read the body as <c>RestErrResponse</c>.
 /// </summary>
 internal sealed record ApiError

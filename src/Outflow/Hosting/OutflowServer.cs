@@ -63,11 +63,17 @@ public static class OutflowServer
         services.AddOutflowApi();
 
         var application = builder.Build();
-        application.MapGet("/healthz", () => Results.Json(new { status = "ok" }));
+        application.MapGet("/healthz", () => Results.Json(new { status = "ok" }))
+            .WithName("GetHealth")
+            .WithSummary("Returns ok while the process serves requests.")
+            .WithTags("Health");
         application.MapGet("/readyz", async (IStoreMaintenance store, CancellationToken cancellationToken) =>
             await store.PingAsync(cancellationToken)
                 ? Results.Json(new { status = "ok" })
-                : Results.Json(new { status = "store unreachable" }, statusCode: StatusCodes.Status503ServiceUnavailable));
+                : Results.Json(new { status = "store unreachable" }, statusCode: StatusCodes.Status503ServiceUnavailable))
+            .WithName("GetReadiness")
+            .WithSummary("Returns ok when the store answers, and 503 when it does not.")
+            .WithTags("Health");
         application.UseOutflowApi();
         return application;
     }
@@ -80,6 +86,9 @@ public static class OutflowServer
         // here) warns about its key ring; neither is about syncs.
         logging.AddFilter("Quartz", LogLevel.Warning);
         logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
+
+        // The OpenAPI generator looks for MVC controllers, of which there are none, and logs that on every request.
+        logging.AddFilter("Microsoft.AspNetCore.Mvc.Infrastructure.DefaultActionDescriptorCollectionProvider", LogLevel.Warning);
         if (Console.IsOutputRedirected)
         {
             logging.AddJsonConsole();
