@@ -35,7 +35,7 @@ public sealed class CrashRecoveryTests(PostgresFixture postgres) : IDisposable
         await using (first)
         {
             using var api = new ApiClient(address, ApiKey);
-            syncId = await CreateSyncAsync(api, database);
+            syncId = await RowsSync.CreateAsync(api, database, "name", "amount");
             await api.PostAsync($"api/syncs/{syncId}/executions", new { });
 
             // Kill as soon as the target shows the first confirmed batch, well before the last one.
@@ -104,33 +104,6 @@ public sealed class CrashRecoveryTests(PostgresFixture postgres) : IDisposable
         await transaction.CommitAsync();
     }
 
-    private static async Task<string> CreateSyncAsync(ApiClient api, PostgresDatabase database)
-    {
-        var source = await api.PostAsync("api/connections", new { name = "rows", type = "sqlite", configuration = new { path = "rows.sqlite" } });
-        var target = await api.PostAsync("api/connections", new { name = "warehouse", type = "postgresql", configuration = database.Configuration });
-        var model = await api.PostAsync("api/models", new
-        {
-            name = "rows",
-            connection_id = source["data"]!["id"]!.GetValue<string>(),
-            configuration = new { table = "rows" },
-        });
-        var modelId = model["data"]!["id"]!.GetValue<string>();
-        var sync = await api.PostAsync("api/syncs", new
-        {
-            name = "rows to warehouse",
-            mode = "replace",
-            active = true,
-            schedule = new { frequency = "manual" },
-            target = new { connection_id = target["data"]!["id"]!.GetValue<string>(), @object = "public.rows" },
-            identity = new { source = new { model_id = modelId, field = "id" }, target = "id", function = "Equality" },
-            fields = new[]
-            {
-                new { source = new { model_id = modelId, field = "name" }, target = "name" },
-                new { source = new { model_id = modelId, field = "amount" }, target = "amount" },
-            },
-        });
-        return sync["data"]!["id"]!.GetValue<string>();
-    }
 
     private static async Task<System.Text.Json.Nodes.JsonNode> WaitForLastExecutionAsync(ApiClient api, string syncId)
     {

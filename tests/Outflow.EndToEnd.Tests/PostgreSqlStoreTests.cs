@@ -44,7 +44,7 @@ public sealed class PostgreSqlStoreTests(PostgresFixture postgres) : IDisposable
         await using (process)
         {
             using var api = new ApiClient(address, ApiKey);
-            var syncId = await CreateSyncAsync(api, target);
+            var syncId = await RowsSync.CreateAsync(api, target, "name");
 
             var execution = await api.RunSyncAsync(syncId);
 
@@ -95,29 +95,6 @@ public sealed class PostgreSqlStoreTests(PostgresFixture postgres) : IDisposable
         await command.ExecuteNonQueryAsync();
     }
 
-    private static async Task<string> CreateSyncAsync(ApiClient api, PostgresDatabase target)
-    {
-        var source = await api.PostAsync("api/connections", new { name = "rows", type = "sqlite", configuration = new { path = "rows.sqlite" } });
-        var warehouse = await api.PostAsync("api/connections", new { name = "warehouse", type = "postgresql", configuration = target.Configuration });
-        var model = await api.PostAsync("api/models", new
-        {
-            name = "rows",
-            connection_id = source["data"]!["id"]!.GetValue<string>(),
-            configuration = new { table = "rows" },
-        });
-        var modelId = model["data"]!["id"]!.GetValue<string>();
-        var sync = await api.PostAsync("api/syncs", new
-        {
-            name = "rows to warehouse",
-            mode = "replace",
-            active = true,
-            schedule = new { frequency = "manual" },
-            target = new { connection_id = warehouse["data"]!["id"]!.GetValue<string>(), @object = "public.rows" },
-            identity = new { source = new { model_id = modelId, field = "id" }, target = "id", function = "Equality" },
-            fields = new[] { new { source = new { model_id = modelId, field = "name" }, target = "name" } },
-        });
-        return sync["data"]!["id"]!.GetValue<string>();
-    }
 
     private static async Task<long> ScalarAsync(PostgresDatabase database, string sql)
     {

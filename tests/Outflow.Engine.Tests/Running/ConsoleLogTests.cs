@@ -137,17 +137,7 @@ public sealed class ConsoleLogTests(PostgresFixture postgres)
     {
         await using var harness = await EngineHarness.CreateAsync(postgres, TargetKind.Sqlite);
         var sync = await CreatePeopleSyncAsync(harness, "CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT, amount NUMERIC)");
-        var execution = new Execution
-        {
-            Id = Guid.NewGuid(),
-            OrganizationId = harness.Organization.Id,
-            SyncId = sync.Id,
-            Status = ExecutionStatus.Created,
-            Type = ExecutionTypes.Manual,
-            CreatedAt = TimeProvider.System.GetUtcNow(),
-            Configuration = sync.Configuration,
-        };
-        await harness.Executions.CreateIfIdleAsync(execution, CancellationToken.None);
+        var execution = await harness.CreateExecutionAsync(sync);
         await harness.Executions.RequestCancelAsync(execution.Id, CancellationToken.None);
 
         await harness.Runner.RunAsync(execution.Id, CancellationToken.None);

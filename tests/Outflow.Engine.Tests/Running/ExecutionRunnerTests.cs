@@ -257,17 +257,7 @@ public sealed class ExecutionRunnerTests(PostgresFixture postgres)
         await using var harness = await CreateHarnessAsync();
         harness.ExecuteSource("INSERT INTO people VALUES (1, 'Ada', 10)");
         var sync = await CreatePeopleSyncAsync(harness, SyncMode.UpdateOrCreate);
-        var execution = new Execution
-        {
-            Id = Guid.NewGuid(),
-            OrganizationId = harness.Organization.Id,
-            SyncId = sync.Id,
-            Status = ExecutionStatus.Created,
-            Type = ExecutionTypes.Manual,
-            CreatedAt = TimeProvider.System.GetUtcNow(),
-            Configuration = sync.Configuration,
-        };
-        await harness.Executions.CreateIfIdleAsync(execution, CancellationToken.None);
+        var execution = await harness.CreateExecutionAsync(sync);
         await harness.Executions.RequestCancelAsync(execution.Id, CancellationToken.None);
 
         await harness.Runner.RunAsync(execution.Id, CancellationToken.None);
