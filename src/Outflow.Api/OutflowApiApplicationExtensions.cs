@@ -47,11 +47,23 @@ public static class OutflowApiApplicationExtensions
         return app;
     }
 
-    /// <summary>Gives the framework's bodiless error responses (no route, wrong method) an ApiError body.</summary>
+    /// <summary>Gives the framework's bodiless error responses (no route, wrong method, body not JSON) an ApiError body.</summary>
     private static Task WriteStatusErrorAsync(HttpContext context)
     {
-        var status = context.Response.StatusCode;
         var request = context.Request;
+        if (context.Response.StatusCode == StatusCodes.Status415UnsupportedMediaType)
+        {
+            // A body that is not JSON is a bad request like any other malformed body.
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return ApiErrorWriter.WriteAsync(context, new ApiError
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Key = ApiErrorKeys.InvalidJson,
+                Message = $"the request body must be JSON sent with Content-Type: application/json, got Content-Type \"{request.ContentType}\"",
+            });
+        }
+
+        var status = context.Response.StatusCode;
         var (key, message) = status switch
         {
             StatusCodes.Status404NotFound => (ApiErrorKeys.NotFound, $"no API route matches {request.Method} {request.Path}"),

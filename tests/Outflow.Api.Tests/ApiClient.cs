@@ -24,12 +24,13 @@ public sealed class ApiClient : IDisposable
     public Task<ApiResponse> PutAsync(string path, JsonNode? body) => SendAsync(HttpMethod.Put, path, body?.ToJsonString());
 
     public async Task<ApiResponse> SendAsync(
-        HttpMethod method, string path, string? body = null, IReadOnlyDictionary<string, string>? headers = null)
+        HttpMethod method, string path, string? body = null, IReadOnlyDictionary<string, string>? headers = null,
+        string contentType = "application/json")
     {
         using var request = new HttpRequestMessage(method, path);
         if (body is not null)
         {
-            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+            request.Content = new StringContent(body, Encoding.UTF8, contentType);
         }
 
         foreach (var (name, value) in headers ?? new Dictionary<string, string>())
@@ -43,7 +44,8 @@ public sealed class ApiClient : IDisposable
             response.StatusCode,
             text,
             text.Length == 0 ? null : JsonNode.Parse(text),
-            response.Headers.ToDictionary(h => h.Key, h => string.Join(",", h.Value), StringComparer.OrdinalIgnoreCase),
+            response.Headers.Concat(response.Content.Headers)
+                .ToDictionary(h => h.Key, h => string.Join(",", h.Value), StringComparer.OrdinalIgnoreCase),
             response.Content.Headers.ContentType?.MediaType);
     }
 

@@ -126,6 +126,19 @@ public sealed class ExecutionControlEndpointsTests(ApiServerFixture server) : IC
     }
 
     [Fact]
+    public async Task CancelExecution_with_get_returns_405()
+    {
+        var setup = await TestObjects.CreateSyncAsync(server, server.Client, active: true);
+        var executionId = await InsertExecutionAsync(setup.SyncId, finishAs: ExecutionStatus.Completed);
+
+        var response = await server.Client.GetAsync($"/api/syncs/{setup.SyncId}/executions/{executionId}/cancel");
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.Status);
+        Assert.Equal("method_not_allowed", response.ErrorKey);
+        Assert.Equal("POST", response.Headers["Allow"]);
+    }
+
+    [Fact]
     public async Task UpdateExecution_to_canceled_returns_execution()
     {
         var setup = await TestObjects.CreateSyncAsync(server, server.Client, active: true);

@@ -82,6 +82,8 @@ public sealed class ProtocolTests(ApiServerFixture server) : IClassFixture<ApiSe
     [InlineData("/api/syncs?mode=upsert", "mode")]
     [InlineData("/api/syncs?target_connection_id=nope", "target_connection_id")]
     [InlineData("/api/syncs?limit=ten", "limit")]
+    [InlineData("/api/syncs?limit=--5", "limit")]
+    [InlineData("/api/models?limit=5.0", "limit")]
     public async Task Bad_query_parameter_returns_400_naming_it(string path, string parameter)
     {
         var response = await server.Client.GetAsync(path);
@@ -98,6 +100,30 @@ public sealed class ProtocolTests(ApiServerFixture server) : IClassFixture<ApiSe
 
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
         Assert.Equal("invalid_json", response.ErrorKey);
+    }
+
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/x-www-form-urlencoded")]
+    public async Task Body_with_other_content_type_returns_400(string contentType)
+    {
+        var response = await server.Client.SendAsync(
+            HttpMethod.Post, "/api/connections", """{"name": "n", "type": "sqlite", "configuration": {}}""", contentType: contentType);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        Assert.Equal("invalid_json", response.ErrorKey);
+        Assert.Contains(contentType, response.Body!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/api/syncs?limit=99999999999999")]
+    [InlineData("/api/syncs?limit=-99999999999999")]
+    [InlineData("/api/models?limit=99999999999999")]
+    public async Task Limit_beyond_integer_range_means_maximum(string path)
+    {
+        var response = await server.Client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
     }
 
     [Fact]

@@ -44,7 +44,7 @@ internal static class ExecutionConsoleLogEndpoints
         var execution = await ExecutionEndpoints.FindAsync(syncId, id, context, executions, cancellationToken);
 
         // Like the other list routes, a limit that is missing, not positive or above the maximum means the maximum.
-        var limit = RequestValues.ReadInteger(context.Request, "limit") is int requested and > 0 and <= MaxLimit ? requested : MaxLimit;
+        var limit = RequestValues.ReadLimit(context.Request, "limit", MaxLimit);
         var afterText = RequestValues.ReadString(context.Request, "after");
         ConsoleLogCursor? after = null;
         if (afterText is not null)

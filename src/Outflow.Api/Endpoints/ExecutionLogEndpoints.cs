@@ -19,6 +19,7 @@ namespace Outflow.Api.Endpoints;
 internal static class ExecutionLogEndpoints
 {
     private const string NdjsonMediaType = "application/x-ndjson";
+    private const string CancelSegment = "cancel";
 
     public static void MapExecutionLogEndpoints(this RouteGroupBuilder api)
     {
@@ -76,6 +77,16 @@ internal static class ExecutionLogEndpoints
         LogDownloadTokenCodec tokens,
         CancellationToken cancellationToken)
     {
+        // GET .../cancel lands here because the cancel route takes only POST.
+        if (string.Equals(type, CancelSegment, StringComparison.Ordinal))
+        {
+            context.Response.Headers.Allow = HttpMethods.Post;
+            throw new ApiException(
+                StatusCodes.Status405MethodNotAllowed,
+                ApiErrorKeys.MethodNotAllowed,
+                $"{context.Request.Method} is not allowed on {context.Request.Path}: cancel an execution with POST");
+        }
+
         var execution = await ExecutionEndpoints.FindAsync(syncId, id, context, executions, cancellationToken);
         RequireKnownType(type);
         var names = logFiles.ListNames(execution.Id, type);

@@ -61,7 +61,7 @@ internal static class ModelEndpoints
         HttpContext context, IModelStore models, PageTokenCodec pageTokens, CancellationToken cancellationToken)
     {
         var principal = context.GetApiPrincipal();
-        var limit = RequestValues.ReadInteger(context.Request, "limit") is int requested and > 0 and <= PageSize ? requested : PageSize;
+        var limit = RequestValues.ReadLimit(context.Request, "limit", PageSize);
         var scope = new PageTokenScope("models", principal.Organization.Id, null, "");
         var token = RequestValues.ReadString(context.Request, "page_token");
         var after = token is null ? null : pageTokens.Read(token, scope);

@@ -100,7 +100,7 @@ internal static class SyncEndpoints
         }
 
         var targetConnectionId = RequestValues.ReadGuid(request, "target_connection_id");
-        var limit = RequestValues.ReadInteger(request, "limit") is int requested and > 0 and <= PageSize ? requested : PageSize;
+        var limit = RequestValues.ReadLimit(request, "limit", PageSize);
         var filterText = $"active={active?.ToString() ?? ""};mode={modeText ?? ""};target_connection_id={targetConnectionId?.ToString() ?? ""}";
         var scope = new PageTokenScope("syncs", principal.Organization.Id, null, filterText);
         var token = RequestValues.ReadString(request, "page_token");

@@ -78,21 +78,33 @@ internal static class RequestValues
         return value;
     }
 
-    public static int? ReadInteger(HttpRequest request, string name)
+    /// <summary>
+    /// Reads a page size: a missing value, one that is not positive or one above <paramref name="max"/> means
+    /// <paramref name="max"/>, however many digits it has. Anything but an integer gets 400.
+    /// </summary>
+    public static int ReadLimit(HttpRequest request, string name, int max)
     {
         var text = Single(request, name);
         if (text is null)
         {
-            return null;
+            return max;
         }
 
-        if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+        var digits = text.AsSpan();
+        if (digits[0] is '-' or '+')
+        {
+            digits = digits[1..];
+        }
+
+        if (digits.Length == 0 || digits.IndexOfAnyExceptInRange('0', '9') >= 0)
         {
             throw ApiException.BadRequest(
                 ApiErrorKeys.InvalidQueryParameter, $"query parameter {name} must be an integer, got \"{text}\"", name, text);
         }
 
-        return value;
+        return int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) && value > 0 && value <= max
+            ? value
+            : max;
     }
 
     /// <summary>Reads a query string parameter; an empty value counts as absent.</summary>
