@@ -8,8 +8,8 @@ namespace Microsoft.Extensions.Hosting;
 public static class SchedulingHostApplicationBuilderExtensions
 {
     /// <summary>
-    /// Adds Quartz.NET as the dispatcher of executions, one job per sync, and the recovery of executions
-    /// left unfinished by a previous process.
+    /// Adds Quartz.NET as the dispatcher of executions, one job per sync, the recovery of executions
+    /// left unfinished by a previous process, and the removal of log files of deleted executions.
     /// </summary>
     public static IHostApplicationBuilder AddOutflowScheduling(this IHostApplicationBuilder builder)
     {
@@ -19,6 +19,7 @@ public static class SchedulingHostApplicationBuilderExtensions
         builder.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
         builder.Services.AddSingleton<IExecutionDispatcher, QuartzExecutionDispatcher>();
         builder.Services.AddHostedService<ExecutionRecoveryService>();
+        builder.Services.AddHostedService<LogCleanupService>();
         return builder;
     }
 }

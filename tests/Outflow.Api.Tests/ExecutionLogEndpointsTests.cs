@@ -3,7 +3,10 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Hosting;
+using Outflow.Core.Executions;
 using Outflow.Hosting;
+using Outflow.Scheduling;
 
 namespace Outflow.Api.Tests;
 
@@ -80,6 +83,25 @@ public sealed class ExecutionLogEndpointsTests(ApiServerFixture server) : IClass
         Assert.Equal(["1", "2"], lines["updates"].Select(Identity).Order());
         Assert.All(lines["updates"], line => Assert.Equal("update", line["operation"]!.GetValue<string>()));
         Assert.Equal("Twin B", Find(errors, "duplicate_identity").Select(line => line["fields"]!["name"]!.GetValue<string>()).Order().Last());
+    }
+
+    [Fact]
+    public async Task Cleanup_deletes_logs_of_deleted_sync()
+    {
+        var (syncId, executionId) = await RunSyncWithErrorsAsync(server.Client);
+        var (otherSyncId, otherExecutionId) = await RunSyncWithErrorsAsync(server.Client);
+        var logFiles = server.GetService<IExecutionLogFiles>();
+        var cleanup = server.GetService<IEnumerable<IHostedService>>().OfType<LogCleanupService>().Single();
+        Assert.Contains(Guid.Parse(executionId), logFiles.ListExecutionIds());
+
+        var deleted = await server.Client.DeleteAsync($"/api/syncs/{syncId}");
+        Assert.Equal(HttpStatusCode.OK, deleted.Status);
+        await cleanup.CleanAsync(CancellationToken.None);
+
+        Assert.DoesNotContain(Guid.Parse(executionId), logFiles.ListExecutionIds());
+        Assert.Contains(Guid.Parse(otherExecutionId), logFiles.ListExecutionIds());
+        var index = await server.Client.GetAsync($"/api/syncs/{otherSyncId}/executions/{otherExecutionId}/logs");
+        Assert.Equal(3, Records(index.Data["files"]!.AsArray().Select(file => file!).ToList(), "errors"));
     }
 
     [Fact]

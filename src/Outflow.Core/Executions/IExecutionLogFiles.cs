@@ -17,4 +17,10 @@ public interface IExecutionLogFiles
     /// the execution's log files. The name is matched against the listed names, never used as a path.
     /// </summary>
     Stream? Open(Guid executionId, string name);
+
+    /// <summary>Lists the ids of the executions that have a log directory, whether or not they still exist.</summary>
+    IReadOnlyList<Guid> ListExecutionIds();
+
+    /// <summary>Deletes every log file of an execution. Does nothing when it has none.</summary>
+    void Delete(Guid executionId);
 }

@@ -122,6 +122,33 @@ internal sealed class ExecutionLogFiles(EngineOptions options) : IExecutionLogFi
         }
     }
 
+    public IReadOnlyList<Guid> ListExecutionIds()
+    {
+        if (!Directory.Exists(options.LogsDirectory))
+        {
+            return [];
+        }
+
+        // Only directories named exactly like an execution id, so nothing else in the directory is ever touched.
+        return Directory.EnumerateDirectories(options.LogsDirectory)
+            .Select(Path.GetFileName)
+            .Select(name => Guid.TryParseExact(name, "D", out var id) && string.Equals(id.ToString(), name, StringComparison.Ordinal) ? id : Guid.Empty)
+            .Where(id => id != Guid.Empty)
+            .ToList();
+    }
+
+    public void Delete(Guid executionId)
+    {
+        var directory = Path.Combine(options.LogsDirectory, executionId.ToString());
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+    }
+
     /// <summary>Returns the execution's log files sorted by type order, then by file number.</summary>
     private List<(string Type, string Path)> Find(Guid executionId)
     {
