@@ -41,6 +41,7 @@ public static class OutflowApiApplicationExtensions
         routes.MapConnectionEndpoints();
         routes.MapModelEndpoints();
         routes.MapSyncEndpoints();
+        routes.MapScheduleOptionEndpoints();
         routes.MapExecutionEndpoints();
         routes.MapExecutionConsoleLogEndpoints();
         routes.MapExecutionLogEndpoints();
