@@ -39,6 +39,7 @@ public static class OutflowApiApplicationExtensions
                 .RequireAuthenticatedUser());
         routes.MapIdentityEndpoints();
         routes.MapConnectionEndpoints();
+        routes.MapDiscoveryEndpoints();
         routes.MapModelEndpoints();
         routes.MapSyncEndpoints();
         routes.MapScheduleOptionEndpoints();
