@@ -39,8 +39,10 @@ public static class OutflowApiApplicationExtensions
                 .RequireAuthenticatedUser());
         routes.MapIdentityEndpoints();
         routes.MapConnectionEndpoints();
+        routes.MapDiscoveryEndpoints();
         routes.MapModelEndpoints();
         routes.MapSyncEndpoints();
+        routes.MapScheduleOptionEndpoints();
         routes.MapExecutionEndpoints();
         routes.MapExecutionConsoleLogEndpoints();
         routes.MapExecutionLogEndpoints();

@@ -8,7 +8,44 @@ namespace Outflow.Connectors.PostgreSql;
 /// <summary>Reads models from PostgreSQL, each read in its own read-only, repeatable-read transaction.</summary>
 internal sealed class PostgreSqlSourceConnector(PostgreSqlSettings settings, ILogger logger) : ISourceConnector
 {
+    // Tables, partitioned tables, views, materialized views and foreign tables that the login may read, outside the
+    // system schemas. Partitions are left out because their parent table reads them.
+    private const string TablesQuery = """
+        SELECT n.nspname, c.relname
+        FROM pg_class c
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND NOT c.relispartition
+          AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\_%'
+          AND has_table_privilege(c.oid, 'SELECT')
+        ORDER BY n.nspname, c.relname
+        """;
+
     private readonly string _connectionString = settings.ToConnectionString();
+
+    public async Task<IReadOnlyList<string>> ListTablesAsync(CancellationToken cancellationToken)
+    {
+        var connection = await PostgreSqlConnections.OpenAsync(settings, _connectionString, cancellationToken)
+            .ConfigureAwait(false);
+        await using var connectionScope = connection.ConfigureAwait(false);
+        var names = new List<string>();
+        try
+        {
+            var command = new NpgsqlCommand(TablesQuery, connection);
+            await using var commandScope = command.ConfigureAwait(false);
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using var readerScope = reader.ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                names.Add(PostgreSqlIdentifiers.ToObjectId(reader.GetString(0), reader.GetString(1)));
+            }
+        }
+        catch (Exception exception) when (PostgreSqlErrors.IsDatabaseFailure(exception))
+        {
+            throw PostgreSqlErrors.Wrap(exception, "listing tables failed");
+        }
+
+        return names;
+    }
 
     public async Task<IReadOnlyList<SourceColumn>> DescribeAsync(ModelSource source, CancellationToken cancellationToken)
     {

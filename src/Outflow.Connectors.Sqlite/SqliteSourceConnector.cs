@@ -8,6 +8,38 @@ namespace Outflow.Connectors.Sqlite;
 /// <summary>Reads models from a SQLite database file opened read-only.</summary>
 internal sealed class SqliteSourceConnector(SqliteSettings settings, ILogger logger) : ISourceConnector
 {
+    // SQLite's own tables (sqlite_schema, sqlite_sequence, sqlite_stat1) are left out.
+    private const string TablesQuery = """
+        SELECT name FROM sqlite_schema
+        WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\_%' ESCAPE '\'
+        ORDER BY name
+        """;
+
+    public async Task<IReadOnlyList<string>> ListTablesAsync(CancellationToken cancellationToken)
+    {
+        var connection = await OpenAsync(settings, cancellationToken).ConfigureAwait(false);
+        await using var connectionScope = connection.ConfigureAwait(false);
+        var names = new List<string>();
+        try
+        {
+            var command = connection.CreateCommand();
+            await using var commandScope = command.ConfigureAwait(false);
+            command.CommandText = TablesQuery;
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using var readerScope = reader.ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                names.Add(reader.GetString(0));
+            }
+        }
+        catch (SqliteException exception)
+        {
+            throw SqliteErrors.Wrap(exception, "listing tables failed");
+        }
+
+        return names;
+    }
+
     public async Task<IReadOnlyList<SourceColumn>> DescribeAsync(ModelSource source, CancellationToken cancellationToken)
     {
         var connection = await OpenAsync(settings, cancellationToken).ConfigureAwait(false);

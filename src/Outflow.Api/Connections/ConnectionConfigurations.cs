@@ -71,6 +71,49 @@ internal static class ConnectionConfigurations
         }
     }
 
+    /// <summary>
+    /// Returns <paramref name="sent"/> with the stored values of the keys it leaves out. A secret that is left out or
+    /// sent as <see cref="Mask"/> takes the stored value under the rule of <see cref="RestoreMaskedSecrets"/>.
+    /// </summary>
+    /// <exception cref="ApiException">A stored secret would be used while another key differs from its stored value.</exception>
+    public static JsonObject MergeOverStored(JsonObject sent, JsonObject stored, ConnectionTypeInfo info)
+    {
+        var merged = (JsonObject)sent.DeepClone();
+        var omittedSecret = default(string);
+        foreach (var (key, value) in stored)
+        {
+            if (merged.ContainsKey(key))
+            {
+                continue;
+            }
+
+            if (info.IsSecret(key) && value is not null)
+            {
+                omittedSecret ??= key;
+                merged[key] = JsonValue.Create(Mask);
+            }
+            else
+            {
+                merged[key] = value?.DeepClone();
+            }
+        }
+
+        var changed = info.Configuration
+            .Where(field => !field.Secret)
+            .FirstOrDefault(field => !JsonNode.DeepEquals(merged[field.Name] ?? field.Default, stored[field.Name] ?? field.Default));
+        if (omittedSecret is not null && changed is not null)
+        {
+            throw ApiException.Unprocessable(
+                ApiErrorKeys.InvalidConfiguration,
+                $"configuration.{omittedSecret} was not sent but configuration.{changed.Name} differs from the stored "
+                + $"connection's: send {omittedSecret} too, because the stored one is used only while the other settings stay the same",
+                $"configuration.{omittedSecret}");
+        }
+
+        RestoreMaskedSecrets(merged, stored, info);
+        return merged;
+    }
+
     private static bool IsMask(JsonNode? value) =>
         value is JsonValue text && text.GetValueKind() == JsonValueKind.String && text.GetValue<string>() == Mask;
 

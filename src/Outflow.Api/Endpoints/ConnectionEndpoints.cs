@@ -15,7 +15,7 @@ using Outflow.Core.Executions;
 
 namespace Outflow.Api.Endpoints;
 
-/// <summary>Connection types and connections: list, create, get, replace and delete.</summary>
+/// <summary>Connection types and connections: list, create, get, replace, delete and test.</summary>
 internal static class ConnectionEndpoints
 {
     /// <summary>The status of a connection saved with <c>validate: false</c>, which has not been tested.</summary>
@@ -28,8 +28,20 @@ internal static class ConnectionEndpoints
             .WithSummary("Lists the connection types this server supports, with their capabilities and configuration schema.")
             .WithTags("Connections")
             .ProducesData<List<ConnectionTypeResponse>>();
+        api.MapGet("/connection_types/{id}", GetTypeSchema)
+            .WithName("GetConnectionTypeSchema")
+            .WithSummary("Returns the JSON Schema of one connection type's configuration, without an envelope.")
+            .WithTags("Connections")
+            .Produces<JsonObject>(StatusCodes.Status200OK, "application/json")
+            .ProducesErrors(StatusCodes.Status404NotFound);
 
         var connections = api.MapGroup("/connections").WithTags("Connections");
+        connections.MapPost("/test", TestAsync)
+            .WithName("TestConnection")
+            .WithSummary("Connects with a configuration without saving it; with connection_id, the configuration is laid over that connection's.")
+            .AcceptsJson<TestConnectionRequest>()
+            .ProducesEmpty()
+            .ProducesErrors(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
         connections.MapGet("", ListAsync)
             .WithName("ListConnections")
             .WithSummary("Lists the organization's connections with secrets masked.")
@@ -72,6 +84,14 @@ internal static class ConnectionEndpoints
             })
             .ToList();
         return ApiResults.Data(types);
+    }
+
+    private static IResult GetTypeSchema(string id, ConnectorRegistry registry)
+    {
+        var factory = registry.Find(id)
+            ?? throw ApiException.NotFound(
+                $"connection type {id} was not found: use one of {string.Join(", ", registry.All.Select(f => f.Info.Id))}");
+        return Results.Json(ConnectionConfigurations.BuildJsonSchema(factory.Info), ApiJson.Options);
     }
 
     private static async Task<IResult> ListAsync(
@@ -164,6 +184,49 @@ internal static class ConnectionEndpoints
 
         await connections.UpdateAsync(connection, cancellationToken);
         return ApiResults.Data(ToResponse(connection, registry));
+    }
+
+    /// <summary>
+    /// Tests a configuration, as Create Connection does, without saving it. With <c>connection_id</c>, keys that are not
+    /// sent keep the connection's stored values, and an omitted or masked secret keeps the stored secret only while
+    /// every other key keeps its stored value.
+    /// </summary>
+    private static async Task<IResult> TestAsync(
+        HttpContext context,
+        IConnectionStore connections,
+        ConnectorRegistry registry,
+        ConnectorEnvironment environment,
+        CancellationToken cancellationToken)
+    {
+        var principal = context.GetApiPrincipal();
+        var request = await RequestJson.ReadAsync<TestConnectionRequest>(context.Request, cancellationToken);
+        var type = string.IsNullOrWhiteSpace(request.Type) ? throw ApiException.MissingField("type") : request.Type;
+        var configuration = request.Configuration ?? throw ApiException.MissingField("configuration");
+        var factory = registry.Find(type) ?? throw UnknownType(type, registry);
+        if (request.ConnectionId is { } connectionId)
+        {
+            var stored = await connections.GetAsync(principal.Organization.Id, connectionId, cancellationToken)
+                ?? throw new ApiException(
+                    StatusCodes.Status404NotFound,
+                    ApiErrorKeys.NotFound,
+                    $"connection {connectionId} was not found: use the id of one of your connections, or leave connection_id out",
+                    "connection_id",
+                    connectionId);
+            if (!string.Equals(stored.Type, factory.Info.Id, StringComparison.Ordinal))
+            {
+                throw ApiException.Unprocessable(
+                    ApiErrorKeys.ConnectionTypeMismatch,
+                    $"connection {stored.Id} is of type {stored.Type}, not {type}: send type {stored.Type}, or leave connection_id out",
+                    "type",
+                    type);
+            }
+
+            RejectUnknownKeys(factory.Info, configuration);
+            configuration = ConnectionConfigurations.MergeOverStored(configuration, stored.Configuration, factory.Info);
+        }
+
+        await ValidateAsync(factory, configuration, test: true, environment, cancellationToken);
+        return ApiResults.Empty();
     }
 
     private static async Task<IResult> DeleteAsync(

@@ -1,0 +1,262 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Outflow.Api.Authentication;
+using Outflow.Api.Contracts;
+using Outflow.Api.Discovery;
+using Outflow.Api.Errors;
+using Outflow.Api.Json;
+using Outflow.Api.OpenApi;
+using Outflow.Core.Connections;
+using Outflow.Core.Connectors;
+
+namespace Outflow.Api.Endpoints;
+
+/// <summary>
+/// What a connection offers for building models and syncs: its source configuration and fields, its target objects
+/// and their fields. A connection whose type cannot play a route's role gets 404, like a missing one.
+/// </summary>
+internal static class DiscoveryEndpoints
+{
+    private const string ParamsDescription =
+        "The chosen source configuration as the JSON text of a map from key to values, such as {\"table\":[\"people\"]}. "
+        + "Each key may instead be sent as its own query parameter, such as table=people. Keys: query, table.";
+
+    public static void MapDiscoveryEndpoints(this RouteGroupBuilder api)
+    {
+        var discovery = api.MapGroup("/connections/{id}/modelsync").WithTags("Discovery");
+        discovery.MapGet("/source", GetSourceAsync)
+            .WithName("GetSyncSource")
+            .WithSummary("Describes the model configuration a source connection accepts: a query, or one of the listed tables.")
+            .WithQueryParameter(SourceParams.ParameterName, QueryParameterType.String, ParamsDescription)
+            .ProducesData<SourceMetaResponse>()
+            .ProducesErrors(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
+        discovery.MapGet("/source/fields", GetSourceFieldsAsync)
+            .WithName("GetSourceFields")
+            .WithSummary("Lists the fields a model with the given source configuration would have, without saving anything.")
+            .WithQueryParameter(SourceParams.ParameterName, QueryParameterType.String, ParamsDescription + " One of query or table is required.")
+            .ProducesData<List<SourceFieldResponse>>()
+            .ProducesErrors(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
+        discovery.MapGet("/targetobjects", GetTargetObjectsAsync)
+            .WithName("GetTargetObjects")
+            .WithSummary("Lists the objects of a target connection with the sync modes each supports.")
+            .Produces<TargetObjectsEnvelope>(StatusCodes.Status200OK, "application/json")
+            .ProducesErrors(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
+        discovery.MapGet("/target/fields", GetTargetFieldsAsync)
+            .WithName("GetTargetFields")
+            .WithSummary("Describes one target object: its fields, identity functions, sync modes and capabilities.")
+            .WithQueryParameter("target", QueryParameterType.String, "Required. The target object id, such as public.contacts on PostgreSQL or contacts on SQLite.")
+            .WithQueryParameter("refresh", QueryParameterType.Boolean, "Accepted for compatibility; the target's schema is read on every request.")
+            .ProducesData<TargetResponse>()
+            .ProducesErrors(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
+        discovery.MapGet("/targetobjects/properties/{property}", GetTargetPropertyValuesAsync)
+            .WithName("GetTargetPropertyValues")
+            .WithSummary("Lists the legal values of a property for creating a target object; 404 where the connection cannot create objects.")
+            .ProducesData<TargetPropertyValuesResponse>()
+            .ProducesErrors(StatusCodes.Status404NotFound);
+    }
+
+    private static async Task<IResult> GetSourceAsync(
+        string id,
+        HttpContext context,
+        IConnectionStore connections,
+        ConnectorRegistry registry,
+        ConnectorEnvironment environment,
+        CancellationToken cancellationToken)
+    {
+        var (connection, factory) = await FindAsync(id, context, connections, registry, asSource: true, cancellationToken);
+        SourceSelection.From(SourceParams.Read(context.Request));
+
+        IReadOnlyList<string> tables;
+        try
+        {
+            await using var connector = factory.CreateSource(connection.Configuration, environment);
+            tables = await connector.ListTablesAsync(cancellationToken);
+        }
+        catch (ConnectorException exception)
+        {
+            throw ConnectionFailed(connection, exception);
+        }
+
+        var table = SourceSelection.TableKey;
+        var query = SourceSelection.QueryKey;
+        return ApiResults.Data(new SourceMetaResponse(
+            new Dictionary<string, ConfigurationValueResponse>(StringComparer.Ordinal)
+            {
+                [query] = new("string", []),
+                [table] = new("string", []),
+            },
+            new Dictionary<string, SourceMetaItemResponse>(StringComparer.Ordinal)
+            {
+                [query] = new(false, [], []),
+                [table] = new(tables.Count > 0, tables.ToList(), []),
+            },
+            [query, table]));
+    }
+
+    private static async Task<IResult> GetSourceFieldsAsync(
+        string id,
+        HttpContext context,
+        IConnectionStore connections,
+        ConnectorRegistry registry,
+        ConnectorEnvironment environment,
+        CancellationToken cancellationToken)
+    {
+        var (connection, factory) = await FindAsync(id, context, connections, registry, asSource: true, cancellationToken);
+        var selection = SourceSelection.From(SourceParams.Read(context.Request));
+        var source = selection.RequireSource();
+
+        IReadOnlyList<SourceColumn> columns;
+        try
+        {
+            await using var connector = factory.CreateSource(connection.Configuration, environment);
+            columns = await connector.DescribeAsync(source, cancellationToken);
+        }
+        catch (ConnectorException exception)
+        {
+            throw ApiException.Unprocessable(
+                ApiErrorKeys.ModelQueryFailed,
+                $"{exception.Message.TrimEnd('.')} (connection {connection.Id}): fix {selection.Field} and try again",
+                selection.Field,
+                source.Query ?? source.Table);
+        }
+
+        var fields = columns
+            .Select(column => new SourceFieldResponse(column.Name, column.Name, column.Type.ToString().ToLowerInvariant(), column.RemoteType, false))
+            .ToList();
+        return ApiResults.Data(fields);
+    }
+
+    private static async Task<IResult> GetTargetObjectsAsync(
+        string id,
+        HttpContext context,
+        IConnectionStore connections,
+        ConnectorRegistry registry,
+        ConnectorEnvironment environment,
+        CancellationToken cancellationToken)
+    {
+        var (connection, factory) = await FindAsync(id, context, connections, registry, asSource: false, cancellationToken);
+        IReadOnlyList<TargetObjectInfo> objects;
+        try
+        {
+            await using var connector = factory.CreateTarget(connection.Configuration, environment);
+            objects = await connector.ListObjectsAsync(cancellationToken);
+        }
+        catch (ConnectorException exception)
+        {
+            throw ConnectionFailed(connection, exception);
+        }
+
+        // TODO: no connector creates target objects yet, so creation is reported as unsupported for every connection.
+        var envelope = new TargetObjectsEnvelope(
+            objects.Select(TargetDescriptions.ToObject).ToList(),
+            new TargetCreatorResponse(false, []));
+        return Results.Json(envelope, ApiJson.Options);
+    }
+
+    private static async Task<IResult> GetTargetFieldsAsync(
+        string id,
+        HttpContext context,
+        IConnectionStore connections,
+        ConnectorRegistry registry,
+        ConnectorEnvironment environment,
+        TimeProvider timeProvider,
+        CancellationToken cancellationToken)
+    {
+        var (connection, factory) = await FindAsync(id, context, connections, registry, asSource: false, cancellationToken);
+        var target = RequestValues.ReadString(context.Request, "target")
+            ?? throw ApiException.BadRequest(
+                ApiErrorKeys.MissingField,
+                "query parameter target is required: send the id of one of the objects that Get Target Objects lists",
+                "target");
+
+        // Validated for its type only: the schema is read on every request, so there is no cache to refresh.
+        RequestValues.ReadBoolean(context.Request, "refresh");
+
+        TargetObjectInfo? info;
+        try
+        {
+            await using var connector = factory.CreateTarget(connection.Configuration, environment);
+            info = await connector.DescribeObjectAsync(target, cancellationToken);
+        }
+        catch (ConnectorException exception)
+        {
+            throw ConnectionFailed(connection, exception);
+        }
+
+        if (info is null)
+        {
+            throw new ApiException(
+                StatusCodes.Status404NotFound,
+                ApiErrorKeys.NotFound,
+                $"target object {target} was not found on connection {connection.Id}: use the id of one of the objects that Get Target Objects lists",
+                "target",
+                target);
+        }
+
+        return ApiResults.Data(TargetDescriptions.ToTarget(info, timeProvider.GetUtcNow()));
+    }
+
+    private static async Task<IResult> GetTargetPropertyValuesAsync(
+        string id,
+        string property,
+        HttpContext context,
+        IConnectionStore connections,
+        ConnectorRegistry registry,
+        CancellationToken cancellationToken)
+    {
+        var (connection, _) = await FindAsync(id, context, connections, registry, asSource: false, cancellationToken);
+
+        // TODO: list the values once a connector can create target objects; until then no property exists.
+        throw new ApiException(
+            StatusCodes.Status404NotFound,
+            ApiErrorKeys.NotFound,
+            $"connection {connection.Id} of type {connection.Type} cannot create target objects, so it has no creation "
+            + $"property {property}: sync to an object that Get Target Objects lists",
+            "property",
+            property);
+    }
+
+    /// <summary>Finds the organization's connection and checks that its type can be a source, or a target.</summary>
+    /// <exception cref="ApiException">404 when the id is malformed or unknown, or the type cannot play that role.</exception>
+    private static async Task<(Connection Connection, IConnectorFactory Factory)> FindAsync(
+        string id,
+        HttpContext context,
+        IConnectionStore connections,
+        ConnectorRegistry registry,
+        bool asSource,
+        CancellationToken cancellationToken)
+    {
+        var connectionId = RequestValues.ParseId(id, "connection");
+        var principal = context.GetApiPrincipal();
+        var connection = await connections.GetAsync(principal.Organization.Id, connectionId, cancellationToken)
+            ?? throw ApiException.NotFound($"connection {connectionId} was not found");
+        var factory = registry.Find(connection.Type);
+        if (factory is null || !(asSource ? factory.Info.IsSource : factory.Info.IsTarget))
+        {
+            throw asSource
+                ? new ApiException(
+                    StatusCodes.Status404NotFound,
+                    ApiErrorKeys.ConnectionNotSource,
+                    $"connection {connection.Id} of type {connection.Type} cannot be a model source: use a source connection",
+                    "id",
+                    connection.Id)
+                : new ApiException(
+                    StatusCodes.Status404NotFound,
+                    ApiErrorKeys.ConnectionNotDestination,
+                    $"connection {connection.Id} of type {connection.Type} cannot be a sync target: use a destination connection",
+                    "id",
+                    connection.Id);
+        }
+
+        return (connection, factory);
+    }
+
+    private static ApiException ConnectionFailed(Connection connection, ConnectorException exception) =>
+        ApiException.Unprocessable(
+            ApiErrorKeys.ConnectionFailed,
+            $"reading connection {connection.Id} failed: {exception.Message.TrimEnd('.')}. Check that the system is "
+            + "reachable and the connection's configuration is current, then try again",
+            "id",
+            connection.Id);
+}
