@@ -82,10 +82,12 @@ describe("models", () => {
         const model = await createCustomersModel(connectionId);
 
         const got = await client.models.get(model.id);
+        const gotAsync = await client.models.get(model.id, { async: true });
         const listed = await client.models.list();
 
         assertShape(got.data, schemas.model, "$.data");
         assert.deepEqual(got.data, model);
+        assert.deepEqual(gotAsync.data, model);
         assertShape(listed.data, { kind: "array", item: schemas.model }, "$.data");
         assert.ok(listed.data.some((item) => item.id === model.id));
     });
@@ -172,6 +174,15 @@ describe("models", () => {
         );
 
         assert.match(error.body.message, /missing_column/);
+    });
+
+    test("getEnrichmentSource of a non-enriching connection fails", async () => {
+        // No Outflow connection type can enrich, and a connection that cannot enrich gets 404.
+        await assertApiError(client.models.getEnrichmentSource(connectionId), Polytomic.NotFoundError, 404);
+    });
+
+    test("enrichment input fields of a non-enriching connection fail", async () => {
+        await assertApiError(client.models.post(connectionId, {}), Polytomic.NotFoundError, 404);
     });
 
     test("preview returns fields without saving", unserved.preview, async () => {
