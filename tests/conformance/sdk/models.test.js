@@ -70,7 +70,7 @@ describe("models", () => {
             },
         });
 
-        // Outflow runs asynchronous model requests inline, so the envelope holds `data` and no `job`.
+        // Outflow runs asynchronous model requests inline, so the envelope contains `data` and no `job`.
         assertShape(response.data, schemas.model, "$.data");
         assert.deepEqual(
             response.data.fields.map((field) => field.name),

@@ -29,7 +29,7 @@ export const client = createClient();
 // A random UUID names an object that does not exist.
 export const unknownId = () => randomUUID();
 
-/** Returns a name unique to this run, so that tests never find objects of an earlier test. */
+/** Returns `prefix` with a random suffix, so that a test can tell its objects from those of other tests. */
 export function uniqueName(prefix) {
     return `${prefix} ${randomUUID().slice(0, 8)}`;
 }

@@ -87,8 +87,8 @@ function assertObject(value, spec, path) {
             declared || Object.hasOwn(spec.extra, name),
             `${path}.${name} is not a property of the SDK's type (properties: ${Object.keys(spec.fields).join(", ")})`,
         );
-        // The SDK types optional properties as `T | undefined`, so an omitted property and JSON null both
-        // read as "absent" to a caller that checks `!= null`; only required ones must not be null.
+        // The SDK types optional properties as `T | undefined`, so a caller that checks `!= null` reads an
+        // omitted property and JSON null alike. Only required properties must not be null.
         if (item === null && !spec.required.includes(name)) {
             continue;
         }
