@@ -5,13 +5,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # The tests need PostgreSQL's server binaries for their clusters. A test runs the README's quickstart as
-# written, which needs curl and jq, and the short benchmark run needs sqlite3 and bc.
+# written, which needs curl and jq, and the short benchmark run needs sqlite3 and bc. The SDK conformance
+# suite needs Node.js (20 or later) and npm.
 missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v curl >/dev/null || missing+=(curl)
 command -v jq >/dev/null || missing+=(jq)
 command -v sqlite3 >/dev/null || missing+=(sqlite3)
 command -v bc >/dev/null || missing+=(bc)
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "Installing ${missing[*]} from Debian's packages..."
     sudo_cmd=""
@@ -31,3 +34,6 @@ dotnet test Outflow.slnx --no-build --nologo "$@"
 # are wrong, and the cancel check also when a cancel took longer than 5 seconds.
 bench/full-sync.sh 2000
 bench/cancel-check.sh 20000
+
+# Polytomic's TypeScript SDK (npm `polytomic` 1.18.1) against a live server, about a minute.
+tests/conformance/run.sh

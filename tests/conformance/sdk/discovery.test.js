@@ -1,0 +1,102 @@
+// Discovery of sources and targets through client.modelSync and client.modelSync.targets. Outflow does not
+// serve these routes yet, so every test here is skipped.
+import assert from "node:assert/strict";
+import { before, describe, test } from "node:test";
+import {
+    Polytomic,
+    assertApiError,
+    assertShape,
+    client,
+    createPostgresConnection,
+    schemas,
+    unknownId,
+} from "./setup.js";
+
+// Skip options for tests of routes that Outflow does not serve yet. Drop a test's option once its route
+// is served.
+const unserved = {
+    source: { skip: "GET /api/connections/{id}/modelsync/source is not served yet" },
+    sourceFields: { skip: "GET /api/connections/{id}/modelsync/source/fields is not served yet" },
+    targetObjects: { skip: "GET /api/connections/{id}/modelsync/targetobjects is not served yet" },
+    target: { skip: "GET /api/connections/{id}/modelsync/target is not served yet" },
+    targetFields: { skip: "GET /api/connections/{id}/modelsync/target/fields is not served yet" },
+    createProperty: {
+        skip: "GET /api/connections/{id}/modelsync/targetobjects/properties/{property} is not served yet",
+    },
+};
+
+describe("discovery", () => {
+    let connectionId;
+
+    before(async () => {
+        connectionId = await createPostgresConnection();
+    });
+
+    test("getSource offers table and query", unserved.source, async () => {
+        const response = await client.modelSync.getSource(connectionId);
+        const narrowed = await client.modelSync.getSource(connectionId, { params: { schema: ["public"] } });
+
+        assertShape(response.data, schemas.sourceMeta, "$.data");
+        assert.deepEqual([...response.data.requires_one_of].sort(), ["query", "table"]);
+        assertShape(narrowed.data, schemas.sourceMeta, "$.data");
+        assert.ok(narrowed.data.items.table.items.includes("public.customers"));
+        await assertApiError(client.modelSync.getSource(unknownId()), Polytomic.NotFoundError, 404, "not_found");
+    });
+
+    test("getSourceFields lists a table's fields", unserved.sourceFields, async () => {
+        const response = await client.modelSync.getSourceFields(connectionId, {
+            params: { table: ["public.customers"] },
+        });
+
+        assertShape(response.data, { kind: "array", item: schemas.modelField }, "$.data");
+        assert.deepEqual(
+            response.data.map((field) => field.name),
+            ["id", "email", "score", "signed_up", "active"],
+        );
+    });
+
+    test("targets.list returns tables with their modes", unserved.targetObjects, async () => {
+        const response = await client.modelSync.targets.list(connectionId);
+
+        assertShape(response.data, { kind: "array", item: schemas.targetObjects.data }, "$.data");
+        assertShape(response.target_creation, schemas.targetObjects.targetCreation, "$.target_creation");
+        const copy = response.data.find((item) => item.id === "public.customer_copy");
+        assert.ok(copy, "public.customer_copy is a target object");
+        assert.ok(copy.modes.some((mode) => mode.id === "updateOrCreate" && mode.requires_identity === true));
+    });
+
+    test("targets.getTarget answers the deprecated route", unserved.target, async () => {
+        const response = await client.modelSync.targets.getTarget(connectionId);
+
+        assert.equal(typeof response.data, "object");
+    });
+
+    test("getTargetFields lists fields and identity functions", unserved.targetFields, async () => {
+        const response = await client.modelSync.targets.getTargetFields(connectionId, {
+            target: "public.customer_copy",
+        });
+
+        assertShape(response.data, schemas.targetFields, "$.data");
+        assert.equal(response.data.id, "public.customer_copy");
+        const id = response.data.fields.find((field) => field.id === "id");
+        assert.equal(id.supports_identity, true);
+        assert.deepEqual(
+            id.identity_functions.map((identityFunction) => identityFunction.id),
+            ["Equality"],
+        );
+        assert.ok(response.data.modes.some((mode) => mode.mode === "updateOrCreate"));
+        await assertApiError(
+            client.modelSync.targets.getTargetFields(connectionId, { target: "public.no_such_table" }),
+            Polytomic.NotFoundError,
+            404,
+        );
+    });
+
+    test("getCreateProperty of an unknown property fails", unserved.createProperty, async () => {
+        await assertApiError(
+            client.modelSync.targets.getCreateProperty(connectionId, "no_such_property"),
+            Polytomic.NotFoundError,
+            404,
+        );
+    });
+});
