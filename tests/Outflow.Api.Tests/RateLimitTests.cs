@@ -7,7 +7,7 @@ namespace Outflow.Api.Tests;
 /// <summary>Per-key rate limiting, on a server whose buckets hold <see cref="RateLimitedServerFixture.Burst"/> tokens.</summary>
 public sealed class RateLimitTests(RateLimitedServerFixture server) : IClassFixture<RateLimitedServerFixture>
 {
-    // Far more requests than the bucket holds plus what it refills while they run, unless the machine is
+    // Far more requests than the bucket contains plus what it refills while they run, unless the machine is
     // slower than one request per second.
     private const int Requests = RateLimitedServerFixture.Burst + 20;
 

@@ -11,7 +11,7 @@ namespace Outflow.Api.Idempotency;
 
 /// <summary>
 /// Makes POST, PUT and DELETE requests that carry an <c>Idempotency-Key</c> header safe to retry. The first
-/// request with a key claims it in the store and runs; its response is stored and replayed, byte for byte, to
+/// request with a key claims it in the store and runs. Its response is stored and replayed, byte for byte, to
 /// every later request with that key from the same API key. A repeat that arrives while the first still runs
 /// gets 409, and a key reused for a different method, path, query or body gets 422. Responses with status
 /// 409, 429 or 5xx report a passing state or a failure, so they are not stored and a retry runs the request again.
@@ -143,7 +143,7 @@ internal sealed class IdempotencyMiddleware
 
         if (first.Response is not { } response)
         {
-            // Clients retry 409, so the answer must be cheap and change nothing.
+            // Clients retry 409, so this response must be cheap and change nothing.
             context.Response.Headers.RetryAfter = "1";
             await ApiErrorWriter.WriteAsync(
                 context,
@@ -203,7 +203,7 @@ internal sealed class IdempotencyMiddleware
 
         if (capture.Overflowed)
         {
-            // NOTE: a retry with this key runs the request again; no mutating endpoint returns a body near the limit.
+            // NOTE: a retry with this key runs the request again, so a create repeated this way makes a second object.
             Log.IdempotentResponseTooLarge(_logger, record.Method, record.Path, _options.MaxStoredResponseBytes);
             await ReleaseAsync(scope, record);
             return;

@@ -8,7 +8,7 @@ public interface IIdempotencyStore
 {
     /// <summary>
     /// Inserts <paramref name="record"/> as a new in-flight claim unless the scope already has a record, and
-    /// returns the record that holds the key afterwards. A record that expired, or an in-flight claim whose
+    /// returns the record that owns the key afterwards. A record that expired, or an in-flight claim whose
     /// lease ended before <paramref name="now"/> (its process died), is replaced. Concurrent claims of one
     /// scope, from any process, yield exactly one new claim.
     /// </summary>
@@ -17,7 +17,7 @@ public interface IIdempotencyStore
 
     /// <summary>
     /// Stores the response of the claim <paramref name="claimId"/> and keeps it until <paramref name="expiresAt"/>.
-    /// Returns false when the claim no longer holds the key, because its lease ended and another request took it over.
+    /// Returns false when the claim no longer owns the key, because its lease ended and another request took it over.
     /// </summary>
     Task<bool> CompleteAsync(
         IdempotencyScope scope, Guid claimId, IdempotentResponse response, DateTimeOffset expiresAt, CancellationToken cancellationToken);
