@@ -34,4 +34,25 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4009, Level = LogLevel.Information, Message = "Set active to {Active} on sync {SyncId} of organization {OrganizationId}")]
     public static partial void SyncActivated(ILogger logger, Guid syncId, bool active, Guid organizationId);
+
+    [LoggerMessage(EventId = 4010, Level = LogLevel.Warning, Message = "Did not store the response of {Method} {Path} for its Idempotency-Key: the body is larger than {MaxBytes} bytes, so a retry runs the request again")]
+    public static partial void IdempotentResponseTooLarge(ILogger logger, string method, string path, int maxBytes);
+
+    [LoggerMessage(EventId = 4011, Level = LogLevel.Warning, Message = "Did not store the response of {Method} {Path} for its Idempotency-Key: the request ran longer than the {LeaseSeconds} s claim lease and another request took the key over")]
+    public static partial void IdempotencyClaimLost(ILogger logger, string method, string path, double leaseSeconds);
+
+    [LoggerMessage(EventId = 4012, Level = LogLevel.Error, Message = "Failed to store the response of {Method} {Path} for its Idempotency-Key; retries get 409 until the claim lease ends")]
+    public static partial void IdempotentResponseNotStored(ILogger logger, string method, string path, Exception exception);
+
+    [LoggerMessage(EventId = 4013, Level = LogLevel.Error, Message = "Failed to release the Idempotency-Key claim of {Method} {Path}; retries get 409 until the {LeaseSeconds} s claim lease ends")]
+    public static partial void IdempotencyReleaseFailed(ILogger logger, string method, string path, double leaseSeconds, Exception exception);
+
+    [LoggerMessage(EventId = 4014, Level = LogLevel.Information, Message = "Deleted {Count} expired idempotency keys")]
+    public static partial void IdempotencyKeysPruned(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 4015, Level = LogLevel.Error, Message = "Failed to delete expired idempotency keys; the next attempt is in {IntervalSeconds} s")]
+    public static partial void IdempotencyPruneFailed(ILogger logger, double intervalSeconds, Exception exception);
+
+    [LoggerMessage(EventId = 4016, Level = LogLevel.Debug, Message = "Rejected {Method} {Path} with 429 for partition {Partition}; retry after {RetryAfterSeconds} s")]
+    public static partial void RateLimited(ILogger logger, string method, string path, string partition, int retryAfterSeconds);
 }

@@ -3,6 +3,7 @@ using Outflow.Api;
 using Outflow.Api.Authentication;
 using Outflow.Api.Endpoints;
 using Outflow.Api.Errors;
+using Outflow.Api.Idempotency;
 using Outflow.Api.OpenApi;
 
 namespace Microsoft.AspNetCore.Builder;
@@ -15,8 +16,9 @@ public static class OutflowApiApplicationExtensions
     /// <summary>
     /// Adds, for requests under <c>/api</c>, error handling, the API version check and ApiError bodies for
     /// unmatched routes and methods; then the reference page at <c>/docs</c>, routing, API key authentication,
-    /// every <c>/api</c> route and the OpenAPI document at <c>/openapi/v1.json</c>. Routes outside <c>/api</c>,
-    /// including the document, the reference page and those the host maps, need no authentication.
+    /// for <c>/api</c> rate limiting and <c>Idempotency-Key</c> handling, every <c>/api</c> route and the OpenAPI
+    /// document at <c>/openapi/v1.json</c>. Routes outside <c>/api</c>, including the document, the reference
+    /// page and those the host maps, need no authentication and have no rate limit.
     /// </summary>
     public static WebApplication UseOutflowApi(this WebApplication app)
     {
@@ -31,6 +33,18 @@ public static class OutflowApiApplicationExtensions
         app.MapOutflowReference();
         app.UseRouting();
         app.UseAuthentication();
+
+        // The limiter partitions by the authenticated key, so it follows authentication; it precedes idempotency
+        // so that a rejected request claims no key. Endpoint errors are turned into responses inside the
+        // idempotency middleware, by a second error handler, so that it can store them.
+        app.UseWhen(
+            context => context.Request.Path.StartsWithSegments(ApiPrefix),
+            api =>
+            {
+                api.UseRateLimiter();
+                api.UseMiddleware<IdempotencyMiddleware>();
+                api.UseMiddleware<ErrorHandlingMiddleware>();
+            });
         app.UseAuthorization();
 
         var routes = app.MapGroup(ApiPrefix)

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Outflow.Core.Connections;
 using Outflow.Core.Executions;
+using Outflow.Core.Idempotency;
 using Outflow.Core.Models;
 using Outflow.Core.Organizations;
 using Outflow.Core.Security;
@@ -23,6 +24,7 @@ internal static class StoreServices
         services.AddSingleton<IExecutionStore, ExecutionStore>();
         services.AddSingleton<ISyncStateStore, SyncStateStore>();
         services.AddSingleton<IExecutionConsoleLog, ExecutionConsoleLog>();
+        services.AddSingleton<IIdempotencyStore, IdempotencyStore>();
         return services;
     }
 }

@@ -14,7 +14,20 @@ public sealed class ApiServerFixture : IAsyncLifetime
 {
     public const string AdminKey = "api-tests-admin-key-0123456789abcdef";
 
+    private readonly ServerSettings _settings;
+
     private RunningServer? _server;
+
+    public ApiServerFixture()
+        : this(new ServerSettings())
+    {
+    }
+
+    /// <summary>Creates a fixture whose server uses <paramref name="settings"/> except for the data directory, URLs and bootstrap key.</summary>
+    internal ApiServerFixture(ServerSettings settings)
+    {
+        _settings = settings;
+    }
 
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "outflow-api-" + Guid.NewGuid().ToString("N"));
 
@@ -27,7 +40,7 @@ public sealed class ApiServerFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _server = await OutflowServer.StartAsync(
-            new ServerSettings { DataDirectory = DataDirectory, Urls = "http://127.0.0.1:0", BootstrapKey = AdminKey },
+            _settings with { DataDirectory = DataDirectory, Urls = "http://127.0.0.1:0", BootstrapKey = AdminKey },
             CancellationToken.None);
         Client = CreateClient(new AuthenticationHeaderValue("Bearer", AdminKey));
     }

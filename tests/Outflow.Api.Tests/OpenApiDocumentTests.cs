@@ -121,6 +121,26 @@ public sealed class OpenApiDocumentTests(ApiServerFixture server) : IClassFixtur
     }
 
     [Fact]
+    public async Task Document_lists_rate_limit_and_idempotency()
+    {
+        var document = await GetDocumentAsync();
+
+        var startSync = document["paths"]!["/api/syncs/{id}/executions"]!["post"]!;
+        var tooMany = startSync["responses"]!["429"]!;
+        Assert.NotNull(tooMany["headers"]!["Retry-After"]);
+        Assert.Equal("integer", tooMany["headers"]!["Retry-After"]!["schema"]!["type"]!.GetValue<string>());
+        Assert.NotNull(startSync["responses"]!["409"]);
+        Assert.NotNull(startSync["responses"]!["422"]);
+        var key = Parameters(document, "/api/syncs/{id}/executions", "post")["Idempotency-Key"];
+        Assert.Equal("header", key["in"]!.GetValue<string>());
+        Assert.Equal(255, key["schema"]!["maxLength"]!.GetValue<int>());
+
+        Assert.NotNull(document["paths"]!["/api/syncs/{id}"]!["get"]!["responses"]!["429"]);
+        Assert.False(Parameters(document, "/api/syncs/{id}", "get").ContainsKey("Idempotency-Key"));
+        Assert.True(Parameters(document, "/api/connections/{id}", "delete").ContainsKey("Idempotency-Key"));
+    }
+
+    [Fact]
     public async Task Document_types_request_bodies_and_error_responses()
     {
         var document = await GetDocumentAsync();

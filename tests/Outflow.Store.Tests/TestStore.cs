@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Outflow.Core.Connections;
 using Outflow.Core.Executions;
+using Outflow.Core.Idempotency;
 using Outflow.Core.Models;
 using Outflow.Core.Organizations;
 using Outflow.Core.Security;
@@ -74,6 +75,8 @@ internal sealed class TestStore : IAsyncDisposable
     public ISyncStateStore State => _services.GetRequiredService<ISyncStateStore>();
 
     public IExecutionConsoleLog ConsoleLog => _services.GetRequiredService<IExecutionConsoleLog>();
+
+    public IIdempotencyStore Idempotency => _services.GetRequiredService<IIdempotencyStore>();
 
     /// <summary>Returns a console log on this store that keeps only <paramref name="retainedEntries"/> entries per execution.</summary>
     public IExecutionConsoleLog CreateConsoleLog(int retainedEntries) =>

@@ -17,6 +17,7 @@ public static class ApiErrorKeys
     public const string ConnectionNotSource = "connection_not_source";
     public const string ExecutionFinished = "execution_finished";
     public const string InvalidStatusTransition = "invalid_status_transition";
+    public const string InvalidIdempotencyKey = "invalid_idempotency_key";
 
     // Authentication (401) and routing (404, 405).
     public const string Unauthorized = "unauthorized";
@@ -51,6 +52,7 @@ public static class ApiErrorKeys
     public const string InvalidFilter = "invalid_filter";
     public const string InvalidFilterLogic = "invalid_filter_logic";
     public const string InvalidOverride = "invalid_override";
+    public const string IdempotencyKeyReused = "idempotency_key_reused";
 
     // Signed log download URLs that were altered, truncated or signed elsewhere, or that expired (403).
     public const string InvalidDownloadToken = "invalid_download_token";
@@ -59,6 +61,10 @@ public static class ApiErrorKeys
     // Requests that conflict with the current state (409).
     public const string SyncInactive = "sync_inactive";
     public const string ExecutionInProgress = "execution_in_progress";
+    public const string IdempotencyKeyInUse = "idempotency_key_in_use";
+
+    // Too many requests for one API key, or from one address without a valid key (429).
+    public const string RateLimited = "rate_limited";
 
     // Server faults (500).
     public const string InternalError = "internal_error";

@@ -150,9 +150,32 @@ internal static class PostgreSqlMigrations
         );
         """;
 
+    // One row per (organization, API key, Idempotency-Key). response_status is NULL while the claiming request
+    // runs; lease_until lets another request take over a claim whose process died.
+    private const string IdempotencyKeys = """
+        CREATE TABLE idempotency_keys (
+            organization_id text COLLATE "C" NOT NULL,
+            api_key_id text COLLATE "C" NOT NULL,
+            idempotency_key text COLLATE "C" NOT NULL,
+            claim_id text COLLATE "C" NOT NULL,
+            method text NOT NULL,
+            path text NOT NULL,
+            request_hash bytea NOT NULL,
+            lease_until bigint NOT NULL,
+            expires_at bigint NOT NULL,
+            response_status integer,
+            response_headers text,
+            response_body bytea,
+            PRIMARY KEY (organization_id, api_key_id, idempotency_key)
+        );
+
+        CREATE INDEX ix_idempotency_keys_expires ON idempotency_keys (expires_at);
+        """;
+
     public static IReadOnlyList<StoreMigration> All { get; } =
     [
         new(1, "initial schema", InitialSchema),
         new(2, "execution console log", ConsoleLog),
+        new(3, "idempotency keys", IdempotencyKeys),
     ];
 }

@@ -149,9 +149,32 @@ internal static class SqliteMigrations
         );
         """;
 
+    // One row per (organization, API key, Idempotency-Key). response_status is NULL while the claiming request
+    // runs; lease_until lets another request take over a claim whose process died.
+    private const string IdempotencyKeys = """
+        CREATE TABLE idempotency_keys (
+            organization_id TEXT NOT NULL,
+            api_key_id TEXT NOT NULL,
+            idempotency_key TEXT NOT NULL,
+            claim_id TEXT NOT NULL,
+            method TEXT NOT NULL,
+            path TEXT NOT NULL,
+            request_hash BLOB NOT NULL,
+            lease_until INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            response_status INTEGER,
+            response_headers TEXT,
+            response_body BLOB,
+            PRIMARY KEY (organization_id, api_key_id, idempotency_key)
+        );
+
+        CREATE INDEX ix_idempotency_keys_expires ON idempotency_keys (expires_at);
+        """;
+
     public static IReadOnlyList<StoreMigration> All { get; } =
     [
         new(1, "initial schema", InitialSchema),
         new(2, "execution console log", ConsoleLog),
+        new(3, "idempotency keys", IdempotencyKeys),
     ];
 }

@@ -60,6 +60,12 @@ public static class OutflowServer
         });
         builder.AddOutflowScheduling();
         services.AddSingleton(new Outflow.Api.Logs.LogDownloadOptions { UrlLifetime = settings.LogUrlLifetime });
+        services.AddSingleton(new Outflow.Api.RateLimiting.ApiRateLimitOptions
+        {
+            PermitsPerSecond = settings.RateLimitPerSecond,
+            Burst = settings.RateLimitBurst,
+        });
+        services.AddSingleton(new Outflow.Api.Idempotency.IdempotencyOptions { KeyLifetime = settings.IdempotencyKeyLifetime });
         services.AddOutflowApi();
 
         var application = builder.Build();

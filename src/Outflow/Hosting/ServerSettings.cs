@@ -27,6 +27,15 @@ public sealed record ServerSettings
     /// <summary>How long the signed log download URLs stay valid. Default: 15 minutes.</summary>
     public TimeSpan LogUrlLifetime { get; init; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>Sustained requests per second each API key may send; 0 turns rate limiting off. Default: 50.</summary>
+    public int RateLimitPerSecond { get; init; } = 50;
+
+    /// <summary>The largest burst of requests an API key may send at once; at least <see cref="RateLimitPerSecond"/>. Default: 100.</summary>
+    public int RateLimitBurst { get; init; } = 100;
+
+    /// <summary>How long the response of a request with an <c>Idempotency-Key</c> is replayed. Default: 24 hours.</summary>
+    public TimeSpan IdempotencyKeyLifetime { get; init; } = TimeSpan.FromHours(24);
+
     public string ResolvedDataDirectory => Path.GetFullPath(DataDirectory);
 
     public string ResolvedFilesRoot => Path.GetFullPath(FilesRoot ?? Path.Combine(ResolvedDataDirectory, "files"));

@@ -7,7 +7,8 @@ namespace Outflow.Hosting;
 /// Reads <see cref="ServerSettings"/> from <c>appsettings.json</c> in the working directory and from
 /// environment variables prefixed <c>OUTFLOW_</c>. Both use the variable names without the prefix as keys
 /// (<c>DATA_DIR</c>, <c>URLS</c>, <c>STORE</c>, <c>FILES_ROOT</c>, <c>BOOTSTRAP_KEY</c>, <c>MASTER_KEY</c>,
-/// <c>LOG_URL_LIFETIME_SECONDS</c>).
+/// <c>LOG_URL_LIFETIME_SECONDS</c>, <c>RATE_LIMIT_PER_SECOND</c>, <c>RATE_LIMIT_BURST</c>,
+/// <c>IDEMPOTENCY_KEY_LIFETIME_HOURS</c>).
 /// </summary>
 internal static class SettingsLoader
 {
@@ -20,6 +21,7 @@ internal static class SettingsLoader
             .Build();
 
         var defaults = new ServerSettings();
+        var (rateLimit, burst) = ReadRateLimit(configuration, defaults);
         return new ServerSettings
         {
             DataDirectory = dataDirectory ?? configuration["DATA_DIR"] ?? defaults.DataDirectory,
@@ -29,7 +31,45 @@ internal static class SettingsLoader
             BootstrapKey = configuration["BOOTSTRAP_KEY"],
             MasterKey = configuration["MASTER_KEY"],
             LogUrlLifetime = ReadLogUrlLifetime(configuration["LOG_URL_LIFETIME_SECONDS"]) ?? defaults.LogUrlLifetime,
+            RateLimitPerSecond = rateLimit,
+            RateLimitBurst = burst,
+            IdempotencyKeyLifetime = ReadWholeNumber(configuration, "IDEMPOTENCY_KEY_LIFETIME_HOURS", "hours", 1) is int hours
+                ? TimeSpan.FromHours(hours)
+                : defaults.IdempotencyKeyLifetime,
         };
+    }
+
+    private static (int RateLimit, int Burst) ReadRateLimit(IConfiguration configuration, ServerSettings defaults)
+    {
+        var rateLimit = ReadWholeNumber(configuration, "RATE_LIMIT_PER_SECOND", "requests per second", 0) ?? defaults.RateLimitPerSecond;
+
+        // Without an explicit burst, the burst is twice the rate, as in the defaults, so that changing only the rate works.
+        var burst = ReadWholeNumber(configuration, "RATE_LIMIT_BURST", "requests", 1) ?? Math.Max(2 * rateLimit, 1);
+        if (rateLimit > 0 && burst < rateLimit)
+        {
+            throw new InvalidOperationException(
+                $"RATE_LIMIT_BURST ({burst}) must be at least RATE_LIMIT_PER_SECOND ({rateLimit}), because a smaller bucket caps the rate at the burst; "
+                + "fix it in appsettings.json or OUTFLOW_RATE_LIMIT_BURST");
+        }
+
+        return (rateLimit, burst);
+    }
+
+    private static int? ReadWholeNumber(IConfiguration configuration, string name, string unit, int minimum)
+    {
+        var text = configuration[name];
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < minimum)
+        {
+            throw new InvalidOperationException(
+                $"{name} must be a whole number of {unit} of at least {minimum}, got \"{text}\"; fix it in appsettings.json or OUTFLOW_{name}");
+        }
+
+        return value;
     }
 
     private static TimeSpan? ReadLogUrlLifetime(string? text)
