@@ -1,5 +1,5 @@
-// Discovery of sources and targets through client.modelSync and client.modelSync.targets. Outflow does not
-// serve these routes yet, so every test here is skipped.
+// Discovery of sources and targets through client.modelSync and client.modelSync.targets. The tests whose
+// routes Outflow does not serve, or serves in another shape, are skipped with the reason.
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import {
