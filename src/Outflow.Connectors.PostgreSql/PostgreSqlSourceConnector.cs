@@ -22,12 +22,12 @@ internal sealed class PostgreSqlSourceConnector(PostgreSqlSettings settings, ILo
 
     private readonly string _connectionString = settings.ToConnectionString();
 
-    public async Task<IReadOnlyList<string>> ListTablesAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<SourceTable>> ListTablesAsync(CancellationToken cancellationToken)
     {
         var connection = await PostgreSqlConnections.OpenAsync(settings, _connectionString, cancellationToken)
             .ConfigureAwait(false);
         await using var connectionScope = connection.ConfigureAwait(false);
-        var names = new List<string>();
+        var tables = new List<SourceTable>();
         try
         {
             var command = new NpgsqlCommand(TablesQuery, connection);
@@ -36,7 +36,8 @@ internal sealed class PostgreSqlSourceConnector(PostgreSqlSettings settings, ILo
             await using var readerScope = reader.ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                names.Add(PostgreSqlIdentifiers.ToObjectId(reader.GetString(0), reader.GetString(1)));
+                var schema = reader.GetString(0);
+                tables.Add(new SourceTable(PostgreSqlIdentifiers.ToObjectId(schema, reader.GetString(1)), schema));
             }
         }
         catch (Exception exception) when (PostgreSqlErrors.IsDatabaseFailure(exception))
@@ -44,7 +45,7 @@ internal sealed class PostgreSqlSourceConnector(PostgreSqlSettings settings, ILo
             throw PostgreSqlErrors.Wrap(exception, "listing tables failed");
         }
 
-        return names;
+        return tables;
     }
 
     public async Task<IReadOnlyList<SourceColumn>> DescribeAsync(ModelSource source, CancellationToken cancellationToken)

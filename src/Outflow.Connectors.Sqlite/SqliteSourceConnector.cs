@@ -15,11 +15,11 @@ internal sealed class SqliteSourceConnector(SqliteSettings settings, ILogger log
         ORDER BY name
         """;
 
-    public async Task<IReadOnlyList<string>> ListTablesAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<SourceTable>> ListTablesAsync(CancellationToken cancellationToken)
     {
         var connection = await OpenAsync(settings, cancellationToken).ConfigureAwait(false);
         await using var connectionScope = connection.ConfigureAwait(false);
-        var names = new List<string>();
+        var tables = new List<SourceTable>();
         try
         {
             var command = connection.CreateCommand();
@@ -29,7 +29,7 @@ internal sealed class SqliteSourceConnector(SqliteSettings settings, ILogger log
             await using var readerScope = reader.ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                names.Add(reader.GetString(0));
+                tables.Add(new SourceTable(reader.GetString(0), Schema: null));
             }
         }
         catch (SqliteException exception)
@@ -37,7 +37,7 @@ internal sealed class SqliteSourceConnector(SqliteSettings settings, ILogger log
             throw SqliteErrors.Wrap(exception, "listing tables failed");
         }
 
-        return names;
+        return tables;
     }
 
     public async Task<IReadOnlyList<SourceColumn>> DescribeAsync(ModelSource source, CancellationToken cancellationToken)

@@ -34,6 +34,34 @@ public sealed class DiscoveryEndpointsTests(ApiServerFixture server) : IClassFix
         Assert.Equal(["adults", "people"], Strings(data["items"]!["table"]!["items"]));
         Assert.False(data["items"]!["query"]!["has_items"]!.GetValue<bool>());
         Assert.Empty(data["items"]!["query"]!["items"]!.AsArray());
+        Assert.False(data["items"]!["schema"]!["has_items"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task SyncSource_schema_on_connection_without_schemas_returns_400()
+    {
+        var connection = await TestObjects.CreateSqliteConnectionAsync(server, server.Client, SourceSql);
+
+        var response = await server.Client.GetAsync(
+            $"/api/connections/{connection}/modelsync/source?params={Uri.EscapeDataString("""{"schema":["main"]}""")}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        Assert.Equal("params.schema", response.ErrorField);
+        Assert.Contains("has no schemas", response.Body!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Target_lists_object_ids_filtered_by_search()
+    {
+        var connection = await TestObjects.CreateSqliteConnectionAsync(server, server.Client, TargetSql);
+
+        var all = await server.Client.GetAsync($"/api/connections/{connection}/modelsync/target");
+        var searched = await server.Client.GetAsync($"/api/connections/{connection}/modelsync/target?search=CONT");
+
+        Assert.Equal(HttpStatusCode.OK, all.Status);
+        Assert.Equal(["contacts", "events"], Strings(all.Data["items"]!["target"]!["items"]));
+        Assert.True(all.Data["items"]!["target"]!["has_items"]!.GetValue<bool>());
+        Assert.Equal(["contacts"], Strings(searched.Data["items"]!["target"]!["items"]));
     }
 
     [Fact]
@@ -98,7 +126,8 @@ public sealed class DiscoveryEndpointsTests(ApiServerFixture server) : IClassFix
     [InlineData("params=map%5Btable%3Apeople%5D", "params")]
     [InlineData("params=%7B%22table%22%3A5%7D", "params.table")]
     [InlineData("params=%7B%22table%22%3A%5B%22people%22%2C%22adults%22%5D%7D", "params.table")]
-    [InlineData("schema=public", "params.schema")]
+    [InlineData("database=main", "params.database")]
+    [InlineData("schema=public", "params")]
     [InlineData("table=", "params.table")]
     [InlineData("table=people&query=SELECT%201", "params")]
     [InlineData("params=%7B%22table%22%3A%5B%22people%22%5D%7D&table=people", "params.table")]
@@ -306,6 +335,7 @@ public sealed class DiscoveryEndpointsTests(ApiServerFixture server) : IClassFix
             ("/api/connections/{id}/modelsync/source", $"/api/connections/{source}/modelsync/source"),
             ("/api/connections/{id}/modelsync/source/fields", $"/api/connections/{source}/modelsync/source/fields?table=people"),
             ("/api/connections/{id}/modelsync/targetobjects", $"/api/connections/{target}/modelsync/targetobjects"),
+            ("/api/connections/{id}/modelsync/target", $"/api/connections/{target}/modelsync/target"),
             ("/api/connections/{id}/modelsync/target/fields", $"/api/connections/{target}/modelsync/target/fields?target=contacts"),
         };
         foreach (var (template, path) in cases)
@@ -322,6 +352,7 @@ public sealed class DiscoveryEndpointsTests(ApiServerFixture server) : IClassFix
         $"/api/connections/{id}/modelsync/source",
         $"/api/connections/{id}/modelsync/source/fields?table=people",
         $"/api/connections/{id}/modelsync/targetobjects",
+        $"/api/connections/{id}/modelsync/target",
         $"/api/connections/{id}/modelsync/target/fields?target=contacts",
         $"/api/connections/{id}/modelsync/targetobjects/properties/schema",
     ];

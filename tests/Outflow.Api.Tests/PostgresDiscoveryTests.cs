@@ -29,6 +29,34 @@ public sealed class PostgresDiscoveryTests(PostgresFixture postgres, ApiServerFi
     }
 
     [Fact]
+    public async Task SyncSource_schema_param_narrows_tables()
+    {
+        var (connection, _) = await CreateConnectionAsync();
+
+        var sales = await server.Client.GetAsync(
+            $"/api/connections/{connection}/modelsync/source?params={Uri.EscapeDataString("""{"schema":["sales"]}""")}");
+        var unknown = await server.Client.GetAsync($"/api/connections/{connection}/modelsync/source?schema=nowhere");
+
+        Assert.Equal(HttpStatusCode.OK, sales.Status);
+        Assert.Equal(["public", "sales"], Strings(sales.Data["items"]!["schema"]!["items"]));
+        Assert.Equal(["sales.orders"], Strings(sales.Data["items"]!["table"]!["items"]));
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.Status);
+        Assert.Equal("params.schema", unknown.ErrorField);
+        Assert.Equal("nowhere", unknown.Body!["metadata"]!["value"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Target_type_keeps_one_schema()
+    {
+        var (connection, _) = await CreateConnectionAsync();
+
+        var response = await server.Client.GetAsync($"/api/connections/{connection}/modelsync/target?type=sales");
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.Equal(["sales.orders"], Strings(response.Data["items"]!["target"]!["items"]));
+    }
+
+    [Fact]
     public async Task SourceFields_reads_table_and_query_columns()
     {
         var (connection, _) = await CreateConnectionAsync();
@@ -120,4 +148,6 @@ public sealed class PostgresDiscoveryTests(PostgresFixture postgres, ApiServerFi
         Assert.True(created.Status == HttpStatusCode.OK, created.Text);
         return (created.Data["id"]!.GetValue<string>(), database);
     }
+
+    private static List<string> Strings(JsonNode? array) => array!.AsArray().Select(item => item!.GetValue<string>()).ToList();
 }

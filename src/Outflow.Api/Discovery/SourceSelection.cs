@@ -4,14 +4,16 @@ using Outflow.Core.Connectors;
 namespace Outflow.Api.Discovery;
 
 /// <summary>
-/// The model configuration keys of SQL sources, <c>query</c> and <c>table</c>, as chosen in <c>params</c>; at most one
-/// of them is set.
+/// The choices sent in <c>params</c>: the model configuration keys of SQL sources, <c>query</c> and <c>table</c>, of
+/// which at most one is set, and <c>schema</c>, which only narrows the tables that Get Sync Source lists.
 /// </summary>
-internal sealed record SourceSelection(string? Query, string? Table)
+internal sealed record SourceSelection(string? Query, string? Table, string? Schema)
 {
     public const string QueryKey = "query";
 
     public const string TableKey = "table";
+
+    public const string SchemaKey = "schema";
 
     /// <summary>Checks the keys and values of <paramref name="parameters"/> and returns the choice they make.</summary>
     /// <exception cref="ApiException">A key is unknown, a value is missing or repeated, or both keys are set.</exception>
@@ -19,11 +21,11 @@ internal sealed record SourceSelection(string? Query, string? Table)
     {
         foreach (var key in parameters.Keys)
         {
-            if (key is not (QueryKey or TableKey))
+            if (key is not (QueryKey or TableKey or SchemaKey))
             {
                 throw ApiException.BadRequest(
                     ApiErrorKeys.InvalidQueryParameter,
-                    $"params.{key} is not a source configuration key: use {QueryKey} or {TableKey}",
+                    $"params.{key} is not a source configuration key: use {QueryKey}, {TableKey} or {SchemaKey}",
                     $"{SourceParams.ParameterName}.{key}",
                     key);
             }
@@ -39,7 +41,7 @@ internal sealed record SourceSelection(string? Query, string? Table)
                 SourceParams.ParameterName);
         }
 
-        return new SourceSelection(query, table);
+        return new SourceSelection(query, table, ReadSingle(parameters, SchemaKey));
     }
 
     /// <summary>Returns the model source, which needs one of the two keys.</summary>

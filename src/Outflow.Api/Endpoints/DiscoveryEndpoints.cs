@@ -20,7 +20,11 @@ internal static class DiscoveryEndpoints
 {
     private const string ParamsDescription =
         "The chosen source configuration as the JSON text of a map from key to values, such as {\"table\":[\"people\"]}. "
-        + "Each key may instead be sent as its own query parameter, such as table=people. Keys: query, table.";
+        + "Each key may instead be sent as its own query parameter, such as table=people. Keys: query, table, and schema, "
+        + "which narrows the tables that Get Sync Source lists.";
+
+    /// <summary>The <c>items</c> key under which the deprecated Get Target lists object ids.</summary>
+    private const string TargetItemKey = "target";
 
     public static void MapDiscoveryEndpoints(this RouteGroupBuilder api)
     {
@@ -41,6 +45,13 @@ internal static class DiscoveryEndpoints
             .WithName("GetTargetObjects")
             .WithSummary("Lists the objects of a target connection with the sync modes each supports.")
             .Produces<TargetObjectsEnvelope>(StatusCodes.Status200OK, "application/json")
+            .ProducesErrors(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
+        discovery.MapGet("/target", GetTargetAsync)
+            .WithName("GetTarget")
+            .WithSummary("Lists a target connection's object ids under items.target; deprecated, kept for older clients.")
+            .WithQueryParameter("type", QueryParameterType.String, "Keeps only the objects of this schema, such as public on PostgreSQL.")
+            .WithQueryParameter("search", QueryParameterType.String, "Keeps only the objects whose name contains this text, compared without case.")
+            .ProducesData<SourceMetaResponse>()
             .ProducesErrors(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
         discovery.MapGet("/target/fields", GetTargetFieldsAsync)
             .WithName("GetTargetFields")
@@ -65,33 +76,44 @@ internal static class DiscoveryEndpoints
         CancellationToken cancellationToken)
     {
         var (connection, factory) = await FindAsync(id, context, connections, registry, asSource: true, cancellationToken);
-        SourceSelection.From(SourceParams.Read(context.Request));
+        var selection = SourceSelection.From(SourceParams.Read(context.Request));
+        var tables = await CallAsync(
+            () => factory.CreateSource(connection.Configuration, environment),
+            connector => connector.ListTablesAsync(cancellationToken),
+            exception => ConnectionFailed(connection, exception));
 
-        IReadOnlyList<string> tables;
-        try
+        var schemas = tables.Select(table => table.Schema).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        if (selection.Schema is not null && !schemas.Contains(selection.Schema, StringComparer.Ordinal))
         {
-            await using var connector = factory.CreateSource(connection.Configuration, environment);
-            tables = await connector.ListTablesAsync(cancellationToken);
-        }
-        catch (ConnectorException exception)
-        {
-            throw ConnectionFailed(connection, exception);
+            throw ApiException.BadRequest(
+                ApiErrorKeys.InvalidQueryParameter,
+                schemas.Count == 0
+                    ? $"connection {connection.Id} of type {connection.Type} has no schemas: leave out params.{SourceSelection.SchemaKey}"
+                    : $"schema {selection.Schema} has no table that connection {connection.Id} can read: use one of "
+                        + $"the schemas that items.{SourceSelection.SchemaKey} lists",
+                $"{SourceParams.ParameterName}.{SourceSelection.SchemaKey}",
+                selection.Schema);
         }
 
-        var table = SourceSelection.TableKey;
+        var tableIds = tables
+            .Where(table => selection.Schema is null || string.Equals(table.Schema, selection.Schema, StringComparison.Ordinal))
+            .Select(table => table.Id)
+            .ToList();
         var query = SourceSelection.QueryKey;
+        var tableKey = SourceSelection.TableKey;
         return ApiResults.Data(new SourceMetaResponse(
             new Dictionary<string, ConfigurationValueResponse>(StringComparer.Ordinal)
             {
                 [query] = new("string", []),
-                [table] = new("string", []),
+                [tableKey] = new("string", []),
             },
             new Dictionary<string, SourceMetaItemResponse>(StringComparer.Ordinal)
             {
                 [query] = new(false, [], []),
-                [table] = new(tables.Count > 0, tables.ToList(), []),
+                [SourceSelection.SchemaKey] = new(schemas.Count > 0, schemas, []),
+                [tableKey] = new(tableIds.Count > 0, tableIds, []),
             },
-            [query, table]));
+            [query, tableKey]));
     }
 
     private static async Task<IResult> GetSourceFieldsAsync(
@@ -105,21 +127,14 @@ internal static class DiscoveryEndpoints
         var (connection, factory) = await FindAsync(id, context, connections, registry, asSource: true, cancellationToken);
         var selection = SourceSelection.From(SourceParams.Read(context.Request));
         var source = selection.RequireSource();
-
-        IReadOnlyList<SourceColumn> columns;
-        try
-        {
-            await using var connector = factory.CreateSource(connection.Configuration, environment);
-            columns = await connector.DescribeAsync(source, cancellationToken);
-        }
-        catch (ConnectorException exception)
-        {
-            throw ApiException.Unprocessable(
+        var columns = await CallAsync(
+            () => factory.CreateSource(connection.Configuration, environment),
+            connector => connector.DescribeAsync(source, cancellationToken),
+            exception => ApiException.Unprocessable(
                 ApiErrorKeys.ModelQueryFailed,
                 $"{exception.Message.TrimEnd('.')} (connection {connection.Id}): fix {selection.Field} and try again",
                 selection.Field,
-                source.Query ?? source.Table);
-        }
+                source.Query ?? source.Table));
 
         var fields = columns
             .Select(column => new SourceFieldResponse(column.Name, column.Name, column.Type.ToString().ToLowerInvariant(), column.RemoteType, false))
@@ -135,23 +150,39 @@ internal static class DiscoveryEndpoints
         ConnectorEnvironment environment,
         CancellationToken cancellationToken)
     {
-        var (connection, factory) = await FindAsync(id, context, connections, registry, asSource: false, cancellationToken);
-        IReadOnlyList<TargetObjectInfo> objects;
-        try
-        {
-            await using var connector = factory.CreateTarget(connection.Configuration, environment);
-            objects = await connector.ListObjectsAsync(cancellationToken);
-        }
-        catch (ConnectorException exception)
-        {
-            throw ConnectionFailed(connection, exception);
-        }
+        var (connection, objects) = await ListTargetObjectsAsync(id, context, connections, registry, environment, cancellationToken);
 
         // TODO: no connector creates target objects yet, so creation is reported as unsupported for every connection.
         var envelope = new TargetObjectsEnvelope(
             objects.Select(TargetDescriptions.ToObject).ToList(),
             new TargetCreatorResponse(false, []));
         return Results.Json(envelope, ApiJson.Options);
+    }
+
+    private static async Task<IResult> GetTargetAsync(
+        string id,
+        HttpContext context,
+        IConnectionStore connections,
+        ConnectorRegistry registry,
+        ConnectorEnvironment environment,
+        CancellationToken cancellationToken)
+    {
+        var type = RequestValues.ReadString(context.Request, "type");
+        var search = RequestValues.ReadString(context.Request, "search");
+        var (_, objects) = await ListTargetObjectsAsync(id, context, connections, registry, environment, cancellationToken);
+
+        var targets = objects
+            .Where(info => type is null || info.Id.StartsWith(type + ".", StringComparison.Ordinal))
+            .Where(info => search is null || info.Name.Contains(search, StringComparison.OrdinalIgnoreCase))
+            .Select(info => info.Id)
+            .ToList();
+        return ApiResults.Data(new SourceMetaResponse(
+            new Dictionary<string, ConfigurationValueResponse>(StringComparer.Ordinal),
+            new Dictionary<string, SourceMetaItemResponse>(StringComparer.Ordinal)
+            {
+                [TargetItemKey] = new(targets.Count > 0, targets, []),
+            },
+            []));
     }
 
     private static async Task<IResult> GetTargetFieldsAsync(
@@ -173,16 +204,10 @@ internal static class DiscoveryEndpoints
         // Validated for its type only: the schema is read on every request, so there is no cache to refresh.
         RequestValues.ReadBoolean(context.Request, "refresh");
 
-        TargetObjectInfo? info;
-        try
-        {
-            await using var connector = factory.CreateTarget(connection.Configuration, environment);
-            info = await connector.DescribeObjectAsync(target, cancellationToken);
-        }
-        catch (ConnectorException exception)
-        {
-            throw ConnectionFailed(connection, exception);
-        }
+        var info = await CallAsync(
+            () => factory.CreateTarget(connection.Configuration, environment),
+            connector => connector.DescribeObjectAsync(target, cancellationToken),
+            exception => ConnectionFailed(connection, exception));
 
         if (info is null)
         {
@@ -250,6 +275,43 @@ internal static class DiscoveryEndpoints
         }
 
         return (connection, factory);
+    }
+
+    private static async Task<(Connection Connection, IReadOnlyList<TargetObjectInfo> Objects)> ListTargetObjectsAsync(
+        string id,
+        HttpContext context,
+        IConnectionStore connections,
+        ConnectorRegistry registry,
+        ConnectorEnvironment environment,
+        CancellationToken cancellationToken)
+    {
+        var (connection, factory) = await FindAsync(id, context, connections, registry, asSource: false, cancellationToken);
+        var objects = await CallAsync(
+            () => factory.CreateTarget(connection.Configuration, environment),
+            connector => connector.ListObjectsAsync(cancellationToken),
+            exception => ConnectionFailed(connection, exception));
+        return (connection, objects);
+    }
+
+    /// <summary>
+    /// Opens a connector, makes one call on it and closes it; a <see cref="ConnectorException"/> from any of the three
+    /// becomes the <see cref="ApiException"/> that <paramref name="failed"/> builds.
+    /// </summary>
+    private static async Task<TResult> CallAsync<TConnector, TResult>(
+        Func<TConnector> open,
+        Func<TConnector, Task<TResult>> call,
+        Func<ConnectorException, ApiException> failed)
+        where TConnector : IAsyncDisposable
+    {
+        try
+        {
+            await using var connector = open();
+            return await call(connector);
+        }
+        catch (ConnectorException exception)
+        {
+            throw failed(exception);
+        }
     }
 
     private static ApiException ConnectionFailed(Connection connection, ConnectorException exception) =>

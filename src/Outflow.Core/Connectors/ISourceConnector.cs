@@ -4,11 +4,11 @@ namespace Outflow.Core.Connectors;
 public interface ISourceConnector : IAsyncDisposable
 {
     /// <summary>
-    /// Lists the tables and views a model can read as <c>{"table": …}</c>, named as <see cref="ModelSource.Table"/>
-    /// takes them (<c>schema.table</c> where the database has schemas), in name order.
+    /// Lists the tables and views a model can read as <c>{"table": …}</c>, with ids as <see cref="ModelSource.Table"/>
+    /// takes them (<c>schema.table</c> where the database has schemas), in schema and name order.
     /// </summary>
     /// <exception cref="ConnectorException">The database is unreachable or its catalog could not be read.</exception>
-    Task<IReadOnlyList<string>> ListTablesAsync(CancellationToken cancellationToken);
+    Task<IReadOnlyList<SourceTable>> ListTablesAsync(CancellationToken cancellationToken);
 
     /// <summary>Runs the model without reading rows and returns its columns.</summary>
     /// <exception cref="ConnectorException">The query failed, or the table does not exist.</exception>

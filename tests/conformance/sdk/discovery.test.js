@@ -1,5 +1,4 @@
-// Discovery of sources and targets through client.modelSync and client.modelSync.targets. The tests whose
-// routes Outflow does not serve, or serves in another shape, are skipped with the reason.
+// Discovery of sources and targets through client.modelSync and client.modelSync.targets.
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import {
@@ -12,18 +11,6 @@ import {
     unknownId,
 } from "./setup.js";
 
-// Skip options for tests of routes that Outflow does not serve yet. Drop a test's option once its route
-// is served.
-const unserved = {
-    // TODO: the served routes disagree with the SDK; re-enable these once the shapes are settled.
-    source: { skip: "S1 rejects the params key schema that the SDK example sends" },
-    sourceFields: { skip: "S2 fields lack the id that the SDK's ModelField declares" },
-    targetObjects: { skip: "S3 returns data items that the SDK's types do not expect" },
-    target: { skip: "GET /api/connections/{id}/modelsync/target is not served yet" },
-    targetFields: {},
-    createProperty: {},
-};
-
 describe("discovery", () => {
     let connectionId;
 
@@ -31,7 +18,7 @@ describe("discovery", () => {
         connectionId = await createPostgresConnection();
     });
 
-    test("getSource offers table and query", unserved.source, async () => {
+    test("getSource offers table and query", async () => {
         const response = await client.modelSync.getSource(connectionId);
         const narrowed = await client.modelSync.getSource(connectionId, { params: { schema: ["public"] } });
 
@@ -42,35 +29,38 @@ describe("discovery", () => {
         await assertApiError(client.modelSync.getSource(unknownId()), Polytomic.NotFoundError, 404, "not_found");
     });
 
-    test("getSourceFields lists a table's fields", unserved.sourceFields, async () => {
+    test("getSourceFields lists a table's fields", async () => {
         const response = await client.modelSync.getSourceFields(connectionId, {
             params: { table: ["public.customers"] },
         });
 
-        assertShape(response.data, { kind: "array", item: schemas.modelField }, "$.data");
+        assertShape(response.data, { kind: "array", item: schemas.sourceField }, "$.data");
         assert.deepEqual(
             response.data.map((field) => field.name),
             ["id", "email", "score", "signed_up", "active"],
         );
     });
 
-    test("targets.list returns tables with their modes", unserved.targetObjects, async () => {
+    test("targets.list returns tables with their modes", async () => {
         const response = await client.modelSync.targets.list(connectionId);
 
-        assertShape(response.data, { kind: "array", item: schemas.targetObjects.data }, "$.data");
+        assertShape(response.data, schemas.targetObjects.data, "$.data");
         assertShape(response.target_creation, schemas.targetObjects.targetCreation, "$.target_creation");
         const copy = response.data.find((item) => item.id === "public.customer_copy");
         assert.ok(copy, "public.customer_copy is a target object");
         assert.ok(copy.modes.some((mode) => mode.id === "updateOrCreate" && mode.requires_identity === true));
     });
 
-    test("targets.getTarget answers the deprecated route", unserved.target, async () => {
+    test("targets.getTarget answers the deprecated route", async () => {
         const response = await client.modelSync.targets.getTarget(connectionId);
+        const narrowed = await client.modelSync.targets.getTarget(connectionId, { type: "public", search: "COPY" });
 
-        assert.equal(typeof response.data, "object");
+        assertShape(response.data, schemas.connectionMeta, "$.data");
+        assert.ok(response.data.items.target.items.includes("public.customers"));
+        assert.deepEqual(narrowed.data.items.target.items, ["public.customer_copy"]);
     });
 
-    test("getTargetFields lists fields and identity functions", unserved.targetFields, async () => {
+    test("getTargetFields lists fields and identity functions", async () => {
         const response = await client.modelSync.targets.getTargetFields(connectionId, {
             target: "public.customer_copy",
         });
@@ -91,7 +81,7 @@ describe("discovery", () => {
         );
     });
 
-    test("getCreateProperty of an unknown property fails", unserved.createProperty, async () => {
+    test("getCreateProperty of an unknown property fails", async () => {
         await assertApiError(
             client.modelSync.targets.getCreateProperty(connectionId, "no_such_property"),
             Polytomic.NotFoundError,

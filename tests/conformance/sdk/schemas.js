@@ -132,6 +132,9 @@ export const modelField = object(
     { required: ["id", "name", "type"] },
 );
 
+// A field of Get Source Fields: a ModelField of a model that is not saved, so it carries no id.
+export const sourceField = object(modelField.fields, { required: ["name", "type"] });
+
 export const model = object(
     {
         configuration: "object",
@@ -333,6 +336,9 @@ export const sourceMeta = object({
     ),
     requires_one_of: arrayOf("string"),
 });
+
+// ConnectionMetaResponse of the deprecated Get Target: the same shape as SyncSourceMetaResponse.
+export const connectionMeta = sourceMeta;
 
 export const targetObjects = {
     data: arrayOf(
