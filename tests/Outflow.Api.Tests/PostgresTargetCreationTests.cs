@@ -98,7 +98,7 @@ public sealed class PostgresTargetCreationTests(PostgresFixture postgres, ApiSer
     [InlineData("pseudo type", "invalid_field_type", "identity.remote_field_type_id", "void")]
     [InlineData("injected type", "invalid_field_type", "identity.remote_field_type_id", "bigint); DROP TABLE contacts; --")]
     [InlineData("unknown model field", "unknown_model_field", "fields[0].source.field", "nickname")]
-    public async Task Create_with_bad_new_target_returns_422(string problem, string key, string field, string? value)
+    public async Task Create_bad_new_target_returns_422(string problem, string key, string field, string? value)
     {
         var (connection, database) = await CreateConnectionAsync();
         var modelId = await CreateModelAsync();
@@ -145,6 +145,28 @@ public sealed class PostgresTargetCreationTests(PostgresFixture postgres, ApiSer
         Assert.Equal(
             ["numeric(12,0)"],
             await ReadRowsAsync(database, "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'public.people'::regclass AND attname = 'id'"));
+    }
+
+    [Fact]
+    public async Task Key_that_cannot_identify_drops_table()
+    {
+        var (connection, database) = await CreateConnectionAsync();
+        await ReadRowsAsync(database, """
+            CREATE COLLATION case_insensitive (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+            CREATE DOMAIN loose_text AS text COLLATE case_insensitive;
+            """);
+        var modelId = await CreateModelAsync();
+        var body = NewTableBody(modelId, connection, "people", "sales");
+        body["identity"]!["remote_field_type_id"] = "loose_text";
+
+        var response = await server.Client.PostAsync("/api/syncs", body);
+
+        Assert.True((int)response.Status == 422, response.Text);
+        Assert.Equal("invalid_field_type", response.ErrorKey);
+        Assert.Equal("identity.remote_field_type_id", response.ErrorField);
+        Assert.Contains("case_insensitive", response.Body!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Empty(await ReadRowsAsync(database, "SELECT tablename FROM pg_tables WHERE schemaname = 'sales'"));
+        Assert.Empty((await server.Client.GetAsync($"/api/syncs?target_connection_id={connection}")).Data.AsArray());
     }
 
     [Fact]

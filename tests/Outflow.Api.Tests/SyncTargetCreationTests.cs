@@ -41,7 +41,7 @@ public sealed class SyncTargetCreationTests(ApiServerFixture server) : IClassFix
     }
 
     [Fact]
-    public async Task Create_with_new_name_in_snapshot_mode_adds_snapshot_columns()
+    public async Task Create_snapshot_table_adds_snapshot_columns()
     {
         var (modelId, targetId, path) = await CreateSourceAndTargetAsync();
         var body = NewTableBody(modelId, targetId, "people_history");
@@ -60,7 +60,7 @@ public sealed class SyncTargetCreationTests(ApiServerFixture server) : IClassFix
     }
 
     [Fact]
-    public async Task Update_with_new_name_moves_sync_to_new_table()
+    public async Task Update_with_new_name_moves_sync()
     {
         var setup = await TestObjects.CreateSyncAsync(server, server.Client);
         var body = NewTableBody(setup.ModelId, setup.TargetConnectionId, "contacts_v2");
@@ -89,7 +89,7 @@ public sealed class SyncTargetCreationTests(ApiServerFixture server) : IClassFix
     [InlineData("unknown model field", "unknown_model_field", "fields[0].source.field", "nickname")]
     [InlineData("missing identity", "missing_identity", "identity", null)]
     [InlineData("mapping twice", "duplicate_target_field", "fields[1].target", "name")]
-    public async Task Create_with_bad_new_target_returns_422_and_creates_nothing(string problem, string key, string field, string? value)
+    public async Task Create_bad_new_target_creates_nothing(string problem, string key, string field, string? value)
     {
         var (modelId, targetId, path) = await CreateSourceAndTargetAsync();
         var body = NewTableBody(modelId, targetId, "people_copy");

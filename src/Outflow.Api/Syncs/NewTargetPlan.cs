@@ -7,7 +7,7 @@ using Outflow.Core.Syncs;
 namespace Outflow.Api.Syncs;
 
 /// <summary>
-/// A target table that a validated sync request asks for with <c>target.new_name</c>: the table to create, the
+/// A target table that a validated sync request requests with <c>target.new_name</c>: the table to create, the
 /// connection to create it on and the description the request was validated against.
 /// </summary>
 internal sealed class NewTargetPlan
@@ -89,7 +89,8 @@ internal sealed class NewTargetPlan
 
     /// <summary>
     /// Checks that the created table offers the sync's mode with the identity column as a key. A column type picked with
-    /// <c>identity.remote_field_type_id</c> can make a key column that cannot match records, such as an array.
+    /// <c>identity.remote_field_type_id</c> can make a key column that cannot match records, such as a PostgreSQL domain
+    /// with a nondeterministic collation.
     /// </summary>
     private static void CheckCreated(SyncConfiguration configuration, TargetObjectInfo created)
     {

@@ -7,7 +7,7 @@ using Outflow.Core.Syncs;
 namespace Outflow.Api.Syncs;
 
 /// <summary>
-/// Works out the table that a sync request with <c>target.new_name</c> asks for: its name, creation properties and
+/// Plans the table that a sync request with <c>target.new_name</c> requests: its name, creation properties and
 /// columns, checked against the connection without creating anything. The columns are the mapped target fields and
 /// the identity's target field; each takes the type of the model field mapped to it, and constants are text.
 /// </summary>

@@ -39,7 +39,7 @@ internal sealed class SyncValidator
     }
 
     /// <summary>
-    /// Validates a create or update request. Returns the configuration to store and, when the request asks for a new
+    /// Validates a create or update request. Returns the configuration to store and, when the request names a new
     /// target table with <c>target.new_name</c>, the plan to create it; the request was then checked against that
     /// table as if it existed.
     /// </summary>

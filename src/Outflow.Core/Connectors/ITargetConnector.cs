@@ -58,7 +58,7 @@ public interface ITargetConnector : IAsyncDisposable
     Task<TargetObjectInfo> CreateObjectAsync(NewTargetObject newObject, CancellationToken cancellationToken) =>
         throw new NotSupportedException("this target type cannot create target objects");
 
-    /// <summary>Drops a table, to undo <see cref="CreateObjectAsync"/> when the sync that asked for it was not saved.</summary>
+    /// <summary>Drops a table, to undo <see cref="CreateObjectAsync"/> when the sync that requested it was not saved.</summary>
     /// <exception cref="NotSupportedException">The type cannot create target objects.</exception>
     /// <exception cref="ConnectorException">The table could not be dropped.</exception>
     Task DropObjectAsync(string objectId, CancellationToken cancellationToken) =>
