@@ -55,4 +55,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4016, Level = LogLevel.Debug, Message = "Rejected {Method} {Path} with 429 for partition {Partition}; retry after {RetryAfterSeconds} s")]
     public static partial void RateLimited(ILogger logger, string method, string path, string partition, int retryAfterSeconds);
+
+    [LoggerMessage(EventId = 4030, Level = LogLevel.Warning, Message = "Dropping new target table {ObjectId} because the sync that asked for it was not saved")]
+    public static partial void NewTargetDropping(ILogger logger, Exception exception, string objectId);
+
+    [LoggerMessage(EventId = 4031, Level = LogLevel.Error, Message = "Failed to drop new target table {ObjectId}; drop it by hand")]
+    public static partial void NewTargetDropFailed(ILogger logger, Exception exception, string objectId);
 }

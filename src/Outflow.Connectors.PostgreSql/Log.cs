@@ -15,4 +15,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1104, Level = LogLevel.Information, Message = "Connection test to PostgreSQL server {Host}:{Port} failed")]
     public static partial void ConnectionTestFailed(ILogger logger, string host, int port);
+
+    [LoggerMessage(EventId = 1105, Level = LogLevel.Information, Message = "Created PostgreSQL table {ObjectId} with {ColumnCount} columns")]
+    public static partial void TableCreated(ILogger logger, string objectId, int columnCount);
+
+    [LoggerMessage(EventId = 1106, Level = LogLevel.Information, Message = "Dropped PostgreSQL table {ObjectId}")]
+    public static partial void TableDropped(ILogger logger, string objectId);
 }

@@ -25,7 +25,10 @@ public sealed class PostgreSqlConnectorFactory(ILogger<PostgreSqlConnectorFactor
             new ConfigurationField("username", "string", "User to log in as", Required: true),
             new ConfigurationField("password", "string", "Password of the user", Secret: true),
             new ConfigurationField("ssl", "boolean", "Encrypt the connection with TLS (the server certificate is not verified)", Default: false),
-        ]);
+        ])
+    {
+        TargetCreation = PostgreSqlTableCreation.Properties,
+    };
 
     public IReadOnlyList<ConfigurationProblem> Validate(JsonObject configuration, ConnectorEnvironment environment)
     {

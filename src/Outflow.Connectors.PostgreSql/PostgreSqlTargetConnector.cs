@@ -134,6 +134,85 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, ILo
         }
     }
 
+    public async Task<IReadOnlyList<string>> ListCreationValuesAsync(string propertyId, CancellationToken cancellationToken)
+    {
+        if (propertyId != PostgreSqlTableCreation.SchemaProperty)
+        {
+            throw new NotSupportedException($"PostgreSQL tables have no enum creation property {propertyId}");
+        }
+
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connectionScope = connection.ConfigureAwait(false);
+        try
+        {
+            return await PostgreSqlTableCreation.ListSchemasAsync(connection, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (PostgreSqlErrors.IsDatabaseFailure(exception))
+        {
+            throw PostgreSqlErrors.Wrap(exception, "listing the schemas that accept new tables failed");
+        }
+    }
+
+    public string ToNewObjectId(string name, IReadOnlyDictionary<string, string> properties) =>
+        PostgreSqlTableCreation.ToObjectId(name, properties);
+
+    public string? CheckNewName(string name, bool isTable) => PostgreSqlTableCreation.CheckName(name);
+
+    public async Task<string?> CheckColumnTypeAsync(string typeName, CancellationToken cancellationToken)
+    {
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connectionScope = connection.ConfigureAwait(false);
+        try
+        {
+            return await PostgreSqlTableCreation.CheckTypeAsync(connection, typeName, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (PostgreSqlErrors.IsDatabaseFailure(exception))
+        {
+            throw PostgreSqlErrors.Wrap(exception, $"checking column type {typeName} failed");
+        }
+    }
+
+    public async Task<TargetObjectInfo> CreateObjectAsync(NewTargetObject newObject, CancellationToken cancellationToken)
+    {
+        var objectId = ToNewObjectId(newObject.Name, newObject.Properties);
+        var (schema, _) = PostgreSqlIdentifiers.SplitObjectId(objectId);
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            try
+            {
+                await PostgreSqlTableCreation.CreateAsync(connection, schema, newObject, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (PostgreSqlErrors.IsDatabaseFailure(exception))
+            {
+                throw PostgreSqlErrors.Wrap(exception, $"creating table {objectId} failed");
+            }
+        }
+
+        Log.TableCreated(logger, objectId, newObject.Columns.Count);
+        var table = await FindTableAsync(objectId, useCache: false, cancellationToken).ConfigureAwait(false)
+            ?? throw new ConnectorException($"table {objectId} was created but could not be read back; check that the login may read it");
+        return table.ToObjectInfo();
+    }
+
+    public async Task DropObjectAsync(string objectId, CancellationToken cancellationToken)
+    {
+        var (schema, table) = PostgreSqlIdentifiers.SplitObjectId(objectId);
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connectionScope = connection.ConfigureAwait(false);
+        try
+        {
+            await PostgreSqlTableCreation.DropAsync(connection, schema, table, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (PostgreSqlErrors.IsDatabaseFailure(exception))
+        {
+            throw PostgreSqlErrors.Wrap(exception, $"dropping table {objectId} failed");
+        }
+
+        _tables.TryRemove(objectId, out _);
+        Log.TableDropped(logger, objectId);
+    }
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     /// <summary>Turns a statement's returned row into the record's outcome; the warning stays only when values were written.</summary>

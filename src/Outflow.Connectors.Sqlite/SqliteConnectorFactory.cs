@@ -21,7 +21,10 @@ public sealed class SqliteConnectorFactory(ILogger<SqliteConnectorFactory>? logg
         [
             new ConfigurationField(
                 "path", "string", "Path of an existing SQLite database file, absolute or relative to the server's files root", Required: true),
-        ]);
+        ])
+    {
+        TargetCreation = [],
+    };
 
     public IReadOnlyList<ConfigurationProblem> Validate(JsonObject configuration, ConnectorEnvironment environment)
     {

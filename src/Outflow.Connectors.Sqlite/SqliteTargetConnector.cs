@@ -108,6 +108,54 @@ internal sealed class SqliteTargetConnector(SqliteSettings settings, ILogger log
         }
     }
 
+    public Task<IReadOnlyList<string>> ListCreationValuesAsync(string propertyId, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"SQLite tables have no creation property {propertyId}");
+
+    public string ToNewObjectId(string name, IReadOnlyDictionary<string, string> properties) => name;
+
+    public string? CheckNewName(string name, bool isTable) => SqliteTableCreation.CheckName(name, isTable);
+
+    public Task<string?> CheckColumnTypeAsync(string typeName, CancellationToken cancellationToken) =>
+        Task.FromResult(SqliteTableCreation.CheckType(typeName));
+
+    public async Task<TargetObjectInfo> CreateObjectAsync(NewTargetObject newObject, CancellationToken cancellationToken)
+    {
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            try
+            {
+                await SqliteTableCreation.CreateAsync(connection, newObject, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SqliteException exception)
+            {
+                throw SqliteErrors.Wrap(exception, $"creating table {newObject.Name} failed");
+            }
+        }
+
+        Log.TableCreated(logger, newObject.Name, newObject.Columns.Count);
+        var table = await FindTableAsync(newObject.Name, useCache: false, cancellationToken).ConfigureAwait(false)
+            ?? throw new ConnectorException($"table {newObject.Name} was created but could not be read back");
+        return table.ToObjectInfo();
+    }
+
+    public async Task DropObjectAsync(string objectId, CancellationToken cancellationToken)
+    {
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connectionScope = connection.ConfigureAwait(false);
+        try
+        {
+            await SqliteTableCreation.DropAsync(connection, objectId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException exception)
+        {
+            throw SqliteErrors.Wrap(exception, $"dropping table {objectId} failed");
+        }
+
+        _tables.TryRemove(objectId, out _);
+        Log.TableDropped(logger, objectId);
+    }
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) =>

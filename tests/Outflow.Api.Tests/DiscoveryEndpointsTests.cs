@@ -193,7 +193,8 @@ public sealed class DiscoveryEndpointsTests(ApiServerFixture server) : IClassFix
         Assert.False(append["requires_identity"]!.GetValue<bool>());
         Assert.False(append["supports_per_field_mode"]!.GetValue<bool>());
 
-        Assert.False(response.Body!["target_creation"]!["supported"]!.GetValue<bool>());
+        // SQLite creates tables from a name alone, so it takes no creation properties.
+        Assert.True(response.Body!["target_creation"]!["supported"]!.GetValue<bool>());
         Assert.Empty(response.Body["target_creation"]!["properties"]!.AsArray());
     }
 
@@ -246,7 +247,7 @@ public sealed class DiscoveryEndpointsTests(ApiServerFixture server) : IClassFix
 
         var properties = data["properties"]!;
         Assert.False(properties["supports_target_filters"]!.GetValue<bool>());
-        Assert.False(properties["target_creator"]!.GetValue<bool>());
+        Assert.True(properties["target_creator"]!.GetValue<bool>());
         Assert.False(properties["supports_field_creation"]!.GetValue<bool>());
         Assert.True(properties["use_field_names_as_labels"]!.GetValue<bool>());
     }
@@ -266,7 +267,7 @@ public sealed class DiscoveryEndpointsTests(ApiServerFixture server) : IClassFix
     }
 
     [Fact]
-    public async Task TargetPropertyValues_without_target_creation_returns_404()
+    public async Task TargetPropertyValues_unknown_property_returns_404()
     {
         var connection = await TestObjects.CreateSqliteConnectionAsync(server, server.Client, TargetSql);
 
@@ -275,6 +276,7 @@ public sealed class DiscoveryEndpointsTests(ApiServerFixture server) : IClassFix
         Assert.Equal(HttpStatusCode.NotFound, response.Status);
         Assert.Equal("not_found", response.ErrorKey);
         Assert.Equal("property", response.ErrorField);
+        Assert.Equal("schema", response.Body!["metadata"]!["value"]!.GetValue<string>());
     }
 
     [Fact]

@@ -67,7 +67,8 @@ public sealed class SyncEndpointsTests(ApiServerFixture server) : IClassFixture<
     [InlineData("skip backfill with replace", 422, "unsupported_option", "skip_initial_backfill")]
     [InlineData("snapshot without columns", 422, "unsupported_mode", "mode")]
     [InlineData("passphrase", 422, "unsupported_option", "encryption_passphrase")]
-    [InlineData("target create", 422, "unsupported_option", "target.create")]
+    [InlineData("target create", 422, "invalid_creation_property", "target.create.schema")]
+    [InlineData("object and new name", 422, "unsupported_option", "target.new_name")]
     [InlineData("missing name", 400, "missing_field", "name")]
     [InlineData("missing mode", 400, "missing_field", "mode")]
     [InlineData("unknown mode", 400, "invalid_field", "mode")]
@@ -109,6 +110,7 @@ public sealed class SyncEndpointsTests(ApiServerFixture server) : IClassFixture<
             case "snapshot without columns": body["mode"] = "snapshot"; break;
             case "passphrase": body["encryption_passphrase"] = "secret"; break;
             case "target create": body["target"]!["create"] = new JsonObject { ["schema"] = "main" }; break;
+            case "object and new name": body["target"]!["new_name"] = "people_copy"; break;
             case "missing name": body.Remove("name"); break;
             case "missing mode": body.Remove("mode"); break;
             case "unknown mode": body["mode"] = "replicate"; break;

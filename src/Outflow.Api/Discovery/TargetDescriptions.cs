@@ -28,7 +28,7 @@ internal static class TargetDescriptions
     public static TargetObjectResponse ToObject(TargetObjectInfo info) =>
         new(info.Id, info.Name, info.Modes.Select(ToSupportedMode).ToList());
 
-    public static TargetResponse ToTarget(TargetObjectInfo info, DateTimeOffset readAt) => new()
+    public static TargetResponse ToTarget(TargetObjectInfo info, DateTimeOffset readAt, bool targetCreator) => new()
     {
         Id = info.Id,
         Name = info.Name,
@@ -45,7 +45,7 @@ internal static class TargetDescriptions
             SupportsFieldTypeSelection = false,
             SupportsIdentityFieldCreation = false,
             SupportsTargetFilters = false,
-            TargetCreator = false,
+            TargetCreator = targetCreator,
             UseFieldNamesAsLabels = true,
         },
         RefreshedAt = readAt,

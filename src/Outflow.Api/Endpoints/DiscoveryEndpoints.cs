@@ -43,7 +43,7 @@ internal static class DiscoveryEndpoints
             .ProducesErrors(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
         discovery.MapGet("/targetobjects", GetTargetObjectsAsync)
             .WithName("GetTargetObjects")
-            .WithSummary("Lists the objects of a target connection with the sync modes each supports.")
+            .WithSummary("Lists the objects of a target connection with the sync modes each supports, and whether and with which properties it can create new objects.")
             .Produces<TargetObjectsEnvelope>(StatusCodes.Status200OK, "application/json")
             .ProducesErrors(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
         discovery.MapGet("/target", GetTargetAsync)
@@ -62,9 +62,9 @@ internal static class DiscoveryEndpoints
             .ProducesErrors(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
         discovery.MapGet("/targetobjects/properties/{property}", GetTargetPropertyValuesAsync)
             .WithName("GetTargetPropertyValues")
-            .WithSummary("Lists the legal values of a property for creating a target object; 404 where the connection cannot create objects.")
+            .WithSummary("Lists the legal values of an enum property for creating a target object, such as the schemas a PostgreSQL login may create tables in; 404 for an unknown property or a connection that cannot create objects.")
             .ProducesData<TargetPropertyValuesResponse>()
-            .ProducesErrors(StatusCodes.Status404NotFound);
+            .ProducesErrors(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
     }
 
     private static async Task<IResult> GetSourceAsync(
@@ -151,11 +151,12 @@ internal static class DiscoveryEndpoints
         CancellationToken cancellationToken)
     {
         var (connection, objects) = await ListTargetObjectsAsync(id, context, connections, registry, environment, cancellationToken);
-
-        // TODO: no connector creates target objects yet, so creation is reported as unsupported for every connection.
+        var creation = registry.Find(connection.Type)?.Info.TargetCreation;
         var envelope = new TargetObjectsEnvelope(
             objects.Select(TargetDescriptions.ToObject).ToList(),
-            new TargetCreatorResponse(false, []));
+            new TargetCreatorResponse(
+                creation is not null,
+                creation?.Select(property => new TargetCreateInputResponse(property.Id, property.Title, property.IsEnum)).ToList() ?? []));
         return Results.Json(envelope, ApiJson.Options);
     }
 
@@ -219,7 +220,7 @@ internal static class DiscoveryEndpoints
                 target);
         }
 
-        return ApiResults.Data(TargetDescriptions.ToTarget(info, timeProvider.GetUtcNow()));
+        return ApiResults.Data(TargetDescriptions.ToTarget(info, timeProvider.GetUtcNow(), factory.Info.TargetCreation is not null));
     }
 
     private static async Task<IResult> GetTargetPropertyValuesAsync(
@@ -228,18 +229,41 @@ internal static class DiscoveryEndpoints
         HttpContext context,
         IConnectionStore connections,
         ConnectorRegistry registry,
+        ConnectorEnvironment environment,
         CancellationToken cancellationToken)
     {
-        var (connection, _) = await FindAsync(id, context, connections, registry, asSource: false, cancellationToken);
+        var (connection, factory) = await FindAsync(id, context, connections, registry, asSource: false, cancellationToken);
+        var creation = factory.Info.TargetCreation;
+        if (creation is null)
+        {
+            throw new ApiException(
+                StatusCodes.Status404NotFound,
+                ApiErrorKeys.NotFound,
+                $"connection {connection.Id} of type {connection.Type} cannot create target objects, so it has no creation "
+                + $"property {property}: sync to an object that Get Target Objects lists",
+                "property",
+                property);
+        }
 
-        // TODO: list the values once a connector can create target objects; until then no property exists.
-        throw new ApiException(
-            StatusCodes.Status404NotFound,
-            ApiErrorKeys.NotFound,
-            $"connection {connection.Id} of type {connection.Type} cannot create target objects, so it has no creation "
-            + $"property {property}: sync to an object that Get Target Objects lists",
-            "property",
-            property);
+        var known = creation.FirstOrDefault(p => string.Equals(p.Id, property, StringComparison.Ordinal));
+        if (known is not { IsEnum: true })
+        {
+            var enums = creation.Where(p => p.IsEnum).Select(p => p.Id).ToList();
+            throw new ApiException(
+                StatusCodes.Status404NotFound,
+                ApiErrorKeys.NotFound,
+                $"connection {connection.Id} of type {connection.Type} has no creation property {property} with listed values: "
+                + (enums.Count == 0 ? "this type has none" : "use " + string.Join(", ", enums)),
+                "property",
+                property);
+        }
+
+        var values = await CallAsync(
+            () => factory.CreateTarget(connection.Configuration, environment),
+            connector => connector.ListCreationValuesAsync(known.Id, cancellationToken),
+            exception => ConnectionFailed(connection, exception));
+        return ApiResults.Data(new TargetPropertyValuesResponse(
+            known.Id, known.Title, true, values.Select(value => new EnumValueResponse(value, value)).ToList()));
     }
 
     /// <summary>Finds the organization's connection and checks that its type can be a source, or a target.</summary>

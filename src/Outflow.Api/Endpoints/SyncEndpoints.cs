@@ -36,7 +36,7 @@ internal static class SyncEndpoints
             .ProducesPage<SyncResponse>();
         syncs.MapPost("", CreateAsync)
             .WithName("CreateSync")
-            .WithSummary("Creates a sync after checking its target object, field mappings, identity and schedule.")
+            .WithSummary("Creates a sync after checking its target object, field mappings, identity and schedule; with target.new_name it first creates the target table.")
             .AcceptsJson<SyncConfiguration>()
             .ProducesData<SyncResponse>()
             .ProducesErrors(StatusCodes.Status422UnprocessableEntity);
@@ -47,7 +47,7 @@ internal static class SyncEndpoints
             .ProducesErrors(StatusCodes.Status404NotFound);
         syncs.MapPut("/{id}", UpdateAsync)
             .WithName("UpdateSync")
-            .WithSummary("Replaces a sync's configuration; a running execution keeps the configuration it started with.")
+            .WithSummary("Replaces a sync's configuration, creating the target table first when target.new_name is set; a running execution keeps the configuration it started with.")
             .AcceptsJson<SyncConfiguration>()
             .ProducesData<SyncResponse>()
             .ProducesErrors(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
@@ -126,11 +126,12 @@ internal static class SyncEndpoints
         ISyncStore syncs,
         SyncValidator validator,
         TimeProvider timeProvider,
+        ILoggerFactory loggerFactory,
         CancellationToken cancellationToken)
     {
         var principal = context.GetApiPrincipal();
         var request = await RequestJson.ReadAsync<SyncConfiguration>(context.Request, cancellationToken);
-        var configuration = await validator.ValidateAsync(principal.Organization.Id, request, cancellationToken);
+        var (configuration, newTarget) = await validator.ValidateAsync(principal.Organization.Id, request, cancellationToken);
 
         var now = timeProvider.GetUtcNow();
         var actor = principal.ToActor();
@@ -144,7 +145,23 @@ internal static class SyncEndpoints
             CreatedBy = actor,
             UpdatedBy = actor,
         };
-        await syncs.InsertAsync(sync, cancellationToken);
+        if (newTarget is null)
+        {
+            await syncs.InsertAsync(sync, cancellationToken);
+        }
+        else
+        {
+            await newTarget.CreateThenSaveAsync(
+                configuration,
+                saved =>
+                {
+                    sync.Configuration = saved;
+                    return syncs.InsertAsync(sync, cancellationToken);
+                },
+                loggerFactory.CreateLogger(typeof(SyncEndpoints)),
+                cancellationToken);
+        }
+
         return ApiResults.Data(SyncResponse.From(sync));
     }
 
@@ -154,6 +171,7 @@ internal static class SyncEndpoints
         ISyncStore syncs,
         SyncValidator validator,
         TimeProvider timeProvider,
+        ILoggerFactory loggerFactory,
         CancellationToken cancellationToken)
     {
         var principal = context.GetApiPrincipal();
@@ -162,10 +180,27 @@ internal static class SyncEndpoints
         // NOTE: an execution still running on the previous configuration may checkpoint a few entries after the
         // state is cleared. Those entries name records of the previous target.
         var previous = sync.Configuration;
-        sync.Configuration = await validator.ValidateAsync(principal.Organization.Id, request, cancellationToken);
+        var (configuration, newTarget) = await validator.ValidateAsync(principal.Organization.Id, request, cancellationToken);
         sync.UpdatedAt = timeProvider.GetUtcNow();
         sync.UpdatedBy = principal.ToActor();
-        await syncs.UpdateAsync(sync, WritesElsewhere(previous, sync.Configuration), cancellationToken);
+        if (newTarget is null)
+        {
+            sync.Configuration = configuration;
+            await syncs.UpdateAsync(sync, WritesElsewhere(previous, configuration), cancellationToken);
+        }
+        else
+        {
+            await newTarget.CreateThenSaveAsync(
+                configuration,
+                saved =>
+                {
+                    sync.Configuration = saved;
+                    return syncs.UpdateAsync(sync, WritesElsewhere(previous, saved), cancellationToken);
+                },
+                loggerFactory.CreateLogger(typeof(SyncEndpoints)),
+                cancellationToken);
+        }
+
         return ApiResults.Data(SyncResponse.From(sync));
     }
 

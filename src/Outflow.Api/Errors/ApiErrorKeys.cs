@@ -40,6 +40,11 @@ public static class ApiErrorKeys
     public const string DuplicateModelField = "duplicate_model_field";
     public const string MissingModel = "missing_model";
     public const string TargetObjectNotFound = "target_object_not_found";
+    public const string TargetObjectExists = "target_object_exists";
+    public const string InvalidTargetName = "invalid_target_name";
+    public const string InvalidCreationProperty = "invalid_creation_property";
+    public const string InvalidFieldType = "invalid_field_type";
+    public const string TargetCreationFailed = "target_creation_failed";
     public const string UnsupportedMode = "unsupported_mode";
     public const string InvalidFieldMapping = "invalid_field_mapping";
     public const string DuplicateTargetField = "duplicate_target_field";

@@ -38,9 +38,13 @@ internal sealed class SyncValidator
         _environment = environment;
     }
 
-    /// <summary>Validates a create or update request and returns the configuration to store.</summary>
+    /// <summary>
+    /// Validates a create or update request. Returns the configuration to store and, when the request names a new
+    /// target table with <c>target.new_name</c>, the plan to create it; the request was then checked against that
+    /// table as if it existed.
+    /// </summary>
     /// <exception cref="ApiException">The configuration is incomplete, names missing objects or cannot run.</exception>
-    public async Task<SyncConfiguration> ValidateAsync(
+    public async Task<(SyncConfiguration Configuration, NewTargetPlan? NewTarget)> ValidateAsync(
         Guid organizationId, SyncConfiguration configuration, CancellationToken cancellationToken)
     {
         RequestValues.RequireName(configuration.Name);
@@ -52,7 +56,13 @@ internal sealed class SyncValidator
 
         CheckUnsupportedOptions(configuration);
         CheckSchedule(schedule);
-        var targetObject = await DescribeTargetAsync(organizationId, target, cancellationToken);
+        var (connection, factory) = await FindTargetConnectionAsync(organizationId, target, cancellationToken);
+        var newTarget = target.NewName is { Length: > 0 }
+            ? await new NewTargetPlanner(_models, organizationId, _environment)
+                .PlanAsync(connection, factory, configuration, mode, cancellationToken)
+            : null;
+        var creating = newTarget is not null;
+        var targetObject = newTarget?.Preview ?? await DescribeTargetAsync(connection, factory, target, cancellationToken);
         CheckMode(mode, targetObject);
         if (configuration.SkipInitialBackfill == true && mode is SyncMode.Replace or SyncMode.Snapshot)
         {
@@ -77,17 +87,17 @@ internal sealed class SyncValidator
         var mappedTargets = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < fields.Count; i++)
         {
-            await CheckFieldAsync(fields[i], $"fields[{i}]", targetObject, models, mappedTargets, cancellationToken);
+            await CheckFieldAsync(fields[i], $"fields[{i}]", targetObject, models, mappedTargets, creating, cancellationToken);
         }
 
         for (var i = 0; i < overrideFields.Count; i++)
         {
-            await CheckFieldAsync(overrideFields[i], $"override_fields[{i}]", targetObject, models, mappedTargets, cancellationToken);
+            await CheckFieldAsync(overrideFields[i], $"override_fields[{i}]", targetObject, models, mappedTargets, creating, cancellationToken);
         }
 
         if (mode.RequiresIdentity())
         {
-            await CheckIdentityAsync(configuration.Identity, mode, targetObject, models, cancellationToken);
+            await CheckIdentityAsync(configuration.Identity, mode, targetObject, models, creating, cancellationToken);
             CheckIdentityMappings(configuration.Identity, fields, "fields");
             CheckIdentityMappings(configuration.Identity, overrideFields, "override_fields");
         }
@@ -107,20 +117,31 @@ internal sealed class SyncValidator
 
         SyncFilterRules.Check(configuration, models.Model);
 
-        return configuration with { Active = configuration.Active ?? false, EncryptionPassphrase = null };
+        return (configuration with { Active = configuration.Active ?? false, EncryptionPassphrase = null }, newTarget);
     }
 
     private static void CheckUnsupportedOptions(SyncConfiguration configuration)
     {
-        // TODO: creating the target object and encrypted output are part of the contract but not built yet.
-        if (configuration.Target?.Create is { Count: > 0 })
+        // An empty new_name counts as absent, as clients that always send the property leave it empty.
+        var creating = !string.IsNullOrEmpty(configuration.Target?.NewName);
+        if (creating && !string.IsNullOrEmpty(configuration.Target?.Object))
         {
-            throw Unsupported("target.create", "creating the target object");
+            throw ApiException.Unprocessable(
+                ApiErrorKeys.UnsupportedOption,
+                "target.object and target.new_name are both set: set target.object to sync to an existing object, or "
+                + "target.new_name to create one, not both",
+                "target.new_name",
+                configuration.Target!.NewName);
         }
 
-        if (!string.IsNullOrEmpty(configuration.Target?.NewName))
+        if (!creating && configuration.Target?.Create is { Count: > 0 } create)
         {
-            throw Unsupported("target.new_name", "creating the target object");
+            var key = create.Keys.First();
+            throw ApiException.Unprocessable(
+                ApiErrorKeys.InvalidCreationProperty,
+                $"target.create.{key} applies only when creating a target object: set target.new_name, or remove target.create",
+                $"target.create.{key}",
+                create[key]);
         }
 
         if (!string.IsNullOrEmpty(configuration.EncryptionPassphrase))
@@ -192,7 +213,7 @@ internal sealed class SyncValidator
         }
     }
 
-    private async Task<TargetObjectInfo> DescribeTargetAsync(
+    private async Task<(Connection Connection, IConnectorFactory Factory)> FindTargetConnectionAsync(
         Guid organizationId, SyncTarget target, CancellationToken cancellationToken)
     {
         if (target.ConnectionId == Guid.Empty)
@@ -216,6 +237,12 @@ internal sealed class SyncValidator
                 connection.Id);
         }
 
+        return (connection, factory);
+    }
+
+    private async Task<TargetObjectInfo> DescribeTargetAsync(
+        Connection connection, IConnectorFactory factory, SyncTarget target, CancellationToken cancellationToken)
+    {
         if (string.IsNullOrWhiteSpace(target.Object))
         {
             throw ApiException.MissingField("target.object");
@@ -249,6 +276,7 @@ internal sealed class SyncValidator
         TargetObjectInfo targetObject,
         ModelResolver models,
         HashSet<string> mappedTargets,
+        bool creating,
         CancellationToken cancellationToken)
     {
         if (field is null)
@@ -279,7 +307,8 @@ internal sealed class SyncValidator
                 field.Target);
         }
 
-        if (field.New == true)
+        // Every column of a table that the sync creates is new, so new: true only restates that.
+        if (field.New == true && !creating)
         {
             throw Unsupported($"{path}.new", "creating target fields");
         }
@@ -315,7 +344,12 @@ internal sealed class SyncValidator
     }
 
     private static async Task CheckIdentityAsync(
-        SyncIdentity? identity, SyncMode mode, TargetObjectInfo targetObject, ModelResolver models, CancellationToken cancellationToken)
+        SyncIdentity? identity,
+        SyncMode mode,
+        TargetObjectInfo targetObject,
+        ModelResolver models,
+        bool creating,
+        CancellationToken cancellationToken)
     {
         if (identity is null)
         {
@@ -349,7 +383,7 @@ internal sealed class SyncValidator
                 function);
         }
 
-        if (identity.NewField == true)
+        if (identity.NewField == true && !creating)
         {
             throw Unsupported("identity.new_field", "creating the identity field");
         }

@@ -8,6 +8,12 @@ public sealed record ConnectionTypeInfo(
     bool IsTarget,
     IReadOnlyList<ConfigurationField> Configuration)
 {
+    /// <summary>
+    /// The properties a new target object takes, or null when this type cannot create target objects. An empty list
+    /// means it can create them from a name alone.
+    /// </summary>
+    public IReadOnlyList<TargetCreationProperty>? TargetCreation { get; init; }
+
     public bool IsSecret(string key) =>
         Configuration.Any(f => f.Secret && string.Equals(f.Name, key, StringComparison.Ordinal));
 }

@@ -25,4 +25,42 @@ public interface ITargetConnector : IAsyncDisposable
     /// <exception cref="ConnectorException">The object does not exist, the field cannot identify records, or the lookup failed.</exception>
     Task<IReadOnlyList<bool>> ContainsAsync(
         string objectId, string identityField, IReadOnlyList<object> identities, CancellationToken cancellationToken);
+
+    /// <summary>Lists the legal values of an enum creation property, in display order.</summary>
+    /// <exception cref="NotSupportedException">The type cannot create target objects, or has no such enum property.</exception>
+    /// <exception cref="ConnectorException">The values could not be read.</exception>
+    Task<IReadOnlyList<string>> ListCreationValuesAsync(string propertyId, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("this target type cannot create target objects");
+
+    /// <summary>Returns the object id that a table created with this name and these properties gets.</summary>
+    /// <exception cref="NotSupportedException">The type cannot create target objects.</exception>
+    string ToNewObjectId(string name, IReadOnlyDictionary<string, string> properties) =>
+        throw new NotSupportedException("this target type cannot create target objects");
+
+    /// <summary>
+    /// Checks a name for a new table (<paramref name="isTable"/>) or one of its columns without contacting the
+    /// database; returns why the database cannot use it, or null when it can.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The type cannot create target objects.</exception>
+    string? CheckNewName(string name, bool isTable) =>
+        throw new NotSupportedException("this target type cannot create target objects");
+
+    /// <summary>Checks that a column type name names a type of this database; returns why not, or null when it does.</summary>
+    /// <exception cref="NotSupportedException">The type cannot create target objects.</exception>
+    /// <exception cref="ConnectorException">The database could not be asked.</exception>
+    Task<string?> CheckColumnTypeAsync(string typeName, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("this target type cannot create target objects");
+
+    /// <summary>Creates a table and returns its description, as <see cref="DescribeObjectAsync"/> would.</summary>
+    /// <exception cref="NotSupportedException">The type cannot create target objects.</exception>
+    /// <exception cref="TargetObjectExistsException">An object with the new table's id already exists.</exception>
+    /// <exception cref="ConnectorException">The table was not created.</exception>
+    Task<TargetObjectInfo> CreateObjectAsync(NewTargetObject newObject, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("this target type cannot create target objects");
+
+    /// <summary>Drops a table, to undo <see cref="CreateObjectAsync"/> when the sync that requested it was not saved.</summary>
+    /// <exception cref="NotSupportedException">The type cannot create target objects.</exception>
+    /// <exception cref="ConnectorException">The table could not be dropped.</exception>
+    Task DropObjectAsync(string objectId, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("this target type cannot create target objects");
 }

@@ -49,6 +49,8 @@ describe("discovery", () => {
         const copy = response.data.find((item) => item.id === "public.customer_copy");
         assert.ok(copy, "public.customer_copy is a target object");
         assert.ok(copy.modes.some((mode) => mode.id === "updateOrCreate" && mode.requires_identity === true));
+        assert.equal(response.target_creation.supported, true);
+        assert.deepEqual(response.target_creation.properties, [{ id: "schema", title: "Schema", enum: true }]);
     });
 
     test("targets.getTarget answers the deprecated route", async () => {
@@ -78,6 +80,18 @@ describe("discovery", () => {
             client.modelSync.targets.getTargetFields(connectionId, { target: "public.no_such_table" }),
             Polytomic.NotFoundError,
             404,
+        );
+    });
+
+    test("getCreateProperty of schema lists public", async () => {
+        const response = await client.modelSync.targets.getCreateProperty(connectionId, "schema");
+
+        assertShape(response.data, schemas.targetPropertyValues, "$.data");
+        assert.equal(response.data.id, "schema");
+        assert.equal(response.data.enum, true);
+        assert.ok(
+            response.data.values.some((value) => value.value === "public"),
+            `values ${JSON.stringify(response.data.values)}`,
         );
     });
 

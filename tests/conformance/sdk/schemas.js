@@ -409,6 +409,14 @@ export const scheduleOptions = object(
     { required: ["schedule_options"] },
 );
 
+// TargetPropertyValues, the legal values of one creation property of a target object.
+export const targetPropertyValues = object({
+    enum: "boolean",
+    id: "string",
+    title: "string",
+    values: arrayOf(object({ label: nullable("string"), value: "string" })),
+});
+
 // ConnectionParameterValuesResp, the values offered for one connection parameter.
 export const parameterValues = object({
     allows_creation: "boolean",

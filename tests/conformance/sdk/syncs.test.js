@@ -1,5 +1,6 @@
 // Syncs through client.modelSync: create, list, get, update, activate, remove, status and their errors.
 import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
 import { before, describe, test } from "node:test";
 import {
     Polytomic,
@@ -13,6 +14,7 @@ import {
     schemas,
     uniqueName,
     unknownId,
+    waitForExecution,
 } from "./setup.js";
 
 // Skip options for tests of routes that Outflow does not serve yet. Drop a test's option once its route
@@ -181,6 +183,42 @@ describe("syncs", () => {
         delete request.fields;
 
         await assertApiError(client.modelSync.create(request), Polytomic.BadRequestError, 400, "missing_field");
+    });
+
+    test("create with new_name creates the target table that the sync fills", async () => {
+        const table = `customer_new_${randomUUID().slice(0, 8)}`;
+        const request = customerSyncRequest(connectionId, modelId, {
+            target: { connection_id: connectionId, new_name: table, create: { schema: "public" } },
+        });
+
+        const response = await client.modelSync.create(request);
+
+        assertShape(response.data, schemas.sync, "$.data");
+        assert.deepEqual(response.data.target, { connection_id: connectionId, object: `public.${table}` });
+        const fields = await client.modelSync.targets.getTargetFields(connectionId, { target: `public.${table}` });
+        assert.deepEqual(
+            fields.data.fields.map((field) => field.id),
+            ["id", ...customerColumns],
+        );
+        const started = await client.modelSync.start(response.data.id, {});
+        const finished = await waitForExecution(response.data.id, started.data.id);
+        assert.equal(finished.status, "completed", `errors: ${JSON.stringify(finished.errors)}`);
+        assert.equal(finished.counts.insert, 500);
+        assert.equal(finished.counts.error, 0);
+    });
+
+    test("create with new_name of an existing table raises UnprocessableEntityError", async () => {
+        const request = customerSyncRequest(connectionId, modelId, {
+            target: { connection_id: connectionId, new_name: "customer_copy", create: { schema: "public" } },
+        });
+
+        const error = await assertApiError(
+            client.modelSync.create(request),
+            Polytomic.UnprocessableEntityError,
+            422,
+            "target_object_exists",
+        );
+        assert.equal(error.body.metadata.field, "target.new_name");
     });
 
     test("create on an unknown model raises UnprocessableEntityError", async () => {
