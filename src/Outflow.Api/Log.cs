@@ -56,8 +56,11 @@ internal static partial class Log
     [LoggerMessage(EventId = 4016, Level = LogLevel.Debug, Message = "Rejected {Method} {Path} with 429 for partition {Partition}; retry after {RetryAfterSeconds} s")]
     public static partial void RateLimited(ILogger logger, string method, string path, string partition, int retryAfterSeconds);
 
-    [LoggerMessage(EventId = 4017, Level = LogLevel.Information, Message = "Job {JobId} of type {JobType} in organization {OrganizationId} finished with status {Status}")]
-    public static partial void JobFinished(ILogger logger, Guid jobId, string jobType, Guid organizationId, string status);
+    [LoggerMessage(EventId = 4017, Level = LogLevel.Information, Message = "Job {JobId} of type {JobType} in organization {OrganizationId} is done")]
+    public static partial void JobDone(ILogger logger, Guid jobId, string jobType, Guid organizationId);
+
+    [LoggerMessage(EventId = 4023, Level = LogLevel.Information, Message = "Job {JobId} of type {JobType} in organization {OrganizationId} failed: {Error}")]
+    public static partial void JobFailed(ILogger logger, Guid jobId, string jobType, Guid organizationId, string error);
 
     [LoggerMessage(EventId = 4018, Level = LogLevel.Error, Message = "Job {JobId} of type {JobType} in organization {OrganizationId} failed with an unexpected exception")]
     public static partial void JobCrashed(ILogger logger, Guid jobId, string jobType, Guid organizationId, Exception exception);

@@ -85,7 +85,7 @@ public sealed class ModelJobEndpointsTests(ApiServerFixture server) : IClassFixt
     }
 
     [Fact]
-    public async Task Create_async_failing_query_fails_job_and_saves_nothing()
+    public async Task Create_async_bad_query_fails_job()
     {
         var connection = await TestObjects.CreateSqliteConnectionAsync(server, server.Client, TestObjects.PeopleSql);
         var before = await CountModelsAsync(server.Client);
@@ -209,7 +209,7 @@ public sealed class ModelJobEndpointsTests(ApiServerFixture server) : IClassFixt
     }
 
     [Fact]
-    public async Task Sample_holds_at_most_ten_rows_and_skips_user_fields()
+    public async Task Sample_limits_rows_and_fields()
     {
         var connection = await TestObjects.CreateSqliteConnectionAsync(server, server.Client, TestObjects.PeopleSql);
         var body = TestObjects.ModelBody(connection, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 25) SELECT i FROM n");
@@ -267,7 +267,7 @@ public sealed class ModelJobEndpointsTests(ApiServerFixture server) : IClassFixt
     }
 
     [Fact]
-    public async Task Sample_slower_than_10_s_returns_400_asking_for_async()
+    public async Task Sample_over_10_s_returns_400()
     {
         var connection = await TestObjects.CreateSqliteConnectionAsync(server, server.Client, TestObjects.PeopleSql);
 

@@ -17,7 +17,7 @@ namespace Outflow.Api.Endpoints;
 /// <summary>Preview Model and Get Model Sample: read from a model's source without storing anything.</summary>
 internal static class ModelPreviewEndpoints
 {
-    /// <summary>How long a synchronous sample may run before the request fails and asks for <c>async=true</c>.</summary>
+    /// <summary>How long a synchronous sample may run before the request fails with <c>400 sample_timed_out</c>.</summary>
     public static readonly TimeSpan SynchronousSampleTimeout = TimeSpan.FromSeconds(10);
 
     public static void MapModelPreviewEndpoints(this RouteGroupBuilder api)

@@ -32,7 +32,7 @@ internal sealed class JobCleanupService : BackgroundService
     }
 
     // NOTE: with several API processes on one store, a starting process also fails the unfinished jobs that
-    // another live process runs; that process's later outcome is then discarded, and clients see the job failed.
+    // another live process runs. That process's outcome is then discarded, so clients see the job failed.
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         var failed = await _jobs.FailUnfinishedAsync(_startedAt, JobRunner.InterruptedError, _timeProvider.GetUtcNow(), cancellationToken);

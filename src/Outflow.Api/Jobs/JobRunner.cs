@@ -96,10 +96,16 @@ internal sealed class JobRunner
         try
         {
             var now = _timeProvider.GetUtcNow();
-            _ = result is not null
-                ? await _jobs.CompleteAsync(job.Id, result, now, CancellationToken.None)
-                : await _jobs.FailAsync(job.Id, error!, now, CancellationToken.None);
-            Log.JobFinished(_logger, job.Id, job.Type, job.OrganizationId, result is not null ? "done" : "failed");
+            if (result is not null)
+            {
+                await _jobs.CompleteAsync(job.Id, result, now, CancellationToken.None);
+                Log.JobDone(_logger, job.Id, job.Type, job.OrganizationId);
+            }
+            else
+            {
+                await _jobs.FailAsync(job.Id, error!, now, CancellationToken.None);
+                Log.JobFailed(_logger, job.Id, job.Type, job.OrganizationId, error!);
+            }
         }
         catch (Exception exception)
         {

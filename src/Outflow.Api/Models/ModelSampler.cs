@@ -16,7 +16,7 @@ namespace Outflow.Api.Models;
 /// </summary>
 internal sealed class ModelSampler
 {
-    /// <summary>The number of rows a sample holds at most.</summary>
+    /// <summary>The maximum number of rows in a sample.</summary>
     public const int RowCount = 10;
 
     private readonly IConnectionStore _connections;
@@ -59,7 +59,7 @@ internal sealed class ModelSampler
         }
         catch (ConnectorException) when (cancellationToken.IsCancellationRequested)
         {
-            // Some drivers report an interrupted command as a failure; the caller's timeout decides what it means.
+            // Some drivers report a canceled command as a failure, so a canceled token decides what it means.
             throw new OperationCanceledException(cancellationToken);
         }
         catch (ConnectorException exception)
