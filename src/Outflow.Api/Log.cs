@@ -61,4 +61,25 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4031, Level = LogLevel.Error, Message = "Failed to drop new target table {ObjectId}; drop it by hand")]
     public static partial void NewTargetDropFailed(ILogger logger, Exception exception, string objectId);
+
+    [LoggerMessage(EventId = 4017, Level = LogLevel.Information, Message = "Job {JobId} of type {JobType} in organization {OrganizationId} is done")]
+    public static partial void JobDone(ILogger logger, Guid jobId, string jobType, Guid organizationId);
+
+    [LoggerMessage(EventId = 4023, Level = LogLevel.Information, Message = "Job {JobId} of type {JobType} in organization {OrganizationId} failed: {Error}")]
+    public static partial void JobFailed(ILogger logger, Guid jobId, string jobType, Guid organizationId, string error);
+
+    [LoggerMessage(EventId = 4018, Level = LogLevel.Error, Message = "Job {JobId} of type {JobType} in organization {OrganizationId} failed with an unexpected exception")]
+    public static partial void JobCrashed(ILogger logger, Guid jobId, string jobType, Guid organizationId, Exception exception);
+
+    [LoggerMessage(EventId = 4019, Level = LogLevel.Error, Message = "Failed to store the outcome of job {JobId} of type {JobType}; it stays unfinished until a server restart marks it failed")]
+    public static partial void JobOutcomeNotStored(ILogger logger, Guid jobId, string jobType, Exception exception);
+
+    [LoggerMessage(EventId = 4020, Level = LogLevel.Warning, Message = "Marked {Count} unfinished jobs failed because the server restarted")]
+    public static partial void JobsFailedAtStart(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 4021, Level = LogLevel.Information, Message = "Deleted {Count} jobs that finished more than {RetentionHours} hours ago")]
+    public static partial void JobsDeleted(ILogger logger, int count, double retentionHours);
+
+    [LoggerMessage(EventId = 4022, Level = LogLevel.Error, Message = "Failed to clean up jobs; the next attempt is in {IntervalSeconds} s")]
+    public static partial void JobCleanupFailed(ILogger logger, double intervalSeconds, Exception exception);
 }

@@ -55,6 +55,8 @@ public static class OutflowApiApplicationExtensions
         routes.MapConnectionEndpoints();
         routes.MapDiscoveryEndpoints();
         routes.MapModelEndpoints();
+        routes.MapModelPreviewEndpoints();
+        routes.MapJobEndpoints();
         routes.MapSyncEndpoints();
         routes.MapScheduleOptionEndpoints();
         routes.MapExecutionEndpoints();

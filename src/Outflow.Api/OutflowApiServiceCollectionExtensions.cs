@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Outflow.Api.Authentication;
 using Outflow.Api.Idempotency;
+using Outflow.Api.Jobs;
 using Outflow.Api.Json;
 using Outflow.Api.Logs;
 using Outflow.Api.Models;
@@ -20,7 +21,7 @@ public static class OutflowApiServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the API's JSON settings, API key authentication, per-key rate limiting, idempotency keys and their
-    /// pruning, page tokens, log download tokens, request validators and the OpenAPI document. The host
+    /// pruning, background jobs and their cleanup, page tokens, log download tokens, request validators and the OpenAPI document. The host
     /// registers the stores, <c>ConnectorRegistry</c>, <c>ConnectorEnvironment</c>, <c>IExecutionDispatcher</c>,
     /// <c>MasterKey</c>, <c>TimeProvider</c> and <c>IExecutionLogFiles</c> they use, and may register a
     /// <see cref="LogDownloadOptions"/>, <see cref="ApiRateLimitOptions"/> or <see cref="IdempotencyOptions"/>
@@ -42,7 +43,10 @@ public static class OutflowApiServiceCollectionExtensions
         services.AddOptions<RateLimiterOptions>().Configure<ApiRateLimitOptions>(ApiRateLimiting.Configure);
         services.TryAddSingleton(new IdempotencyOptions());
         services.AddHostedService<IdempotencyKeyPruner>();
+        services.AddSingleton<JobRunner>();
+        services.AddHostedService<JobCleanupService>();
         services.AddScoped<ModelDefinitionBuilder>();
+        services.AddScoped<ModelSampler>();
         services.AddScoped<SyncValidator>();
         services.AddOutflowOpenApi();
         return services;

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Outflow.Core.Connections;
 using Outflow.Core.Executions;
 using Outflow.Core.Idempotency;
+using Outflow.Core.Jobs;
 using Outflow.Core.Models;
 using Outflow.Core.Organizations;
 using Outflow.Core.Security;
@@ -25,6 +26,7 @@ internal static class StoreServices
         services.AddSingleton<ISyncStateStore, SyncStateStore>();
         services.AddSingleton<IExecutionConsoleLog, ExecutionConsoleLog>();
         services.AddSingleton<IIdempotencyStore, IdempotencyStore>();
+        services.AddSingleton<IJobStore, JobStore>();
         return services;
     }
 }

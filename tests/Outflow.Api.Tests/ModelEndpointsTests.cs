@@ -59,16 +59,6 @@ public sealed class ModelEndpointsTests(ApiServerFixture server) : IClassFixture
     }
 
     [Fact]
-    public async Task Create_async_true_runs_inline()
-    {
-        var connection = await TestObjects.CreateSqliteConnectionAsync(server, server.Client, TestObjects.PeopleSql);
-        var response = await server.Client.PostAsync("/api/models?async=true", TestObjects.ModelBody(connection, "SELECT id FROM people"));
-
-        Assert.Equal(HttpStatusCode.OK, response.Status);
-        Assert.NotNull(response.Data["id"]);
-    }
-
-    [Fact]
     public async Task Create_failing_query_returns_422_and_stores_nothing()
     {
         var connection = await TestObjects.CreateSqliteConnectionAsync(server, server.Client, TestObjects.PeopleSql);

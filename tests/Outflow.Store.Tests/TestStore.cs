@@ -7,6 +7,7 @@ using Npgsql;
 using Outflow.Core.Connections;
 using Outflow.Core.Executions;
 using Outflow.Core.Idempotency;
+using Outflow.Core.Jobs;
 using Outflow.Core.Models;
 using Outflow.Core.Organizations;
 using Outflow.Core.Security;
@@ -77,6 +78,8 @@ internal sealed class TestStore : IAsyncDisposable
     public IExecutionConsoleLog ConsoleLog => _services.GetRequiredService<IExecutionConsoleLog>();
 
     public IIdempotencyStore Idempotency => _services.GetRequiredService<IIdempotencyStore>();
+
+    public IJobStore Jobs => _services.GetRequiredService<IJobStore>();
 
     /// <summary>Returns a console log on this store that keeps only <paramref name="retainedEntries"/> entries per execution.</summary>
     public IExecutionConsoleLog CreateConsoleLog(int retainedEntries) =>

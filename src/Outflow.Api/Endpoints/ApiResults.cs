@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Outflow.Api.Contracts;
 using Outflow.Api.Json;
+using Outflow.Core.Jobs;
 
 namespace Outflow.Api.Endpoints;
 
@@ -8,6 +9,9 @@ namespace Outflow.Api.Endpoints;
 internal static class ApiResults
 {
     public static IResult Data<T>(T value) => Results.Json(new DataEnvelope<T>(value), ApiJson.Options);
+
+    /// <summary>The response of an <c>async=true</c> request: <c>{"job": …}</c> without <c>data</c>.</summary>
+    public static IResult Job(Job job) => Results.Json(new AsyncEnvelope<object> { Job = JobEndpoints.ToResponse(job) }, ApiJson.Options);
 
     public static IResult Page<T>(IReadOnlyList<T> items, string? nextPageToken) =>
         Results.Json(new PagedEnvelope<T>(items, new PaginationDetails(nextPageToken)), ApiJson.Options);

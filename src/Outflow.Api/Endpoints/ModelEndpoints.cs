@@ -1,20 +1,24 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Outflow.Api.Authentication;
 using Outflow.Api.Contracts;
 using Outflow.Api.Errors;
+using Outflow.Api.Jobs;
 using Outflow.Api.Json;
 using Outflow.Api.OpenApi;
 using Outflow.Api.Models;
 using Outflow.Api.Paging;
 using Outflow.Core;
+using Outflow.Core.Jobs;
 using Outflow.Core.Models;
+using Outflow.Core.Organizations;
 
 namespace Outflow.Api.Endpoints;
 
-/// <summary>Models: list, create, get, replace and delete.</summary>
+/// <summary>Models: list, create, get, replace and delete. Create and replace run as jobs with <c>async=true</c>.</summary>
 internal static class ModelEndpoints
 {
     private const int PageSize = 50;
@@ -31,27 +35,27 @@ internal static class ModelEndpoints
         models.MapPost("", CreateAsync)
             .WithName("CreateModel")
             .WithSummary("Creates a model; its fields are discovered by running the query or reading the table on the source.")
-            .WithQueryParameter("async", QueryParameterType.Boolean, "Accepted for compatibility; the work always runs inline and the response carries data.")
+            .WithQueryParameter("async", QueryParameterType.Boolean, "true: return a job at once and do the work in the background; poll Get Job with the job's type and id for its result.")
             .AcceptsJson<ModelRequest>()
-            .ProducesData<ModelResponse>()
+            .ProducesAsync<ModelResponse>()
             .ProducesErrors(StatusCodes.Status422UnprocessableEntity);
         models.MapGet("/{id}", GetAsync)
             .WithName("GetModel")
             .WithSummary("Returns one model with its fields.")
-            .WithQueryParameter("async", QueryParameterType.Boolean, "Accepted for compatibility; the work always runs inline and the response carries data.")
+            .WithQueryParameter("async", QueryParameterType.Boolean, "Accepted for compatibility and ignored: this route has no job type, so the work always runs inline and the response carries data.")
             .ProducesData<ModelResponse>()
             .ProducesErrors(StatusCodes.Status404NotFound);
         models.MapPut("/{id}", UpdateAsync)
             .WithName("UpdateModel")
             .WithSummary("Replaces a model; refresh=true discovers its fields again.")
-            .WithQueryParameter("async", QueryParameterType.Boolean, "Accepted for compatibility; the work always runs inline and the response carries data.")
+            .WithQueryParameter("async", QueryParameterType.Boolean, "true: return a job at once and do the work in the background; poll Get Job with the job's type and id for its result.")
             .AcceptsJson<ModelRequest>()
-            .ProducesData<ModelResponse>()
+            .ProducesAsync<ModelResponse>()
             .ProducesErrors(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
         models.MapDelete("/{id}", DeleteAsync)
             .WithName("DeleteModel")
             .WithSummary("Deletes a model; with force=true also when syncs use it, which then fail on their next execution.")
-            .WithQueryParameter("async", QueryParameterType.Boolean, "Accepted for compatibility; the work always runs inline and the response carries data.")
+            .WithQueryParameter("async", QueryParameterType.Boolean, "Accepted for compatibility and ignored: this route has no job type, so the work always runs inline and the response carries data.")
             .WithQueryParameter("force", QueryParameterType.Boolean, "Delete the model even when syncs use it; without it, a model in use gets 422 model_in_use.")
             .ProducesEmpty()
             .ProducesErrors(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
@@ -93,22 +97,55 @@ internal static class ModelEndpoints
         HttpContext context,
         IModelStore models,
         ModelDefinitionBuilder builder,
+        JobRunner jobs,
         TimeProvider timeProvider,
         CancellationToken cancellationToken)
     {
         var principal = context.GetApiPrincipal();
-
-        // TODO: async=true should return a job for Get Job to poll; until jobs exist, the work runs inline.
-        _ = RequestValues.ReadBoolean(context.Request, "async");
-        var request = await RequestJson.ReadAsync<ModelRequest>(context.Request, cancellationToken);
-        var definition = await builder.BuildAsync(principal.Organization.Id, request, null, cancellationToken);
-
-        var now = timeProvider.GetUtcNow();
+        var organizationId = principal.Organization.Id;
         var actor = principal.ToActor();
+        var runAsync = RequestValues.ReadBoolean(context.Request, "async") ?? false;
+        var request = await RequestJson.ReadAsync<ModelRequest>(context.Request, cancellationToken);
+        var checkedRequest = await builder.CheckAsync(organizationId, request, cancellationToken);
+        if (runAsync)
+        {
+            var job = await jobs.StartAsync(
+                organizationId,
+                JobTypes.CreateModel,
+                (services, token) => InsertModelAsync(
+                    services.GetRequiredService<ModelDefinitionBuilder>(),
+                    models,
+                    timeProvider,
+                    organizationId,
+                    actor,
+                    checkedRequest,
+                    request,
+                    token),
+                cancellationToken);
+            return ApiResults.Job(job);
+        }
+
+        var model = await InsertModelAsync(
+            builder, models, timeProvider, organizationId, actor, checkedRequest, request, cancellationToken);
+        return ApiResults.Data(model);
+    }
+
+    private static async Task<ModelResponse> InsertModelAsync(
+        ModelDefinitionBuilder builder,
+        IModelStore models,
+        TimeProvider timeProvider,
+        Guid organizationId,
+        Actor actor,
+        CheckedModelRequest checkedRequest,
+        ModelRequest request,
+        CancellationToken cancellationToken)
+    {
+        var definition = await builder.BuildAsync(checkedRequest, request, null, cancellationToken);
+        var now = timeProvider.GetUtcNow();
         var model = new Model
         {
             Id = Guid.NewGuid(),
-            OrganizationId = principal.Organization.Id,
+            OrganizationId = organizationId,
             ConnectionId = definition.Connection.Id,
             ConnectionType = definition.Connection.Type,
             Name = definition.Name,
@@ -123,7 +160,7 @@ internal static class ModelEndpoints
             UpdatedBy = actor,
         };
         await models.InsertAsync(model, cancellationToken);
-        return ApiResults.Data(ToResponse(model));
+        return ToResponse(model);
     }
 
     private static async Task<IResult> UpdateAsync(
@@ -131,17 +168,56 @@ internal static class ModelEndpoints
         HttpContext context,
         IModelStore models,
         ModelDefinitionBuilder builder,
+        JobRunner jobs,
         TimeProvider timeProvider,
         CancellationToken cancellationToken)
     {
         var principal = context.GetApiPrincipal();
-
-        // TODO: async=true should return a job for Get Job to poll; until jobs exist, the work runs inline.
-        _ = RequestValues.ReadBoolean(context.Request, "async");
+        var organizationId = principal.Organization.Id;
+        var actor = principal.ToActor();
+        var runAsync = RequestValues.ReadBoolean(context.Request, "async") ?? false;
         var model = await FindAsync(id, context, models, cancellationToken);
         var request = await RequestJson.ReadAsync<ModelRequest>(context.Request, cancellationToken);
-        var definition = await builder.BuildAsync(principal.Organization.Id, request, model, cancellationToken);
+        var checkedRequest = await builder.CheckAsync(organizationId, request, cancellationToken);
+        if (runAsync)
+        {
+            var job = await jobs.StartAsync(
+                organizationId,
+                JobTypes.UpdateModel,
+                async (services, token) =>
+                {
+                    // The model is read again because it may have changed or been deleted since the request.
+                    var current = await models.GetAsync(organizationId, model.Id, token)
+                        ?? throw ApiException.NotFound($"model {model.Id} was not found: it was deleted before the update ran");
+                    return await ReplaceModelAsync(
+                        services.GetRequiredService<ModelDefinitionBuilder>(),
+                        models,
+                        timeProvider,
+                        current,
+                        actor,
+                        checkedRequest,
+                        request,
+                        token);
+                },
+                cancellationToken);
+            return ApiResults.Job(job);
+        }
 
+        var response = await ReplaceModelAsync(builder, models, timeProvider, model, actor, checkedRequest, request, cancellationToken);
+        return ApiResults.Data(response);
+    }
+
+    private static async Task<ModelResponse> ReplaceModelAsync(
+        ModelDefinitionBuilder builder,
+        IModelStore models,
+        TimeProvider timeProvider,
+        Model model,
+        Actor actor,
+        CheckedModelRequest checkedRequest,
+        ModelRequest request,
+        CancellationToken cancellationToken)
+    {
+        var definition = await builder.BuildAsync(checkedRequest, request, model, cancellationToken);
         model.ConnectionId = definition.Connection.Id;
         model.ConnectionType = definition.Connection.Type;
         model.Name = definition.Name;
@@ -151,9 +227,9 @@ internal static class ModelEndpoints
         model.TrackingColumns = definition.TrackingColumns;
         model.Version++;
         model.UpdatedAt = timeProvider.GetUtcNow();
-        model.UpdatedBy = principal.ToActor();
+        model.UpdatedBy = actor;
         await models.UpdateAsync(model, cancellationToken);
-        return ApiResults.Data(ToResponse(model));
+        return ToResponse(model);
     }
 
     private static async Task<IResult> DeleteAsync(
@@ -181,7 +257,7 @@ internal static class ModelEndpoints
         return ApiResults.Empty();
     }
 
-    private static async Task<Model> FindAsync(string id, HttpContext context, IModelStore models, CancellationToken cancellationToken)
+    internal static async Task<Model> FindAsync(string id, HttpContext context, IModelStore models, CancellationToken cancellationToken)
     {
         var modelId = RequestValues.ParseId(id, "model");
         return await models.GetAsync(context.GetApiPrincipal().Organization.Id, modelId, cancellationToken)

@@ -18,6 +18,8 @@ public static class ApiErrorKeys
     public const string ExecutionFinished = "execution_finished";
     public const string InvalidStatusTransition = "invalid_status_transition";
     public const string InvalidIdempotencyKey = "invalid_idempotency_key";
+    public const string InvalidJobType = "invalid_job_type";
+    public const string SampleTimedOut = "sample_timed_out";
 
     // Authentication (401) and routing (404, 405).
     public const string Unauthorized = "unauthorized";

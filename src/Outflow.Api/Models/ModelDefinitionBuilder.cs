@@ -30,12 +30,21 @@ internal sealed class ModelDefinitionBuilder
     }
 
     /// <summary>
-    /// Builds the model's definition. On update, <paramref name="existing"/> keeps the ids of fields whose names
-    /// survive, and the source is described again only when the connection or configuration changed or
-    /// <c>refresh</c> is true.
+    /// Builds the model's definition: <see cref="CheckAsync"/>, then <see cref="BuildAsync(CheckedModelRequest, ModelRequest, Model?, CancellationToken)"/>.
     /// </summary>
     public async Task<ModelDefinition> BuildAsync(
         Guid organizationId, ModelRequest request, Model? existing, CancellationToken cancellationToken)
+    {
+        var checkedRequest = await CheckAsync(organizationId, request, cancellationToken);
+        return await BuildAsync(checkedRequest, request, existing, cancellationToken);
+    }
+
+    /// <summary>
+    /// Validates the parts of a model request that need no source access: the name, the configuration's shape, the
+    /// additional fields, and that the connection is a source of the organization. An async request fails at once
+    /// when this fails.
+    /// </summary>
+    public async Task<CheckedModelRequest> CheckAsync(Guid organizationId, ModelRequest request, CancellationToken cancellationToken)
     {
         var name = RequestValues.RequireName(request.Name);
         var connectionId = request.ConnectionId ?? throw ApiException.MissingField("connection_id");
@@ -55,6 +64,7 @@ internal sealed class ModelDefinitionBuilder
                 ApiErrorKeys.UnsupportedOption, "enrichers are not supported yet: leave enricher out", "enricher");
         }
 
+        var additionalFields = ParseAdditionalFields(request);
         var connection = await _connections.GetAsync(organizationId, connectionId, cancellationToken)
             ?? throw ApiException.Unprocessable(
                 ApiErrorKeys.ConnectionNotFound,
@@ -71,6 +81,19 @@ internal sealed class ModelDefinitionBuilder
                 connectionId);
         }
 
+        return new CheckedModelRequest(name, connection, factory, configuration, source, additionalFields);
+    }
+
+    /// <summary>
+    /// Builds the model's definition from a checked request, describing the source. On update,
+    /// <paramref name="existing"/> keeps the ids of fields whose names survive, and the source is described again only
+    /// when the connection or configuration changed or <c>refresh</c> is true.
+    /// </summary>
+    public async Task<ModelDefinition> BuildAsync(
+        CheckedModelRequest checkedRequest, ModelRequest request, Model? existing, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(checkedRequest);
+        var (name, connection, factory, configuration, source, additionalFields) = checkedRequest;
         var describe = existing is null
             || request.Refresh == true
             || existing.ConnectionId != connection.Id
@@ -94,7 +117,7 @@ internal sealed class ModelDefinitionBuilder
                 repeated.Key);
         }
 
-        var fields = BuildFields(request, columns, existing, describe);
+        var fields = BuildFields(request, columns, additionalFields, existing, describe);
         var names = fields.Select(field => field.Name).ToHashSet(StringComparer.Ordinal);
         if (request.Identifier is not null && !names.Contains(request.Identifier))
         {
@@ -133,7 +156,11 @@ internal sealed class ModelDefinitionBuilder
     }
 
     private List<ModelField> BuildFields(
-        ModelRequest request, IReadOnlyList<SourceColumn> columns, Model? existing, bool described)
+        ModelRequest request,
+        IReadOnlyList<SourceColumn> columns,
+        IReadOnlyList<AdditionalField> additional,
+        Model? existing,
+        bool described)
     {
         var now = _timeProvider.GetUtcNow();
         var previous = existing?.Fields.ToDictionary(field => field.Name, StringComparer.Ordinal)
@@ -162,7 +189,29 @@ internal sealed class ModelDefinitionBuilder
                 old?.Id ?? Guid.NewGuid(), column.Name, old?.Label ?? column.Name, column.Type, column.RemoteType, false, old?.CreatedAt ?? now));
         }
 
+        foreach (var item in additional)
+        {
+            if (fields.Any(field => string.Equals(field.Name, item.Name, StringComparison.Ordinal)))
+            {
+                throw ApiException.Unprocessable(
+                    ApiErrorKeys.DuplicateModelField,
+                    $"model field {item.Name} already exists: give the additional field another name",
+                    $"{item.Path}.name",
+                    item.Name);
+            }
+
+            previous.TryGetValue(item.Name, out var old);
+            fields.Add(new ModelField(
+                old?.Id ?? Guid.NewGuid(), item.Name, item.Label, item.Type, item.TypeName, true, old?.CreatedAt ?? now));
+        }
+
+        return fields;
+    }
+
+    private static List<AdditionalField> ParseAdditionalFields(ModelRequest request)
+    {
         var additional = request.AdditionalFields ?? [];
+        var parsed = new List<AdditionalField>();
         for (var i = 0; i < additional.Count; i++)
         {
             var item = additional[i] ?? throw ApiException.MissingField($"additional_fields[{i}]");
@@ -180,21 +229,10 @@ internal sealed class ModelDefinitionBuilder
                     typeName);
             }
 
-            if (fields.Any(field => string.Equals(field.Name, fieldName, StringComparison.Ordinal)))
-            {
-                throw ApiException.Unprocessable(
-                    ApiErrorKeys.DuplicateModelField,
-                    $"model field {fieldName} already exists: give the additional field another name",
-                    $"{path}.name",
-                    fieldName);
-            }
-
-            previous.TryGetValue(fieldName, out var old);
-            fields.Add(new ModelField(
-                old?.Id ?? Guid.NewGuid(), fieldName, item.Label ?? fieldName, type, typeName, true, old?.CreatedAt ?? now));
+            parsed.Add(new AdditionalField(path, fieldName, item.Label ?? fieldName, type, typeName));
         }
 
-        return fields;
+        return parsed;
     }
 
     private static ApiException UnknownField(string? name, string path, bool described)

@@ -17,6 +17,13 @@ internal static class EndpointDocumentation
     public static RouteHandlerBuilder ProducesData<T>(this RouteHandlerBuilder builder) =>
         builder.Produces<DataEnvelope<T>>(StatusCodes.Status200OK, JsonMediaType);
 
+    /// <summary>
+    /// Declares a 200 response of a route that takes <c>async</c>: <c>{"data": T}</c>, or <c>{"job": JobResponse}</c>
+    /// when the work runs in the background.
+    /// </summary>
+    public static RouteHandlerBuilder ProducesAsync<T>(this RouteHandlerBuilder builder) =>
+        builder.Produces<AsyncEnvelope<T>>(StatusCodes.Status200OK, JsonMediaType);
+
     /// <summary>Declares a 200 response of <c>{"data": [T], "pagination": {"next_page_token": …}}</c>.</summary>
     public static RouteHandlerBuilder ProducesPage<T>(this RouteHandlerBuilder builder) =>
         builder.Produces<PagedEnvelope<T>>(StatusCodes.Status200OK, JsonMediaType);

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
+using Outflow.Core.Connectors;
 
 namespace Outflow.Engine.Logs;
 

@@ -172,10 +172,28 @@ internal static class PostgreSqlMigrations
         CREATE INDEX ix_idempotency_keys_expires ON idempotency_keys (expires_at);
         """;
 
+    // Jobs of async model requests. result is the JSON text of the finished job's data; created_at lets a starting
+    // server fail only the jobs that an earlier process left unfinished.
+    private const string Jobs = """
+        CREATE TABLE jobs (
+            id text COLLATE "C" NOT NULL PRIMARY KEY,
+            organization_id text COLLATE "C" NOT NULL REFERENCES organizations (id),
+            type text NOT NULL,
+            status text NOT NULL,
+            result text,
+            error text,
+            created_at bigint NOT NULL,
+            updated_at bigint NOT NULL
+        );
+
+        CREATE INDEX ix_jobs_status_updated ON jobs (status, updated_at);
+        """;
+
     public static IReadOnlyList<StoreMigration> All { get; } =
     [
         new(1, "initial schema", InitialSchema),
         new(2, "execution console log", ConsoleLog),
         new(3, "idempotency keys", IdempotencyKeys),
+        new(4, "jobs", Jobs),
     ];
 }

@@ -171,10 +171,28 @@ internal static class SqliteMigrations
         CREATE INDEX ix_idempotency_keys_expires ON idempotency_keys (expires_at);
         """;
 
+    // Jobs of async model requests. result is the JSON text of the finished job's data; created_at lets a starting
+    // server fail only the jobs that an earlier process left unfinished.
+    private const string Jobs = """
+        CREATE TABLE jobs (
+            id TEXT NOT NULL PRIMARY KEY,
+            organization_id TEXT NOT NULL REFERENCES organizations (id),
+            type TEXT NOT NULL,
+            status TEXT NOT NULL,
+            result TEXT,
+            error TEXT,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL
+        );
+
+        CREATE INDEX ix_jobs_status_updated ON jobs (status, updated_at);
+        """;
+
     public static IReadOnlyList<StoreMigration> All { get; } =
     [
         new(1, "initial schema", InitialSchema),
         new(2, "execution console log", ConsoleLog),
         new(3, "idempotency keys", IdempotencyKeys),
+        new(4, "jobs", Jobs),
     ];
 }

@@ -1,4 +1,4 @@
-// Models through client.models and client.jobs: create, list, get, update, remove and their errors.
+// Models through client.models and client.jobs: create, list, get, update, remove, preview, sample, async jobs and their errors.
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import {
@@ -15,13 +15,22 @@ import {
     unknownId,
 } from "./setup.js";
 
-// Skip options for tests of routes that Outflow does not serve yet. Drop a test's option once its route
-// is served.
-const unserved = {
-    preview: { skip: "POST /api/model-preview is not served yet" },
-    sample: { skip: "GET /api/models/{id}/sample is not served yet" },
-    jobs: { skip: "POST /api/model-preview and GET /api/jobs/{type}/{id} are not served yet" },
-};
+/** Polls client.jobs.get until the job is done or failed, checking its shape on every poll. */
+async function waitForJob(job) {
+    assertShape(job, schemas.job, "$.job");
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+        const response = await client.jobs.get(job.job_id, job.type);
+        assertShape(response.data, schemas.job, "$.data");
+        assert.equal(response.data.job_id, job.job_id);
+        assert.equal(response.data.type, job.type);
+        if (response.data.status === "done" || response.data.status === "failed") {
+            return response.data;
+        }
+        assert.ok(Date.now() < deadline, `job ${job.job_id} is still ${response.data.status} after 30 s`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+}
 
 describe("models", () => {
     let connectionId;
@@ -60,7 +69,7 @@ describe("models", () => {
         });
     });
 
-    test("create with async true still returns the model", async () => {
+    test("create with async true returns a job whose result is the model", async () => {
         const response = await client.models.create({
             async: true,
             body: {
@@ -70,12 +79,55 @@ describe("models", () => {
             },
         });
 
-        // Outflow runs asynchronous model requests inline, so the envelope contains `data` and no `job`.
-        assertShape(response.data, schemas.model, "$.data");
+        assert.equal(response.data, undefined);
+        assert.equal(response.job.type, "createmodel");
+        const job = await waitForJob(response.job);
+        assert.equal(job.status, "done");
+        assertShape(job.result, schemas.model, "$.data.result");
         assert.deepEqual(
-            response.data.fields.map((field) => field.name),
+            job.result.fields.map((field) => field.name),
             ["id", "email"],
         );
+        assert.deepEqual((await client.models.get(job.result.id)).data, job.result);
+    });
+
+    test("update with async true returns a job whose result is the model", async () => {
+        const model = await createCustomersModel(connectionId);
+
+        const response = await client.models.update(model.id, {
+            async: true,
+            name: uniqueName("async-renamed"),
+            connection_id: connectionId,
+            configuration: { query: "SELECT id, score FROM public.customers" },
+        });
+
+        assert.equal(response.data, undefined);
+        assert.equal(response.job.type, "updatemodel");
+        const job = await waitForJob(response.job);
+        assert.equal(job.status, "done");
+        assertShape(job.result, schemas.model, "$.data.result");
+        assert.equal(job.result.version, model.version + 1);
+        assert.deepEqual((await client.models.get(model.id)).data, job.result);
+    });
+
+    test("async create with a failing query fails the job and saves nothing", async () => {
+        const before = await client.models.list();
+
+        const response = await client.models.create({
+            async: true,
+            body: {
+                name: uniqueName("bad"),
+                connection_id: connectionId,
+                configuration: { query: "SELECT missing_column FROM public.customers" },
+            },
+        });
+        const job = await waitForJob(response.job);
+        const after = await client.models.list();
+
+        assert.equal(job.status, "failed");
+        assert.equal(job.result, undefined);
+        assert.match(job.error, /missing_column/);
+        assert.equal(after.data.length, before.data.length);
     });
 
     test("get and list return the model", async () => {
@@ -185,7 +237,7 @@ describe("models", () => {
         await assertApiError(client.models.post(connectionId, {}), Polytomic.NotFoundError, 404);
     });
 
-    test("preview returns fields without saving", unserved.preview, async () => {
+    test("preview returns fields without saving", async () => {
         const before = await client.models.list();
 
         const response = await client.models.preview({
@@ -197,22 +249,55 @@ describe("models", () => {
         });
         const after = await client.models.list();
 
-        assertShape(response.data, schemas.model, "$.data");
-        assert.ok(response.data.fields.some((field) => field.name === "email"));
+        assertShape(response.data, schemas.previewModel, "$.data");
+        assert.equal(response.job, undefined);
+        assert.equal(response.data.id, undefined);
+        assert.equal(response.data.connection_id, connectionId);
+        assert.deepEqual(
+            response.data.fields.map((field) => field.name),
+            ["id", "email", "score", "signed_up", "active"],
+        );
         assert.equal(after.data.length, before.data.length);
     });
 
-    test("sample returns records keyed by model id", unserved.sample, async () => {
+    test("sample returns records keyed by model id", async () => {
         const model = await createCustomersModel(connectionId);
 
         const response = await client.models.sample(model.id);
 
         assertShape(response.data, schemas.modelSample, "$.data");
-        assert.ok(response.data.records.length > 0);
-        assert.equal(typeof response.data.records[0][model.id].email, "string");
+        assert.equal(response.job, undefined);
+        assert.deepEqual(response.data.warnings, []);
+        assert.equal(response.data.records.length, 10);
+        for (const record of response.data.records) {
+            assert.deepEqual(Object.keys(record), [model.id]);
+            assert.deepEqual(Object.keys(record[model.id]).sort(), ["active", "email", "id", "score", "signed_up"]);
+            assert.equal(typeof record[model.id].id, "number");
+            assert.equal(typeof record[model.id].email, "string");
+            assert.equal(typeof record[model.id].score, "number");
+            assert.match(record[model.id].signed_up, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|\+00:00)$/);
+            assert.equal(typeof record[model.id].active, "boolean");
+        }
     });
 
-    test("async preview is reported by jobs.get", unserved.jobs, async () => {
+    test("async sample is reported by jobs.get with the same records", async () => {
+        const model = await createCustomersModel(connectionId);
+        const inline = await client.models.sample(model.id);
+
+        const response = await client.models.sample(model.id, { async: true });
+        const job = await waitForJob(response.job);
+
+        assert.equal(response.data, undefined);
+        assert.equal(job.status, "done");
+        assertShape(job.result, schemas.modelSample, "$.data.result");
+        assert.deepEqual(job.result, inline.data);
+    });
+
+    test("sample of an unknown model raises NotFoundError", async () => {
+        await assertApiError(client.models.sample(unknownId()), Polytomic.NotFoundError, 404, "not_found");
+    });
+
+    test("async preview is reported by jobs.get", async () => {
         const response = await client.models.preview({
             async: true,
             body: {
@@ -222,12 +307,16 @@ describe("models", () => {
             },
         });
         assertShape(response.job, schemas.job, "$.job");
+        assert.equal(response.data, undefined);
+        assert.equal(response.job.type, "previewmodel");
 
-        const job = await client.jobs.get(response.job.job_id, "previewmodel");
+        const job = await waitForJob(response.job);
 
-        assertShape(job.data, schemas.job, "$.data");
-        assert.equal(job.data.job_id, response.job.job_id);
-        await assertApiError(client.jobs.get(unknownId(), "previewmodel"), Polytomic.NotFoundError, 404);
-        await assertApiError(client.jobs.get(unknownId(), "nosuchjob"), Polytomic.BadRequestError, 400);
+        assert.equal(job.status, "done");
+        assertShape(job.result, schemas.previewModel, "$.data.result");
+        assert.ok(job.result.fields.some((field) => field.name === "email"));
+        await assertApiError(client.jobs.get(response.job.job_id, "samplemodel"), Polytomic.NotFoundError, 404, "not_found");
+        await assertApiError(client.jobs.get(unknownId(), "previewmodel"), Polytomic.NotFoundError, 404, "not_found");
+        await assertApiError(client.jobs.get(unknownId(), "nosuchjob"), Polytomic.BadRequestError, 400, "invalid_job_type");
     });
 });

@@ -159,6 +159,17 @@ export const model = object(
     { required: ["id", "name", "connection_id", "configuration", "fields", "created_at", "updated_at"] },
 );
 
+// A previewed model: Outflow stores nothing, so it sends no id, version, timestamps or actors, and its fields
+// have no ids.
+export const previewModelField = object(modelField.fields, {
+    required: ["name", "label", "type", "remote_type", "user_added"],
+});
+
+export const previewModel = object(
+    { ...model.fields, fields: arrayOf(previewModelField) },
+    { required: ["name", "type", "connection_id", "configuration", "fields", "tracking_columns", "organization_id"] },
+);
+
 export const job = object(
     {
         error: nullable("string"),

@@ -1,10 +1,13 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace Outflow.Engine.Logs;
+namespace Outflow.Core.Connectors;
 
-/// <summary>Writes a source value as JSON: numbers as numbers, dates and times as ISO 8601 strings, binaries as base64.</summary>
-internal static class JsonValueWriter
+/// <summary>
+/// Writes a source value (one of the forms <see cref="ISourceReader"/> returns) as JSON: numbers as numbers, dates and
+/// times as ISO 8601 strings, binaries as base64. Record logs and model samples both write values with it.
+/// </summary>
+public static class JsonValueWriter
 {
     public static void Write(Utf8JsonWriter writer, object? value)
     {
