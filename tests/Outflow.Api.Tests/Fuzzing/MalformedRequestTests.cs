@@ -17,6 +17,38 @@ public sealed class MalformedRequestTests(ApiServerFixture server) : IClassFixtu
         AssertApiError(response, StatusCodes.Status404NotFound, "not_found");
     }
 
+    [Fact]
+    public async Task NullCharacterInPathGetsApiError()
+    {
+        var response = await SendAsync("/api/syncs/%00");
+
+        AssertApiError(response, StatusCodes.Status400BadRequest, "malformed_request");
+    }
+
+    [Fact]
+    public async Task NullCharacterInHeaderGetsApiError()
+    {
+        var response = await SendAsync("/api/syncs", new KeyValuePair<string, string>("Idempotency-Key", "key\u0000control"));
+
+        AssertApiError(response, StatusCodes.Status400BadRequest, "malformed_request");
+    }
+
+    [Fact]
+    public async Task OverlongRequestTargetGetsApiError()
+    {
+        var response = await SendAsync("/api/syncs/" + new string('a', 9000));
+
+        AssertApiError(response, StatusCodes.Status414RequestUriTooLong, "request_target_too_long");
+    }
+
+    [Fact]
+    public async Task OversizedHeadersGetApiError()
+    {
+        var response = await SendAsync("/api/syncs", new KeyValuePair<string, string>("X-Large", new string('h', 40 * 1024)));
+
+        AssertApiError(response, StatusCodes.Status431RequestHeaderFieldsTooLarge, "headers_too_large");
+    }
+
     private Task<RawResponse> SendAsync(string target, params KeyValuePair<string, string>[] headers) =>
         new RawHttpClient(server.Server.BaseAddress).SendAsync(new RawRequest(
             "GET", target, [new("Authorization", "Bearer " + ApiServerFixture.AdminKey), .. headers], null));
