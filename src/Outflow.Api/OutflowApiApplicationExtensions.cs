@@ -14,8 +14,8 @@ public static class OutflowApiApplicationExtensions
     private const string ApiPrefix = "/api";
 
     /// <summary>
-    /// Adds, for requests under <c>/api</c>, error handling, the API version check and ApiError bodies for
-    /// unmatched routes and methods; then the reference page at <c>/docs</c>, routing, API key authentication,
+    /// Adds, for requests under <c>/api</c>, error handling and the API version check; ApiError bodies for the
+    /// framework's bodiless errors, such as unmatched routes and methods, on every path; then the reference page at <c>/docs</c>, routing, API key authentication,
     /// for <c>/api</c> rate limiting and <c>Idempotency-Key</c> handling, every <c>/api</c> route and the OpenAPI
     /// document at <c>/openapi/v1.json</c>. Routes outside <c>/api</c>, including the document, the reference
     /// page and those the host maps, need no authentication and have no rate limit.
@@ -28,8 +28,11 @@ public static class OutflowApiApplicationExtensions
             {
                 api.UseMiddleware<ErrorHandlingMiddleware>();
                 api.UseMiddleware<ApiVersionMiddleware>();
-                api.UseStatusCodePages(context => WriteStatusErrorAsync(context.HttpContext));
             });
+
+        // On every path, not only /api: Kestrel removes dot segments before routing, so /api/syncs/../.. arrives as
+        // a path outside /api, and its 404 must still be an ApiError.
+        app.UseStatusCodePages(context => WriteStatusErrorAsync(context.HttpContext));
         app.MapOutflowReference();
         app.UseRouting();
         app.UseAuthentication();

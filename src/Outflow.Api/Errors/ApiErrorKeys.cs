@@ -8,12 +8,15 @@ public static class ApiErrorKeys
 {
     // Requests the server cannot read (400).
     public const string InvalidJson = "invalid_json";
+    public const string MalformedRequest = "malformed_request";
     public const string InvalidField = "invalid_field";
     public const string MissingField = "missing_field";
     public const string InvalidQueryParameter = "invalid_query_parameter";
     public const string InvalidPageToken = "invalid_page_token";
     public const string InvalidApiVersion = "invalid_api_version";
     public const string RequestTooLarge = "request_too_large";
+    public const string RequestTargetTooLong = "request_target_too_long";
+    public const string HeadersTooLarge = "headers_too_large";
     public const string ConnectionNotSource = "connection_not_source";
     public const string ExecutionFinished = "execution_finished";
     public const string InvalidStatusTransition = "invalid_status_transition";

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Outflow.Api.Errors;
 using Outflow.Core.Connectors;
 using Outflow.Core.Organizations;
 using Outflow.Core.Storage;
@@ -45,7 +46,11 @@ public static class OutflowServer
         ConfigureLogging(builder.Logging);
 
         // Requests carry configurations and queries, never data, so 4 MiB is generous; Kestrel's default is 30 MB.
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 4 * 1024 * 1024);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = 4 * 1024 * 1024;
+            kestrel.ConfigureEndpointDefaults(listen => listen.UseApiErrorsForRejectedRequests());
+        });
 
         var services = builder.Services;
         StoreRegistration.AddStore(services, settings);
