@@ -18,8 +18,12 @@ public sealed class ApiServerFixture : IAsyncLifetime
 
     private RunningServer? _server;
 
+    /// <summary>
+    /// Creates a fixture whose server has no rate limit: a test class sends its requests back to back, faster than the
+    /// default limit allows. RateLimitTests run a server with a limit.
+    /// </summary>
     public ApiServerFixture()
-        : this(new ServerSettings())
+        : this(new ServerSettings { RateLimitPerSecond = 0 })
     {
     }
 
