@@ -17,7 +17,7 @@ internal static partial class PostgreSqlTableCreation
     public const int MaxNameBytes = 63;
 
     public static readonly IReadOnlyList<TargetCreationProperty> Properties =
-        [new(SchemaProperty, "Schema", IsEnum: true)];
+        [new(SchemaProperty, "Schema", IsEnum: true, Default: PostgreSqlIdentifiers.DefaultSchema)];
 
     // The schemas, other than the system ones, in which the login may create tables.
     private const string CreatableSchemasQuery = """

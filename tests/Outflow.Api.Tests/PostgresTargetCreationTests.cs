@@ -65,6 +65,23 @@ public sealed class PostgresTargetCreationTests(PostgresFixture postgres, ApiSer
     }
 
     [Fact]
+    public async Task Create_without_schema_checks_default_schema()
+    {
+        var (connection, database) = await CreateConnectionAsync(asRestrictedUser: true);
+        var modelId = await CreateModelAsync();
+        var body = NewTableBody(modelId, connection, "people", "sales");
+        body["target"]!.AsObject().Remove("create");
+
+        var response = await server.Client.PostAsync("/api/syncs", body);
+
+        Assert.True((int)response.Status == 422, response.Text);
+        Assert.Equal("invalid_creation_property", response.ErrorKey);
+        Assert.Equal("target.create.schema", response.ErrorField);
+        Assert.Equal("public", response.Body!["metadata"]!["value"]!.GetValue<string>());
+        Assert.Empty(await ReadRowsAsync(database, "SELECT tablename FROM pg_tables WHERE tablename = 'people'"));
+    }
+
+    [Fact]
     public async Task Create_with_new_name_creates_table_and_runs()
     {
         var (connection, database) = await CreateConnectionAsync();
@@ -91,7 +108,7 @@ public sealed class PostgresTargetCreationTests(PostgresFixture postgres, ApiSer
 
     [Theory]
     [InlineData("unknown schema", "invalid_creation_property", "target.create.schema", "nowhere")]
-    [InlineData("unknown property", "invalid_creation_property", "target.create.tablespace", "tablespace")]
+    [InlineData("unknown property", "invalid_creation_property", "target.create.tablespace", "pg_default")]
     [InlineData("existing table", "target_object_exists", "target.new_name", "contacts")]
     [InlineData("long name", "invalid_target_name", "target.new_name", null)]
     [InlineData("unknown type", "invalid_field_type", "identity.remote_field_type_id", "no_such_type")]

@@ -62,18 +62,35 @@ public sealed class ProtocolTests(ApiServerFixture server) : IClassFixture<ApiSe
     }
 
     [Theory]
-    [InlineData("/api/connections/not-a-uuid")]
-    [InlineData("/api/models/123")]
-    [InlineData("/api/syncs/xyz")]
-    [InlineData("/api/syncs/xyz/status")]
-    [InlineData("/api/syncs/xyz/executions")]
-    [InlineData("/api/syncs/00000000-0000-0000-0000-000000000000/executions/bad")]
-    public async Task Malformed_path_id_returns_404(string path)
+    [InlineData("/api/connections/not-a-uuid", "id", "not-a-uuid")]
+    [InlineData("/api/models/123", "id", "123")]
+    [InlineData("/api/syncs/xyz", "id", "xyz")]
+    [InlineData("/api/syncs/xyz/status", "id", "xyz")]
+    [InlineData("/api/syncs/xyz/executions", "sync_id", "xyz")]
+    [InlineData("/api/syncs/00000000-0000-0000-0000-000000000000/executions/bad", "id", "bad")]
+    public async Task Malformed_path_id_returns_404(string path, string field, string value)
     {
         var response = await server.Client.GetAsync(path);
 
         Assert.Equal(HttpStatusCode.NotFound, response.Status);
         Assert.Equal("not_found", response.ErrorKey);
+        Assert.Equal(field, response.ErrorField);
+        Assert.Equal(value, response.Body!["metadata"]!["value"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("/api/connections/")]
+    [InlineData("/api/models/")]
+    [InlineData("/api/syncs/")]
+    public async Task Unknown_path_id_returns_404_naming_it(string prefix)
+    {
+        var id = Guid.NewGuid().ToString();
+
+        var response = await server.Client.GetAsync(prefix + id);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.Status);
+        Assert.Equal("id", response.ErrorField);
+        Assert.Equal(id, response.Body!["metadata"]!["value"]!.GetValue<string>());
     }
 
     [Theory]

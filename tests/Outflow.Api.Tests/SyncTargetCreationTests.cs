@@ -84,7 +84,7 @@ public sealed class SyncTargetCreationTests(ApiServerFixture server) : IClassFix
     [InlineData("existing table other case", "target_object_exists", "target.new_name", "UNRELATED")]
     [InlineData("reserved name", "invalid_target_name", "target.new_name", "sqlite_things")]
     [InlineData("blank name", "invalid_target_name", "target.new_name", " ")]
-    [InlineData("creation property", "invalid_creation_property", "target.create.schema", "schema")]
+    [InlineData("creation property", "invalid_creation_property", "target.create.schema", "main")]
     [InlineData("bad remote type", "invalid_field_type", "identity.remote_field_type_id", "INTEGER; DROP TABLE unrelated")]
     [InlineData("unknown model field", "unknown_model_field", "fields[0].source.field", "nickname")]
     [InlineData("missing identity", "missing_identity", "identity", null)]

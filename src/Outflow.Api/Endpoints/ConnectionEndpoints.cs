@@ -90,7 +90,9 @@ internal static class ConnectionEndpoints
     {
         var factory = registry.Find(id)
             ?? throw ApiException.NotFound(
-                $"connection type {id} was not found: use one of {string.Join(", ", registry.All.Select(f => f.Info.Id))}");
+                $"connection type {id} was not found: use one of {string.Join(", ", registry.All.Select(f => f.Info.Id))}",
+                "id",
+                id);
         return Results.Json(ConnectionConfigurations.BuildJsonSchema(factory.Info), ApiJson.Options);
     }
 
@@ -278,7 +280,7 @@ internal static class ConnectionEndpoints
         var connectionId = RequestValues.ParseId(id, "connection");
         var principal = context.GetApiPrincipal();
         return await connections.GetAsync(principal.Organization.Id, connectionId, cancellationToken)
-            ?? throw ApiException.NotFound($"connection {connectionId} was not found");
+            ?? throw ApiException.NotFound($"connection {connectionId} was not found", "id", connectionId);
     }
 
     /// <summary>Checks a configuration's shape, then connects with it unless <paramref name="test"/> is false.</summary>

@@ -279,7 +279,7 @@ internal static class DiscoveryEndpoints
         var connectionId = RequestValues.ParseId(id, "connection");
         var principal = context.GetApiPrincipal();
         var connection = await connections.GetAsync(principal.Organization.Id, connectionId, cancellationToken)
-            ?? throw ApiException.NotFound($"connection {connectionId} was not found");
+            ?? throw ApiException.NotFound($"connection {connectionId} was not found", "id", connectionId);
         var factory = registry.Find(connection.Type);
         if (factory is null || !(asSource ? factory.Info.IsSource : factory.Info.IsTarget))
         {

@@ -63,7 +63,7 @@ internal static class ExecutionEndpoints
         var principal = context.GetApiPrincipal();
         var onlyCompleted = RequestValues.ReadBoolean(context.Request, "only_completed") ?? false;
         var ascending = RequestValues.ReadBoolean(context.Request, "ascending") ?? false;
-        var sync = await SyncEndpoints.FindAsync(syncId, context, syncs, cancellationToken);
+        var sync = await SyncEndpoints.FindAsync(syncId, "sync_id", context, syncs, cancellationToken);
         var scope = new PageTokenScope(
             "executions", principal.Organization.Id, sync.Id, $"only_completed={onlyCompleted};ascending={ascending}");
         var token = RequestValues.ReadString(context.Request, "page_token");
@@ -155,22 +155,21 @@ internal static class ExecutionEndpoints
         return ApiResults.Data(new CancelResponse($"cancellation of execution {execution.Id} requested"));
     }
 
-    /// <summary>Finds an execution by path ids; it must belong to that sync of the caller's organization.</summary>
     /// <summary>Finds an execution of a sync of the caller's organization by path ids; 404 when any of them does not match.</summary>
     internal static async Task<Execution> FindAsync(
         string syncId, string id, HttpContext context, IExecutionStore executions, CancellationToken cancellationToken)
     {
         var principal = context.GetApiPrincipal();
-        var parsedSyncId = RequestValues.ParseId(syncId, "sync");
+        var parsedSyncId = RequestValues.ParseId(syncId, "sync", "sync_id");
         var executionId = RequestValues.ParseId(id, "execution");
         return await executions.GetAsync(principal.Organization.Id, parsedSyncId, executionId, cancellationToken)
-            ?? throw ApiException.NotFound($"execution {executionId} of sync {parsedSyncId} was not found");
+            ?? throw ApiException.NotFound($"execution {executionId} of sync {parsedSyncId} was not found", "id", executionId);
     }
 
     /// <summary>Reads the execution again after a change; a sync deleted meanwhile makes it 404.</summary>
     private static async Task<Execution> ReloadAsync(Execution execution, IExecutionStore executions, CancellationToken cancellationToken) =>
         await executions.GetAsync(execution.OrganizationId, execution.SyncId, execution.Id, cancellationToken)
-            ?? throw ApiException.NotFound($"execution {execution.Id} of sync {execution.SyncId} was not found");
+            ?? throw ApiException.NotFound($"execution {execution.Id} of sync {execution.SyncId} was not found", "id", execution.Id);
 
     private static ApiException InvalidTransition(Execution execution, string requested) => ApiException.BadRequest(
         ApiErrorKeys.InvalidStatusTransition,

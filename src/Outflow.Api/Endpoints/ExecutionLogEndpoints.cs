@@ -110,7 +110,9 @@ internal static class ExecutionLogEndpoints
         // The client's file name is only compared with the listed names, never used to build a path.
         var name = logFiles.ListNames(execution.Id, type).FirstOrDefault(name => string.Equals(name, filename, StringComparison.Ordinal))
             ?? throw ApiException.NotFound(
-                $"execution {execution.Id} has no {type} log file named {filename}: list its files with GET .../executions/{execution.Id}/{type}");
+                $"execution {execution.Id} has no {type} log file named {filename}: list its files with GET .../executions/{execution.Id}/{type}",
+                "filename",
+                filename);
         return ApiResults.Data(SignedUrls(context.Request, tokens, execution, type, [name]));
     }
 
@@ -126,10 +128,12 @@ internal static class ExecutionLogEndpoints
         // A deleted sync or execution takes its logs with it, even while URLs for them are unexpired.
         var execution = await executions.GetAsync(grant.OrganizationId, grant.SyncId, grant.ExecutionId, cancellationToken)
             ?? throw ApiException.NotFound(
-                $"execution {grant.ExecutionId} of sync {grant.SyncId} no longer exists, so its log files are gone; list the sync's executions for current ones");
+                $"execution {grant.ExecutionId} of sync {grant.SyncId} no longer exists, so its log files are gone; list the sync's executions for current ones",
+                "token");
         var stream = logFiles.Open(execution.Id, grant.FileName)
             ?? throw ApiException.NotFound(
-                $"log file {grant.FileName} of execution {execution.Id} no longer exists; a resumed execution rewrites its errors and warnings files, so request new URLs");
+                $"log file {grant.FileName} of execution {execution.Id} no longer exists; a resumed execution rewrites its errors and warnings files, so request new URLs",
+                "token");
 
         return Results.Stream(stream, NdjsonMediaType, grant.FileName);
     }

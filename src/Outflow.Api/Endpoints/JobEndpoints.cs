@@ -49,7 +49,7 @@ internal static class JobEndpoints
         var job = await jobs.GetAsync(context.GetApiPrincipal().Organization.Id, jobId, cancellationToken);
         if (job is null || !string.Equals(job.Type, type, StringComparison.Ordinal))
         {
-            throw ApiException.NotFound($"job {jobId} of type {type} was not found");
+            throw ApiException.NotFound($"job {jobId} of type {type} was not found", "id", jobId);
         }
 
         return ApiResults.Data(ToResponse(job));

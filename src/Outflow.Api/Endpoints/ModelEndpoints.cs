@@ -188,7 +188,7 @@ internal static class ModelEndpoints
                 {
                     // The model is read again because it may have changed or been deleted since the request.
                     var current = await models.GetAsync(organizationId, model.Id, token)
-                        ?? throw ApiException.NotFound($"model {model.Id} was not found: it was deleted before the update ran");
+                        ?? throw ApiException.NotFound($"model {model.Id} was not found: it was deleted before the update ran", "id", model.Id);
                     return await ReplaceModelAsync(
                         services.GetRequiredService<ModelDefinitionBuilder>(),
                         models,
@@ -261,7 +261,7 @@ internal static class ModelEndpoints
     {
         var modelId = RequestValues.ParseId(id, "model");
         return await models.GetAsync(context.GetApiPrincipal().Organization.Id, modelId, cancellationToken)
-            ?? throw ApiException.NotFound($"model {modelId} was not found");
+            ?? throw ApiException.NotFound($"model {modelId} was not found", "id", modelId);
     }
 
     private static bool IsAfter(Model model, ListCursor cursor)

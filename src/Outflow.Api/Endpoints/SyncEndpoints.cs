@@ -380,12 +380,17 @@ internal static class SyncEndpoints
         });
     }
 
-    /// <summary>Finds a sync of the caller's organization by a path id.</summary>
-    internal static async Task<Sync> FindAsync(string id, HttpContext context, ISyncStore syncs, CancellationToken cancellationToken)
+    /// <summary>Finds a sync of the caller's organization by the path id in route parameter <c>id</c>.</summary>
+    internal static Task<Sync> FindAsync(string id, HttpContext context, ISyncStore syncs, CancellationToken cancellationToken) =>
+        FindAsync(id, "id", context, syncs, cancellationToken);
+
+    /// <summary>Finds a sync of the caller's organization by the path id in route parameter <paramref name="field"/>.</summary>
+    internal static async Task<Sync> FindAsync(
+        string id, string field, HttpContext context, ISyncStore syncs, CancellationToken cancellationToken)
     {
-        var syncId = RequestValues.ParseId(id, "sync");
+        var syncId = RequestValues.ParseId(id, "sync", field);
         return await syncs.GetAsync(context.GetApiPrincipal().Organization.Id, syncId, cancellationToken)
-            ?? throw ApiException.NotFound($"sync {syncId} was not found");
+            ?? throw ApiException.NotFound($"sync {syncId} was not found", field, syncId);
     }
 
     /// <summary>Copies the configuration deeply, so that later changes to the sync cannot reach the execution.</summary>

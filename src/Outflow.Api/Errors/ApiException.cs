@@ -40,8 +40,8 @@ internal sealed class ApiException : Exception
     public static ApiException Unprocessable(string key, string message, string? field = null, object? value = null) =>
         new(StatusCodes.Status422UnprocessableEntity, key, message, field, value);
 
-    public static ApiException NotFound(string message) =>
-        new(StatusCodes.Status404NotFound, ApiErrorKeys.NotFound, message);
+    public static ApiException NotFound(string message, string? field = null, object? value = null) =>
+        new(StatusCodes.Status404NotFound, ApiErrorKeys.NotFound, message, field, value);
 
     public static ApiException MissingField(string field) =>
         BadRequest(ApiErrorKeys.MissingField, $"{field} is required", field);

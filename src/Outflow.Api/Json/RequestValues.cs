@@ -33,12 +33,15 @@ internal static class RequestValues
         return name;
     }
 
-    /// <summary>Parses a path id; a malformed UUID is treated as an unknown object (404).</summary>
-    public static Guid ParseId(string? text, string what)
+    /// <summary>
+    /// Parses the path id in route parameter <paramref name="field"/>; a malformed UUID is treated as an unknown object
+    /// (404 naming the parameter and the text).
+    /// </summary>
+    public static Guid ParseId(string? text, string what, string field = "id")
     {
         if (!Guid.TryParseExact(text, "D", out var id))
         {
-            throw ApiException.NotFound($"{what} {text} was not found");
+            throw ApiException.NotFound($"{what} {text} was not found", field, text);
         }
 
         return id;

@@ -101,19 +101,10 @@ internal sealed class NewTargetPlanner(IModelStore models, Guid organizationId, 
                     $"{key} is not a creation property of connection type {connection.Type}: "
                     + (creation.Count == 0 ? "this type takes none, so remove target.create" : "use " + string.Join(", ", creation.Select(p => p.Id))),
                     path,
-                    key);
+                    value);
             if (property.IsEnum)
             {
-                var values = await connector.ListCreationValuesAsync(key, cancellationToken);
-                if (!values.Contains(value, StringComparer.Ordinal))
-                {
-                    throw ApiException.Unprocessable(
-                        ApiErrorKeys.InvalidCreationProperty,
-                        $"{path} {value} is not a value connection {connection.Id} accepts: use one of "
-                        + (values.Count == 0 ? "none, because the login may create objects nowhere" : string.Join(", ", values)),
-                        path,
-                        value);
-                }
+                await RequireListedAsync(connector, connection, key, value, $"{path} {value}", cancellationToken);
             }
             else if (string.IsNullOrWhiteSpace(value))
             {
@@ -123,7 +114,34 @@ internal sealed class NewTargetPlanner(IModelStore models, Guid organizationId, 
             properties[key] = value;
         }
 
+        // A default is checked like a sent value, so a login that may not use it gets the same error up front.
+        foreach (var property in creation.Where(p => p.IsEnum && !properties.ContainsKey(p.Id)))
+        {
+            if (property.Default is { } value)
+            {
+                await RequireListedAsync(
+                    connector, connection, property.Id, value, $"target.create.{property.Id} is not set and its default {value}", cancellationToken);
+                properties[property.Id] = value;
+            }
+        }
+
         return properties;
+    }
+
+    /// <exception cref="ApiException">The connector does not list <paramref name="value"/> for the property.</exception>
+    private static async Task RequireListedAsync(
+        ITargetConnector connector, Connection connection, string id, string value, string described, CancellationToken cancellationToken)
+    {
+        var values = await connector.ListCreationValuesAsync(id, cancellationToken);
+        if (!values.Contains(value, StringComparer.Ordinal))
+        {
+            throw ApiException.Unprocessable(
+                ApiErrorKeys.InvalidCreationProperty,
+                $"{described} is not a value connection {connection.Id} accepts: set target.create.{id} to one of "
+                + (values.Count == 0 ? "none, because the login may create objects nowhere" : string.Join(", ", values)),
+                $"target.create.{id}",
+                value);
+        }
     }
 
     /// <summary>

@@ -3,8 +3,9 @@ namespace Outflow.Core.Connectors;
 /// <summary>
 /// A string property that creating a target object takes, such as the schema of a new PostgreSQL table. When
 /// <see cref="IsEnum"/> is true, <see cref="ITargetConnector.ListCreationValuesAsync"/> lists its legal values.
+/// <see cref="Default"/> is the value used when a request leaves the property out.
 /// </summary>
-public sealed record TargetCreationProperty(string Id, string Title, bool IsEnum);
+public sealed record TargetCreationProperty(string Id, string Title, bool IsEnum, string? Default = null);
 
 /// <summary>
 /// A column of a table to create: its name and the field type of the values it receives. <see cref="SourceType"/>,
