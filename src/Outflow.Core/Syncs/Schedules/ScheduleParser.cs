@@ -207,13 +207,13 @@ public static class ScheduleParser
     {
         if (!TryParseCron(cron, out var expression, out var reason))
         {
-            throw Invalid($"{path} gives the cron schedule {cron}, which is invalid{reason}", $"{path}.{field}", value);
+            throw Invalid($"{path}.{field} {value} gives the cron schedule {cron}, which is invalid{reason}", $"{path}.{field}", value);
         }
 
         if (expression.GetNextOccurrence(ReachabilityStart) is null)
         {
             throw Invalid(
-                $"{path} gives the cron schedule {cron}, which never matches a date: check day_of_month and month",
+                $"{path}.{field} {value} gives the cron schedule {cron}, which never matches a date: check day_of_month and month",
                 $"{path}.{field}",
                 value);
         }
