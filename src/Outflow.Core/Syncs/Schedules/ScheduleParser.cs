@@ -97,14 +97,14 @@ public static class ScheduleParser
     {
         ScheduleFrequencies.Manual => SyncSchedule.Manual,
         ScheduleFrequencies.Continuous => new SyncSchedule(true, [], []),
-        ScheduleFrequencies.Hourly => Timed(
+        ScheduleFrequencies.Hourly => ParseTimed(
             $"{ReadNumber(schedule.Minute, 59, path, "minute")} * * * *", path, "minute", schedule.Minute),
-        ScheduleFrequencies.Daily => Timed(
+        ScheduleFrequencies.Daily => ParseTimed(
             $"{ReadNumber(schedule.Minute, 59, path, "minute")} {ReadNumber(schedule.Hour, 23, path, "hour")} * * *",
             path,
             "hour",
             schedule.Hour),
-        ScheduleFrequencies.Weekly => Timed(
+        ScheduleFrequencies.Weekly => ParseTimed(
             $"{ReadNumber(schedule.Minute, 59, path, "minute")} {ReadNumber(schedule.Hour, 23, path, "hour")} * * "
             + ReadDayOfWeek(schedule.DayOfWeek, path).ToString(CultureInfo.InvariantCulture),
             path,
@@ -188,7 +188,7 @@ public static class ScheduleParser
 
         if (fields[2] == "*" || fields[4] == "*")
         {
-            return Timed(string.Join(' ', fields), path, "day_of_month", schedule.DayOfMonth);
+            return ParseTimed(string.Join(' ', fields), path, "day_of_month", schedule.DayOfMonth);
         }
 
         // Standard cron runs on a day that matches day_of_month or day_of_week when both are set, but Cronos requires
@@ -203,7 +203,7 @@ public static class ScheduleParser
     /// Parses a cron expression built from valid parts and checks that it ever matches; a combination such as
     /// February 30 never does, and is reported on <paramref name="field"/>.
     /// </summary>
-    private static SyncSchedule Timed(string cron, string path, string field, string? value)
+    private static SyncSchedule ParseTimed(string cron, string path, string field, string? value)
     {
         if (!TryParseCron(cron, out var expression, out var reason))
         {
