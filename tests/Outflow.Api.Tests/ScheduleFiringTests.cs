@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
+using Outflow.Core.Executions;
+using Outflow.Core.Syncs;
 using Outflow.Scheduling;
 using Quartz;
 
@@ -124,6 +126,29 @@ public sealed class ScheduleFiringTests(ScheduleServerFixture fixture) : IClassF
         Assert.Equal("completed", execution["status"]!.GetValue<string>());
         Assert.Equal(planned, await GetNextExecutionTimeAsync(syncId));
         Assert.Single(await GetTriggersAsync(syncId));
+    }
+
+    [Fact]
+    public async Task Fire_while_unfinished_is_skipped()
+    {
+        var syncId = await CreateSyncAsync(new JsonObject { ["frequency"] = "daily", ["hour"] = "4", ["minute"] = "0" });
+        var planned = await GetNextExecutionTimeAsync(syncId);
+        var unfinishedId = await InsertUnfinishedExecutionAsync(syncId);
+        var scheduler = await Server.GetService<ISchedulerFactory>().GetScheduler();
+
+        await scheduler.TriggerJob(new JobKey(syncId, QuartzSyncScheduler.Group));
+
+        // TriggerJob adds a one-shot trigger, which Quartz removes once the job has run.
+        var deadline = TimeProvider.System.GetUtcNow() + PollTimeout;
+        while ((await GetTriggersAsync(syncId)).Count > 1)
+        {
+            Assert.True(TimeProvider.System.GetUtcNow() < deadline, "the fired job did not finish");
+            await Task.Delay(50);
+        }
+
+        var execution = Assert.Single(await ListExecutionsAsync(syncId));
+        Assert.Equal(unfinishedId.ToString(), execution["id"]!.GetValue<string>());
+        Assert.Equal(planned, await GetNextExecutionTimeAsync(syncId));
     }
 
     [Fact]
@@ -256,6 +281,26 @@ public sealed class ScheduleFiringTests(ScheduleServerFixture fixture) : IClassF
                 + string.Join(", ", executions.Select(execution => execution["status"])));
             await Task.Delay(100);
         }
+    }
+
+    /// <summary>Inserts a <c>created</c> execution of the sync without dispatching it, so it stays unfinished.</summary>
+    private async Task<Guid> InsertUnfinishedExecutionAsync(string syncId)
+    {
+        var organizationId = Guid.Parse((await Client.GetAsync("/api/me")).Data["organization_id"]!.GetValue<string>());
+        var sync = (await Server.GetService<ISyncStore>().GetAsync(organizationId, Guid.Parse(syncId), CancellationToken.None))!;
+        var execution = new Execution
+        {
+            Id = Guid.NewGuid(),
+            OrganizationId = organizationId,
+            SyncId = sync.Id,
+            Status = ExecutionStatus.Created,
+            Type = ExecutionTypes.Manual,
+            CreatedAt = TimeProvider.System.GetUtcNow(),
+            Configuration = sync.Configuration,
+        };
+        var (stored, created) = await Server.GetService<IExecutionStore>().CreateIfIdleAsync(execution, CancellationToken.None);
+        Assert.True(created);
+        return stored.Id;
     }
 
     private async Task DropPeopleTableAsync(string connectionId)
