@@ -9,7 +9,8 @@ namespace Outflow.Scheduling;
 /// its own job key, so executions of a sync never overlap.
 /// </summary>
 [DisallowConcurrentExecution]
-internal sealed class SyncExecutionJob(IExecutionRunner runner, IHostApplicationLifetime lifetime) : IJob
+internal sealed class SyncExecutionJob(
+    IExecutionRunner runner, ExecutionFollowUps followUps, IHostApplicationLifetime lifetime) : IJob
 {
     public const string ExecutionIdKey = "execution_id";
 
@@ -25,5 +26,11 @@ internal sealed class SyncExecutionJob(IExecutionRunner runner, IHostApplication
         // middle of a batch stops and is requeued instead of being cut off when the process exits.
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
         await runner.RunAsync(executionId, linked.Token).ConfigureAwait(false);
+
+        // An execution stopped by shutdown is requeued, not ended, so it has no follow-ups yet.
+        if (!linked.IsCancellationRequested)
+        {
+            await followUps.RunAsync(executionId, cancellationToken).ConfigureAwait(false);
+        }
     }
 }

@@ -86,6 +86,16 @@ internal sealed class SyncStore : ISyncStore
         return row is null ? null : ToSync(row);
     }
 
+    public async Task<IReadOnlyList<Sync>> ListActiveAsync(CancellationToken cancellationToken)
+    {
+        using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<SyncRow>(new CommandDefinition(
+            SelectColumns + " WHERE active = @Active ORDER BY id",
+            new { Active = 1L },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.Select(ToSync).ToList();
+    }
+
     public async Task InsertAsync(Sync sync, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sync);

@@ -195,7 +195,7 @@ public sealed class PostgresTargetCreationTests(PostgresFixture postgres, ApiSer
         var request = NewTableBody(modelId, connection, "people", "sales").Deserialize<SyncConfiguration>(ApiJson.Options)!;
         using var scope = server.Server.Services.CreateScope();
         var (configuration, plan) = await scope.ServiceProvider.GetRequiredService<SyncValidator>()
-            .ValidateAsync(organizationId, request, CancellationToken.None);
+            .ValidateAsync(organizationId, request, null, CancellationToken.None);
         List<string>? tablesDuringSave = null;
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => plan!.CreateThenSaveAsync(

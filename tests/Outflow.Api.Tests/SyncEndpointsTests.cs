@@ -61,7 +61,7 @@ public sealed class SyncEndpointsTests(ApiServerFixture server) : IClassFixture<
     [InlineData("identity source field", 422, "unknown_model_field", "identity.source.field")]
     [InlineData("unknown target object", 422, "target_object_not_found", "target.object")]
     [InlineData("unknown target connection", 422, "connection_not_found", "target.connection_id")]
-    [InlineData("hourly schedule", 422, "unsupported_schedule", "schedule.frequency")]
+    [InlineData("dbtcloud schedule", 422, "unsupported_schedule", "schedule.frequency")]
     [InlineData("unknown frequency", 400, "invalid_field", "schedule.frequency")]
     [InlineData("target filter", 422, "unsupported_option", "filters[0].field_type")]
     [InlineData("skip backfill with replace", 422, "unsupported_option", "skip_initial_backfill")]
@@ -98,7 +98,7 @@ public sealed class SyncEndpointsTests(ApiServerFixture server) : IClassFixture<
             case "identity source field": body["identity"]!["source"]!["field"] = "nickname"; break;
             case "unknown target object": body["target"]!["object"] = "no_such_table"; break;
             case "unknown target connection": body["target"]!["connection_id"] = Guid.NewGuid().ToString(); break;
-            case "hourly schedule": body["schedule"] = new JsonObject { ["frequency"] = "hourly", ["minute"] = "5" }; break;
+            case "dbtcloud schedule": body["schedule"] = new JsonObject { ["frequency"] = "dbtcloud", ["job_id"] = 5 }; break;
             case "unknown frequency": body["schedule"] = new JsonObject { ["frequency"] = "fortnightly" }; break;
             case "target filter":
                 body["filters"] = new JsonArray(new JsonObject { ["function"] = "IsNull", ["field_id"] = "name", ["field_type"] = "Target" });

@@ -138,7 +138,7 @@ public sealed class SyncTargetCreationTests(ApiServerFixture server) : IClassFix
         var request = NewTableBody(modelId, targetId, "people_copy").Deserialize<SyncConfiguration>(ApiJson.Options)!;
         using var scope = server.Server.Services.CreateScope();
         var validator = scope.ServiceProvider.GetRequiredService<SyncValidator>();
-        var (configuration, plan) = await validator.ValidateAsync(organizationId, request, CancellationToken.None);
+        var (configuration, plan) = await validator.ValidateAsync(organizationId, request, null, CancellationToken.None);
         Assert.NotNull(plan);
         List<string>? tablesDuringSave = null;
 
@@ -166,7 +166,7 @@ public sealed class SyncTargetCreationTests(ApiServerFixture server) : IClassFix
         var request = NewTableBody(modelId, targetId, "people_copy").Deserialize<SyncConfiguration>(ApiJson.Options)!;
         using var scope = server.Server.Services.CreateScope();
         var (configuration, plan) = await scope.ServiceProvider.GetRequiredService<SyncValidator>()
-            .ValidateAsync(organizationId, request, CancellationToken.None);
+            .ValidateAsync(organizationId, request, null, CancellationToken.None);
         await ReadRowsAsync(path, "CREATE TABLE People_Copy (other TEXT)");
         var saves = 0;
 

@@ -41,6 +41,30 @@ public abstract class SyncStoreTests(PostgresFixture? postgres)
     }
 
     [Fact]
+    public async Task ListActiveAsync_spans_organizations()
+    {
+        await using var store = await TestStore.CreateAsync(postgres);
+        var first = await store.CreateOrganizationAsync();
+        var second = await store.CreateOrganizationAsync();
+        var firstConnection = await store.AddConnectionAsync(first.Id, "first");
+        var secondConnection = await store.AddConnectionAsync(second.Id, "second");
+        var firstModel = await store.AddModelAsync(first.Id, firstConnection.Id);
+        var secondModel = await store.AddModelAsync(second.Id, secondConnection.Id);
+        var activeFirst = await store.AddSyncAsync(first.Id, firstConnection.Id, firstModel.Id, SyncMode.UpdateOrCreate, active: true);
+        var inactiveFirst = await store.AddSyncAsync(first.Id, firstConnection.Id, firstModel.Id, SyncMode.UpdateOrCreate, active: false);
+        var activeSecond = await store.AddSyncAsync(second.Id, secondConnection.Id, secondModel.Id, SyncMode.Replace, active: true);
+
+        var active = await store.Syncs.ListActiveAsync(CancellationToken.None);
+
+        var ids = active.Select(sync => sync.Id).ToList();
+        Assert.Contains(activeFirst.Id, ids);
+        Assert.Contains(activeSecond.Id, ids);
+        Assert.DoesNotContain(inactiveFirst.Id, ids);
+        Assert.All(active, sync => Assert.True(sync.Active));
+        Assert.Equal(second.Id, active.Single(sync => sync.Id == activeSecond.Id).OrganizationId);
+    }
+
+    [Fact]
     public async Task ListAsync_pages_by_updated_at_then_id()
     {
         await using var store = await TestStore.CreateAsync(postgres);

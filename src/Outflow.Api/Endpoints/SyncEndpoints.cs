@@ -14,6 +14,7 @@ using Outflow.Api.Syncs;
 using Outflow.Core;
 using Outflow.Core.Executions;
 using Outflow.Core.Syncs;
+using Outflow.Core.Syncs.Schedules;
 
 namespace Outflow.Api.Endpoints;
 
@@ -75,7 +76,7 @@ internal static class SyncEndpoints
             .ProducesErrors(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
         syncs.MapGet("/{id}/status", GetStatusAsync)
             .WithName("GetSyncStatus")
-            .WithSummary("Returns the sync's current and last finished executions.")
+            .WithSummary("Returns the sync's current and last finished executions and the time its schedule starts it next.")
             .ProducesData<SyncStatusResponse>()
             .ProducesErrors(StatusCodes.Status404NotFound);
     }
@@ -125,13 +126,14 @@ internal static class SyncEndpoints
         HttpContext context,
         ISyncStore syncs,
         SyncValidator validator,
+        ISyncScheduler scheduler,
         TimeProvider timeProvider,
         ILoggerFactory loggerFactory,
         CancellationToken cancellationToken)
     {
         var principal = context.GetApiPrincipal();
         var request = await RequestJson.ReadAsync<SyncConfiguration>(context.Request, cancellationToken);
-        var (configuration, newTarget) = await validator.ValidateAsync(principal.Organization.Id, request, cancellationToken);
+        var (configuration, newTarget) = await validator.ValidateAsync(principal.Organization.Id, request, null, cancellationToken);
 
         var now = timeProvider.GetUtcNow();
         var actor = principal.ToActor();
@@ -162,6 +164,7 @@ internal static class SyncEndpoints
                 cancellationToken);
         }
 
+        await scheduler.ApplyAsync(sync, cancellationToken);
         return ApiResults.Data(SyncResponse.From(sync));
     }
 
@@ -170,6 +173,7 @@ internal static class SyncEndpoints
         HttpContext context,
         ISyncStore syncs,
         SyncValidator validator,
+        ISyncScheduler scheduler,
         TimeProvider timeProvider,
         ILoggerFactory loggerFactory,
         CancellationToken cancellationToken)
@@ -180,7 +184,7 @@ internal static class SyncEndpoints
         // NOTE: an execution still running on the previous configuration may checkpoint a few entries after the
         // state is cleared. Those entries name records of the previous target.
         var previous = sync.Configuration;
-        var (configuration, newTarget) = await validator.ValidateAsync(principal.Organization.Id, request, cancellationToken);
+        var (configuration, newTarget) = await validator.ValidateAsync(principal.Organization.Id, request, sync.Id, cancellationToken);
         sync.UpdatedAt = timeProvider.GetUtcNow();
         sync.UpdatedBy = principal.ToActor();
         if (newTarget is null)
@@ -201,6 +205,7 @@ internal static class SyncEndpoints
                 cancellationToken);
         }
 
+        await scheduler.ApplyAsync(sync, cancellationToken);
         return ApiResults.Data(SyncResponse.From(sync));
     }
 
@@ -229,6 +234,7 @@ internal static class SyncEndpoints
         HttpContext context,
         ISyncStore syncs,
         IExecutionStore executions,
+        ISyncScheduler scheduler,
         ILoggerFactory loggerFactory,
         CancellationToken cancellationToken)
     {
@@ -242,6 +248,7 @@ internal static class SyncEndpoints
         }
 
         await syncs.DeleteAsync(principal.Organization.Id, sync.Id, cancellationToken);
+        await scheduler.RemoveAsync(sync.Id, cancellationToken);
         Log.SyncDeleted(logger, sync.Id, principal.Organization.Id);
         return ApiResults.Empty();
     }
@@ -250,6 +257,7 @@ internal static class SyncEndpoints
         string id,
         HttpContext context,
         ISyncStore syncs,
+        ISyncScheduler scheduler,
         TimeProvider timeProvider,
         ILoggerFactory loggerFactory,
         CancellationToken cancellationToken)
@@ -264,6 +272,7 @@ internal static class SyncEndpoints
         sync.UpdatedAt = timeProvider.GetUtcNow();
         sync.UpdatedBy = principal.ToActor();
         await syncs.UpdateAsync(sync, clearState: false, cancellationToken);
+        await scheduler.ApplyAsync(sync, cancellationToken);
         Log.SyncActivated(loggerFactory.CreateLogger(typeof(SyncEndpoints)), sync.Id, active, principal.Organization.Id);
         return ApiResults.Data(new ActivateSyncResponse(sync.Id, active));
     }
@@ -366,7 +375,12 @@ internal static class SyncEndpoints
     }
 
     private static async Task<IResult> GetStatusAsync(
-        string id, HttpContext context, ISyncStore syncs, IExecutionStore executions, CancellationToken cancellationToken)
+        string id,
+        HttpContext context,
+        ISyncStore syncs,
+        IExecutionStore executions,
+        ISyncScheduler scheduler,
+        CancellationToken cancellationToken)
     {
         var principal = context.GetApiPrincipal();
         var sync = await FindAsync(id, context, syncs, cancellationToken);
@@ -376,7 +390,7 @@ internal static class SyncEndpoints
         {
             CurrentExecution = current is null ? null : ExecutionResponse.From(current),
             LastExecution = last is null ? null : ExecutionResponse.From(last),
-            NextExecutionTime = null,
+            NextExecutionTime = await scheduler.GetNextExecutionTimeAsync(sync, cancellationToken),
         });
     }
 

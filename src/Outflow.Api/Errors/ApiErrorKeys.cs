@@ -58,6 +58,7 @@ public static class ApiErrorKeys
     public const string UnsupportedIdentityFunction = "unsupported_identity_function";
     public const string InvalidIdentity = "invalid_identity";
     public const string UnsupportedSchedule = "unsupported_schedule";
+    public const string InvalidSchedule = "invalid_schedule";
     public const string UnsupportedOption = "unsupported_option";
     public const string InvalidFilter = "invalid_filter";
     public const string InvalidFilterLogic = "invalid_filter_logic";

@@ -14,15 +14,13 @@ internal static class ScheduleOptions
 
     private static readonly string[] DaysOfWeek = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
 
-    // NOTE: the sync validator still accepts only manual, until the scheduler runs the other frequencies. This list is
-    // every frequency the API defines, so that clients can build their forms now.
     public static List<ScheduleOptionResponse> All { get; } =
     [
         new("manual", "Manual", "Runs only when started with Start Sync.", Schema([])),
         new(
             "continuous",
             "Continuous",
-            "Starts a new execution as soon as the previous one ends, at most once per the server's interval (60 seconds unless configured).",
+            "Starts a new execution as soon as the previous one ends, at most once per the server's interval (OUTFLOW_CONTINUOUS_INTERVAL_SECONDS, 60 seconds by default).",
             Schema([])),
         new("hourly", "Hourly", "Runs every hour at the given minute.", Schema([Minute()], "minute")),
         new("daily", "Daily", "Runs every day at the given hour and minute, UTC.", Schema([Hour(), Minute()], "hour", "minute")),
@@ -36,12 +34,12 @@ internal static class ScheduleOptions
         new(
             "runafter",
             "After other syncs",
-            "Runs once every listed sync has finished an execution since this sync last ran.",
+            "Runs once every listed sync has finished an execution since this sync last ran; the listed syncs must be other syncs of the organization.",
             Schema([RunAfter(), RunAfterSuccessOnly()], "run_after")),
         new(
             "multi",
             "Several schedules",
-            "Runs at the times of every schedule in schedules, an Outflow extension: a list of schedules of the other frequencies.",
+            "Runs at the times of every schedule in schedules, an Outflow extension: a list of hourly, daily, weekly, custom, builder or runafter schedules.",
             Schema([Schedules()], "schedules")),
     ];
 
@@ -70,7 +68,7 @@ internal static class ScheduleOptions
 
     private static (string, JsonObject) DayOfWeek()
     {
-        var schema = Text("Day of the week, lowercase.", null);
+        var schema = Text("Day of the week, lowercase; three-letter names and cron numbers 0 to 7 (0 and 7 are Sunday) are accepted too.", null);
         schema["enum"] = new JsonArray(DaysOfWeek.Select(day => (JsonNode?)JsonValue.Create(day)).ToArray());
         return ("day_of_week", schema);
     }
@@ -110,7 +108,18 @@ internal static class ScheduleOptions
     {
         ["type"] = "array",
         ["description"] = "Schedules of the other frequencies; the sync runs at the union of their times.",
-        ["items"] = new JsonObject { ["type"] = "object" },
+        ["items"] = new JsonObject
+        {
+            ["type"] = "object",
+            ["properties"] = new JsonObject
+            {
+                ["frequency"] = new JsonObject
+                {
+                    ["enum"] = new JsonArray("hourly", "daily", "weekly", "custom", "builder", "runafter"),
+                },
+            },
+            ["required"] = new JsonArray("frequency"),
+        },
         ["minItems"] = 1,
     });
 

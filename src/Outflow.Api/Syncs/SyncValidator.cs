@@ -4,6 +4,7 @@ using Outflow.Core.Connections;
 using Outflow.Core.Connectors;
 using Outflow.Core.Models;
 using Outflow.Core.Syncs;
+using Outflow.Core.Syncs.Schedules;
 
 namespace Outflow.Api.Syncs;
 
@@ -19,21 +20,24 @@ internal sealed class SyncValidator
     /// <summary>The values of <c>SchemaIdentityFunction</c>; others are not part of the API and get 400.</summary>
     private static readonly string[] IdentityFunctions = ["Equality", "ISubstring", "OneOf", "DomainMatch", "HostnameMatch"];
 
-    private static readonly string[] KnownFrequencies =
-        ["manual", "continuous", "hourly", "daily", "weekly", "custom", "builder", "runafter", "multi", "dbtcloud"];
-
     private static readonly string[] FieldSyncModes = ["updateOrCreate", "create"];
 
     private readonly IConnectionStore _connections;
     private readonly IModelStore _models;
+    private readonly ISyncStore _syncs;
     private readonly ConnectorRegistry _registry;
     private readonly ConnectorEnvironment _environment;
 
     public SyncValidator(
-        IConnectionStore connections, IModelStore models, ConnectorRegistry registry, ConnectorEnvironment environment)
+        IConnectionStore connections,
+        IModelStore models,
+        ISyncStore syncs,
+        ConnectorRegistry registry,
+        ConnectorEnvironment environment)
     {
         _connections = connections;
         _models = models;
+        _syncs = syncs;
         _registry = registry;
         _environment = environment;
     }
@@ -41,11 +45,11 @@ internal sealed class SyncValidator
     /// <summary>
     /// Validates a create or update request. Returns the configuration to store and, when the request names a new
     /// target table with <c>target.new_name</c>, the plan to create it; the request was then checked against that
-    /// table as if it existed.
+    /// table as if it existed. <paramref name="syncId"/> is the id of the sync being updated, null on create.
     /// </summary>
     /// <exception cref="ApiException">The configuration is incomplete, names missing objects or cannot run.</exception>
     public async Task<(SyncConfiguration Configuration, NewTargetPlan? NewTarget)> ValidateAsync(
-        Guid organizationId, SyncConfiguration configuration, CancellationToken cancellationToken)
+        Guid organizationId, SyncConfiguration configuration, Guid? syncId, CancellationToken cancellationToken)
     {
         RequestValues.RequireName(configuration.Name);
 
@@ -55,7 +59,7 @@ internal sealed class SyncValidator
         var fields = configuration.Fields ?? throw ApiException.MissingField("fields");
 
         CheckUnsupportedOptions(configuration);
-        CheckSchedule(schedule);
+        await CheckScheduleAsync(organizationId, syncId, schedule, cancellationToken);
         var (connection, factory) = await FindTargetConnectionAsync(organizationId, target, cancellationToken);
         var newTarget = target.NewName is { Length: > 0 }
             ? await new NewTargetPlanner(_models, organizationId, _environment)
@@ -190,27 +194,94 @@ internal sealed class SyncValidator
         }
     }
 
-    private static void CheckSchedule(Schedule schedule)
+    /// <summary>
+    /// Validates the schedule's parts, then that every <c>runafter</c> sync is another sync of the organization and
+    /// that following the run-after links from it never leads back to this sync, which would start them in a loop.
+    /// </summary>
+    private async Task CheckScheduleAsync(Guid organizationId, Guid? syncId, Schedule schedule, CancellationToken cancellationToken)
     {
-        var frequency = schedule.Frequency ?? "manual";
-        if (!KnownFrequencies.Contains(frequency, StringComparer.Ordinal))
+        var parsed = ScheduleParser.Parse(schedule);
+        var upstreamIds = parsed.UpstreamSyncIds().ToList();
+        foreach (var upstreamId in upstreamIds)
         {
-            throw ApiException.BadRequest(
-                ApiErrorKeys.InvalidField,
-                $"schedule.frequency {frequency} is not a schedule frequency: use one of {string.Join(", ", KnownFrequencies)}",
-                "schedule.frequency",
-                frequency);
+            var field = RunAfterPath(schedule, upstreamId);
+            if (upstreamId == syncId)
+            {
+                throw ApiException.Unprocessable(
+                    ApiErrorKeys.InvalidSchedule,
+                    $"{field} is this sync's own id: a sync cannot run after itself",
+                    field,
+                    upstreamId);
+            }
+
+            if (await _syncs.GetAsync(organizationId, upstreamId, cancellationToken) is null)
+            {
+                throw ApiException.Unprocessable(
+                    ApiErrorKeys.InvalidSchedule,
+                    $"{field}: sync {upstreamId} was not found: use the id of one of your syncs",
+                    field,
+                    upstreamId);
+            }
         }
 
-        // TODO: only manual schedules run until the scheduler builds triggers for the other frequencies.
-        if (frequency != "manual")
+        if (syncId is not { } id)
         {
-            throw ApiException.Unprocessable(
-                ApiErrorKeys.UnsupportedSchedule,
-                $"schedule frequency {frequency} is not supported yet: use manual and start executions with Start Sync",
-                "schedule.frequency",
-                frequency);
+            // A new sync has no id yet, so no other sync can run after it.
+            return;
         }
+
+        var visited = new HashSet<Guid>();
+        var pending = new Stack<Guid>(upstreamIds);
+        while (pending.TryPop(out var current))
+        {
+            if (!visited.Add(current))
+            {
+                continue;
+            }
+
+            var upstream = await _syncs.GetAsync(organizationId, current, cancellationToken);
+            if (upstream is null)
+            {
+                continue;
+            }
+
+            foreach (var next in ScheduleParser.Parse(upstream.Configuration.Schedule).UpstreamSyncIds())
+            {
+                if (next == id)
+                {
+                    throw ApiException.Unprocessable(
+                        ApiErrorKeys.InvalidSchedule,
+                        $"schedule.run_after: sync {current} already runs after this sync, so the two would start each other "
+                        + "in a loop: remove one of the links",
+                        "schedule.run_after.sync_ids",
+                        current);
+                }
+
+                pending.Push(next);
+            }
+        }
+    }
+
+    /// <summary>Returns the JSON path of <paramref name="syncId"/> in the schedule's run-after lists.</summary>
+    private static string RunAfterPath(Schedule schedule, Guid syncId)
+    {
+        var index = schedule.RunAfter?.SyncIds?.IndexOf(syncId) ?? -1;
+        if (index >= 0)
+        {
+            return $"schedule.run_after.sync_ids[{index}]";
+        }
+
+        var parts = schedule.Schedules ?? [];
+        for (var i = 0; i < parts.Count; i++)
+        {
+            var partIndex = parts[i]?.RunAfter?.SyncIds?.IndexOf(syncId) ?? -1;
+            if (partIndex >= 0)
+            {
+                return $"schedule.schedules[{i}].run_after.sync_ids[{partIndex}]";
+            }
+        }
+
+        return "schedule.run_after.sync_ids";
     }
 
     private async Task<(Connection Connection, IConnectorFactory Factory)> FindTargetConnectionAsync(

@@ -12,6 +12,9 @@ public interface ISyncStore
 
     Task<Sync?> GetAsync(Guid organizationId, Guid id, CancellationToken cancellationToken);
 
+    /// <summary>Lists the active syncs of every organization, for the scheduler when it starts.</summary>
+    Task<IReadOnlyList<Sync>> ListActiveAsync(CancellationToken cancellationToken);
+
     Task InsertAsync(Sync sync, CancellationToken cancellationToken);
 
     /// <summary>

@@ -63,6 +63,7 @@ public static class OutflowServer
             LogsDirectory = Path.Combine(dataDirectory, "logs"),
             ScratchDirectory = Path.Combine(dataDirectory, "tmp"),
         });
+        services.AddSingleton(new Outflow.Scheduling.SyncScheduleOptions { ContinuousInterval = settings.ContinuousInterval });
         builder.AddOutflowScheduling();
         services.AddSingleton(new Outflow.Api.Logs.LogDownloadOptions { UrlLifetime = settings.LogUrlLifetime });
         services.AddSingleton(new Outflow.Api.RateLimiting.ApiRateLimitOptions

@@ -36,6 +36,9 @@ public sealed record ServerSettings
     /// <summary>How long the response of a request with an <c>Idempotency-Key</c> is replayed. Default: 24 hours.</summary>
     public TimeSpan IdempotencyKeyLifetime { get; init; } = TimeSpan.FromHours(24);
 
+    /// <summary>The minimum time between the starts of two executions of a <c>continuous</c> sync. Default: 60 seconds.</summary>
+    public TimeSpan ContinuousInterval { get; init; } = TimeSpan.FromSeconds(60);
+
     public string ResolvedDataDirectory => Path.GetFullPath(DataDirectory);
 
     public string ResolvedFilesRoot => Path.GetFullPath(FilesRoot ?? Path.Combine(ResolvedDataDirectory, "files"));

@@ -36,6 +36,9 @@ internal static class SettingsLoader
             IdempotencyKeyLifetime = ReadWholeNumber(configuration, "IDEMPOTENCY_KEY_LIFETIME_HOURS", "hours", 1) is int hours
                 ? TimeSpan.FromHours(hours)
                 : defaults.IdempotencyKeyLifetime,
+            ContinuousInterval = ReadWholeNumber(configuration, "CONTINUOUS_INTERVAL_SECONDS", "seconds", 1) is int seconds
+                ? TimeSpan.FromSeconds(seconds)
+                : defaults.ContinuousInterval,
         };
     }
 

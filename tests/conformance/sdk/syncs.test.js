@@ -98,8 +98,7 @@ describe("syncs", () => {
         const request = customerSyncRequest(connectionId, modelId, {
             name: uniqueName("updated"),
             active: false,
-            // An empty schedule means manual, the only frequency Outflow runs so far.
-            schedule: {},
+            schedule: { frequency: "daily", hour: "6", minute: "30" },
         });
         request.fields = request.fields.slice(0, 1);
 
@@ -110,7 +109,7 @@ describe("syncs", () => {
         assert.equal(response.data.name, request.name);
         assert.equal(response.data.active, false);
         assert.equal(response.data.fields.length, 1);
-        assert.equal(response.data.schedule.frequency ?? "manual", "manual");
+        assert.deepEqual(response.data.schedule, { frequency: "daily", hour: "6", minute: "30" });
         assert.deepEqual(got.data, response.data);
     });
 
@@ -133,6 +132,26 @@ describe("syncs", () => {
         assertShape(response.data, schemas.syncStatus, "$.data");
         assert.equal(response.data.current_execution ?? null, null);
         assert.equal(response.data.last_execution ?? null, null);
+    });
+
+    test("getStatus reports the next scheduled start", async () => {
+        const created = await client.modelSync.create(
+            customerSyncRequest(connectionId, modelId, { schedule: { frequency: "hourly", minute: "15" } }),
+        );
+
+        const response = await client.modelSync.getStatus(created.data.id);
+
+        assertShape(response.data, schemas.syncStatus, "$.data");
+        const next = new Date(response.data.next_execution_time);
+        assert.equal(next.getUTCMinutes(), 15);
+        assert.equal(next.getUTCSeconds(), 0);
+        assert.ok(next > new Date(), `next_execution_time ${response.data.next_execution_time} is in the past`);
+    });
+
+    test("create rejects an out-of-range schedule part", async () => {
+        const request = customerSyncRequest(connectionId, modelId, { schedule: { frequency: "daily", hour: "24", minute: "0" } });
+
+        await assertApiError(client.modelSync.create(request), Polytomic.UnprocessableEntityError, 422, "invalid_schedule");
     });
 
     test("remove deletes the sync", async () => {
