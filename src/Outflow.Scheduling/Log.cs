@@ -7,7 +7,7 @@ internal static partial class Log
     [LoggerMessage(
         EventId = 3001,
         Level = LogLevel.Information,
-        Message = "Recovered execution {ExecutionId} of sync {SyncId}, found {Status} at start")]
+        Message = "Recovered execution {ExecutionId} of sync {SyncId}, found {Status} at start with no Quartz trigger")]
     public static partial void ExecutionRecovered(ILogger logger, Guid syncId, Guid executionId, string status);
 
     [LoggerMessage(
@@ -21,4 +21,10 @@ internal static partial class Log
         Level = LogLevel.Warning,
         Message = "Deleting the log files of deleted executions failed; the next round tries again")]
     public static partial void LogCleanupFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(
+        EventId = 3004,
+        Level = LogLevel.Error,
+        Message = "Recovering the unfinished executions at start failed; they stay unfinished until the next start")]
+    public static partial void RecoveryFailed(ILogger logger, Exception exception);
 }

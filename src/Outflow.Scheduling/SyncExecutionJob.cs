@@ -6,10 +6,15 @@ namespace Outflow.Scheduling;
 
 /// <summary>
 /// The Quartz job of one sync. Quartz never runs two instances of one job key at once, and each sync has
-/// its own job key, so executions of a sync never overlap.
+/// its own job key, so executions of a sync never overlap. The job requests recovery: a firing whose node
+/// died or shut down is fired again, on another node or after a restart, and resumes the execution from its
+/// last checkpoint.
 /// </summary>
 [DisallowConcurrentExecution]
-internal sealed class SyncExecutionJob(IExecutionRunner runner, IHostApplicationLifetime lifetime) : IJob
+internal sealed class SyncExecutionJob(
+    IExecutionRunner runner,
+    IExecutionStore executions,
+    IHostApplicationLifetime lifetime) : IJob
 {
     public const string ExecutionIdKey = "execution_id";
 
@@ -21,9 +26,35 @@ internal sealed class SyncExecutionJob(IExecutionRunner runner, IHostApplication
             return;
         }
 
+        if (context.Recovering)
+        {
+            // The node that ran this firing stopped, so the execution may still read running, and the runner
+            // starts only created or queued executions.
+            await RequeueIfStartedAsync(executionId, cancellationToken).ConfigureAwait(false);
+        }
+
         // Shutdown reaches the runner through the host's stopping token too, so that an execution in the
         // middle of a batch stops and is requeued instead of being cut off when the process exits.
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
         await runner.RunAsync(executionId, linked.Token).ConfigureAwait(false);
+
+        // The runner requeued the execution because of shutdown. Throwing makes Quartz store a recovery trigger
+        // in the firing's own transaction (RecoverFiringsCancelledByShutdown), so another node, or this one after
+        // a restart, resumes it.
+        if (linked.IsCancellationRequested
+            && await executions.GetByIdAsync(executionId, CancellationToken.None).ConfigureAwait(false) is { } execution
+            && !execution.Status.IsTerminal())
+        {
+            throw new OperationCanceledException("the process is shutting down; the execution was handed back", linked.Token);
+        }
+    }
+
+    private async Task RequeueIfStartedAsync(Guid executionId, CancellationToken cancellationToken)
+    {
+        var execution = await executions.GetByIdAsync(executionId, cancellationToken).ConfigureAwait(false);
+        if (execution?.Status is ExecutionStatus.Running or ExecutionStatus.Canceling)
+        {
+            await executions.RequeueAsync(executionId, cancellationToken).ConfigureAwait(false);
+        }
     }
 }
