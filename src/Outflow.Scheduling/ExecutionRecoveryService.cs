@@ -8,9 +8,9 @@ namespace Outflow.Scheduling;
 /// <summary>
 /// Dispatches, once the application and its scheduler have started, the unfinished executions that no Quartz
 /// trigger covers: running ones go back to <c>queued</c> and resume from their last checkpoint, queued ones are
-/// dispatched again. Quartz's persistent store keeps the trigger of every dispatched execution, and fires a
-/// recovery trigger for a firing whose process died, so this only covers an execution whose process stopped
-/// between creating it and dispatching it.
+/// dispatched again. Quartz's persistent store keeps the trigger of every dispatched or handed-back execution, and
+/// fires a recovery trigger for a firing whose process died, so this covers an execution whose process stopped
+/// between creating and dispatching it, or before it could hand it back.
 /// </summary>
 internal sealed class ExecutionRecoveryService(
     IExecutionStore executions,
@@ -43,12 +43,11 @@ internal sealed class ExecutionRecoveryService(
         // dispatching it again only makes the runner log that it cannot start.
         var unfinished = await executions.ListUnfinishedAsync(cancellationToken).ConfigureAwait(false);
         var scheduler = await schedulerFactory.GetScheduler(cancellationToken).ConfigureAwait(false);
-        var recovering = await ListRecoveringExecutionIdsAsync(scheduler, cancellationToken).ConfigureAwait(false);
         var dispatched = 0;
         foreach (var execution in unfinished)
         {
-            if (recovering.Contains(execution.Id)
-                || await QuartzExecutionDispatcher.IsDispatchedAsync(scheduler, execution.Id, cancellationToken).ConfigureAwait(false))
+            if (await QuartzExecutionDispatcher.IsDispatchedAsync(scheduler, execution.SyncId, execution.Id, cancellationToken)
+                .ConfigureAwait(false))
             {
                 continue;
             }
@@ -64,27 +63,6 @@ internal sealed class ExecutionRecoveryService(
         }
 
         return dispatched;
-    }
-
-    /// <summary>
-    /// Returns the executions of the recovery triggers Quartz stored for firings whose process died or shut down.
-    /// Those triggers carry the original trigger's job data under their own names.
-    /// </summary>
-    private static async Task<HashSet<Guid>> ListRecoveringExecutionIdsAsync(IScheduler scheduler, CancellationToken cancellationToken)
-    {
-        var ids = new HashSet<Guid>();
-        var keys = await scheduler.GetTriggerKeys(
-            GroupMatcher<TriggerKey>.GroupEquals(SchedulerConstants.DefaultRecoveryGroup), cancellationToken).ConfigureAwait(false);
-        foreach (var key in keys)
-        {
-            var trigger = await scheduler.GetTrigger(key, cancellationToken).ConfigureAwait(false);
-            if (Guid.TryParse(trigger?.JobDataMap.GetString(SyncExecutionJob.ExecutionIdKey), out var id))
-            {
-                ids.Add(id);
-            }
-        }
-
-        return ids;
     }
 
     /// <summary>

@@ -12,7 +12,7 @@ internal sealed class QuartzExecutionDispatcher(ISchedulerFactory schedulerFacto
     public async Task DispatchAsync(Guid syncId, Guid executionId, CancellationToken cancellationToken)
     {
         var scheduler = await schedulerFactory.GetScheduler(cancellationToken).ConfigureAwait(false);
-        var jobKey = new JobKey(syncId.ToString(), "syncs");
+        var jobKey = JobKeyOf(syncId);
         var job = JobBuilder.Create<SyncExecutionJob>()
             .WithIdentity(jobKey)
             .StoreDurably()
@@ -39,9 +39,37 @@ internal sealed class QuartzExecutionDispatcher(ISchedulerFactory schedulerFacto
         }
     }
 
-    /// <summary>Returns whether Quartz holds a trigger for the execution, waiting or firing.</summary>
-    public static async Task<bool> IsDispatchedAsync(IScheduler scheduler, Guid executionId, CancellationToken cancellationToken) =>
-        await scheduler.Exists(TriggerKeyOf(executionId), cancellationToken).ConfigureAwait(false);
+    /// <summary>
+    /// Returns whether Quartz holds a trigger of the sync's job, waiting or firing, that carries the execution: the
+    /// dispatched one, a hand-back after shutdown, or a recovery trigger of a firing whose process died.
+    /// </summary>
+    public static async Task<bool> IsDispatchedAsync(
+        IScheduler scheduler, Guid syncId, Guid executionId, CancellationToken cancellationToken)
+    {
+        var triggers = await scheduler.GetTriggersOfJob(JobKeyOf(syncId), cancellationToken).ConfigureAwait(false);
+        var text = executionId.ToString();
+        return triggers.Any(trigger => trigger.JobDataMap.GetString(SyncExecutionJob.ExecutionIdKey) == text);
+    }
+
+    /// <summary>
+    /// Schedules a new trigger that fires the execution again, for a firing that stops for shutdown. Its name adds
+    /// the firing's id to the execution's id, because the trigger of the firing still exists until it ends.
+    /// </summary>
+    public static async Task HandBackAsync(IScheduler scheduler, JobKey jobKey, Guid executionId, string fireInstanceId)
+    {
+        var trigger = TriggerBuilder.Create()
+            .WithIdentity($"{executionId}/{fireInstanceId}", "executions")
+            .ForJob(jobKey)
+            .UsingJobData(SyncExecutionJob.ExecutionIdKey, executionId.ToString())
+            .StartNow()
+            .WithSimpleSchedule(schedule => schedule.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
+            .Build();
+
+        // The process is stopping, so this last step runs without its token.
+        await scheduler.ScheduleJob(trigger, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private static JobKey JobKeyOf(Guid syncId) => new(syncId.ToString(), "syncs");
 
     private static TriggerKey TriggerKeyOf(Guid executionId) => new(executionId.ToString(), "executions");
 }

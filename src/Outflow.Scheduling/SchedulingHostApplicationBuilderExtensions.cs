@@ -36,7 +36,7 @@ public static class SchedulingHostApplicationBuilderExtensions
                 // Every process sharing a database must use one scheduler name (SCHED_NAME), because Quartz keys its rows by it.
                 scheduler.InstanceName = "outflow";
 
-                // Jobs see the shutdown through their cancellation token and hand their execution back.
+                // Jobs see the shutdown through their cancellation token too, and hand their execution back.
                 scheduler.ShutdownJobInterruption = ShutdownJobInterruption.WhenWaitingForJobs;
             });
             quartz.UsePersistentStore(store =>
@@ -46,10 +46,6 @@ public static class SchedulingHostApplicationBuilderExtensions
                 {
                     ado.TablePrefix = "qrtz_";
                     ado.StoreJobDataAsStrings = true;
-
-                    // A firing that shutdown interrupts becomes a recovery trigger in the same transaction, so the
-                    // execution is fired again with Recovering set: on another node, or here after a restart.
-                    ado.RecoverFiringsCancelledByShutdown = true;
                 });
                 if (options.Database == SchedulingDatabase.Sqlite)
                 {

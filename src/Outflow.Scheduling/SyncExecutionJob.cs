@@ -38,14 +38,14 @@ internal sealed class SyncExecutionJob(
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
         await runner.RunAsync(executionId, linked.Token).ConfigureAwait(false);
 
-        // The runner requeued the execution because of shutdown. Throwing makes Quartz store a recovery trigger
-        // in the firing's own transaction (RecoverFiringsCancelledByShutdown), so another node, or this one after
-        // a restart, resumes it.
+        // The runner requeued the execution because of shutdown. A new trigger on the same job hands it back:
+        // Quartz keeps it blocked until this firing ends, then another node fires it, or this one after a restart.
         if (linked.IsCancellationRequested
             && await executions.GetByIdAsync(executionId, CancellationToken.None).ConfigureAwait(false) is { } execution
             && !execution.Status.IsTerminal())
         {
-            throw new OperationCanceledException("the process is shutting down; the execution was handed back", linked.Token);
+            await QuartzExecutionDispatcher.HandBackAsync(context.Scheduler, context.JobDetail.Key, executionId, context.FireInstanceId)
+                .ConfigureAwait(false);
         }
     }
 

@@ -20,7 +20,7 @@ public sealed class ClusterTests(PostgresFixture postgres) : IDisposable
     private readonly string _root = Path.Combine(Path.GetTempPath(), "outflow-cluster-" + Guid.NewGuid().ToString("N"));
 
     [Fact]
-    public async Task Api_and_two_workers_run_each_execution_once_and_take_over_a_killed_worker()
+    public async Task Workers_run_once_and_take_over()
     {
         var filesRoot = Path.Combine(_root, "files");
         Directory.CreateDirectory(filesRoot);

@@ -190,7 +190,7 @@ internal static class PostgreSqlMigrations
         """;
 
     // Quartz.NET's ADO job store, with the tables and columns that Quartz 4.7.3 reads and writes and its default
-    // table prefix qrtz_. Quartz validates these columns when its scheduler starts, so a mismatch fails at startup.
+    // table prefix qrtz_. Quartz checks these columns when its scheduler starts (SchemaProvisioning.Validate, its default).
     private const string QuartzJobStore = """
         CREATE TABLE qrtz_job_details (
             sched_name text COLLATE "C" NOT NULL,
