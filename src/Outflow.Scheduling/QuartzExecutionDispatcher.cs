@@ -40,7 +40,7 @@ internal sealed class QuartzExecutionDispatcher(ISchedulerFactory schedulerFacto
     }
 
     /// <summary>
-    /// Returns whether Quartz holds a trigger of the sync's job, waiting or firing, that carries the execution: the
+    /// Returns whether Quartz stores a trigger of the sync's job, waiting or firing, that carries the execution: the
     /// dispatched one, a hand-back after shutdown, or a recovery trigger of a firing whose process died.
     /// </summary>
     public static async Task<bool> IsDispatchedAsync(

@@ -26,6 +26,8 @@ internal sealed class SyncExecutionJob(
             return;
         }
 
+        // NOTE: a node that was only paused past the cluster's check-in threshold is recovered while its firing still
+        // runs, and nothing stops the paused runner from writing when it resumes.
         if (context.Recovering)
         {
             // The node that ran this firing stopped, so the execution may still read running, and the runner
