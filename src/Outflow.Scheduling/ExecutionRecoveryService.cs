@@ -1,25 +1,57 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Outflow.Core.Executions;
+using Quartz;
 
 namespace Outflow.Scheduling;
 
 /// <summary>
-/// Dispatches, at start, the executions that a stopped process left unfinished: running ones go back to
-/// <c>queued</c> and resume from their last checkpoint, queued ones are dispatched again.
+/// Dispatches, once the application and its scheduler have started, the unfinished executions that no Quartz
+/// trigger covers: running ones go back to <c>queued</c> and resume from their last checkpoint, queued ones are
+/// dispatched again. Quartz's persistent store keeps the trigger of every dispatched or handed-back execution, and
+/// fires a recovery trigger for a firing whose process died, so this covers an execution whose process stopped
+/// between creating and dispatching it, or before it could hand it back.
 /// </summary>
 internal sealed class ExecutionRecoveryService(
     IExecutionStore executions,
     IExecutionDispatcher dispatcher,
-    ILogger<ExecutionRecoveryService> logger) : IHostedService
+    ISchedulerFactory schedulerFactory,
+    OutflowSchedulingOptions options,
+    IHostApplicationLifetime lifetime,
+    TimeProvider time,
+    ILogger<ExecutionRecoveryService> logger) : BackgroundService
 {
-    // NOTE: in the embedded mode one process owns every execution, so anything unfinished at start was
-    // left by a previous process. Several workers on one store need leases before this is safe.
-    public async Task StartAsync(CancellationToken cancellationToken)
+    private static readonly TimeSpan SchedulerStartTimeout = TimeSpan.FromSeconds(30);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await WaitForStartAsync(stoppingToken).ConfigureAwait(false);
+            await RecoverAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            Log.RecoveryFailed(logger, exception);
+        }
+    }
+
+    /// <summary>Dispatches the unfinished executions that no trigger covers and returns how many it dispatched.</summary>
+    public async Task<int> RecoverAsync(CancellationToken cancellationToken)
+    {
+        // Executions are listed before triggers: one whose trigger completes in between is terminal by then, and
+        // dispatching it again only makes the runner log that it cannot start.
         var unfinished = await executions.ListUnfinishedAsync(cancellationToken).ConfigureAwait(false);
+        var scheduler = await schedulerFactory.GetScheduler(cancellationToken).ConfigureAwait(false);
+        var dispatched = 0;
         foreach (var execution in unfinished)
         {
+            if (await QuartzExecutionDispatcher.IsDispatchedAsync(scheduler, execution.SyncId, execution.Id, cancellationToken)
+                .ConfigureAwait(false))
+            {
+                continue;
+            }
+
             if (execution.Status is ExecutionStatus.Running or ExecutionStatus.Canceling)
             {
                 await executions.RequeueAsync(execution.Id, cancellationToken).ConfigureAwait(false);
@@ -27,8 +59,35 @@ internal sealed class ExecutionRecoveryService(
 
             Log.ExecutionRecovered(logger, execution.SyncId, execution.Id, execution.Status.ToWire());
             await dispatcher.DispatchAsync(execution.SyncId, execution.Id, cancellationToken).ConfigureAwait(false);
+            dispatched++;
         }
+
+        return dispatched;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>
+    /// Waits until the application has started and, where this process runs jobs, until Quartz's scheduler has
+    /// started, because starting is when a non-clustered Quartz stores the recovery triggers of a previous process.
+    /// </summary>
+    private async Task WaitForStartAsync(CancellationToken cancellationToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        using (cancellationToken.Register(() => started.TrySetCanceled(cancellationToken)))
+        {
+            await started.Task.ConfigureAwait(false);
+        }
+
+        if (!options.ExecutesJobs)
+        {
+            return;
+        }
+
+        var scheduler = await schedulerFactory.GetScheduler(cancellationToken).ConfigureAwait(false);
+        var deadline = time.GetTimestamp();
+        while (scheduler.Status != SchedulerStatus.Running && time.GetElapsedTime(deadline) < SchedulerStartTimeout)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken).ConfigureAwait(false);
+        }
+    }
 }

@@ -7,7 +7,7 @@ internal static partial class Log
     [LoggerMessage(
         EventId = 3001,
         Level = LogLevel.Information,
-        Message = "Recovered execution {ExecutionId} of sync {SyncId}, found {Status} at start")]
+        Message = "Recovered execution {ExecutionId} of sync {SyncId}, found {Status} at start with no Quartz trigger")]
     public static partial void ExecutionRecovered(ILogger logger, Guid syncId, Guid executionId, string status);
 
     [LoggerMessage(
@@ -57,5 +57,11 @@ internal static partial class Log
         Level = LogLevel.Error,
         Message = "Starting the follow-up executions of execution {ExecutionId} of sync {SyncId} failed")]
     public static partial void FollowUpFailed(ILogger logger, Exception exception, Guid syncId, Guid executionId);
+
+    [LoggerMessage(
+        EventId = 3010,
+        Level = LogLevel.Error,
+        Message = "Recovering the unfinished executions at start failed; they stay unfinished until the next start")]
+    public static partial void RecoveryFailed(ILogger logger, Exception exception);
 }
 

@@ -10,16 +10,69 @@ namespace Microsoft.Extensions.Hosting;
 public static class SchedulingHostApplicationBuilderExtensions
 {
     /// <summary>
-    /// Adds Quartz.NET as the dispatcher of executions, one job per sync, the recovery of executions
-    /// left unfinished by a previous process, the triggers of sync schedules, and the removal of log files of
-    /// deleted executions. Register a <see cref="SyncScheduleOptions"/> first to change the defaults.
+    /// How often a clustered node records that it is alive. Together with <see cref="ClusterCheckinMisfireThreshold"/>
+    /// it bounds how long a dead worker's execution waits before another node takes it over: at most
+    /// 7.5 + 15 = 22.5 seconds after its last check-in, plus one check-in of the node that recovers it.
     /// </summary>
-    public static IHostApplicationBuilder AddOutflowScheduling(this IHostApplicationBuilder builder)
+    public static readonly TimeSpan ClusterCheckinInterval = TimeSpan.FromSeconds(7.5);
+
+    /// <summary>
+    /// How long past a missed check-in the other nodes wait before they treat a node as dead. It must exceed the
+    /// longest pause a live node can take (a garbage collection, a database failover), or Quartz recovers work
+    /// that is still running.
+    /// </summary>
+    public static readonly TimeSpan ClusterCheckinMisfireThreshold = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Adds Quartz.NET as the dispatcher of executions, one job per sync, with its persistent job store in the
+    /// store's database, the recovery of executions that no Quartz trigger covers, the triggers of sync
+    /// schedules, and the removal of log files of deleted executions. Register a <see cref="SyncScheduleOptions"/>
+    /// first to change the schedule defaults.
+    /// </summary>
+    public static IHostApplicationBuilder AddOutflowScheduling(this IHostApplicationBuilder builder, OutflowSchedulingOptions options)
     {
-        // TODO: the embedded mode keeps Quartz's jobs in memory. Schedules need Quartz's persistent job
-        // store in the same database, so that a restart neither loses nor doubles a scheduled run.
-        builder.AddQuartz(quartz => quartz.UseInMemoryStore());
-        builder.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
+        ArgumentNullException.ThrowIfNull(options);
+        builder.AddQuartz(quartz =>
+        {
+            quartz.ConfigureScheduler(scheduler =>
+            {
+                // Every process sharing a database must use one scheduler name (SCHED_NAME), because Quartz keys its rows by it.
+                scheduler.InstanceName = "outflow";
+
+                // Jobs see the shutdown through their cancellation token too, and hand their execution back.
+                scheduler.ShutdownJobInterruption = ShutdownJobInterruption.WhenWaitingForJobs;
+            });
+            quartz.UsePersistentStore(store =>
+            {
+                store.UseSystemTextJsonSerializer();
+                store.ConfigureStore(ado =>
+                {
+                    ado.TablePrefix = "qrtz_";
+                    ado.StoreJobDataAsStrings = true;
+                });
+                if (options.Database == SchedulingDatabase.Sqlite)
+                {
+                    // Quartz detects SQLite and serializes its own operations in process with SqliteLockHandler,
+                    // because SQLite has one writer and no row locks; the store's file is already in WAL mode.
+                    store.UseSqlite(options.ConnectionString);
+                }
+                else
+                {
+                    store.UsePostgres(options.ConnectionString);
+                    store.UseClustering(cluster =>
+                    {
+                        cluster.CheckinInterval = ClusterCheckinInterval;
+                        cluster.CheckinMisfireThreshold = ClusterCheckinMisfireThreshold;
+                    });
+                }
+            });
+        });
+        builder.AddQuartzHostedService(hosted =>
+        {
+            hosted.WaitForJobsToComplete = true;
+            hosted.AutoStart = options.ExecutesJobs;
+        });
+        builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<IExecutionDispatcher, QuartzExecutionDispatcher>();
         builder.Services.TryAddSingleton(new SyncScheduleOptions());
         builder.Services.AddSingleton<QuartzSyncScheduler>();

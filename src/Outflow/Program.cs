@@ -10,6 +10,8 @@ public static class Program
         var root = new RootCommand("Outflow: a self-hosted model sync engine (reverse ETL)")
         {
             ServeCommand.Create(),
+            ServeCommand.CreateApi(),
+            ServeCommand.CreateWorker(),
             MigrateCommand.Create(),
             KeysCommand.Create(),
             DemoCommand.Create(),

@@ -39,6 +39,21 @@ public sealed class CommandLineTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("api")]
+    [InlineData("worker")]
+    public async Task Distributed_command_on_sqlite_fails_with_message(string command)
+    {
+        var environment = new Dictionary<string, string> { ["OUTFLOW_DATA_DIR"] = _dataDirectory };
+
+        var result = await OutflowProcess.RunAsync(environment, command, "--urls", "http://127.0.0.1:0");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"outflow {command} needs a PostgreSQL store", result.Error, StringComparison.Ordinal);
+        Assert.Contains("--store", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Demo_existing_files_fail_with_message()
     {

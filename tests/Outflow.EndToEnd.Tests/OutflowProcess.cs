@@ -38,10 +38,15 @@ public sealed partial class OutflowProcess : IAsyncDisposable
     }
 
     /// <summary>Starts <c>outflow serve</c> and waits until it logs the address it listens on.</summary>
+    public static Task<(OutflowProcess Process, Uri Address)> StartServerAsync(
+        IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        StartServerAsync("serve", environment, arguments);
+
+    /// <summary>Starts <c>outflow COMMAND</c> (serve, api or worker) and waits until it logs the address it listens on.</summary>
     public static async Task<(OutflowProcess Process, Uri Address)> StartServerAsync(
-        IReadOnlyDictionary<string, string> environment, params string[] arguments)
+        string command, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
-        var process = new OutflowProcess(Process.Start(CreateStartInfo(environment, ["serve", .. arguments]))!);
+        var process = new OutflowProcess(Process.Start(CreateStartInfo(environment, [command, .. arguments]))!);
         process._process.OutputDataReceived += (_, line) => process.OnLine(line.Data);
         process._process.ErrorDataReceived += (_, line) => process.OnLine(line.Data);
         process._process.BeginOutputReadLine();
@@ -50,11 +55,23 @@ public sealed partial class OutflowProcess : IAsyncDisposable
         if (started != process._address.Task)
         {
             await process.DisposeAsync();
-            throw new InvalidOperationException("outflow serve did not start:\n" + string.Join('\n', process.Output));
+            throw new InvalidOperationException($"outflow {command} did not start:\n" + string.Join('\n', process.Output));
         }
 
         return (process, await process._address.Task);
     }
+
+    /// <summary>Kills the process with SIGKILL, so that it gets no chance to hand anything back.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>Returns whether the process logged that it started the execution.</summary>
+    public bool LoggedStart(string executionId) =>
+        Output.Any(line => line.Contains($"Execution {executionId} of sync", StringComparison.Ordinal)
+            && line.Contains("started", StringComparison.Ordinal));
 
     public async ValueTask DisposeAsync()
     {

@@ -21,6 +21,54 @@ public abstract class StoreMaintenanceTests(PostgresFixture? postgres)
         Assert.Equal(1, await store.ScalarAsync(store.CountTablesSql("sync_state")));
     }
 
+    [Theory]
+    [InlineData("qrtz_job_details")]
+    [InlineData("qrtz_triggers")]
+    [InlineData("qrtz_simple_triggers")]
+    [InlineData("qrtz_cron_triggers")]
+    [InlineData("qrtz_simprop_triggers")]
+    [InlineData("qrtz_blob_triggers")]
+    [InlineData("qrtz_calendars")]
+    [InlineData("qrtz_paused_trigger_grps")]
+    [InlineData("qrtz_paused_job_grps")]
+    [InlineData("qrtz_fired_triggers")]
+    [InlineData("qrtz_scheduler_state")]
+    [InlineData("qrtz_locks")]
+    [InlineData("qrtz_execution_history")]
+    [InlineData("qrtz_misfire_history")]
+    [InlineData("qrtz_job_status")]
+    public async Task MigrateAsync_creates_quartz_table(string table)
+    {
+        await using var store = await TestStore.CreateAsync(postgres);
+
+        Assert.Equal(1, await store.ScalarAsync(store.CountTablesSql(table)));
+    }
+
+    [Fact]
+    public async Task Deleting_quartz_trigger_deletes_its_detail_row()
+    {
+        await using var store = await TestStore.CreateAsync(postgres);
+        await store.ExecuteAsync("""
+            INSERT INTO qrtz_job_details (sched_name, job_name, job_group, job_class_name, is_durable, is_nonconcurrent,
+                is_update_data, requests_recovery)
+            VALUES ('outflow', 'job', 'syncs', 'SyncExecutionJob', TRUE, TRUE, FALSE, TRUE)
+            """);
+        await store.ExecuteAsync("""
+            INSERT INTO qrtz_triggers (sched_name, trigger_name, trigger_group, job_name, job_group, trigger_state,
+                trigger_type, start_time)
+            VALUES ('outflow', 'trigger', 'executions', 'job', 'syncs', 'WAITING', 'SIMPLE', 0)
+            """);
+        await store.ExecuteAsync("""
+            INSERT INTO qrtz_simple_triggers (sched_name, trigger_name, trigger_group, repeat_count, repeat_interval,
+                times_triggered)
+            VALUES ('outflow', 'trigger', 'executions', 0, 0, 0)
+            """);
+
+        await store.ExecuteAsync("DELETE FROM qrtz_triggers WHERE trigger_name = 'trigger'");
+
+        Assert.Equal(0, await store.ScalarAsync("SELECT COUNT(*) FROM qrtz_simple_triggers"));
+    }
+
     [Fact]
     public async Task MigrateAsync_on_newer_schema_throws()
     {

@@ -10,7 +10,7 @@ namespace Outflow.Store.Sqlite;
 /// </summary>
 internal sealed class SqliteDatabase : IStoreDatabase
 {
-    private const int BusyTimeoutMilliseconds = 10_000;
+    private const int BusyTimeoutMilliseconds = StoreConnectionStrings.SqliteBusyTimeoutSeconds * 1000;
 
     private static readonly string SessionSql =
         $"PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {BusyTimeoutMilliseconds};";
@@ -23,14 +23,7 @@ internal sealed class SqliteDatabase : IStoreDatabase
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         FilePath = Path.GetFullPath(path);
         _logger = logger;
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = FilePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Cache = SqliteCacheMode.Private,
-            Pooling = true,
-            DefaultTimeout = BusyTimeoutMilliseconds / 1000,
-        }.ToString();
+        _connectionString = StoreConnectionStrings.ForSqlite(FilePath);
     }
 
     public string FilePath { get; }

@@ -188,11 +188,277 @@ internal static class SqliteMigrations
         CREATE INDEX ix_jobs_status_updated ON jobs (status, updated_at);
         """;
 
+    // Quartz.NET's ADO job store, with the tables and columns that Quartz 4.7.3 reads and writes and its default
+    // table prefix qrtz_. Quartz opens its own connections without PRAGMA foreign_keys, so the AFTER DELETE
+    // triggers remove a trigger's detail rows that the ON DELETE CASCADE clauses would otherwise leave behind.
+    private const string QuartzJobStore = """
+        CREATE TABLE qrtz_job_details (
+            sched_name TEXT NOT NULL,
+            job_name TEXT NOT NULL,
+            job_group TEXT NOT NULL,
+            description TEXT,
+            job_class_name TEXT NOT NULL,
+            is_durable BOOLEAN NOT NULL,
+            is_nonconcurrent BOOLEAN NOT NULL,
+            is_update_data BOOLEAN NOT NULL,
+            requests_recovery BOOLEAN NOT NULL,
+            job_data BLOB,
+            PRIMARY KEY (sched_name, job_name, job_group)
+        );
+
+        CREATE TABLE qrtz_triggers (
+            sched_name TEXT NOT NULL,
+            trigger_name TEXT NOT NULL,
+            trigger_group TEXT NOT NULL,
+            job_name TEXT NOT NULL,
+            job_group TEXT NOT NULL,
+            description TEXT,
+            next_fire_time INTEGER,
+            prev_fire_time INTEGER,
+            priority INTEGER,
+            trigger_state TEXT NOT NULL,
+            trigger_type TEXT NOT NULL,
+            start_time INTEGER NOT NULL,
+            end_time INTEGER,
+            calendar_name TEXT,
+            misfire_instr INTEGER,
+            misfire_orig_fire_time INTEGER,
+            execution_group TEXT,
+            preferred_node TEXT,
+            preferred_node_auto BOOLEAN NOT NULL DEFAULT 0,
+            retry_policy TEXT,
+            retry_attempt INTEGER,
+            continues_trigger_name TEXT,
+            continues_trigger_group TEXT,
+            continuation_condition INTEGER,
+            overlap_policy INTEGER,
+            pause_reason TEXT,
+            paused_by TEXT,
+            paused_at INTEGER,
+            misfire_threshold INTEGER,
+            fixed_delay BOOLEAN,
+            job_data BLOB,
+            PRIMARY KEY (sched_name, trigger_name, trigger_group),
+            FOREIGN KEY (sched_name, job_name, job_group) REFERENCES qrtz_job_details (sched_name, job_name, job_group)
+        );
+
+        CREATE TABLE qrtz_simple_triggers (
+            sched_name TEXT NOT NULL,
+            trigger_name TEXT NOT NULL,
+            trigger_group TEXT NOT NULL,
+            repeat_count INTEGER NOT NULL,
+            repeat_interval INTEGER NOT NULL,
+            times_triggered INTEGER NOT NULL,
+            PRIMARY KEY (sched_name, trigger_name, trigger_group),
+            FOREIGN KEY (sched_name, trigger_name, trigger_group) REFERENCES qrtz_triggers (sched_name, trigger_name, trigger_group) ON DELETE CASCADE
+        );
+
+        CREATE TABLE qrtz_cron_triggers (
+            sched_name TEXT NOT NULL,
+            trigger_name TEXT NOT NULL,
+            trigger_group TEXT NOT NULL,
+            cron_expression TEXT NOT NULL,
+            time_zone_id TEXT,
+            PRIMARY KEY (sched_name, trigger_name, trigger_group),
+            FOREIGN KEY (sched_name, trigger_name, trigger_group) REFERENCES qrtz_triggers (sched_name, trigger_name, trigger_group) ON DELETE CASCADE
+        );
+
+        CREATE TABLE qrtz_simprop_triggers (
+            sched_name TEXT NOT NULL,
+            trigger_name TEXT NOT NULL,
+            trigger_group TEXT NOT NULL,
+            str_prop_1 TEXT,
+            str_prop_2 TEXT,
+            str_prop_3 TEXT,
+            int_prop_1 INTEGER,
+            int_prop_2 INTEGER,
+            long_prop_1 INTEGER,
+            long_prop_2 INTEGER,
+            dec_prop_1 NUMERIC,
+            dec_prop_2 NUMERIC,
+            bool_prop_1 BOOLEAN,
+            bool_prop_2 BOOLEAN,
+            time_zone_id TEXT,
+            PRIMARY KEY (sched_name, trigger_name, trigger_group),
+            FOREIGN KEY (sched_name, trigger_name, trigger_group) REFERENCES qrtz_triggers (sched_name, trigger_name, trigger_group) ON DELETE CASCADE
+        );
+
+        CREATE TABLE qrtz_blob_triggers (
+            sched_name TEXT NOT NULL,
+            trigger_name TEXT NOT NULL,
+            trigger_group TEXT NOT NULL,
+            blob_data BLOB,
+            PRIMARY KEY (sched_name, trigger_name, trigger_group),
+            FOREIGN KEY (sched_name, trigger_name, trigger_group) REFERENCES qrtz_triggers (sched_name, trigger_name, trigger_group) ON DELETE CASCADE
+        );
+
+        CREATE TABLE qrtz_calendars (
+            sched_name TEXT NOT NULL,
+            calendar_name TEXT NOT NULL,
+            calendar BLOB NOT NULL,
+            PRIMARY KEY (sched_name, calendar_name)
+        );
+
+        CREATE TABLE qrtz_paused_trigger_grps (
+            sched_name TEXT NOT NULL,
+            trigger_group TEXT NOT NULL,
+            pause_reason TEXT,
+            paused_by TEXT,
+            paused_at INTEGER,
+            PRIMARY KEY (sched_name, trigger_group)
+        );
+
+        CREATE TABLE qrtz_paused_job_grps (
+            sched_name TEXT NOT NULL,
+            job_group TEXT NOT NULL,
+            pause_reason TEXT,
+            paused_by TEXT,
+            paused_at INTEGER,
+            PRIMARY KEY (sched_name, job_group)
+        );
+
+        CREATE TABLE qrtz_fired_triggers (
+            sched_name TEXT NOT NULL,
+            entry_id TEXT NOT NULL,
+            trigger_name TEXT NOT NULL,
+            trigger_group TEXT NOT NULL,
+            instance_name TEXT NOT NULL,
+            fired_time INTEGER NOT NULL,
+            sched_time INTEGER NOT NULL,
+            priority INTEGER NOT NULL,
+            state TEXT NOT NULL,
+            job_name TEXT,
+            job_group TEXT,
+            is_nonconcurrent BOOLEAN,
+            requests_recovery BOOLEAN,
+            execution_group TEXT,
+            progress INTEGER,
+            progress_message TEXT,
+            interrupt_requested_time INTEGER,
+            PRIMARY KEY (sched_name, entry_id)
+        );
+
+        CREATE TABLE qrtz_scheduler_state (
+            sched_name TEXT NOT NULL,
+            instance_name TEXT NOT NULL,
+            last_checkin_time INTEGER NOT NULL,
+            checkin_interval INTEGER NOT NULL,
+            quartz_version TEXT,
+            PRIMARY KEY (sched_name, instance_name)
+        );
+
+        CREATE TABLE qrtz_locks (
+            sched_name TEXT NOT NULL,
+            lock_name TEXT NOT NULL,
+            PRIMARY KEY (sched_name, lock_name)
+        );
+
+        CREATE TABLE qrtz_execution_history (
+            sched_name TEXT NOT NULL,
+            entry_id TEXT NOT NULL,
+            instance_name TEXT NOT NULL,
+            job_name TEXT NOT NULL,
+            job_group TEXT NOT NULL,
+            trigger_name TEXT NOT NULL,
+            trigger_group TEXT NOT NULL,
+            fired_time INTEGER NOT NULL,
+            run_time INTEGER NOT NULL,
+            succeeded BOOLEAN NOT NULL,
+            error_message TEXT,
+            retry_attempt INTEGER NOT NULL DEFAULT 0,
+            retry_scheduled BOOLEAN NOT NULL DEFAULT 0,
+            execution_log TEXT,
+            result INTEGER,
+            summary TEXT,
+            metrics TEXT,
+            manual BOOLEAN,
+            fire_instance_id TEXT,
+            job_input TEXT,
+            job_input_too_large BOOLEAN,
+            PRIMARY KEY (sched_name, entry_id)
+        );
+
+        CREATE TABLE qrtz_misfire_history (
+            sched_name TEXT NOT NULL,
+            entry_id TEXT NOT NULL,
+            instance_name TEXT NOT NULL,
+            trigger_name TEXT NOT NULL,
+            trigger_group TEXT NOT NULL,
+            job_name TEXT,
+            job_group TEXT,
+            misfire_time INTEGER NOT NULL,
+            sched_time INTEGER,
+            reason INTEGER,
+            PRIMARY KEY (sched_name, entry_id)
+        );
+
+        CREATE TABLE qrtz_job_status (
+            sched_name TEXT NOT NULL,
+            job_group TEXT NOT NULL,
+            job_name TEXT NOT NULL,
+            first_fired_time INTEGER NOT NULL,
+            last_fired_time INTEGER NOT NULL,
+            last_result INTEGER NOT NULL,
+            last_run_time INTEGER NOT NULL,
+            last_instance_name TEXT NOT NULL,
+            last_entry_id TEXT,
+            last_summary TEXT,
+            last_success_time INTEGER,
+            last_failure_time INTEGER,
+            last_failure_message TEXT,
+            consecutive_failures INTEGER NOT NULL DEFAULT 0,
+            run_count INTEGER NOT NULL DEFAULT 0,
+            failure_count INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (sched_name, job_group, job_name)
+        );
+
+        CREATE TRIGGER qrtz_delete_simple_trigger AFTER DELETE ON qrtz_triggers
+        BEGIN
+            DELETE FROM qrtz_simple_triggers
+            WHERE sched_name = OLD.sched_name AND trigger_name = OLD.trigger_name AND trigger_group = OLD.trigger_group;
+        END;
+
+        CREATE TRIGGER qrtz_delete_simprop_trigger AFTER DELETE ON qrtz_triggers
+        BEGIN
+            DELETE FROM qrtz_simprop_triggers
+            WHERE sched_name = OLD.sched_name AND trigger_name = OLD.trigger_name AND trigger_group = OLD.trigger_group;
+        END;
+
+        CREATE TRIGGER qrtz_delete_cron_trigger AFTER DELETE ON qrtz_triggers
+        BEGIN
+            DELETE FROM qrtz_cron_triggers
+            WHERE sched_name = OLD.sched_name AND trigger_name = OLD.trigger_name AND trigger_group = OLD.trigger_group;
+        END;
+
+        CREATE TRIGGER qrtz_delete_blob_trigger AFTER DELETE ON qrtz_triggers
+        BEGIN
+            DELETE FROM qrtz_blob_triggers
+            WHERE sched_name = OLD.sched_name AND trigger_name = OLD.trigger_name AND trigger_group = OLD.trigger_group;
+        END;
+
+        CREATE INDEX idx_qrtz_j_g_n ON qrtz_job_details (sched_name, job_group, job_name);
+        CREATE INDEX idx_qrtz_t_j ON qrtz_triggers (sched_name, job_name, job_group);
+        CREATE INDEX idx_qrtz_t_g_n ON qrtz_triggers (sched_name, trigger_group, trigger_name);
+        CREATE INDEX idx_qrtz_t_c ON qrtz_triggers (sched_name, calendar_name);
+        CREATE INDEX idx_qrtz_t_nft_st ON qrtz_triggers (sched_name, trigger_state, next_fire_time ASC, priority DESC, misfire_instr);
+        CREATE INDEX idx_qrtz_ft_inst_job_req_rcvry ON qrtz_fired_triggers (sched_name, instance_name, requests_recovery);
+        CREATE INDEX idx_qrtz_ft_j_g ON qrtz_fired_triggers (sched_name, job_name, job_group);
+        CREATE INDEX idx_qrtz_ft_t_g ON qrtz_fired_triggers (sched_name, trigger_name, trigger_group);
+        CREATE INDEX idx_qrtz_eh_fired_time ON qrtz_execution_history (sched_name, fired_time);
+        CREATE INDEX idx_qrtz_eh_inst ON qrtz_execution_history (sched_name, instance_name);
+        CREATE INDEX idx_qrtz_eh_job_time ON qrtz_execution_history (sched_name, job_group, job_name, fired_time);
+        CREATE INDEX idx_qrtz_eh_fire_inst ON qrtz_execution_history (sched_name, fire_instance_id);
+        CREATE INDEX idx_qrtz_eh_trig_time ON qrtz_execution_history (sched_name, trigger_group, trigger_name, fired_time);
+        CREATE INDEX idx_qrtz_mh_misfire_time ON qrtz_misfire_history (sched_name, misfire_time);
+        CREATE INDEX idx_qrtz_mh_inst ON qrtz_misfire_history (sched_name, instance_name);
+        """;
+
     public static IReadOnlyList<StoreMigration> All { get; } =
     [
         new(1, "initial schema", InitialSchema),
         new(2, "execution console log", ConsoleLog),
         new(3, "idempotency keys", IdempotencyKeys),
         new(4, "jobs", Jobs),
+        new(5, "quartz job store", QuartzJobStore),
     ];
 }

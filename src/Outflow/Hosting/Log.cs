@@ -7,6 +7,6 @@ internal static partial class Log
     [LoggerMessage(
         EventId = 4901,
         Level = LogLevel.Information,
-        Message = "Outflow started: store {Store}, listening on {Address}, data directory {DataDirectory}, files root {FilesRoot}")]
-    public static partial void ServerStarted(ILogger logger, string store, string address, string dataDirectory, string filesRoot);
+        Message = "Outflow {Role} started: store {Store}, listening on {Address}, data directory {DataDirectory}, files root {FilesRoot}")]
+    public static partial void ServerStarted(ILogger logger, string role, string store, string address, string dataDirectory, string filesRoot);
 }

@@ -8,30 +8,49 @@ using Outflow.Core.Storage;
 
 namespace Outflow.Hosting;
 
-/// <summary>Builds and starts the embedded server: API, scheduler and workers in one process.</summary>
+/// <summary>
+/// Builds and starts a server: the embedded one with API, scheduler and workers in one process, or one
+/// <see cref="ServerRole"/> of the distributed mode.
+/// </summary>
 public static class OutflowServer
 {
-    public static async Task<RunningServer> StartAsync(ServerSettings settings, CancellationToken cancellationToken)
+    public static Task<RunningServer> StartAsync(ServerSettings settings, CancellationToken cancellationToken) =>
+        StartAsync(settings, ServerRole.All, cancellationToken);
+
+    /// <exception cref="InvalidOperationException">
+    /// The settings name an unsupported store, or <paramref name="role"/> is api or worker on a SQLite store.
+    /// </exception>
+    public static async Task<RunningServer> StartAsync(ServerSettings settings, ServerRole role, CancellationToken cancellationToken)
     {
-        var application = Build(settings);
+        StoreRegistration.EnsureSupported(settings);
+        if (role != ServerRole.All && StoreRegistration.IsSqlite(settings.Store))
+        {
+            throw new InvalidOperationException(
+                $"outflow {role.ToString().ToLowerInvariant()} needs a PostgreSQL store that the api and worker processes share. "
+                + "Set --store (OUTFLOW_STORE) to a PostgreSQL connection string, or run outflow serve for the embedded SQLite mode.");
+        }
+
+        var application = Build(settings, role);
         var logger = application.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Outflow.Server");
 
         var maintenance = application.Services.GetRequiredService<IStoreMaintenance>();
         await maintenance.MigrateAsync(cancellationToken);
-        var adminKey = await Bootstrapper.BootstrapAsync(
-            application.Services.GetRequiredService<IOrganizationStore>(), settings.BootstrapKey, cancellationToken);
+        // Workers serve no API, so the first organization and its key come from serve or api.
+        var adminKey = role == ServerRole.Worker
+            ? null
+            : await Bootstrapper.BootstrapAsync(
+                application.Services.GetRequiredService<IOrganizationStore>(), settings.BootstrapKey, cancellationToken);
 
         await application.StartAsync(cancellationToken);
         var server = new RunningServer(application, adminKey);
         Log.ServerStarted(
-            logger, maintenance.Describe(), server.BaseAddress.ToString(), settings.ResolvedDataDirectory,
+            logger, role.ToString().ToLowerInvariant(), maintenance.Describe(), server.BaseAddress.ToString(), settings.ResolvedDataDirectory,
             settings.ResolvedFilesRoot);
         return server;
     }
 
-    private static WebApplication Build(ServerSettings settings)
+    private static WebApplication Build(ServerSettings settings, ServerRole role)
     {
-        StoreRegistration.EnsureSupported(settings);
         var dataDirectory = settings.ResolvedDataDirectory;
         var filesRoot = settings.ResolvedFilesRoot;
         Directory.CreateDirectory(dataDirectory);
@@ -64,7 +83,7 @@ public static class OutflowServer
             ScratchDirectory = Path.Combine(dataDirectory, "tmp"),
         });
         services.AddSingleton(new Outflow.Scheduling.SyncScheduleOptions { ContinuousInterval = settings.ContinuousInterval });
-        builder.AddOutflowScheduling();
+        builder.AddOutflowScheduling(StoreRegistration.SchedulingOptionsFor(settings, executesJobs: role != ServerRole.Api));
         services.AddSingleton(new Outflow.Api.Logs.LogDownloadOptions { UrlLifetime = settings.LogUrlLifetime });
         services.AddSingleton(new Outflow.Api.RateLimiting.ApiRateLimitOptions
         {
@@ -86,7 +105,11 @@ public static class OutflowServer
             .WithName("GetReadiness")
             .WithSummary("Returns ok when the store answers, and 503 when it does not.")
             .WithTags("Health");
-        application.UseOutflowApi();
+        if (role != ServerRole.Worker)
+        {
+            application.UseOutflowApi();
+        }
+
         return application;
     }
 

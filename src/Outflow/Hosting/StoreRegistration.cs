@@ -5,6 +5,8 @@ internal static class StoreRegistration
 {
     private const string SqliteStore = "sqlite";
 
+    private static string SqlitePath(ServerSettings settings) => Path.Combine(settings.ResolvedDataDirectory, "outflow.db");
+
     /// <exception cref="InvalidOperationException">The settings name a store this version does not support.</exception>
     public static void AddStore(IServiceCollection services, ServerSettings settings)
     {
@@ -14,7 +16,7 @@ internal static class StoreRegistration
         services.AddSingleton(MasterKeyLoader.Load(settings));
         if (IsSqlite(settings.Store))
         {
-            services.AddSqliteStore(Path.Combine(settings.ResolvedDataDirectory, "outflow.db"));
+            services.AddSqliteStore(SqlitePath(settings));
         }
         else
         {
@@ -47,5 +49,23 @@ internal static class StoreRegistration
         }
     }
 
-    private static bool IsSqlite(string store) => string.Equals(store.Trim(), SqliteStore, StringComparison.OrdinalIgnoreCase);
+    /// <summary>
+    /// Returns where Quartz keeps its jobs and triggers: the store's own database, through the same connection string.
+    /// </summary>
+    public static Outflow.Scheduling.OutflowSchedulingOptions SchedulingOptionsFor(ServerSettings settings, bool executesJobs) =>
+        IsSqlite(settings.Store)
+            ? new()
+            {
+                Database = Outflow.Scheduling.SchedulingDatabase.Sqlite,
+                ConnectionString = Outflow.Store.StoreConnectionStrings.ForSqlite(SqlitePath(settings)),
+                ExecutesJobs = executesJobs,
+            }
+            : new()
+            {
+                Database = Outflow.Scheduling.SchedulingDatabase.PostgreSql,
+                ConnectionString = Outflow.Store.StoreConnectionStrings.ForPostgreSql(settings.Store.Trim()),
+                ExecutesJobs = executesJobs,
+            };
+
+    public static bool IsSqlite(string store) => string.Equals(store.Trim(), SqliteStore, StringComparison.OrdinalIgnoreCase);
 }
