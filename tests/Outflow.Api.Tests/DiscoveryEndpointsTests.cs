@@ -38,7 +38,7 @@ public sealed class DiscoveryEndpointsTests(ApiServerFixture server) : IClassFix
     }
 
     [Fact]
-    public async Task SyncSource_schema_on_connection_without_schemas_returns_400()
+    public async Task SyncSource_schema_on_sqlite_returns_400()
     {
         var connection = await TestObjects.CreateSqliteConnectionAsync(server, server.Client, SourceSql);
 
