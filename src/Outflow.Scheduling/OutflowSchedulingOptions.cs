@@ -3,7 +3,7 @@ namespace Outflow.Scheduling;
 /// <summary>Where Quartz keeps its jobs and triggers, and whether this process runs them.</summary>
 public sealed class OutflowSchedulingOptions
 {
-    /// <summary>The database that holds Quartz's <c>qrtz_</c> tables, which the store's migrations create.</summary>
+    /// <summary>The database that contains Quartz's <c>qrtz_</c> tables, which the store's migrations create.</summary>
     public required SchedulingDatabase Database { get; init; }
 
     /// <summary>The ADO.NET connection string of that database, the same one the store uses.</summary>

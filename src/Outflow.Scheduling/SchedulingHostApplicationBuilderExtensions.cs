@@ -25,7 +25,7 @@ public static class SchedulingHostApplicationBuilderExtensions
 
     /// <summary>
     /// Adds Quartz.NET as the dispatcher of executions, one job per sync, with its persistent job store in the
-    /// store's database, the recovery of executions that no Quartz trigger covers, the triggers of sync
+    /// store's database. Also adds the recovery of executions that no Quartz trigger covers, the triggers of sync
     /// schedules, and the removal of log files of deleted executions. Register a <see cref="SyncScheduleOptions"/>
     /// first to change the schedule defaults.
     /// </summary>
@@ -53,7 +53,7 @@ public static class SchedulingHostApplicationBuilderExtensions
                 if (options.Database == SchedulingDatabase.Sqlite)
                 {
                     // Quartz detects SQLite and serializes its own operations in process with SqliteLockHandler,
-                    // because SQLite has one writer and no row locks; the store's file is already in WAL mode.
+                    // because SQLite has one writer and no row locks. The store's file is already in WAL mode.
                     store.UseSqlite(options.ConnectionString);
                 }
                 else
