@@ -122,8 +122,31 @@ public sealed class ScheduleValidationTests(ApiServerFixture server) : IClassFix
 
         Assert.Equal(HttpStatusCode.UnprocessableContent, response.Status);
         Assert.Equal("invalid_schedule", response.ErrorKey);
-        Assert.Equal("schedule.run_after.sync_ids", response.ErrorField);
-        Assert.Equal(secondId, response.Body!["metadata"]!["value"]!.GetValue<string>());
+        Assert.Equal("schedule.schedules[1].run_after.sync_ids[0]", response.ErrorField);
+        Assert.Equal(thirdId, response.Body!["metadata"]!["value"]!.GetValue<string>());
+        Assert.Contains(secondId, response.Body["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAfter_deleted_sync_kept_on_update_but_not_added()
+    {
+        var upstream = await TestObjects.CreateSyncAsync(server, server.Client);
+        var body = TestObjects.SyncBody(upstream.ModelId, upstream.TargetConnectionId);
+        body["schedule"] = RunAfter(upstream.SyncId);
+        var created = await server.Client.PostAsync("/api/syncs", body);
+        var downstreamId = created.Data["id"]!.GetValue<string>();
+        var other = TestObjects.SyncBody(upstream.ModelId, upstream.TargetConnectionId);
+        other["schedule"] = new JsonObject { ["frequency"] = "manual" };
+        var otherId = (await server.Client.PostAsync("/api/syncs", other)).Data["id"]!.GetValue<string>();
+        Assert.Equal(HttpStatusCode.OK, (await server.Client.DeleteAsync($"/api/syncs/{upstream.SyncId}")).Status);
+
+        var kept = await server.Client.PutAsync($"/api/syncs/{downstreamId}", body);
+        other["schedule"] = RunAfter(upstream.SyncId);
+        var added = await server.Client.PutAsync($"/api/syncs/{otherId}", other);
+
+        Assert.Equal(HttpStatusCode.OK, kept.Status);
+        Assert.Equal(HttpStatusCode.UnprocessableContent, added.Status);
+        Assert.Equal("schedule.run_after.sync_ids[0]", added.ErrorField);
     }
 
     [Fact]

@@ -197,11 +197,17 @@ internal sealed class SyncValidator
     /// <summary>
     /// Validates the schedule's parts, then that every <c>runafter</c> sync is another sync of the organization and
     /// that following the run-after links from it never leads back to this sync, which would start them in a loop.
+    /// An update may keep the id of a run-after sync that was deleted since it was stored, so that a client can send
+    /// back the schedule it read; that link no longer starts anything.
     /// </summary>
     private async Task CheckScheduleAsync(Guid organizationId, Guid? syncId, Schedule schedule, CancellationToken cancellationToken)
     {
         var parsed = ScheduleParser.Parse(schedule);
         var upstreamIds = parsed.UpstreamSyncIds().ToList();
+        var stored = syncId is { } storedId && await _syncs.GetAsync(organizationId, storedId, cancellationToken) is { } current
+            ? ScheduleParser.Parse(current.Configuration.Schedule).UpstreamSyncIds().ToHashSet()
+            : [];
+        var existing = new List<Guid>();
         foreach (var upstreamId in upstreamIds)
         {
             var field = RunAfterPath(schedule, upstreamId);
@@ -214,7 +220,11 @@ internal sealed class SyncValidator
                     upstreamId);
             }
 
-            if (await _syncs.GetAsync(organizationId, upstreamId, cancellationToken) is null)
+            if (await _syncs.GetAsync(organizationId, upstreamId, cancellationToken) is not null)
+            {
+                existing.Add(upstreamId);
+            }
+            else if (!stored.Contains(upstreamId))
             {
                 throw ApiException.Unprocessable(
                     ApiErrorKeys.InvalidSchedule,
@@ -230,16 +240,18 @@ internal sealed class SyncValidator
             return;
         }
 
+        // Each pending sync carries the run-after entry of this schedule that leads to it, so that a loop is
+        // reported at that entry.
         var visited = new HashSet<Guid>();
-        var pending = new Stack<Guid>(upstreamIds);
-        while (pending.TryPop(out var current))
+        var pending = new Stack<(Guid Sync, Guid Entry)>(existing.Select(upstreamId => (upstreamId, upstreamId)));
+        while (pending.TryPop(out var item))
         {
-            if (!visited.Add(current))
+            if (!visited.Add(item.Sync))
             {
                 continue;
             }
 
-            var upstream = await _syncs.GetAsync(organizationId, current, cancellationToken);
+            var upstream = await _syncs.GetAsync(organizationId, item.Sync, cancellationToken);
             if (upstream is null)
             {
                 continue;
@@ -249,15 +261,16 @@ internal sealed class SyncValidator
             {
                 if (next == id)
                 {
+                    var field = RunAfterPath(schedule, item.Entry);
                     throw ApiException.Unprocessable(
                         ApiErrorKeys.InvalidSchedule,
-                        $"schedule.run_after: sync {current} already runs after this sync, so the two would start each other "
+                        $"{field}: sync {item.Sync} already runs after this sync, so the two would start each other "
                         + "in a loop: remove one of the links",
-                        "schedule.run_after.sync_ids",
-                        current);
+                        field,
+                        item.Entry);
                 }
 
-                pending.Push(next);
+                pending.Push((next, item.Entry));
             }
         }
     }
