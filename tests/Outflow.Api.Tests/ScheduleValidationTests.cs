@@ -54,6 +54,10 @@ public sealed class ScheduleValidationTests(ApiServerFixture server) : IClassFix
     [InlineData("""{"frequency":"weekly","day_of_week":"sunday","hour":"0","minute":"0"}""")]
     [InlineData("""{"frequency":"custom","minute":"*/15","hour":"8-18","day_of_month":null,"month":null,"day_of_week":"1-5"}""")]
     [InlineData("""{"frequency":"builder","minute":"0","hour":"6","day_of_month":"1,15"}""")]
+    [InlineData("""{"frequency":"custom","minute":"0","hour":"6","day_of_month":"L-2","day_of_week":"?"}""")]
+    [InlineData("""{"frequency":"custom","minute":"0","hour":"6","day_of_month":"15W"}""")]
+    [InlineData("""{"frequency":"custom","minute":"0","hour":"6","day_of_week":"5L"}""")]
+    [InlineData("""{"frequency":"custom","minute":"0","hour":"6","day_of_week":"1#2"}""")]
     [InlineData("""{"frequency":"multi","schedules":[{"frequency":"hourly","minute":"0"},{"frequency":"weekly","day_of_week":"monday","hour":"6","minute":"30"}]}""")]
     public async Task Create_valid_schedule_echoes_it(string schedule)
     {
