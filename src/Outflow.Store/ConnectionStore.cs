@@ -10,7 +10,7 @@ namespace Outflow.Store;
 /// <summary>Connections with their whole configuration encrypted at rest, bound to the row id.</summary>
 internal sealed class ConnectionStore : IConnectionStore
 {
-    private const string ConfigurationColumn = "connections.configuration";
+    internal const string ConfigurationColumn = "connections.configuration";
 
     private const string SelectColumns = """
         SELECT id AS Id, organization_id AS OrganizationId, name AS Name, type AS Type,

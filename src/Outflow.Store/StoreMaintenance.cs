@@ -1,6 +1,7 @@
 using Dapper;
 using Microsoft.Extensions.Logging;
 using Outflow.Core.Storage;
+using Outflow.Store.Rows;
 
 namespace Outflow.Store;
 
@@ -8,12 +9,15 @@ namespace Outflow.Store;
 internal sealed class StoreMaintenance : IStoreMaintenance
 {
     private readonly IStoreDatabase _database;
+    private readonly SecretProtector _protector;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<StoreMaintenance> _logger;
 
-    public StoreMaintenance(IStoreDatabase database, TimeProvider timeProvider, ILogger<StoreMaintenance> logger)
+    public StoreMaintenance(
+        IStoreDatabase database, SecretProtector protector, TimeProvider timeProvider, ILogger<StoreMaintenance> logger)
     {
         _database = database;
+        _protector = protector;
         _timeProvider = timeProvider;
         _logger = logger;
     }
@@ -43,6 +47,31 @@ internal sealed class StoreMaintenance : IStoreMaintenance
         }
 
         Log.SchemaCurrent(_logger, _database.Description, known);
+    }
+
+    public async Task CheckMasterKeyAsync(CancellationToken cancellationToken)
+    {
+        using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var newest = await connection.QuerySingleOrDefaultAsync<ConnectionRow>(new CommandDefinition(
+            "SELECT id, configuration FROM connections ORDER BY created_at DESC, id LIMIT 1",
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (newest is null)
+        {
+            return;
+        }
+
+        try
+        {
+            _protector.Decrypt(newest.Configuration, ConnectionStore.ConfigurationColumn, StoreValues.ToGuid(newest.Id));
+        }
+        catch (InvalidOperationException exception)
+        {
+            throw new InvalidOperationException(
+                $"The master key of this process does not decrypt connection {newest.Id} in the store {_database.Description}. "
+                + "Every process that shares a store needs the same OUTFLOW_MASTER_KEY: start this one with the key the "
+                + "others use.",
+                exception);
+        }
     }
 
     public async Task<bool> PingAsync(CancellationToken cancellationToken)

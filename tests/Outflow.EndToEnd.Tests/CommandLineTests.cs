@@ -39,6 +39,38 @@ public sealed class CommandLineTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Serve_with_other_master_key_fails_with_message()
+    {
+        var firstKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var otherKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var environment = new Dictionary<string, string>
+        {
+            ["OUTFLOW_DATA_DIR"] = _dataDirectory,
+            ["OUTFLOW_MASTER_KEY"] = firstKey,
+        };
+        var created = await OutflowProcess.RunAsync(environment, "keys", "create", "--org", "acme");
+        Assert.True(created.ExitCode == 0, created.Error);
+        var (server, address) = await OutflowProcess.StartServerAsync(environment, "--urls", "http://127.0.0.1:0");
+        await using (server)
+        {
+            using var http = new HttpClient { BaseAddress = address };
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", created.Output.Trim());
+            using var body = new StringContent(
+                """{"name": "shop", "type": "sqlite", "configuration": {"path": "shop.sqlite"}, "validate": false}""", System.Text.Encoding.UTF8, "application/json");
+            using var response = await http.PostAsync("api/connections", body);
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        }
+
+        environment["OUTFLOW_MASTER_KEY"] = otherKey;
+        var restarted = await OutflowProcess.RunAsync(environment, "serve", "--urls", "http://127.0.0.1:0");
+
+        Assert.Equal(1, restarted.ExitCode);
+        Assert.Contains("does not decrypt connection", restarted.Error, StringComparison.Ordinal);
+        Assert.Contains("OUTFLOW_MASTER_KEY", restarted.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", restarted.Error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("api")]
     [InlineData("worker")]

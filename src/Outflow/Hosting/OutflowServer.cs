@@ -35,6 +35,8 @@ public static class OutflowServer
 
         var maintenance = application.Services.GetRequiredService<IStoreMaintenance>();
         await maintenance.MigrateAsync(cancellationToken);
+        await maintenance.CheckMasterKeyAsync(cancellationToken);
+
         // Workers serve no API, so the first organization and its key come from serve or api.
         var adminKey = role == ServerRole.Worker
             ? null
