@@ -22,6 +22,7 @@ internal static class MasterKeyLoader
         }
 
         var value = RandomNumberGenerator.GetBytes(MasterKey.Length);
+        Directory.CreateDirectory(settings.ResolvedDataDirectory);
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {

@@ -11,11 +11,11 @@ internal static class StoreRegistration
     public static void AddStore(IServiceCollection services, ServerSettings settings)
     {
         EnsureSupported(settings);
-        Directory.CreateDirectory(settings.ResolvedDataDirectory);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(MasterKeyLoader.Load(settings));
         if (IsSqlite(settings.Store))
         {
+            Directory.CreateDirectory(settings.ResolvedDataDirectory);
             services.AddSqliteStore(SqlitePath(settings));
         }
         else
