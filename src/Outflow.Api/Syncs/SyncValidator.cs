@@ -373,7 +373,7 @@ internal sealed class SyncValidator
             throw ApiException.MissingField($"{path}.target");
         }
 
-        if (!targetObject.Fields.Any(f => string.Equals(f.Id, field.Target, StringComparison.Ordinal)))
+        if (targetObject.FindField(field.Target) is null)
         {
             throw ApiException.Unprocessable(
                 ApiErrorKeys.InvalidFieldMapping,
@@ -392,7 +392,7 @@ internal sealed class SyncValidator
         }
 
         // Every column of a table that the sync creates is new, so new: true only restates that.
-        if (field.New == true && !creating)
+        if (field.New == true && !creating && !targetObject.AcceptsAnyField)
         {
             throw Unsupported($"{path}.new", "creating target fields");
         }
@@ -477,7 +477,7 @@ internal sealed class SyncValidator
             throw ApiException.MissingField("identity.target");
         }
 
-        var targetField = targetObject.Fields.FirstOrDefault(f => string.Equals(f.Id, identity.Target, StringComparison.Ordinal));
+        var targetField = targetObject.FindField(identity.Target);
         if (targetField is null || !targetField.SupportsIdentity)
         {
             var candidates = targetObject.Fields.Where(f => f.SupportsIdentity).Select(f => f.Id).ToList();

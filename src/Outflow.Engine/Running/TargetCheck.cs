@@ -46,7 +46,5 @@ internal static class TargetCheck
             ? IdentityComparison.Exact
             : Find(targetObject, plan.IdentityTargetField)?.Comparison ?? IdentityComparison.Exact;
 
-    private static TargetFieldInfo? Find(TargetObjectInfo targetObject, string name) =>
-        targetObject.Fields.FirstOrDefault(f =>
-            string.Equals(f.Id, name, StringComparison.Ordinal) || string.Equals(f.Name, name, StringComparison.Ordinal));
+    private static TargetFieldInfo? Find(TargetObjectInfo targetObject, string name) => targetObject.FindField(name);
 }
