@@ -53,6 +53,8 @@ internal sealed class ExecutionRunner : IExecutionRunner
         switch (claim.Status)
         {
             case ExecutionClaimStatus.HeldElsewhere:
+                // NOTE: after a restart of serve, the lease of the killed process still looks live until it expires,
+                // so its execution resumes up to one lease later. A dead owner on this host is not detected by pid.
                 Log.ExecutionHeldElsewhere(logger, execution.SyncId, executionId, claim.HeldBy, claim.HeldUntil);
                 return new ExecutionRunResult(ExecutionRunOutcome.HeldElsewhere, claim.HeldUntil);
             case ExecutionClaimStatus.NotStartable:

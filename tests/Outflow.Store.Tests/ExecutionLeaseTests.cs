@@ -68,7 +68,7 @@ public abstract class ExecutionLeaseTests(PostgresFixture? postgres)
     }
 
     [Fact]
-    public async Task TryClaimAsync_canceled_before_start_is_not_startable()
+    public async Task TryClaimAsync_canceled_unstarted_not_startable()
     {
         await using var store = await TestStore.CreateAsync(postgres);
         var execution = await AddExecutionAsync(store);
@@ -83,7 +83,7 @@ public abstract class ExecutionLeaseTests(PostgresFixture? postgres)
     }
 
     [Fact]
-    public async Task TryClaimAsync_terminal_or_missing_is_not_startable()
+    public async Task TryClaimAsync_finished_or_missing_not_startable()
     {
         await using var store = await TestStore.CreateAsync(postgres);
         var execution = await AddExecutionAsync(store);

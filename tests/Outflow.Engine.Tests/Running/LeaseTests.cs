@@ -15,7 +15,7 @@ public sealed class LeaseTests(PostgresFixture postgres)
 {
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
 
-    // A guard that keeps a broken build from hanging the suite; a lost lease is noticed within a second here.
+    // A guard that keeps a broken build from hanging the suite. A lost lease is noticed within a second here.
     private static readonly TimeSpan Guard = TimeSpan.FromMinutes(2);
 
     [Fact]
@@ -120,13 +120,13 @@ public sealed class LeaseTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task EnsureHeldAsync_after_full_lease_throws_without_renewing()
+    public async Task EnsureHeldAsync_after_full_lease_throws()
     {
         await using var harness = await EngineHarness.CreateAsync(postgres);
         var (clock, keeper, executionId) = await ClaimAsync(harness);
         await using var _ = keeper;
 
-        // Nobody took the execution over, but after a whole lease without renewal someone might have.
+        // No other worker claimed the execution, but after a whole lease without renewal one might have.
         clock.Advance(Lease + TimeSpan.FromSeconds(1));
 
         await Assert.ThrowsAsync<LeaseLostException>(() => keeper.EnsureHeldAsync(CancellationToken.None));
