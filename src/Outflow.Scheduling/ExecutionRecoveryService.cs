@@ -8,9 +8,10 @@ namespace Outflow.Scheduling;
 /// <summary>
 /// Dispatches, once the application and its scheduler have started, the unfinished executions that no Quartz
 /// trigger covers. A running one keeps its status and lease: its job claims it once the lease has expired, which a
-/// process that is still alive elsewhere keeps renewing, and resumes it from its last checkpoint. Quartz's persistent store keeps the trigger of every dispatched or handed-back execution, and
-/// fires a recovery trigger for a firing whose process died, so this covers an execution whose process stopped
-/// between creating and dispatching it, or before it could hand it back.
+/// process that is still alive elsewhere keeps renewing, and resumes it from its last checkpoint. Quartz's
+/// persistent store keeps the trigger of every dispatched or handed-back execution, and fires a recovery trigger for
+/// a firing whose process died, so this covers an execution whose process stopped between creating and dispatching
+/// it, or before it could hand it back.
 /// </summary>
 internal sealed class ExecutionRecoveryService(
     IExecutionStore executions,

@@ -16,7 +16,8 @@ internal sealed class SyncExecutionJob(
     IExecutionRunner runner,
     ExecutionFollowUps followUps,
     IExecutionStore executions,
-    IHostApplicationLifetime lifetime) : IJob
+    IHostApplicationLifetime lifetime,
+    TimeProvider time) : IJob
 {
     public const string ExecutionIdKey = "execution_id";
 
@@ -43,9 +44,12 @@ internal sealed class SyncExecutionJob(
                 break;
             case ExecutionRunOutcome.HeldElsewhere:
                 // Another process holds a live lease, e.g. a node that Quartz took for dead while it was only paused. A
-                // trigger at the lease's expiry tries again then, instead of firing in a loop until it expires.
+                // trigger at the lease's expiry tries again then, instead of firing in a loop until it expires. The
+                // retry comes a second after the expiry, and never sooner than a second from now, so it cannot spin.
+                var now = time.GetUtcNow();
+                var retryAt = (result.HeldUntil is { } until && until > now ? until : now).AddSeconds(1);
                 await QuartzExecutionDispatcher.HandBackAsync(
-                    context.Scheduler, context.JobDetail.Key, executionId, context.FireInstanceId, result.HeldUntil?.AddSeconds(1))
+                    context.Scheduler, context.JobDetail.Key, executionId, context.FireInstanceId, retryAt)
                     .ConfigureAwait(false);
                 break;
             case ExecutionRunOutcome.Requeued:
