@@ -26,4 +26,10 @@ public sealed class EngineOptions
     /// an execution's console log, so that fast batches do not write one entry each.
     /// </summary>
     public TimeSpan ConsoleProgressInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long an execution's lease lasts without renewal. A worker renews it every third of this time and stops
+    /// writing once it cannot, and another worker may take the execution over once it expires.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(30);
 }

@@ -9,8 +9,9 @@ using Outflow.Engine.Running;
 namespace Outflow.Engine;
 
 /// <summary>
-/// Runs one execution from start to a terminal status. A host shutdown puts the execution back in the queue
-/// instead, so that it resumes from its last checkpoint after a restart.
+/// Runs one execution from start to a terminal status under a lease. A host shutdown puts the execution back in the
+/// queue instead, so that it resumes from its last checkpoint after a restart. A run that loses its lease stops and
+/// leaves the execution to the process that claimed it.
 /// </summary>
 internal sealed class ExecutionRunner : IExecutionRunner
 {
@@ -33,7 +34,7 @@ internal sealed class ExecutionRunner : IExecutionRunner
         _consoleLog = consoleLog;
     }
 
-    public async Task RunAsync(Guid executionId, CancellationToken cancellationToken)
+    public async Task<ExecutionRunResult> RunAsync(Guid executionId, CancellationToken cancellationToken)
     {
         var executions = _services.Executions;
         var logger = _services.Logger;
@@ -42,34 +43,68 @@ internal sealed class ExecutionRunner : IExecutionRunner
         if (execution is null)
         {
             Log.ExecutionNotFound(logger, executionId);
-            return;
+            return ExecutionRunResult.NotStarted;
         }
 
-        if (!await executions.TryStartAsync(executionId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+        var claimedAt = time.GetTimestamp();
+        var leaseDuration = _services.Options.LeaseDuration;
+        var claim = await executions.TryClaimAsync(executionId, LeaseOwner, leaseDuration, time.GetUtcNow(), cancellationToken)
+            .ConfigureAwait(false);
+        switch (claim.Status)
         {
-            await SettleNotStartedAsync(execution, cancellationToken).ConfigureAwait(false);
-            return;
+            case ExecutionClaimStatus.HeldElsewhere:
+                // NOTE: after a restart of serve, the lease of the killed process still looks live until it expires,
+                // so its execution resumes up to one lease later. A dead owner on this host is not detected by pid.
+                Log.ExecutionHeldElsewhere(logger, execution.SyncId, executionId, claim.HeldBy, claim.HeldUntil);
+                return new ExecutionRunResult(ExecutionRunOutcome.HeldElsewhere, claim.HeldUntil);
+            case ExecutionClaimStatus.NotStartable:
+                await SettleNotStartedAsync(execution, cancellationToken).ConfigureAwait(false);
+                return ExecutionRunResult.NotStarted;
         }
 
+        var lease = new LeaseKeeper(executions, executionId, claim.LeaseToken!, leaseDuration, claimedAt, time, logger);
+        await using (lease.ConfigureAwait(false))
+        {
+            lease.Start();
+            return await RunClaimedAsync(execution, lease, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The owner recorded with each lease this process claims, as host:pid, so that operators can find it.</summary>
+    private static string LeaseOwner { get; } = $"{Environment.MachineName}:{Environment.ProcessId}";
+
+    private async Task<ExecutionRunResult> RunClaimedAsync(Execution execution, LeaseKeeper lease, CancellationToken cancellationToken)
+    {
+        var executionId = execution.Id;
+        var logger = _services.Logger;
+        var time = _services.Time;
         var startedAt = time.GetTimestamp();
         Log.ExecutionStarted(logger, execution.SyncId, executionId, execution.Type);
         var console = CreateConsoleReporter(execution);
 
-        // The execution was loaded before it moved to running, so a start time means an earlier attempt began it.
+        // The execution was loaded before it was claimed, so a start time means an earlier attempt began it.
         await console.StartedAsync(resumed: execution.StartedAt is not null, cancellationToken).ConfigureAwait(false);
         var status = ExecutionStatus.Completed;
         var errors = new List<string>();
-        var run = new ExecutionRun(execution, _services, console);
+
+        // Losing the lease stops reads and waits at once, as shutdown does, but nothing is requeued or finished.
+        using var stoppable = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
+        var run = new ExecutionRun(execution, _services, console, lease);
         try
         {
-            await run.RunAsync(cancellationToken).ConfigureAwait(false);
+            await run.RunAsync(stoppable.Token).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (lease.IsLost || exception is LeaseLostException)
+        {
+            await run.DisposeAsync().ConfigureAwait(false);
+            Log.ExecutionLeaseLost(logger, execution.SyncId, executionId);
+            return ExecutionRunResult.LeaseLost;
         }
         catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
             await run.DisposeAsync().ConfigureAwait(false);
             await console.RequeuedAsync().ConfigureAwait(false);
-            await RequeueAsync(execution).ConfigureAwait(false);
-            return;
+            return await RequeueAsync(execution, lease).ConfigureAwait(false);
         }
         catch (ExecutionCanceledException)
         {
@@ -95,15 +130,32 @@ internal sealed class ExecutionRunner : IExecutionRunner
             await run.DisposeAsync().ConfigureAwait(false);
         }
 
+        // The outcome is recorded even when shutdown begins now, because the work it describes is done. A worker that
+        // lost its lease meanwhile records nothing, because the execution's new owner runs it again from its checkpoint.
+        try
+        {
+            await lease.EnsureHeldAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (LeaseLostException)
+        {
+            Log.ExecutionLeaseLost(logger, execution.SyncId, executionId);
+            return ExecutionRunResult.LeaseLost;
+        }
+
         // The console entry goes first, so a client that sees the terminal status also finds the entry.
         var counts = run.Counts;
         await console.FinishedAsync(status, counts).ConfigureAwait(false);
+        if (!await _services.Executions.FinishAsync(executionId, lease.Token, status, errors, time.GetUtcNow(), CancellationToken.None)
+            .ConfigureAwait(false))
+        {
+            Log.ExecutionLeaseLost(logger, execution.SyncId, executionId);
+            return ExecutionRunResult.LeaseLost;
+        }
 
-        // The outcome is recorded even when shutdown begins now, because the work it describes is done.
-        await executions.FinishAsync(executionId, status, errors, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
         Log.ExecutionFinished(
             logger, execution.SyncId, executionId, status.ToWire(), (long)time.GetElapsedTime(startedAt).TotalMilliseconds,
             counts.Total, counts.Insert, counts.Update, counts.Delete, counts.Error, counts.Warnings);
+        return ExecutionRunResult.Ended;
     }
 
     /// <summary>
@@ -117,7 +169,7 @@ internal sealed class ExecutionRunner : IExecutionRunner
         if (current.Status == ExecutionStatus.Canceling && current.StartedAt is null)
         {
             await CreateConsoleReporter(current).CanceledBeforeStartAsync().ConfigureAwait(false);
-            await executions.FinishAsync(current.Id, ExecutionStatus.Canceled, [], _services.Time.GetUtcNow(), cancellationToken)
+            await executions.FinishAsync(current.Id, null, ExecutionStatus.Canceled, [], _services.Time.GetUtcNow(), cancellationToken)
                 .ConfigureAwait(false);
             Log.ExecutionFinished(_services.Logger, current.SyncId, current.Id, ExecutionStatus.Canceled.ToWire(), 0, 0, 0, 0, 0, 0, 0);
             return;
@@ -129,13 +181,19 @@ internal sealed class ExecutionRunner : IExecutionRunner
     private ConsoleReporter CreateConsoleReporter(Execution execution) =>
         new(_consoleLog, execution, _services.Time, _services.Options.ConsoleProgressInterval, _services.Logger);
 
-    private async Task RequeueAsync(Execution execution)
+    private async Task<ExecutionRunResult> RequeueAsync(Execution execution, LeaseKeeper lease)
     {
         try
         {
             // The host's token has fired, so this last bookkeeping step runs without it.
-            await _services.Executions.RequeueAsync(execution.Id, CancellationToken.None).ConfigureAwait(false);
+            if (!await _services.Executions.RequeueAsync(execution.Id, lease.Token, CancellationToken.None).ConfigureAwait(false))
+            {
+                Log.ExecutionLeaseLost(_services.Logger, execution.SyncId, execution.Id);
+                return ExecutionRunResult.LeaseLost;
+            }
+
             Log.ExecutionRequeued(_services.Logger, execution.SyncId, execution.Id);
+            return ExecutionRunResult.Requeued;
         }
         catch (Exception exception)
         {

@@ -71,4 +71,20 @@ internal static partial class Log
     [LoggerMessage(EventId = 2041, Level = LogLevel.Warning,
         Message = "Execution {ExecutionId} of sync {SyncId}: writing a console log entry failed, so the entry was dropped")]
     public static partial void ConsoleLogWriteFailed(ILogger logger, Exception exception, Guid syncId, Guid executionId);
+
+    [LoggerMessage(EventId = 2050, Level = LogLevel.Warning,
+        Message = "Execution {ExecutionId} lost its lease because {Reason}, so this worker stops it without writing further")]
+    public static partial void LeaseLost(ILogger logger, Guid executionId, string reason);
+
+    [LoggerMessage(EventId = 2051, Level = LogLevel.Warning,
+        Message = "Renewing the lease of execution {ExecutionId} failed; the next renewal tries again")]
+    public static partial void LeaseRenewalFailed(ILogger logger, Exception exception, Guid executionId);
+
+    [LoggerMessage(EventId = 2052, Level = LogLevel.Information,
+        Message = "Execution {ExecutionId} of sync {SyncId} was not started because {Owner} holds its lease until {HeldUntil}")]
+    public static partial void ExecutionHeldElsewhere(ILogger logger, Guid syncId, Guid executionId, string? owner, DateTimeOffset? heldUntil);
+
+    [LoggerMessage(EventId = 2053, Level = LogLevel.Warning,
+        Message = "Execution {ExecutionId} of sync {SyncId} stopped after losing its lease; its new owner continues it")]
+    public static partial void ExecutionLeaseLost(ILogger logger, Guid syncId, Guid executionId);
 }

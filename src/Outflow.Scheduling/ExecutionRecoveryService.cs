@@ -7,10 +7,11 @@ namespace Outflow.Scheduling;
 
 /// <summary>
 /// Dispatches, once the application and its scheduler have started, the unfinished executions that no Quartz
-/// trigger covers: running ones go back to <c>queued</c> and resume from their last checkpoint, queued ones are
-/// dispatched again. Quartz's persistent store keeps the trigger of every dispatched or handed-back execution, and
-/// fires a recovery trigger for a firing whose process died, so this covers an execution whose process stopped
-/// between creating and dispatching it, or before it could hand it back.
+/// trigger covers. A running one keeps its status and lease: its job claims it once the lease has expired, which a
+/// process that is still alive elsewhere keeps renewing, and resumes it from its last checkpoint. Quartz's
+/// persistent store keeps the trigger of every dispatched or handed-back execution, and fires a recovery trigger for
+/// a firing whose process died, so this covers an execution whose process stopped between creating and dispatching
+/// it, or before it could hand it back.
 /// </summary>
 internal sealed class ExecutionRecoveryService(
     IExecutionStore executions,
@@ -50,11 +51,6 @@ internal sealed class ExecutionRecoveryService(
                 .ConfigureAwait(false))
             {
                 continue;
-            }
-
-            if (execution.Status is ExecutionStatus.Running or ExecutionStatus.Canceling)
-            {
-                await executions.RequeueAsync(execution.Id, cancellationToken).ConfigureAwait(false);
             }
 
             Log.ExecutionRecovered(logger, execution.SyncId, execution.Id, execution.Status.ToWire());

@@ -52,20 +52,22 @@ internal sealed class QuartzExecutionDispatcher(ISchedulerFactory schedulerFacto
     }
 
     /// <summary>
-    /// Schedules a new trigger that fires the execution again, for a firing that stops for shutdown. Its name adds
+    /// Schedules a new trigger that fires the execution again at <paramref name="startAt"/>, or now when null: for a
+    /// firing that stops for shutdown, or one that found the execution's lease held by another process. Its name adds
     /// the firing's id to the execution's id, because the trigger of the firing still exists until it ends.
     /// </summary>
-    public static async Task HandBackAsync(IScheduler scheduler, JobKey jobKey, Guid executionId, string fireInstanceId)
+    public static async Task HandBackAsync(
+        IScheduler scheduler, JobKey jobKey, Guid executionId, string fireInstanceId, DateTimeOffset? startAt = null)
     {
-        var trigger = TriggerBuilder.Create()
+        var builder = TriggerBuilder.Create()
             .WithIdentity($"{executionId}/{fireInstanceId}", "executions")
             .ForJob(jobKey)
-            .UsingJobData(SyncExecutionJob.ExecutionIdKey, executionId.ToString())
-            .StartNow()
+            .UsingJobData(SyncExecutionJob.ExecutionIdKey, executionId.ToString());
+        var trigger = (startAt is { } start ? builder.StartAt(start) : builder.StartNow())
             .WithSimpleSchedule(schedule => schedule.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
             .Build();
 
-        // The process is stopping, so this last step runs without its token.
+        // The process may be stopping, so this last step runs without its token.
         await scheduler.ScheduleJob(trigger, cancellationToken: CancellationToken.None).ConfigureAwait(false);
     }
 

@@ -6,16 +6,18 @@ namespace Outflow.Scheduling;
 
 /// <summary>
 /// The Quartz job of one sync. Quartz never runs two instances of one job key at once, and each sync has
-/// its own job key, so executions of a sync never overlap. The job requests recovery: a firing whose node
+/// its own job key, so executions of a sync never overlap within one healthy cluster, and the execution's lease
+/// fences the writes of a node that the cluster took for dead. The job requests recovery: a firing whose node
 /// died or shut down is fired again, on another node or after a restart, and resumes the execution from its
-/// last checkpoint.
+/// last checkpoint once the old lease has expired.
 /// </summary>
 [DisallowConcurrentExecution]
 internal sealed class SyncExecutionJob(
     IExecutionRunner runner,
     ExecutionFollowUps followUps,
     IExecutionStore executions,
-    IHostApplicationLifetime lifetime) : IJob
+    IHostApplicationLifetime lifetime,
+    TimeProvider time) : IJob
 {
     public const string ExecutionIdKey = "execution_id";
 
@@ -27,43 +29,49 @@ internal sealed class SyncExecutionJob(
             return;
         }
 
-        // NOTE: a node that was only paused past the cluster's check-in threshold is recovered while its firing still
-        // runs, and nothing stops the paused runner from writing when it resumes.
-        if (context.Recovering)
-        {
-            // The node that ran this firing stopped, so the execution may still read running, and the runner
-            // starts only created or queued executions.
-            await RequeueIfStartedAsync(executionId, cancellationToken).ConfigureAwait(false);
-        }
-
+        // A recovered firing needs no special step: when the node that ran it died, or was paused, its lease expires
+        // and the claim takes the execution over, and until then the claim reports the lease as held elsewhere.
         // Shutdown reaches the runner through the host's stopping token too, so that an execution in the
         // middle of a batch stops and is requeued instead of being cut off when the process exits.
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
-        await runner.RunAsync(executionId, linked.Token).ConfigureAwait(false);
-
-        // An execution stopped by shutdown is requeued, not ended, so it has no follow-ups yet.
-        if (!linked.IsCancellationRequested)
+        var result = await runner.RunAsync(executionId, linked.Token).ConfigureAwait(false);
+        switch (result.Outcome)
         {
-            await followUps.RunAsync(executionId, cancellationToken).ConfigureAwait(false);
-            return;
+            case ExecutionRunOutcome.Ended or ExecutionRunOutcome.NotStarted:
+                // A firing that could not start may be the recovery of one whose node ended the execution but died
+                // before its follow-ups ran, so those run here too. They act only on a terminal execution.
+                await followUps.RunAsync(executionId, cancellationToken).ConfigureAwait(false);
+                break;
+            case ExecutionRunOutcome.HeldElsewhere:
+                // Another process holds a live lease, e.g. a node that Quartz took for dead while it was only paused. A
+                // trigger at the lease's expiry tries again then, instead of firing in a loop until it expires. The
+                // retry comes a second after the expiry, and never sooner than a second from now, so it cannot spin.
+                var now = time.GetUtcNow();
+                var retryAt = (result.HeldUntil is { } until && until > now ? until : now).AddSeconds(1);
+                await QuartzExecutionDispatcher.HandBackAsync(
+                    context.Scheduler, context.JobDetail.Key, executionId, context.FireInstanceId, retryAt)
+                    .ConfigureAwait(false);
+                break;
+            case ExecutionRunOutcome.Requeued:
+                await HandBackAfterShutdownAsync(context, executionId).ConfigureAwait(false);
+                break;
+            case ExecutionRunOutcome.LeaseLost:
+                // The process that claimed the execution runs it and its follow-ups.
+                break;
         }
+    }
 
-        // The runner requeued the execution because of shutdown. A new trigger on the same job hands it back:
-        // Quartz keeps it blocked until this firing ends, then another node fires it, or this one after a restart.
+    /// <summary>
+    /// Hands back an execution that the runner requeued because of shutdown. A new trigger on the same job does it:
+    /// Quartz keeps it blocked until this firing ends, then another node fires it, or this one after a restart.
+    /// </summary>
+    private async Task HandBackAfterShutdownAsync(IJobExecutionContext context, Guid executionId)
+    {
         if (await executions.GetByIdAsync(executionId, CancellationToken.None).ConfigureAwait(false) is { } execution
             && !execution.Status.IsTerminal())
         {
             await QuartzExecutionDispatcher.HandBackAsync(context.Scheduler, context.JobDetail.Key, executionId, context.FireInstanceId)
                 .ConfigureAwait(false);
-        }
-    }
-
-    private async Task RequeueIfStartedAsync(Guid executionId, CancellationToken cancellationToken)
-    {
-        var execution = await executions.GetByIdAsync(executionId, cancellationToken).ConfigureAwait(false);
-        if (execution?.Status is ExecutionStatus.Running or ExecutionStatus.Canceling)
-        {
-            await executions.RequeueAsync(executionId, cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -141,18 +141,60 @@ internal sealed class ExecutionStore : IExecutionStore
             cancellationToken);
 
     /// <summary>
-    /// Moves a created or queued execution to running. A requeued execution keeps its first start time, so
-    /// its position in execution lists does not move when it resumes.
+    /// Claims the lease in one conditional UPDATE, so of two processes racing for one execution only one matches.
+    /// A resumed execution keeps its first start time, so its position in execution lists does not move. Only a
+    /// started execution can be taken over, so one canceled before it started stays for the runner to settle.
     /// </summary>
-    public async Task<bool> TryStartAsync(Guid id, DateTimeOffset startedAt, CancellationToken cancellationToken)
+    public async Task<ExecutionClaim> TryClaimAsync(
+        Guid id, string owner, TimeSpan leaseDuration, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(leaseDuration, TimeSpan.Zero);
+        var token = Guid.NewGuid().ToString("N");
+        var nowMilliseconds = StoreValues.ToUnixMilliseconds(now);
         var updated = await ExecuteAsync(
             """
             UPDATE executions
-            SET status = 'running', started_at = COALESCE(started_at, @StartedAt), sort_key = COALESCE(started_at, @StartedAt)
-            WHERE id = @Id AND status IN ('created', 'queued')
+            SET status = CASE WHEN status = 'canceling' THEN 'canceling' ELSE 'running' END,
+                started_at = COALESCE(started_at, @Now), sort_key = COALESCE(started_at, @Now),
+                lease_token = @Token, lease_owner = @Owner, lease_until = @Until
+            WHERE id = @Id
+              AND (status IN ('created', 'queued')
+                   OR (status IN ('running', 'canceling') AND started_at IS NOT NULL
+                       AND (lease_until IS NULL OR lease_until < @Now)))
             """,
-            new { Id = StoreValues.ToText(id), StartedAt = StoreValues.ToUnixMilliseconds(startedAt) },
+            new
+            {
+                Id = StoreValues.ToText(id),
+                Token = token,
+                Owner = owner,
+                Now = nowMilliseconds,
+                Until = StoreValues.ToUnixMilliseconds(now + leaseDuration),
+            },
+            cancellationToken).ConfigureAwait(false);
+        if (updated == 1)
+        {
+            return new ExecutionClaim(ExecutionClaimStatus.Claimed, token);
+        }
+
+        // The update decided the claim. This read only explains a refusal, so a lease that changes in between
+        // at worst makes the caller retry sooner or later than needed.
+        using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var lease = await connection.QueryFirstOrDefaultAsync<LeaseRow>(new CommandDefinition(
+            "SELECT status AS Status, lease_owner AS LeaseOwner, lease_until AS LeaseUntil FROM executions WHERE id = @Id",
+            new { Id = StoreValues.ToText(id) },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return lease is { Status: "running" or "canceling", LeaseUntil: long until } && until >= nowMilliseconds
+            ? new ExecutionClaim(ExecutionClaimStatus.HeldElsewhere, HeldUntil: StoreValues.ToInstant(until), HeldBy: lease.LeaseOwner)
+            : new ExecutionClaim(ExecutionClaimStatus.NotStartable);
+    }
+
+    public async Task<bool> RenewLeaseAsync(Guid id, string leaseToken, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(leaseToken);
+        var updated = await ExecuteAsync(
+            $"UPDATE executions SET lease_until = @Until WHERE id = @Id AND lease_token = @Token AND {ExecutionSql.Unfinished}",
+            new { Id = StoreValues.ToText(id), Token = leaseToken, Until = StoreValues.ToUnixMilliseconds(until) },
             cancellationToken).ConfigureAwait(false);
         return updated == 1;
     }
@@ -191,21 +233,30 @@ internal sealed class ExecutionStore : IExecutionStore
         return flag is null or not 0;
     }
 
-    public async Task RequeueAsync(Guid id, CancellationToken cancellationToken)
+    public async Task<bool> RequeueAsync(Guid id, string leaseToken, CancellationToken cancellationToken)
     {
+        ArgumentException.ThrowIfNullOrEmpty(leaseToken);
         var updated = await ExecuteAsync(
-            "UPDATE executions SET status = 'queued' WHERE id = @Id AND status IN ('running', 'canceling')",
-            new { Id = StoreValues.ToText(id) },
+            """
+            UPDATE executions SET status = 'queued', lease_token = NULL, lease_owner = NULL, lease_until = NULL
+            WHERE id = @Id AND status IN ('running', 'canceling') AND lease_token = @Token
+            """,
+            new { Id = StoreValues.ToText(id), Token = leaseToken },
             cancellationToken).ConfigureAwait(false);
         if (updated == 0)
         {
             Log.RequeueIgnored(_logger, id);
         }
+
+        return updated == 1;
     }
 
-    /// <summary>Sets the terminal status once. Finishing an execution that is already terminal changes nothing.</summary>
-    public async Task FinishAsync(
-        Guid id, ExecutionStatus status, IReadOnlyList<string> errors, DateTimeOffset completedAt,
+    /// <summary>
+    /// Sets the terminal status once. Finishing an execution that is already terminal, or whose lease another token
+    /// holds, changes nothing.
+    /// </summary>
+    public async Task<bool> FinishAsync(
+        Guid id, string? leaseToken, ExecutionStatus status, IReadOnlyList<string> errors, DateTimeOffset completedAt,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(errors);
@@ -220,11 +271,12 @@ internal sealed class ExecutionStore : IExecutionStore
         var updated = await ExecuteAsync(
             $"""
             UPDATE executions SET status = @Status, completed_at = @CompletedAt, errors = @Errors
-            WHERE id = @Id AND {ExecutionSql.Unfinished}
+            WHERE id = @Id AND {ExecutionSql.Unfinished} AND {(leaseToken is null ? "lease_token IS NULL" : "lease_token = @Token")}
             """,
             new
             {
                 Id = StoreValues.ToText(id),
+                Token = leaseToken,
                 Status = status.ToWire(),
                 CompletedAt = StoreValues.ToUnixMilliseconds(completedAt),
                 Errors = StoreJson.Serialize(errors),
@@ -234,6 +286,8 @@ internal sealed class ExecutionStore : IExecutionStore
         {
             Log.FinishIgnored(_logger, id, status.ToWire());
         }
+
+        return updated == 1;
     }
 
     public async Task<IReadOnlyList<Execution>> ListUnfinishedAsync(CancellationToken cancellationToken)
@@ -317,5 +371,14 @@ internal sealed class ExecutionStore : IExecutionStore
             Options = StoreJson.Deserialize<ExecutionOptions>(row.Options, "executions.options"),
             CancelRequested = row.CancelRequested != 0,
         };
+    }
+
+    private sealed class LeaseRow
+    {
+        public string Status { get; set; } = "";
+
+        public string? LeaseOwner { get; set; }
+
+        public long? LeaseUntil { get; set; }
     }
 }

@@ -25,12 +25,12 @@ internal static partial class Log
     [LoggerMessage(
         EventId = 5004,
         Level = LogLevel.Warning,
-        Message = "Did not finish execution {ExecutionId} as {Status}: it is missing or already in a terminal status")]
+        Message = "Did not finish execution {ExecutionId} as {Status}: it is missing, already in a terminal status, or its lease is held by another claim")]
     public static partial void FinishIgnored(ILogger logger, Guid executionId, string status);
 
     [LoggerMessage(
         EventId = 5005,
         Level = LogLevel.Warning,
-        Message = "Did not requeue execution {ExecutionId}: it is missing or neither running nor canceling")]
+        Message = "Did not requeue execution {ExecutionId}: it is missing, neither running nor canceling, or its lease is held by another claim")]
     public static partial void RequeueIgnored(ILogger logger, Guid executionId);
 }

@@ -82,7 +82,7 @@ internal sealed class SyncStateStore : ISyncStateStore
     /// neither is, so state never runs ahead of the counts the execution reports.
     /// </summary>
     public async Task CheckpointAsync(
-        Guid syncId, Guid executionId, IReadOnlyList<StateChange> changes, ExecutionCounts countsDelta,
+        Guid syncId, Guid executionId, string? leaseToken, IReadOnlyList<StateChange> changes, ExecutionCounts countsDelta,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);
@@ -93,6 +93,9 @@ internal sealed class SyncStateStore : ISyncStateStore
 
         using var counts = connection.CreateCommand();
         counts.Transaction = transaction;
+
+        // The count update comes first and carries the lease check, so a checkpoint of a worker that lost its lease
+        // changes nothing, and its row lock makes a concurrent claim wait until this checkpoint commits.
         counts.CommandText = """
             UPDATE executions
             SET count_total = count_total + @total, count_insert = count_insert + @insert,
@@ -100,7 +103,7 @@ internal sealed class SyncStateStore : ISyncStateStore
                 count_delete = count_delete + @delete, count_error = count_error + @error,
                 count_warnings = count_warnings + @warnings
             WHERE id = @execution_id AND sync_id = @sync_id
-            """;
+            """ + (leaseToken is null ? "" : " AND lease_token = @lease_token");
         AddParameter(counts, "@total", countsDelta.Total);
         AddParameter(counts, "@insert", countsDelta.Insert);
         AddParameter(counts, "@update", countsDelta.Update);
@@ -110,8 +113,21 @@ internal sealed class SyncStateStore : ISyncStateStore
         AddParameter(counts, "@warnings", countsDelta.Warnings);
         AddParameter(counts, "@execution_id", StoreValues.ToText(executionId));
         AddParameter(counts, "@sync_id", sync);
+        if (leaseToken is not null)
+        {
+            AddParameter(counts, "@lease_token", leaseToken);
+        }
+
         if (await counts.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
         {
+            if (leaseToken is not null)
+            {
+                throw new LeaseLostException(
+                    $"Cannot checkpoint execution {executionId} of sync {syncId}: its lease token no longer matches, because "
+                    + "another worker claimed the execution after the lease expired, or the execution or its sync was "
+                    + "deleted. Nothing was stored.");
+            }
+
             throw new InvalidOperationException(
                 $"Cannot checkpoint execution {executionId} of sync {syncId}: the execution does not exist for that sync. "
                 + "The sync may have been deleted while the execution ran. Nothing was stored.");

@@ -339,7 +339,7 @@ public sealed class ExecutionControlEndpointsTests(ApiServerFixture server) : IC
         Assert.True(created);
         if (finishAs is { } status)
         {
-            await executions.FinishAsync(stored.Id, status, [], DateTimeOffset.FromUnixTimeSeconds(1_700_000_001), CancellationToken.None);
+            await executions.FinishAsync(stored.Id, null, status, [], DateTimeOffset.FromUnixTimeSeconds(1_700_000_001), CancellationToken.None);
         }
 
         return stored.Id;

@@ -160,7 +160,7 @@ public sealed class ExecutionEndpointsTests(ApiServerFixture server) : IClassFix
             Assert.True(created);
             if (i < finished)
             {
-                await executions.FinishAsync(execution.Id, ExecutionStatus.Completed, [], start.AddSeconds(i).AddMilliseconds(500), CancellationToken.None);
+                await executions.FinishAsync(execution.Id, null, ExecutionStatus.Completed, [], start.AddSeconds(i).AddMilliseconds(500), CancellationToken.None);
             }
 
             ids.Add(execution.Id.ToString());

@@ -86,6 +86,26 @@ public sealed class CommandLineTests : IDisposable
         Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("2")]
+    [InlineData("thirty")]
+    public async Task Invalid_execution_lease_fails_with_message(string value)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["OUTFLOW_DATA_DIR"] = _dataDirectory,
+            ["OUTFLOW_EXECUTION_LEASE_SECONDS"] = value,
+        };
+
+        var result = await OutflowProcess.RunAsync(environment, "serve", "--urls", "http://127.0.0.1:0");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(
+            $"EXECUTION_LEASE_SECONDS must be a whole number of seconds of at least 3, got \"{value}\"", result.Error, StringComparison.Ordinal);
+        Assert.Contains("OUTFLOW_EXECUTION_LEASE_SECONDS", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Demo_existing_files_fail_with_message()
     {

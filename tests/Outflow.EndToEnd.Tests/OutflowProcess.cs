@@ -68,6 +68,30 @@ public sealed partial class OutflowProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
+    /// <summary>The process id, which an execution lease records in its owner as host:pid.</summary>
+    public int Id => _process.Id;
+
+    /// <summary>
+    /// Sends a POSIX signal to the process with the <c>kill</c> program, e.g. STOP to pause it as a long GC pause
+    /// would, and CONT to resume it.
+    /// </summary>
+    public async Task SignalAsync(string signal)
+    {
+        var startInfo = new ProcessStartInfo("kill") { RedirectStandardError = true, UseShellExecute = false };
+        startInfo.ArgumentList.Add("-" + signal);
+        startInfo.ArgumentList.Add(_process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var kill = Process.Start(startInfo)!;
+        var error = await kill.StandardError.ReadToEndAsync();
+        await kill.WaitForExitAsync();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -{signal} {_process.Id} failed with exit code {kill.ExitCode}: {error}");
+        }
+    }
+
+    /// <summary>Returns whether the process logged a line that contains <paramref name="text"/>.</summary>
+    public bool Logged(string text) => Output.Any(line => line.Contains(text, StringComparison.Ordinal));
+
     /// <summary>Returns whether the process logged that it started the execution.</summary>
     public bool LoggedStart(string executionId) =>
         Output.Any(line => line.Contains($"Execution {executionId} of sync", StringComparison.Ordinal)
@@ -152,4 +176,5 @@ public sealed partial class OutflowProcess : IAsyncDisposable
 
     [GeneratedRegex("listening on (http://127\\.0\\.0\\.1:[0-9]+/?)")]
     private static partial Regex ListeningAddress();
+
 }

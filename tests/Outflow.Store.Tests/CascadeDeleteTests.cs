@@ -89,7 +89,7 @@ public abstract class CascadeDeleteTests(PostgresFixture? postgres)
     {
         var execution = await store.AddFinishedExecutionAsync(sync, TestStore.BaseTime.AddMinutes(1));
         await store.State.CheckpointAsync(
-            sync.Id, execution.Id, [new StateChange(1, "a", 1), new StateChange(2, "b", 2)], ExecutionCounts.Zero, CancellationToken.None);
+            sync.Id, execution.Id, null, [new StateChange(1, "a", 1), new StateChange(2, "b", 2)], ExecutionCounts.Zero, CancellationToken.None);
         await store.ConsoleLog.AppendAsync(
             execution.Id, TestStore.BaseTime, ConsoleLogLevels.Info, "execution started", null, CancellationToken.None);
     }

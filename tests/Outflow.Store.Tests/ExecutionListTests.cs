@@ -94,7 +94,7 @@ public abstract class ExecutionListTests(PostgresFixture? postgres)
         var (neverStarted, _) = await store.Executions.CreateIfIdleAsync(
             TestStore.NewExecution(sync, TestStore.BaseTime.AddMinutes(1)), CancellationToken.None);
         await store.Executions.FinishAsync(
-            neverStarted.Id, ExecutionStatus.Canceled, [], TestStore.BaseTime.AddMinutes(1), CancellationToken.None);
+            neverStarted.Id, null, ExecutionStatus.Canceled, [], TestStore.BaseTime.AddMinutes(1), CancellationToken.None);
         executions.Add((await store.Executions.GetByIdAsync(neverStarted.Id, CancellationToken.None))!);
 
         if (withUnfinished)

@@ -31,7 +31,7 @@ public abstract class ExecutionStoreTests(PostgresFixture? postgres)
         var (first, _) = await store.Executions.CreateIfIdleAsync(
             TestStore.NewExecution(sync, TestStore.BaseTime), CancellationToken.None);
         await store.Executions.FinishAsync(
-            first.Id, ExecutionStatus.Failed, ["source unreachable"], TestStore.BaseTime, CancellationToken.None);
+            first.Id, null, ExecutionStatus.Failed, ["source unreachable"], TestStore.BaseTime, CancellationToken.None);
 
         var (second, created) = await store.Executions.CreateIfIdleAsync(
             TestStore.NewExecution(sync, TestStore.BaseTime.AddMinutes(1)), CancellationToken.None);
@@ -94,7 +94,7 @@ public abstract class ExecutionStoreTests(PostgresFixture? postgres)
     }
 
     [Fact]
-    public async Task TryStartAsync_moves_created_to_running_once()
+    public async Task TryClaimAsync_moves_created_to_running_once()
     {
         await using var store = await TestStore.CreateAsync(postgres);
         var (_, _, _, sync) = await store.AddSyncWithParentsAsync();
@@ -102,8 +102,17 @@ public abstract class ExecutionStoreTests(PostgresFixture? postgres)
             TestStore.NewExecution(sync, TestStore.BaseTime), CancellationToken.None);
         var startedAt = TestStore.BaseTime.AddSeconds(10);
 
-        Assert.True(await store.Executions.TryStartAsync(execution.Id, startedAt, CancellationToken.None));
-        Assert.False(await store.Executions.TryStartAsync(execution.Id, startedAt.AddSeconds(1), CancellationToken.None));
+        var first = await store.Executions.TryClaimAsync(
+            execution.Id, "host-a:1", TestStore.LeaseDuration, startedAt, CancellationToken.None);
+        var second = await store.Executions.TryClaimAsync(
+            execution.Id, "host-b:2", TestStore.LeaseDuration, startedAt.AddSeconds(1), CancellationToken.None);
+
+        Assert.Equal(ExecutionClaimStatus.Claimed, first.Status);
+        Assert.NotNull(first.LeaseToken);
+        Assert.Equal(ExecutionClaimStatus.HeldElsewhere, second.Status);
+        Assert.Null(second.LeaseToken);
+        Assert.Equal(startedAt + TestStore.LeaseDuration, second.HeldUntil);
+        Assert.Equal("host-a:1", second.HeldBy);
 
         var stored = await store.Executions.GetByIdAsync(execution.Id, CancellationToken.None);
         Assert.Equal(ExecutionStatus.Running, stored!.Status);
@@ -121,17 +130,18 @@ public abstract class ExecutionStoreTests(PostgresFixture? postgres)
         var (execution, _) = await store.Executions.CreateIfIdleAsync(
             TestStore.NewExecution(sync, TestStore.BaseTime), CancellationToken.None);
         var startedAt = TestStore.BaseTime.AddSeconds(10);
-        await store.Executions.TryStartAsync(execution.Id, startedAt, CancellationToken.None);
-        await store.State.CheckpointAsync(sync.Id, execution.Id, [], new ExecutionCounts(Total: 3, Insert: 3), CancellationToken.None);
+        var token = await store.ClaimAsync(execution.Id, startedAt);
+        await store.State.CheckpointAsync(sync.Id, execution.Id, token, [], new ExecutionCounts(Total: 3, Insert: 3), CancellationToken.None);
 
-        await store.Executions.RequeueAsync(execution.Id, CancellationToken.None);
+        Assert.True(await store.Executions.RequeueAsync(execution.Id, token, CancellationToken.None));
         var queued = await store.Executions.GetByIdAsync(execution.Id, CancellationToken.None);
-        var restarted = await store.Executions.TryStartAsync(execution.Id, startedAt.AddMinutes(5), CancellationToken.None);
+        var restarted = await store.Executions.TryClaimAsync(
+            execution.Id, "test-host:1", TestStore.LeaseDuration, startedAt.AddSeconds(1), CancellationToken.None);
         var running = await store.Executions.GetByIdAsync(execution.Id, CancellationToken.None);
 
         Assert.Equal(ExecutionStatus.Queued, queued!.Status);
         Assert.Equal(new ExecutionCounts(Total: 3, Insert: 3), queued.Counts);
-        Assert.True(restarted);
+        Assert.Equal(ExecutionClaimStatus.Claimed, restarted.Status);
         Assert.Equal(startedAt, running!.StartedAt);
         Assert.Equal(new ExecutionCounts(Total: 3, Insert: 3), running.Counts);
     }
@@ -143,14 +153,14 @@ public abstract class ExecutionStoreTests(PostgresFixture? postgres)
         var (_, _, _, sync) = await store.AddSyncWithParentsAsync();
         var (execution, _) = await store.Executions.CreateIfIdleAsync(
             TestStore.NewExecution(sync, TestStore.BaseTime), CancellationToken.None);
-        await store.Executions.TryStartAsync(execution.Id, TestStore.BaseTime, CancellationToken.None);
+        var token = await store.ClaimAsync(execution.Id, TestStore.BaseTime);
 
         Assert.False(await store.Executions.IsCancelRequestedAsync(execution.Id, CancellationToken.None));
         Assert.True(await store.Executions.RequestCancelAsync(execution.Id, CancellationToken.None));
         Assert.True(await store.Executions.IsCancelRequestedAsync(execution.Id, CancellationToken.None));
         Assert.Equal(ExecutionStatus.Canceling, (await store.Executions.GetByIdAsync(execution.Id, CancellationToken.None))!.Status);
 
-        await store.Executions.FinishAsync(execution.Id, ExecutionStatus.Canceled, [], TestStore.BaseTime, CancellationToken.None);
+        await store.Executions.FinishAsync(execution.Id, token, ExecutionStatus.Canceled, [], TestStore.BaseTime, CancellationToken.None);
         Assert.False(await store.Executions.RequestCancelAsync(execution.Id, CancellationToken.None));
     }
 
@@ -172,8 +182,8 @@ public abstract class ExecutionStoreTests(PostgresFixture? postgres)
         var completedAt = TestStore.BaseTime.AddMinutes(2);
 
         await store.Executions.FinishAsync(
-            execution.Id, ExecutionStatus.Failed, ["target table is gone"], completedAt, CancellationToken.None);
-        await store.Executions.FinishAsync(execution.Id, ExecutionStatus.Completed, [], completedAt.AddMinutes(1), CancellationToken.None);
+            execution.Id, null, ExecutionStatus.Failed, ["target table is gone"], completedAt, CancellationToken.None);
+        await store.Executions.FinishAsync(execution.Id, null, ExecutionStatus.Completed, [], completedAt.AddMinutes(1), CancellationToken.None);
         var stored = await store.Executions.GetByIdAsync(execution.Id, CancellationToken.None);
 
         Assert.Equal(ExecutionStatus.Failed, stored!.Status);
@@ -189,7 +199,7 @@ public abstract class ExecutionStoreTests(PostgresFixture? postgres)
         await using var store = await TestStore.CreateAsync(postgres);
 
         await Assert.ThrowsAsync<ArgumentException>(() => store.Executions.FinishAsync(
-            Guid.NewGuid(), ExecutionStatus.Running, [], TestStore.BaseTime, CancellationToken.None));
+            Guid.NewGuid(), null, ExecutionStatus.Running, [], TestStore.BaseTime, CancellationToken.None));
     }
 
     [Fact]

@@ -48,7 +48,7 @@ public abstract class StoreConcurrencyTests(PostgresFixture? postgres)
     }
 
     [Fact]
-    public async Task TryStartAsync_from_two_instances_starts_once()
+    public async Task TryClaimAsync_from_two_instances_claims_once()
     {
         await using var first = await TestStore.CreateAsync(postgres);
         await using var second = first.OpenSecondInstance();
@@ -57,10 +57,11 @@ public abstract class StoreConcurrencyTests(PostgresFixture? postgres)
             TestStore.NewExecution(sync, TestStore.BaseTime), CancellationToken.None);
 
         var attempts = Enumerable.Range(0, Attempts).Select(i => Task.Run(() => (i % 2 == 0 ? first : second)
-            .Executions.TryStartAsync(execution.Id, TestStore.BaseTime.AddSeconds(i), CancellationToken.None)));
+            .Executions.TryClaimAsync(
+                execution.Id, $"host:{i}", TestStore.LeaseDuration, TestStore.BaseTime.AddSeconds(i), CancellationToken.None)));
         var results = await Task.WhenAll(attempts);
 
-        Assert.Single(results, started => started);
+        Assert.Single(results, claim => claim.Status == ExecutionClaimStatus.Claimed);
         Assert.Equal(ExecutionStatus.Running, (await second.Executions.GetByIdAsync(execution.Id, CancellationToken.None))!.Status);
     }
 
@@ -72,15 +73,15 @@ public abstract class StoreConcurrencyTests(PostgresFixture? postgres)
         var (_, _, _, sync) = await first.AddSyncWithParentsAsync();
         var (execution, _) = await first.Executions.CreateIfIdleAsync(
             TestStore.NewExecution(sync, TestStore.BaseTime), CancellationToken.None);
-        await first.Executions.TryStartAsync(execution.Id, TestStore.BaseTime, CancellationToken.None);
+        var token = await first.ClaimAsync(execution.Id, TestStore.BaseTime);
         var failedAt = TestStore.BaseTime.AddMinutes(1);
         var canceledAt = TestStore.BaseTime.AddMinutes(2);
 
         await Task.WhenAll(
             Task.Run(() => first.Executions.FinishAsync(
-                execution.Id, ExecutionStatus.Failed, ["source unreachable"], failedAt, CancellationToken.None)),
+                execution.Id, token, ExecutionStatus.Failed, ["source unreachable"], failedAt, CancellationToken.None)),
             Task.Run(() => second.Executions.FinishAsync(
-                execution.Id, ExecutionStatus.Canceled, [], canceledAt, CancellationToken.None)));
+                execution.Id, token, ExecutionStatus.Canceled, [], canceledAt, CancellationToken.None)));
         var stored = (await first.Executions.GetByIdAsync(execution.Id, CancellationToken.None))!;
 
         // Either finish may win, but the status, time and errors must all come from the same one.
@@ -105,11 +106,11 @@ public abstract class StoreConcurrencyTests(PostgresFixture? postgres)
         var (_, _, _, sync) = await first.AddSyncWithParentsAsync();
         var (execution, _) = await first.Executions.CreateIfIdleAsync(
             TestStore.NewExecution(sync, TestStore.BaseTime), CancellationToken.None);
-        await first.Executions.TryStartAsync(execution.Id, TestStore.BaseTime, CancellationToken.None);
+        var token = await first.ClaimAsync(execution.Id, TestStore.BaseTime);
 
         var cancel = Task.Run(() => second.Executions.RequestCancelAsync(execution.Id, CancellationToken.None));
         var finish = Task.Run(() => first.Executions.FinishAsync(
-            execution.Id, ExecutionStatus.Completed, [], TestStore.BaseTime.AddMinutes(1), CancellationToken.None));
+            execution.Id, token, ExecutionStatus.Completed, [], TestStore.BaseTime.AddMinutes(1), CancellationToken.None));
         await Task.WhenAll(cancel, finish);
         var stored = (await first.Executions.GetByIdAsync(execution.Id, CancellationToken.None))!;
 
@@ -133,7 +134,7 @@ public abstract class StoreConcurrencyTests(PostgresFixture? postgres)
             .ToList();
 
         var checkpoint = Task.Run(() => writer.State.CheckpointAsync(
-            sync.Id, execution.Id, batch, new ExecutionCounts(Total: changes, Insert: changes), CancellationToken.None));
+            sync.Id, execution.Id, null, batch, new ExecutionCounts(Total: changes, Insert: changes), CancellationToken.None));
         var observations = new List<(long State, long Total)>();
         do
         {

@@ -17,12 +17,14 @@ public abstract class SyncStateStoreTests(PostgresFixture? postgres)
         await store.State.CheckpointAsync(
             sync.Id,
             execution.Id,
+            null,
             [new StateChange(1, "a", 10), new StateChange(2, "b", 20), new StateChange(3, "c", 30)],
             new ExecutionCounts(Total: 3, Insert: 3, Upserts: 3),
             CancellationToken.None);
         await store.State.CheckpointAsync(
             sync.Id,
             execution.Id,
+            null,
             [new StateChange(2, "b", 21), new StateChange(3, "c", null)],
             new ExecutionCounts(Total: 3, Update: 1, Delete: 1, Error: 1, Warnings: 2),
             CancellationToken.None);
@@ -46,7 +48,7 @@ public abstract class SyncStateStoreTests(PostgresFixture? postgres)
         var (execution, _) = await store.Executions.CreateIfIdleAsync(
             TestStore.NewExecution(sync, TestStore.BaseTime), CancellationToken.None);
         await store.State.CheckpointAsync(
-            sync.Id, execution.Id, [new StateChange(1, "a", 10), new StateChange(2, "b", 20)], ExecutionCounts.Zero,
+            sync.Id, execution.Id, null, [new StateChange(1, "a", 10), new StateChange(2, "b", 20)], ExecutionCounts.Zero,
             CancellationToken.None);
 
         await store.Syncs.UpdateAsync(sync, clearState, CancellationToken.None);
@@ -62,7 +64,7 @@ public abstract class SyncStateStoreTests(PostgresFixture? postgres)
         var (_, _, _, sync) = await store.AddSyncWithParentsAsync();
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => store.State.CheckpointAsync(
-            sync.Id, Guid.NewGuid(), [new StateChange(1, "a", 10)], new ExecutionCounts(Total: 1, Insert: 1), CancellationToken.None));
+            sync.Id, Guid.NewGuid(), null, [new StateChange(1, "a", 10)], new ExecutionCounts(Total: 1, Insert: 1), CancellationToken.None));
 
         Assert.Equal(0, await store.ScalarAsync("SELECT COUNT(*) FROM sync_state"));
     }
@@ -93,6 +95,7 @@ public abstract class SyncStateStoreTests(PostgresFixture? postgres)
         await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => store.State.CheckpointAsync(
             sync.Id,
             execution.Id,
+            null,
             [new StateChange(1, "a", 10), new StateChange(2, "poison", 20)],
             new ExecutionCounts(Total: 2, Insert: 2),
             CancellationToken.None));
@@ -111,7 +114,7 @@ public abstract class SyncStateStoreTests(PostgresFixture? postgres)
         var changes = Enumerable.Range(0, 1234)
             .Select(i => new StateChange((UInt128)i * 7919, "id-" + i, (UInt128)i + 1))
             .ToList();
-        await store.State.CheckpointAsync(sync.Id, execution.Id, changes, ExecutionCounts.Zero, CancellationToken.None);
+        await store.State.CheckpointAsync(sync.Id, execution.Id, null, changes, ExecutionCounts.Zero, CancellationToken.None);
 
         var requested = changes.Select(change => change.IdentityHash).Append(UInt128.MaxValue).ToList();
         var found = await store.State.LookupAsync(sync.Id, requested, CancellationToken.None);
@@ -129,7 +132,7 @@ public abstract class SyncStateStoreTests(PostgresFixture? postgres)
         var (execution, _) = await store.Executions.CreateIfIdleAsync(
             TestStore.NewExecution(sync, TestStore.BaseTime), CancellationToken.None);
         await store.State.CheckpointAsync(
-            sync.Id, execution.Id, [new StateChange(5, "e", 50)], ExecutionCounts.Zero, CancellationToken.None);
+            sync.Id, execution.Id, null, [new StateChange(5, "e", 50)], ExecutionCounts.Zero, CancellationToken.None);
 
         Assert.Empty(await store.State.LookupAsync(otherSync.Id, [5], CancellationToken.None));
         Assert.Single(await store.State.LookupAsync(sync.Id, [5], CancellationToken.None));
@@ -146,7 +149,7 @@ public abstract class SyncStateStoreTests(PostgresFixture? postgres)
         // Hashes that differ in high and low bytes, so little-endian storage would sort them wrongly.
         UInt128[] hashes = [UInt128.MaxValue, 1, (UInt128)1 << 64, 256, ((UInt128)1 << 127) + 1, 0, 255];
         await store.State.CheckpointAsync(
-            sync.Id, execution.Id, hashes.Select(hash => new StateChange(hash, hash.ToString(), hash ^ 0xFF)).ToList(),
+            sync.Id, execution.Id, null, hashes.Select(hash => new StateChange(hash, hash.ToString(), hash ^ 0xFF)).ToList(),
             ExecutionCounts.Zero, CancellationToken.None);
 
         var entries = new List<StateEntry>();

@@ -222,6 +222,9 @@ internal sealed class TestStore : IAsyncDisposable
         return (organization, connection, model, sync);
     }
 
+    /// <summary>The lease that <see cref="ClaimAsync"/> claims.</summary>
+    public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(30);
+
     public static Execution NewExecution(Sync sync, DateTimeOffset createdAt, ExecutionStatus status = ExecutionStatus.Created) => new()
     {
         Id = Guid.NewGuid(),
@@ -240,9 +243,17 @@ internal sealed class TestStore : IAsyncDisposable
         var execution = NewExecution(sync, startedAt.AddSeconds(-1));
         var (created, isNew) = await Executions.CreateIfIdleAsync(execution, CancellationToken.None);
         Assert.True(isNew, "another execution of the sync is still unfinished");
-        Assert.True(await Executions.TryStartAsync(created.Id, startedAt, CancellationToken.None));
-        await Executions.FinishAsync(created.Id, status, [], startedAt.AddSeconds(5), CancellationToken.None);
+        var token = await ClaimAsync(created.Id, startedAt);
+        Assert.True(await Executions.FinishAsync(created.Id, token, status, [], startedAt.AddSeconds(5), CancellationToken.None));
         return (await Executions.GetByIdAsync(created.Id, CancellationToken.None))!;
+    }
+
+    /// <summary>Claims the execution's lease for <see cref="LeaseDuration"/> and returns the lease token.</summary>
+    public async Task<string> ClaimAsync(Guid executionId, DateTimeOffset now, string owner = "test-host:1")
+    {
+        var claim = await Executions.TryClaimAsync(executionId, owner, LeaseDuration, now, CancellationToken.None);
+        Assert.Equal(ExecutionClaimStatus.Claimed, claim.Status);
+        return claim.LeaseToken!;
     }
 
     /// <summary>Runs a scalar query directly on the database, outside the store.</summary>

@@ -32,10 +32,19 @@ public interface IExecutionStore
     Task<bool> HasCompletedRunAsync(Guid syncId, Guid exceptId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Moves a <c>created</c> or <c>queued</c> execution to <c>running</c>, setting <c>started_at</c>.
-    /// Returns false when the execution is in any other status.
+    /// Claims the execution's lease for <paramref name="owner"/> in one conditional update: a <c>created</c> or
+    /// <c>queued</c> execution moves to <c>running</c>, and a started <c>running</c> or <c>canceling</c> one whose
+    /// lease expired before <paramref name="now"/> is taken over with its status kept. Each claim sets a new lease
+    /// token, which every later fenced write must present, and keeps the first start time.
     /// </summary>
-    Task<bool> TryStartAsync(Guid id, DateTimeOffset startedAt, CancellationToken cancellationToken);
+    Task<ExecutionClaim> TryClaimAsync(
+        Guid id, string owner, TimeSpan leaseDuration, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Extends the lease to <paramref name="until"/>. Returns false when the execution is terminal or another claim
+    /// replaced <paramref name="leaseToken"/>.
+    /// </summary>
+    Task<bool> RenewLeaseAsync(Guid id, string leaseToken, DateTimeOffset until, CancellationToken cancellationToken);
 
     /// <summary>
     /// Flags a non-terminal execution for cancellation and moves it to <c>canceling</c>; the running engine
@@ -46,14 +55,19 @@ public interface IExecutionStore
     Task<bool> IsCancelRequestedAsync(Guid id, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Moves a <c>running</c> execution back to <c>queued</c> so that it can be dispatched again, for recovery
-    /// after the process that ran it stopped. Its counts and state stay as checkpointed.
+    /// Moves a <c>running</c> or <c>canceling</c> execution back to <c>queued</c> and releases its lease, so that the
+    /// next claim starts it at once, for a worker that stops for shutdown. Its counts and state stay as checkpointed.
+    /// Returns false when <paramref name="leaseToken"/> no longer holds the lease.
     /// </summary>
-    Task RequeueAsync(Guid id, CancellationToken cancellationToken);
+    Task<bool> RequeueAsync(Guid id, string leaseToken, CancellationToken cancellationToken);
 
-    /// <summary>Sets a terminal status, the completion time and execution-level errors.</summary>
-    Task FinishAsync(
-        Guid id, ExecutionStatus status, IReadOnlyList<string> errors, DateTimeOffset completedAt,
+    /// <summary>
+    /// Sets a terminal status, the completion time and execution-level errors. With a <paramref name="leaseToken"/>,
+    /// applies only while that token holds the lease. With null, applies only while no worker holds a lease on it, e.g.
+    /// an execution canceled before any worker started it. Returns false when nothing changed.
+    /// </summary>
+    Task<bool> FinishAsync(
+        Guid id, string? leaseToken, ExecutionStatus status, IReadOnlyList<string> errors, DateTimeOffset completedAt,
         CancellationToken cancellationToken);
 
     /// <summary>Lists executions of every organization that are not terminal, oldest first, for recovery at start.</summary>

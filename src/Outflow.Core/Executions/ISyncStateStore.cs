@@ -15,9 +15,10 @@ public interface ISyncStateStore
 
     /// <summary>
     /// Applies the state changes and adds <paramref name="countsDelta"/> to the execution's counts in one
-    /// store transaction.
+    /// store transaction. With a <paramref name="leaseToken"/>, commits only while that token holds the execution's
+    /// lease, and throws <see cref="LeaseLostException"/> otherwise; null skips that check.
     /// </summary>
     Task CheckpointAsync(
-        Guid syncId, Guid executionId, IReadOnlyList<StateChange> changes, ExecutionCounts countsDelta,
+        Guid syncId, Guid executionId, string? leaseToken, IReadOnlyList<StateChange> changes, ExecutionCounts countsDelta,
         CancellationToken cancellationToken);
 }

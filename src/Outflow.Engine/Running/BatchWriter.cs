@@ -12,6 +12,7 @@ internal sealed class BatchWriter(
     EngineServices services,
     CheckpointRecorder recorder,
     CancellationPoller poller,
+    LeaseKeeper lease,
     Guid syncId,
     Guid executionId,
     ConsoleReporter console)
@@ -73,6 +74,9 @@ internal sealed class BatchWriter(
         {
             try
             {
+                // NOTE: a pause between this check and the target's commit can still let one batch land after the
+                // lease expired. Its fenced checkpoint then fails, and the new owner writes those records again.
+                await lease.EnsureHeldAsync(cancellationToken).ConfigureAwait(false);
                 var results = plan.IsDryRun
                     ? await PredictAsync(slice, cancellationToken).ConfigureAwait(false)
                     : await target.WriteAsync(batch, cancellationToken).ConfigureAwait(false);

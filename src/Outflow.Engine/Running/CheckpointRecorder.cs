@@ -11,7 +11,7 @@ namespace Outflow.Engine.Running;
 /// checkpoint per confirmed write. Keeps the execution's running counts.
 /// </summary>
 internal sealed class CheckpointRecorder(
-    ISyncStateStore state, Guid syncId, Guid executionId, SyncPlan plan, RecordLogWriter logs, ExecutionCounts initialCounts)
+    ISyncStateStore state, LeaseKeeper lease, Guid syncId, Guid executionId, SyncPlan plan, RecordLogWriter logs, ExecutionCounts initialCounts)
 {
     public ExecutionCounts Totals { get; private set; } = initialCounts;
 
@@ -114,14 +114,18 @@ internal sealed class CheckpointRecorder(
         return CheckpointAsync(changes, delta, cancellationToken);
     }
 
-    /// <summary>Flushes the record logs, then commits state changes and counts in one store transaction.</summary>
+    /// <summary>
+    /// Flushes the record logs, then commits state changes and counts in one store transaction, fenced by the lease.
+    /// </summary>
+    /// <exception cref="LeaseLostException">The lease was lost, so nothing was committed.</exception>
     public async Task CheckpointAsync(IReadOnlyList<StateChange> changes, ExecutionCounts delta, CancellationToken cancellationToken)
     {
         logs.Flush();
 
         // A test run writes records and a dry run pretends to, but both leave change-detection state as it was.
         var stateChanges = plan.IsTest || plan.IsDryRun ? [] : changes;
-        await state.CheckpointAsync(syncId, executionId, stateChanges, delta, cancellationToken).ConfigureAwait(false);
+        await lease.EnsureHeldAsync(cancellationToken).ConfigureAwait(false);
+        await state.CheckpointAsync(syncId, executionId, lease.Token, stateChanges, delta, cancellationToken).ConfigureAwait(false);
         Totals += delta;
     }
 }

@@ -11,7 +11,8 @@ namespace Outflow.Engine.Running;
 /// One attempt at an execution: plan, open connectors, read and diff the model, write changes and, for replace,
 /// delete what left the model. Throws to stop, and the runner turns the exception into the terminal status.
 /// </summary>
-internal sealed class ExecutionRun(Execution execution, EngineServices services, ConsoleReporter console) : IAsyncDisposable
+internal sealed class ExecutionRun(Execution execution, EngineServices services, ConsoleReporter console, LeaseKeeper lease)
+    : IAsyncDisposable
 {
     private ConnectorSession? _session;
     private ScratchDatabase? _scratch;
@@ -38,7 +39,9 @@ internal sealed class ExecutionRun(Execution execution, EngineServices services,
             await RunStepsAsync(_poller, stoppable.Token, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (
-            exception is not ExecutionCanceledException && _poller.IsRequested && !cancellationToken.IsCancellationRequested)
+            exception is not (ExecutionCanceledException or LeaseLostException)
+            && _poller.IsRequested
+            && !cancellationToken.IsCancellationRequested)
         {
             // Whatever the interrupted read or wait threw, the user's request is why it stopped.
             throw new ExecutionCanceledException();
@@ -65,7 +68,7 @@ internal sealed class ExecutionRun(Execution execution, EngineServices services,
         };
         _scratch = ScratchDatabase.Create(services.Options.ScratchDirectory, execution.Id);
         _logs = new RecordLogWriter(services.Options.LogsDirectory, execution.Id);
-        _recorder = new CheckpointRecorder(services.State, execution.SyncId, execution.Id, plan, _logs, execution.Counts);
+        _recorder = new CheckpointRecorder(services.State, lease, execution.SyncId, execution.Id, plan, _logs, execution.Counts);
         await _recorder.ResetRecountedAsync(cancellationToken).ConfigureAwait(false);
 
         var executionStart = execution.StartedAt ?? services.Time.GetUtcNow();
@@ -81,7 +84,7 @@ internal sealed class ExecutionRun(Execution execution, EngineServices services,
         await console.ModelReadAsync(
             scanner.RowsRead, scanner.PendingCount, _scratch.CountPendingNew(), scanner.ErrorCount, cancellationToken).ConfigureAwait(false);
 
-        var batchWriter = new BatchWriter(_session.Target!, services, _recorder, poller, execution.SyncId, execution.Id, console);
+        var batchWriter = new BatchWriter(_session.Target!, services, _recorder, poller, lease, execution.SyncId, execution.Id, console);
         var writer = new RecordWriter(_scratch, batchWriter, _recorder, poller, services.Options.BatchSize, console);
         if (scanner.PendingCount > 0)
         {

@@ -24,12 +24,20 @@ internal sealed class PostgreSqlDatabase : IStoreDatabase, IAsyncDisposable, IDi
     /// <summary>Session advisory lock key that serializes migrations: ASCII "OUTFLOWM" read as a 64-bit integer.</summary>
     private const long MigrationLockKey = 0x4F5554464C4F574D;
 
+    /// <summary>How long a session may stay idle inside a transaction before PostgreSQL ends it.</summary>
+    private const int IdleInTransactionTimeoutMilliseconds = 10_000;
+
     private readonly NpgsqlDataSource _dataSource;
 
     public PostgreSqlDatabase(string connectionString)
     {
         var builder = PostgreSqlConnectionString.Parse(connectionString);
         Description = PostgreSqlConnectionString.Describe(builder);
+
+        // A process paused inside a transaction (SIGSTOP, a long GC pause) would keep its row locks and block the
+        // claim of the worker that takes its execution over. PostgreSQL ends such a session after 10 s, and the
+        // paused process's commit then fails. Settings in the operator's own Options come later and win.
+        builder.Options = $"-c idle_in_transaction_session_timeout={IdleInTransactionTimeoutMilliseconds} {builder.Options}".TrimEnd();
         _dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
     }
 

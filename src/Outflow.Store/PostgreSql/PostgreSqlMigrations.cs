@@ -429,6 +429,16 @@ internal static class PostgreSqlMigrations
         CREATE INDEX idx_qrtz_mh_inst ON qrtz_misfire_history (sched_name, instance_name);
         """;
 
+    /// <summary>
+    /// Execution leases: the token of the current claim, which fences every write of the claiming worker, its owner
+    /// as host:pid, and the lease's expiry in Unix milliseconds.
+    /// </summary>
+    private const string ExecutionLeases = """
+        ALTER TABLE executions ADD COLUMN lease_token text;
+        ALTER TABLE executions ADD COLUMN lease_owner text;
+        ALTER TABLE executions ADD COLUMN lease_until bigint;
+        """;
+
     public static IReadOnlyList<StoreMigration> All { get; } =
     [
         new(1, "initial schema", InitialSchema),
@@ -436,5 +446,6 @@ internal static class PostgreSqlMigrations
         new(3, "idempotency keys", IdempotencyKeys),
         new(4, "jobs", Jobs),
         new(5, "quartz job store", QuartzJobStore),
+        new(6, "execution leases", ExecutionLeases),
     ];
 }

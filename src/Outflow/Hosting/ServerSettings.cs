@@ -39,6 +39,12 @@ public sealed record ServerSettings
     /// <summary>The minimum time between the starts of two executions of a <c>continuous</c> sync. Default: 60 seconds.</summary>
     public TimeSpan ContinuousInterval { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How long an execution's lease lasts without renewal: after a worker dies or pauses, another worker takes its
+    /// execution over once this much time has passed since its last renewal. Default: 30 seconds.
+    /// </summary>
+    public TimeSpan ExecutionLease { get; init; } = TimeSpan.FromSeconds(30);
+
     public string ResolvedDataDirectory => Path.GetFullPath(DataDirectory);
 
     public string ResolvedFilesRoot => Path.GetFullPath(FilesRoot ?? Path.Combine(ResolvedDataDirectory, "files"));

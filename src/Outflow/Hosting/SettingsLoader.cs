@@ -8,7 +8,7 @@ namespace Outflow.Hosting;
 /// environment variables prefixed <c>OUTFLOW_</c>. Both use the variable names without the prefix as keys
 /// (<c>DATA_DIR</c>, <c>URLS</c>, <c>STORE</c>, <c>FILES_ROOT</c>, <c>BOOTSTRAP_KEY</c>, <c>MASTER_KEY</c>,
 /// <c>LOG_URL_LIFETIME_SECONDS</c>, <c>RATE_LIMIT_PER_SECOND</c>, <c>RATE_LIMIT_BURST</c>,
-/// <c>IDEMPOTENCY_KEY_LIFETIME_HOURS</c>).
+/// <c>IDEMPOTENCY_KEY_LIFETIME_HOURS</c>, <c>CONTINUOUS_INTERVAL_SECONDS</c>, <c>EXECUTION_LEASE_SECONDS</c>).
 /// </summary>
 internal static class SettingsLoader
 {
@@ -39,6 +39,11 @@ internal static class SettingsLoader
             ContinuousInterval = ReadWholeNumber(configuration, "CONTINUOUS_INTERVAL_SECONDS", "seconds", 1) is int seconds
                 ? TimeSpan.FromSeconds(seconds)
                 : defaults.ContinuousInterval,
+
+            // Renewals come every third of the lease, so below 3 s they would come more than once a second.
+            ExecutionLease = ReadWholeNumber(configuration, "EXECUTION_LEASE_SECONDS", "seconds", 3) is int leaseSeconds
+                ? TimeSpan.FromSeconds(leaseSeconds)
+                : defaults.ExecutionLease,
         };
     }
 

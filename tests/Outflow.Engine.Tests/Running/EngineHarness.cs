@@ -95,8 +95,9 @@ internal sealed class EngineHarness : IAsyncDisposable
     /// connection goes through it.
     /// </summary>
     public static Task<EngineHarness> CreateAsync(
-        PostgresFixture postgres, int batchSize = 500, FlakyConnectorFactory? flakyTarget = null, TimeSpan? retryBaseDelay = null) =>
-        CreateAsync(postgres, TargetKind.PostgreSql, SourceKind.Sqlite, batchSize, flakyTarget, retryBaseDelay);
+        PostgresFixture postgres, int batchSize = 500, FlakyConnectorFactory? flakyTarget = null, TimeSpan? retryBaseDelay = null,
+        TimeSpan? leaseDuration = null) =>
+        CreateAsync(postgres, TargetKind.PostgreSql, SourceKind.Sqlite, batchSize, flakyTarget, retryBaseDelay, leaseDuration: leaseDuration);
 
     /// <summary>
     /// Creates a harness with the chosen target and source databases, both empty. A
@@ -104,7 +105,8 @@ internal sealed class EngineHarness : IAsyncDisposable
     /// </summary>
     public static async Task<EngineHarness> CreateAsync(
         PostgresFixture postgres, TargetKind target, SourceKind source = SourceKind.Sqlite, int batchSize = 500,
-        FlakyConnectorFactory? flakyTarget = null, TimeSpan? retryBaseDelay = null, TimeSpan? consoleProgressInterval = null)
+        FlakyConnectorFactory? flakyTarget = null, TimeSpan? retryBaseDelay = null, TimeSpan? consoleProgressInterval = null,
+        TimeSpan? leaseDuration = null)
     {
         if (flakyTarget is not null && target != TargetKind.PostgreSql)
         {
@@ -143,6 +145,7 @@ internal sealed class EngineHarness : IAsyncDisposable
             BatchSize = batchSize,
             RetryBaseDelay = retryBaseDelay ?? TimeSpan.FromMilliseconds(1),
             ConsoleProgressInterval = consoleProgressInterval ?? TimeSpan.FromSeconds(5),
+            LeaseDuration = leaseDuration ?? TimeSpan.FromSeconds(30),
         });
         var provider = services.BuildServiceProvider();
         await provider.GetRequiredService<IStoreMaintenance>().MigrateAsync(CancellationToken.None);

@@ -1,0 +1,260 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using Outflow.Testing;
+
+namespace Outflow.EndToEnd.Tests;
+
+/// <summary>
+/// Pauses the worker that runs an execution with SIGSTOP until the cluster takes it for dead and the other worker
+/// takes the execution over after its lease expires, then resumes it with SIGCONT. An audit trigger on the target
+/// table records the time of every insert and update, which shows that the resumed worker wrote nothing.
+/// </summary>
+[Collection(PostgresFixture.CollectionName)]
+public sealed class LeaseFencingTests(PostgresFixture postgres) : IDisposable
+{
+    private const string ApiKey = "lease-test-key-0123456789";
+    private const int Rows = 20_000;
+
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "outflow-lease-" + Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public async Task Paused_worker_writes_nothing_after_resuming()
+    {
+        var filesRoot = Path.Combine(_root, "files");
+        Directory.CreateDirectory(filesRoot);
+        await WriteSourceAsync(Path.Combine(filesRoot, "rows.sqlite"));
+        var store = await postgres.CreateDatabaseAsync();
+        var target = await CreateTargetAsync();
+        var masterKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+        var (apiProcess, apiAddress) = await StartAsync("api", "api", store, filesRoot, masterKey);
+        await using var apiScope = apiProcess;
+        var (firstWorker, _) = await StartAsync("worker", "worker-1", store, filesRoot, masterKey);
+        await using var firstScope = firstWorker;
+        var (secondWorker, _) = await StartAsync("worker", "worker-2", store, filesRoot, masterKey);
+        await using var secondScope = secondWorker;
+        var workers = new[] { firstWorker, secondWorker };
+        using var api = new ApiClient(apiAddress, ApiKey);
+
+        var syncId = await CreateSyncAsync(api, target);
+        var started = await api.PostAsync($"api/syncs/{syncId}/executions", new { });
+        var executionId = started["data"]!["id"]!.GetValue<string>();
+
+        // Pause the owner once a few batches are in, well before the last one.
+        await WaitUntilAsync(async () => await ScalarAsync(target, "SELECT count(*) FROM public.rows") >= 2_000, TimeSpan.FromSeconds(60));
+        var paused = workers.Single(worker => worker.LoggedStart(executionId));
+        var survivor = workers.Single(worker => worker != paused);
+        await paused.SignalAsync("STOP");
+        try
+        {
+            Assert.InRange(await ScalarAsync(target, "SELECT count(*) FROM public.rows"), 1, Rows - 1);
+
+            var finished = await WaitForLastExecutionAsync(api, syncId, TimeSpan.FromSeconds(90));
+            Assert.Equal(executionId, finished["id"]!.GetValue<string>());
+            Assert.Equal("completed", finished["status"]!.GetValue<string>());
+            Assert.True(survivor.LoggedStart(executionId));
+        }
+        finally
+        {
+            await paused.SignalAsync("CONT");
+        }
+
+        // Every legitimate write ended before the resume, because the execution had completed by then.
+        var resumedAt = await ScalarTimeAsync(target, "SELECT clock_timestamp()");
+        var before = await ReadExecutionAsync(store, executionId);
+
+        // The resumed worker notices the lost lease at its next renewal or lease check, at the latest.
+        await WaitUntilAsync(
+            () => Task.FromResult(paused.Logged($"Execution {executionId} lost its lease")), TimeSpan.FromSeconds(30));
+        var after = await ReadExecutionAsync(store, executionId);
+
+        Assert.Equal(0, await ScalarAsync(target, $"SELECT count(*) FROM public.rows_audit WHERE written_at > '{resumedAt:O}'"));
+        Assert.Equal(Rows, await ScalarAsync(target, "SELECT count(*) FROM public.rows"));
+        Assert.Equal(Rows, await ScalarAsync(target, "SELECT count(DISTINCT id) FROM public.rows"));
+        Assert.Equal(0, await ScalarAsync(target, "SELECT count(*) FROM public.rows WHERE name <> 'row ' || id"));
+        Assert.Equal("completed", after.Status);
+        Assert.Equal(before, after);
+        Assert.EndsWith($":{survivor.Id}", after.LeaseOwner, StringComparison.Ordinal);
+        Assert.False(paused.Logged($"Execution {executionId} of sync {syncId} finished"));
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_root))
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+    }
+
+    private async Task<(OutflowProcess Process, Uri Address)> StartAsync(
+        string command, string name, PostgresDatabase store, string filesRoot, string masterKey)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["OUTFLOW_DATA_DIR"] = Path.Combine(_root, name),
+            ["OUTFLOW_FILES_ROOT"] = filesRoot,
+            ["OUTFLOW_MASTER_KEY"] = masterKey,
+            ["OUTFLOW_BOOTSTRAP_KEY"] = ApiKey,
+            ["OUTFLOW_STORE"] = store.ConnectionString,
+            ["OUTFLOW_EXECUTION_LEASE_SECONDS"] = "6",
+        };
+        return await OutflowProcess.StartServerAsync(command, environment, "--urls", "http://127.0.0.1:0");
+    }
+
+    /// <summary>
+    /// Creates the target table with an audit trigger, and a deferred trigger that makes each transaction's commit take
+    /// 0.3 s. The pause then most likely lands in a commit, which PostgreSQL finishes on its own, so the paused worker
+    /// holds no row locks that the other worker would wait for. A pause that lands between a write and its commit leaves
+    /// the target session idle in its transaction, which the database ends after 3 s.
+    /// </summary>
+    private async Task<PostgresDatabase> CreateTargetAsync()
+    {
+        var target = await postgres.CreateDatabaseAsync();
+        await ExecuteAsync(target, $"""
+            ALTER DATABASE "{target.Name}" SET idle_in_transaction_session_timeout = '3s';
+            CREATE TABLE public.rows (id bigint PRIMARY KEY, name text);
+            CREATE TABLE public.rows_audit (id bigint NOT NULL, operation text NOT NULL, written_at timestamptz NOT NULL);
+            CREATE FUNCTION public.audit_rows() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                INSERT INTO public.rows_audit VALUES (NEW.id, TG_OP, clock_timestamp());
+                RETURN NULL;
+            END $$;
+            CREATE TRIGGER rows_audit AFTER INSERT OR UPDATE ON public.rows FOR EACH ROW EXECUTE FUNCTION public.audit_rows();
+            CREATE FUNCTION public.slow_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF current_setting('outflow_test.slept', true) IS DISTINCT FROM 'yes' THEN
+                    PERFORM set_config('outflow_test.slept', 'yes', true);
+                    PERFORM pg_sleep(0.3);
+                END IF;
+                RETURN NULL;
+            END $$;
+            CREATE CONSTRAINT TRIGGER rows_slow_commit AFTER INSERT OR UPDATE ON public.rows
+                DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION public.slow_commit();
+            """);
+        return target;
+    }
+
+    private static async Task<string> CreateSyncAsync(ApiClient api, PostgresDatabase target)
+    {
+        var source = await api.PostAsync("api/connections", new { name = "rows", type = "sqlite", configuration = new { path = "rows.sqlite" } });
+        var warehouse = await api.PostAsync("api/connections", new { name = "warehouse", type = "postgresql", configuration = target.Configuration });
+        var model = await api.PostAsync("api/models", new
+        {
+            name = "rows",
+            connection_id = source["data"]!["id"]!.GetValue<string>(),
+            configuration = new { table = "rows" },
+        });
+        var modelId = model["data"]!["id"]!.GetValue<string>();
+        var sync = await api.PostAsync("api/syncs", new
+        {
+            name = "rows to warehouse",
+            mode = "replace",
+            active = true,
+            schedule = new { frequency = "manual" },
+            target = new { connection_id = warehouse["data"]!["id"]!.GetValue<string>(), @object = "public.rows" },
+            identity = new { source = new { model_id = modelId, field = "id" }, target = "id", function = "Equality" },
+            fields = new[] { new { source = new { model_id = modelId, field = "name" }, target = "name" } },
+        });
+        return sync["data"]!["id"]!.GetValue<string>();
+    }
+
+    private static async Task<JsonNode> WaitForLastExecutionAsync(ApiClient api, string syncId, TimeSpan timeout)
+    {
+        var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        while (true)
+        {
+            var status = (await api.GetAsync($"api/syncs/{syncId}/status"))["data"]!;
+            if (status["current_execution"] is null && status["last_execution"] is { } last)
+            {
+                return last;
+            }
+
+            if (Environment.TickCount64 > deadline)
+            {
+                throw new TimeoutException($"the execution of sync {syncId} did not finish in {timeout}: {status.ToJsonString()}");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        using var guard = new CancellationTokenSource(timeout);
+        while (!await condition())
+        {
+            await Task.Delay(20, guard.Token);
+        }
+    }
+
+    /// <summary>Reads the execution's row as stored, lease columns included.</summary>
+    private static async Task<StoredExecution> ReadExecutionAsync(PostgresDatabase store, string executionId)
+    {
+        await using var connection = new NpgsqlConnection(store.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT status, completed_at, count_total, count_insert, count_update, lease_owner, lease_until FROM executions WHERE id = @id",
+            connection);
+        command.Parameters.AddWithValue("id", executionId);
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync(), $"execution {executionId} is not in the store");
+        return new StoredExecution(
+            reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetString(5),
+            reader.GetInt64(6));
+    }
+
+    private static async Task WriteSourceAsync(string path)
+    {
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        await connection.OpenAsync();
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
+        await using (var create = connection.CreateCommand())
+        {
+            create.CommandText = "CREATE TABLE rows (id INTEGER PRIMARY KEY, name TEXT)";
+            await create.ExecuteNonQueryAsync();
+        }
+
+        await using var insert = connection.CreateCommand();
+        insert.CommandText = "INSERT INTO rows VALUES ($id, $name)";
+        var id = insert.Parameters.Add("$id", SqliteType.Integer);
+        var name = insert.Parameters.Add("$name", SqliteType.Text);
+        for (var i = 1; i <= Rows; i++)
+        {
+            id.Value = i;
+            name.Value = $"row {i}";
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        await transaction.CommitAsync();
+    }
+
+    private static async Task ExecuteAsync(PostgresDatabase database, string sql)
+    {
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<long> ScalarAsync(PostgresDatabase database, string sql)
+    {
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<DateTimeOffset> ScalarTimeAsync(PostgresDatabase database, string sql)
+    {
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return new DateTimeOffset((DateTime)(await command.ExecuteScalarAsync())!, TimeSpan.Zero);
+    }
+
+    private sealed record StoredExecution(
+        string Status, long CompletedAt, long Total, long Inserts, long Updates, string LeaseOwner, long LeaseUntil);
+}
