@@ -429,6 +429,13 @@ internal static class PostgreSqlMigrations
         CREATE INDEX idx_qrtz_mh_inst ON qrtz_misfire_history (sched_name, instance_name);
         """;
 
+    private const string ScheduledExecutions = """
+        ALTER TABLE executions ADD COLUMN scheduled_for bigint;
+
+        CREATE UNIQUE INDEX ux_executions_sync_scheduled_for ON executions (sync_id, scheduled_for)
+            WHERE scheduled_for IS NOT NULL;
+        """;
+
     public static IReadOnlyList<StoreMigration> All { get; } =
     [
         new(1, "initial schema", InitialSchema),
@@ -436,5 +443,6 @@ internal static class PostgreSqlMigrations
         new(3, "idempotency keys", IdempotencyKeys),
         new(4, "jobs", Jobs),
         new(5, "quartz job store", QuartzJobStore),
+        new(7, "scheduled executions", ScheduledExecutions),
     ];
 }
