@@ -39,6 +39,9 @@ internal static class SettingsLoader
             ContinuousInterval = ReadWholeNumber(configuration, "CONTINUOUS_INTERVAL_SECONDS", "seconds", 1) is int seconds
                 ? TimeSpan.FromSeconds(seconds)
                 : defaults.ContinuousInterval,
+            RecoverySweepInterval = ReadWholeNumber(configuration, "RECOVERY_SWEEP_INTERVAL_SECONDS", "seconds", 1) is int sweepSeconds
+                ? TimeSpan.FromSeconds(sweepSeconds)
+                : defaults.RecoverySweepInterval,
         };
     }
 
