@@ -127,6 +127,9 @@ public sealed class ClusterTests(PostgresFixture postgres) : IDisposable
         var exitCode = await owner.TerminateAsync(TimeSpan.FromSeconds(120));
         Assert.True(exitCode is not null, "the worker did not exit 120 seconds after SIGTERM:\n" + string.Join('\n', owner.Output));
         Assert.Equal(0, exitCode);
+        // NOTE: with Quartz 4.7.3 the rest of this test also passes when the drain service is not registered, so only
+        // this log check depends on the drain, and the test does not show the hand-back failing without it.
+        Assert.Contains(owner.Output, line => line.Contains("running jobs returned", StringComparison.Ordinal));
         Assert.InRange((await SummarizeAsync(target)).Count, 1, LargeRows - 1);
 
         var resumed = await WaitForLastExecutionAsync(api, syncId, TimeSpan.FromSeconds(120));
