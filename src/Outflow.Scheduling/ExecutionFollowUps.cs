@@ -61,7 +61,7 @@ internal sealed class ExecutionFollowUps(
                 {
                     if (await IsDueAsync(downstream, condition.SyncIds, condition.SuccessOnly, cancellationToken).ConfigureAwait(false))
                     {
-                        await starter.StartAsync(downstream, $"after sync {upstream.SyncId}", cancellationToken).ConfigureAwait(false);
+                        await starter.StartAsync(downstream, $"after sync {upstream.SyncId}", scheduledFor: null, cancellationToken).ConfigureAwait(false);
                         break;
                     }
                 }

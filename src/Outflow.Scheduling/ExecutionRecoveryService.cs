@@ -12,6 +12,9 @@ namespace Outflow.Scheduling;
 /// persistent store keeps the trigger of every dispatched or handed-back execution, and fires a recovery trigger for
 /// a firing whose process died, so this covers an execution whose process stopped between creating and dispatching
 /// it, or before it could hand it back.
+/// A process that executes syncs also sweeps every <see cref="OutflowSchedulingOptions.RecoverySweepInterval"/> for
+/// created or queued executions that lost their trigger while it runs, for example because another process stopped
+/// before handing one back.
 /// </summary>
 internal sealed class ExecutionRecoveryService(
     IExecutionStore executions,
@@ -35,6 +38,65 @@ internal sealed class ExecutionRecoveryService(
         {
             Log.RecoveryFailed(logger, exception);
         }
+
+        if (!options.ExecutesJobs)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(options.RecoverySweepInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    await SweepAsync(stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    Log.SweepFailed(logger, exception);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>
+    /// Dispatches the created or queued executions, created more than one sweep interval ago, that no trigger covers,
+    /// and returns how many it dispatched. Running executions are left to the recovery of their firing.
+    /// </summary>
+    public async Task<int> SweepAsync(CancellationToken cancellationToken)
+    {
+        var cutoff = time.GetUtcNow() - options.RecoverySweepInterval;
+        var unfinished = await executions.ListUnfinishedAsync(cancellationToken).ConfigureAwait(false);
+        var scheduler = await schedulerFactory.GetScheduler(cancellationToken).ConfigureAwait(false);
+        var dispatched = 0;
+        foreach (var execution in unfinished)
+        {
+            if (execution.Status is not (ExecutionStatus.Created or ExecutionStatus.Queued) || execution.CreatedAt > cutoff
+                || await QuartzExecutionDispatcher.IsDispatchedAsync(scheduler, execution.SyncId, execution.Id, cancellationToken)
+                    .ConfigureAwait(false))
+            {
+                continue;
+            }
+
+            // Between the listing and the trigger check, a firing may have run the execution and removed its trigger,
+            // so only one that is still waiting to start is dispatched.
+            var current = await executions.GetByIdAsync(execution.Id, cancellationToken).ConfigureAwait(false);
+            if (current?.Status is not (ExecutionStatus.Created or ExecutionStatus.Queued))
+            {
+                continue;
+            }
+
+            Log.OrphanDispatched(logger, execution.SyncId, execution.Id, current.Status.ToWire());
+            await dispatcher.DispatchAsync(execution.SyncId, execution.Id, cancellationToken).ConfigureAwait(false);
+            dispatched++;
+        }
+
+        return dispatched;
     }
 
     /// <summary>Dispatches the unfinished executions that no trigger covers and returns how many it dispatched.</summary>

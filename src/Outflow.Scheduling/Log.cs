@@ -63,5 +63,52 @@ internal static partial class Log
         Level = LogLevel.Error,
         Message = "Recovering the unfinished executions at start failed; they stay unfinished until the next start")]
     public static partial void RecoveryFailed(ILogger logger, Exception exception);
-}
 
+    [LoggerMessage(
+        EventId = 3020,
+        Level = LogLevel.Information,
+        Message = "Skipped a repeated firing of sync {SyncId} for {ScheduledFor:O}: it already created execution {ExecutionId}")]
+    public static partial void ScheduledStartRepeated(ILogger logger, Guid syncId, DateTimeOffset scheduledFor, Guid executionId);
+
+    [LoggerMessage(
+        EventId = 3021,
+        Level = LogLevel.Information,
+        Message = "Removed the schedule of sync {SyncId} again after it fired, because the sync was deactivated or deleted meanwhile")]
+    public static partial void ScheduleWithdrawn(ILogger logger, Guid syncId);
+
+    [LoggerMessage(
+        EventId = 3022,
+        Level = LogLevel.Warning,
+        Message = "Deleting the Quartz job {JobKey} failed on attempt {Attempt} of {MaxAttempts}; retrying")]
+    public static partial void DeleteJobRetried(ILogger logger, Exception exception, string jobKey, int attempt, int maxAttempts);
+
+    [LoggerMessage(
+        EventId = 3023,
+        Level = LogLevel.Information,
+        Message = "Shutdown: put Quartz's scheduler in standby and waiting for {RunningJobs} running jobs to return")]
+    public static partial void DrainStarted(ILogger logger, int runningJobs);
+
+    [LoggerMessage(
+        EventId = 3024,
+        Level = LogLevel.Information,
+        Message = "Shutdown: all {RunningJobs} running jobs returned")]
+    public static partial void DrainCompleted(ILogger logger, int runningJobs);
+
+    [LoggerMessage(
+        EventId = 3025,
+        Level = LogLevel.Warning,
+        Message = "Shutdown timed out with {RunningJobs} jobs still running; Quartz recovery and the sweep of another process take over their executions")]
+    public static partial void DrainTimedOut(ILogger logger, int runningJobs);
+
+    [LoggerMessage(
+        EventId = 3026,
+        Level = LogLevel.Warning,
+        Message = "Sweep dispatched execution {ExecutionId} of sync {SyncId}, found {Status} with no Quartz trigger")]
+    public static partial void OrphanDispatched(ILogger logger, Guid syncId, Guid executionId, string status);
+
+    [LoggerMessage(
+        EventId = 3027,
+        Level = LogLevel.Error,
+        Message = "Sweeping for executions with no Quartz trigger failed; the next sweep tries again")]
+    public static partial void SweepFailed(ILogger logger, Exception exception);
+}

@@ -14,6 +14,12 @@ public sealed class OutflowSchedulingOptions
     /// stays in standby, so the worker processes that share the database fire them.
     /// </summary>
     public bool ExecutesJobs { get; init; } = true;
+
+    /// <summary>
+    /// How often a process that executes syncs sweeps for created or queued executions older than this interval that
+    /// no Quartz trigger covers, and dispatches them. 60 seconds unless set.
+    /// </summary>
+    public TimeSpan RecoverySweepInterval { get; init; } = TimeSpan.FromSeconds(60);
 }
 
 /// <summary>The database kind of Quartz's persistent job store.</summary>

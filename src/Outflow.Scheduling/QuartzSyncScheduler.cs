@@ -24,17 +24,41 @@ internal sealed class QuartzSyncScheduler(
     public const string OrganizationIdKey = "organization_id";
     public const string SyncIdKey = "sync_id";
 
+    // A schedule trigger's name is the sync's id, "@", and its fire time in this format, in UTC.
+    private const string StartFormat = "yyyyMMdd'T'HHmmss.fff'Z'";
+    private const int MaxDeleteAttempts = 3;
+
     public Task ApplyAsync(Sync sync, CancellationToken cancellationToken) =>
         ApplyAsync(sync, firing: null, cancellationToken);
 
     public async Task RemoveAsync(Guid syncId, CancellationToken cancellationToken)
     {
         var scheduler = await schedulerFactory.GetScheduler(cancellationToken).ConfigureAwait(false);
-        if (await scheduler.DeleteJob(JobKeyOf(syncId), cancellationToken).ConfigureAwait(false))
+        if (await DeleteJobAsync(scheduler, JobKeyOf(syncId), cancellationToken).ConfigureAwait(false))
         {
             Log.TriggerRemoved(logger, syncId);
         }
     }
+
+    /// <summary>Returns the fire time that a schedule trigger's name records, or null for any other trigger.</summary>
+    public static DateTimeOffset? TryParseStart(TriggerKey? key)
+    {
+        if (key is null || key.Group != Group)
+        {
+            return null;
+        }
+
+        var at = key.Name.LastIndexOf('@');
+        return at >= 0 && DateTimeOffset.TryParseExact(
+            key.Name[(at + 1)..], StartFormat, CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var start)
+            ? start
+            : null;
+    }
+
+    /// <summary>Removes every trigger of the sync's schedule job except <paramref name="firing"/>, which Quartz removes itself.</summary>
+    public Task ClearFiringAsync(Guid syncId, TriggerKey firing, CancellationToken cancellationToken) =>
+        ClearAsync(syncId, firing, cancellationToken);
 
     public async Task<DateTimeOffset?> GetNextExecutionTimeAsync(Sync sync, CancellationToken cancellationToken)
     {
@@ -139,7 +163,7 @@ internal sealed class QuartzSyncScheduler(
         // The trigger is named after its fire time, so two processes that schedule the same start concurrently
         // (an update and a fire, say) create one trigger, not two.
         var triggerKey = new TriggerKey(
-            sync.Id.ToString() + "@" + at.UtcDateTime.ToString("yyyyMMdd'T'HHmmss.fff'Z'", CultureInfo.InvariantCulture), Group);
+            sync.Id.ToString() + "@" + at.UtcDateTime.ToString(StartFormat, CultureInfo.InvariantCulture), Group);
         foreach (var trigger in await scheduler.GetTriggersOfJob(jobKey, cancellationToken).ConfigureAwait(false))
         {
             if (!trigger.Key.Equals(firing) && !trigger.Key.Equals(triggerKey))
@@ -153,6 +177,7 @@ internal sealed class QuartzSyncScheduler(
             .UsingJobData(OrganizationIdKey, sync.OrganizationId.ToString())
             .UsingJobData(SyncIdKey, sync.Id.ToString())
             .StoreDurably()
+            .RequestRecovery()
             .Build();
         await scheduler.AddJob(job, AddJobOptions.Replacing, cancellationToken).ConfigureAwait(false);
         var next = TriggerBuilder.Create()
@@ -174,7 +199,7 @@ internal sealed class QuartzSyncScheduler(
         var triggers = await scheduler.GetTriggersOfJob(jobKey, cancellationToken).ConfigureAwait(false);
         if (firing is null)
         {
-            if (await scheduler.DeleteJob(jobKey, cancellationToken).ConfigureAwait(false) && triggers.Count > 0)
+            if (await DeleteJobAsync(scheduler, jobKey, cancellationToken).ConfigureAwait(false) && triggers.Count > 0)
             {
                 Log.TriggerRemoved(logger, syncId);
             }
@@ -185,6 +210,25 @@ internal sealed class QuartzSyncScheduler(
         foreach (var trigger in triggers.Where(trigger => !trigger.Key.Equals(firing)))
         {
             await scheduler.UnscheduleJob(trigger.Key, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Deletes a job and its triggers, retrying a failure. Quartz lists the job's triggers and then removes each, and
+    /// throws when a trigger vanished in between because a concurrent firing completed it.
+    /// </summary>
+    private async Task<bool> DeleteJobAsync(IScheduler scheduler, JobKey jobKey, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await scheduler.DeleteJob(jobKey, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SchedulerException exception) when (attempt < MaxDeleteAttempts)
+            {
+                Log.DeleteJobRetried(logger, exception, jobKey.ToString(), attempt, MaxDeleteAttempts);
+            }
         }
     }
 

@@ -14,8 +14,11 @@ internal sealed class ScheduledExecutionStarter(
     TimeProvider time,
     ILogger<ScheduledExecutionStarter> logger)
 {
-    /// <summary>Creates and dispatches a <c>scheduled</c> execution; returns false when the sync already has an unfinished one.</summary>
-    public async Task<bool> StartAsync(Sync sync, string reason, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates and dispatches a <c>scheduled</c> execution for the start time <paramref name="scheduledFor"/>. Returns
+    /// false when the sync already has an unfinished execution, or one for that start time.
+    /// </summary>
+    public async Task<bool> StartAsync(Sync sync, string reason, DateTimeOffset? scheduledFor, CancellationToken cancellationToken)
     {
         var execution = new Execution
         {
@@ -26,8 +29,16 @@ internal sealed class ScheduledExecutionStarter(
             Type = ExecutionTypes.Scheduled,
             CreatedAt = time.GetUtcNow(),
             Configuration = sync.Configuration,
+            ScheduledFor = scheduledFor,
         };
         var (stored, created) = await executions.CreateIfIdleAsync(execution, cancellationToken).ConfigureAwait(false);
+        if (!created && scheduledFor is not null && stored.ScheduledFor == scheduledFor)
+        {
+            // When the firing that created the execution stopped before dispatching it, the orphan sweep dispatches it.
+            Log.ScheduledStartRepeated(logger, sync.Id, scheduledFor.Value, stored.Id);
+            return false;
+        }
+
         if (!created)
         {
             Log.ScheduledStartSkipped(logger, sync.Id, stored.Id, reason);

@@ -72,6 +72,11 @@ public static class SchedulingHostApplicationBuilderExtensions
             hosted.WaitForJobsToComplete = true;
             hosted.AutoStart = options.ExecutesJobs;
         });
+
+        // The host stops hosted services in reverse order of registration, so the drain, registered after Quartz's
+        // hosted service, stops first and lets running jobs hand their executions back to a scheduler that still runs.
+        builder.Services.AddSingleton<RunningJobs>();
+        builder.Services.AddHostedService<ExecutionDrainService>();
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<IExecutionDispatcher, QuartzExecutionDispatcher>();
         builder.Services.TryAddSingleton(new SyncScheduleOptions());

@@ -17,12 +17,14 @@ internal sealed class SyncExecutionJob(
     ExecutionFollowUps followUps,
     IExecutionStore executions,
     IHostApplicationLifetime lifetime,
-    TimeProvider time) : IJob
+    TimeProvider time,
+    RunningJobs runningJobs) : IJob
 {
     public const string ExecutionIdKey = "execution_id";
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
+        using var running = runningJobs.Enter();
         var text = context.MergedJobDataMap.GetString(ExecutionIdKey);
         if (!Guid.TryParse(text, out var executionId))
         {

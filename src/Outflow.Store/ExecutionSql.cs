@@ -18,7 +18,8 @@ internal static class ExecutionSql
                count_total AS CountTotal, count_insert AS CountInsert, count_update AS CountUpdate,
                count_upserts AS CountUpserts, count_delete AS CountDelete, count_error AS CountError,
                count_warnings AS CountWarnings, errors AS Errors, configuration AS Configuration,
-               encryption_passphrase AS EncryptionPassphrase, options AS Options, cancel_requested AS CancelRequested
+               encryption_passphrase AS EncryptionPassphrase, options AS Options, cancel_requested AS CancelRequested,
+               scheduled_for AS ScheduledFor
         FROM executions
         """;
 }

@@ -47,6 +47,21 @@ internal sealed class ExecutionStore : IExecutionStore
             throw OutflowException.NotFound($"sync {execution.SyncId} not found. Another request may have deleted it.");
         }
 
+        // A repeated or recovered firing of one schedule trigger finds the execution its first firing created, in any
+        // status. The unique index on (sync_id, scheduled_for) backs this check.
+        if (row.ScheduledFor is not null)
+        {
+            var scheduled = await connection.QueryFirstOrDefaultAsync<ExecutionRow>(new CommandDefinition(
+                ExecutionSql.SelectColumns + " WHERE sync_id = @SyncId AND scheduled_for = @ScheduledFor",
+                new { row.SyncId, row.ScheduledFor },
+                transaction,
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            if (scheduled is not null)
+            {
+                return (ToExecution(scheduled), false);
+            }
+        }
+
         var current = await connection.QueryFirstOrDefaultAsync<ExecutionRow>(new CommandDefinition(
             ExecutionSql.SelectColumns + $" WHERE sync_id = @SyncId AND {ExecutionSql.Unfinished} ORDER BY sort_key, id LIMIT 1",
             new { row.SyncId },
@@ -62,11 +77,11 @@ internal sealed class ExecutionStore : IExecutionStore
             INSERT INTO executions
                 (id, organization_id, sync_id, status, type, created_at, started_at, completed_at, sort_key,
                  count_total, count_insert, count_update, count_upserts, count_delete, count_error, count_warnings,
-                 errors, configuration, encryption_passphrase, options, cancel_requested)
+                 errors, configuration, encryption_passphrase, options, cancel_requested, scheduled_for)
             VALUES
                 (@Id, @OrganizationId, @SyncId, @Status, @Type, @CreatedAt, @StartedAt, @CompletedAt, @SortKey,
                  @CountTotal, @CountInsert, @CountUpdate, @CountUpserts, @CountDelete, @CountError, @CountWarnings,
-                 @Errors, @Configuration, @EncryptionPassphrase, @Options, @CancelRequested)
+                 @Errors, @Configuration, @EncryptionPassphrase, @Options, @CancelRequested, @ScheduledFor)
             """,
             row,
             transaction,
@@ -341,6 +356,7 @@ internal sealed class ExecutionStore : IExecutionStore
             EncryptionPassphrase = configuration.EncryptedPassphrase,
             Options = StoreJson.Serialize(execution.Options),
             CancelRequested = execution.CancelRequested ? 1 : 0,
+            ScheduledFor = execution.ScheduledFor is { } scheduledFor ? StoreValues.ToUnixMilliseconds(scheduledFor) : null,
         };
     }
 
@@ -370,6 +386,7 @@ internal sealed class ExecutionStore : IExecutionStore
                 row.Configuration, row.EncryptionPassphrase, _protector, ConfigurationColumn, PassphraseColumn, id),
             Options = StoreJson.Deserialize<ExecutionOptions>(row.Options, "executions.options"),
             CancelRequested = row.CancelRequested != 0,
+            ScheduledFor = StoreValues.ToInstant(row.ScheduledFor),
         };
     }
 

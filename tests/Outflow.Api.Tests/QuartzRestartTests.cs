@@ -84,6 +84,39 @@ public sealed class QuartzRestartTests : IDisposable
         Assert.Single(entries, entry => entry.Message.StartsWith("Execution started", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Sweep_dispatches_orphaned_queued_execution()
+    {
+        var settings = new ServerSettings
+        {
+            DataDirectory = _dataDirectory,
+            Urls = "http://127.0.0.1:0",
+            BootstrapKey = ApiServerFixture.AdminKey,
+            RecoverySweepInterval = TimeSpan.FromSeconds(1),
+        };
+        var authorization = new AuthenticationHeaderValue("Bearer", ApiServerFixture.AdminKey);
+        var targetPath = Path.Combine(_dataDirectory, "files", "target.sqlite");
+        await using var server = await OutflowServer.StartAsync(settings, CancellationToken.None);
+        using var client = new ApiClient(server.BaseAddress, authorization);
+        var syncId = await CreateSyncAsync(client, targetPath);
+
+        // Queued and older than the sweep interval, with no trigger: the state a process leaves behind when it stops
+        // between requeuing an execution and handing it back.
+        var executionId = await InsertExecutionAsync(
+            server.Services, client, syncId, ExecutionStatus.Queued, TimeProvider.System.GetUtcNow().AddMinutes(-5));
+        var scheduler = await server.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        Assert.Empty(await scheduler.GetTriggersOfJob(new JobKey(syncId.ToString(), "syncs")));
+
+        var execution = await WaitForTerminalAsync(server.Services.GetRequiredService<IExecutionStore>(), executionId);
+
+        Assert.Equal(ExecutionStatus.Completed, execution.Status);
+        Assert.Equal(3, execution.Counts.Insert);
+        Assert.Equal(3, await CountContactsAsync(targetPath));
+        var console = server.Services.GetRequiredService<IExecutionConsoleLog>();
+        var entries = await console.ListAsync(executionId, null, IExecutionConsoleLog.RetainedEntries, CancellationToken.None);
+        Assert.Single(entries, entry => entry.Message.StartsWith("Execution started", StringComparison.Ordinal));
+    }
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
@@ -115,7 +148,9 @@ public sealed class QuartzRestartTests : IDisposable
         return response.Data["id"]!.GetValue<string>();
     }
 
-    private static async Task<Guid> InsertExecutionAsync(IServiceProvider services, ApiClient client, Guid syncId)
+    private static async Task<Guid> InsertExecutionAsync(
+        IServiceProvider services, ApiClient client, Guid syncId,
+        ExecutionStatus status = ExecutionStatus.Created, DateTimeOffset? createdAt = null)
     {
         var organizationId = Guid.Parse((await client.GetAsync("/api/me")).Data["organization_id"]!.GetValue<string>());
         var sync = (await services.GetRequiredService<ISyncStore>().GetAsync(organizationId, syncId, CancellationToken.None))!;
@@ -125,9 +160,9 @@ public sealed class QuartzRestartTests : IDisposable
                 Id = Guid.NewGuid(),
                 OrganizationId = organizationId,
                 SyncId = syncId,
-                Status = ExecutionStatus.Created,
+                Status = status,
                 Type = ExecutionTypes.Manual,
-                CreatedAt = TimeProvider.System.GetUtcNow(),
+                CreatedAt = createdAt ?? TimeProvider.System.GetUtcNow(),
                 Configuration = sync.Configuration,
             },
             CancellationToken.None);
@@ -147,8 +182,8 @@ public sealed class QuartzRestartTests : IDisposable
             }
 
             Assert.True(
-                TimeProvider.System.GetElapsedTime(deadline) < TimeSpan.FromSeconds(30),
-                $"execution {executionId} is still {execution.Status.ToWire()} 30 seconds after the restart");
+                TimeProvider.System.GetElapsedTime(deadline) < TimeSpan.FromSeconds(120),
+                $"execution {executionId} is still {execution.Status.ToWire()} after 120 seconds");
             await Task.Delay(100);
         }
     }

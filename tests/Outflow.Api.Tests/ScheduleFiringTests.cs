@@ -152,6 +152,49 @@ public sealed class ScheduleFiringTests(ScheduleServerFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task Repeated_fire_time_runs_once()
+    {
+        var syncId = await CreateSyncAsync(new JsonObject { ["frequency"] = "daily", ["hour"] = "4", ["minute"] = "0" });
+        var scheduler = await Server.GetService<ISchedulerFactory>().GetScheduler();
+        var jobKey = new JobKey(syncId, QuartzSyncScheduler.Group);
+
+        // A schedule trigger's name records its start time. Firing a trigger of that name twice is what a firing
+        // repeated by Quartz's recovery looks like to the job.
+        var fireTime = new DateTimeOffset(2025, 1, 1, 4, 0, 0, TimeSpan.Zero);
+        var triggerKey = new TriggerKey($"{syncId}@20250101T040000.000Z", QuartzSyncScheduler.Group);
+        await FireAndWaitAsync(scheduler, jobKey, triggerKey);
+        var first = Assert.Single(await WaitForExecutionsAsync(syncId, list => list.Any(IsTerminal)));
+        await FireAndWaitAsync(scheduler, jobKey, triggerKey);
+
+        var execution = Assert.Single(await ListExecutionsAsync(syncId));
+        Assert.Equal(first["id"]!.GetValue<string>(), execution["id"]!.GetValue<string>());
+        Assert.Equal("completed", execution["status"]!.GetValue<string>());
+        var stored = await Server.GetService<IExecutionStore>().GetByIdAsync(
+            Guid.Parse(execution["id"]!.GetValue<string>()), CancellationToken.None);
+        Assert.Equal(fireTime, stored!.ScheduledFor);
+    }
+
+    [Fact]
+    public async Task Fire_after_store_deactivation_removes_schedule()
+    {
+        var syncId = await CreateSyncAsync(new JsonObject { ["frequency"] = "custom", ["minute"] = "*/5" });
+        var organizationId = Guid.Parse((await Client.GetAsync("/api/me")).Data["organization_id"]!.GetValue<string>());
+        var syncs = Server.GetService<ISyncStore>();
+        var sync = (await syncs.GetAsync(organizationId, Guid.Parse(syncId), CancellationToken.None))!;
+        sync.Configuration = sync.Configuration with { Active = false };
+        await syncs.UpdateAsync(sync, clearState: false, CancellationToken.None);
+        var scheduler = await Server.GetService<ISchedulerFactory>().GetScheduler();
+
+        // The store has the sync inactive but the trigger is still there, as when an api process deactivated the sync while
+        // a worker's firing was between reading it and applying its next start.
+        await FireAndWaitAsync(
+            scheduler, new JobKey(syncId, QuartzSyncScheduler.Group), new TriggerKey(syncId + "@now", QuartzSyncScheduler.Group));
+
+        Assert.Empty(await GetTriggersAsync(syncId));
+        Assert.Empty(await ListExecutionsAsync(syncId));
+    }
+
+    [Fact]
     public async Task Continuous_runs_back_to_back()
     {
         var syncId = await CreateSyncAsync(new JsonObject { ["frequency"] = "continuous" });
@@ -234,6 +277,18 @@ public sealed class ScheduleFiringTests(ScheduleServerFixture fixture) : IClassF
         var response = await Client.PostAsync("/api/syncs", body);
         Assert.True(response.Status == HttpStatusCode.OK, response.Text);
         return response.Data["id"]!.GetValue<string>();
+    }
+
+    /// <summary>Fires the job once with a trigger of the given key and waits until Quartz has removed that trigger.</summary>
+    private static async Task FireAndWaitAsync(IScheduler scheduler, JobKey jobKey, TriggerKey triggerKey)
+    {
+        await scheduler.ScheduleJob(TriggerBuilder.Create().WithIdentity(triggerKey).ForJob(jobKey).StartNow().Build());
+        var deadline = TimeProvider.System.GetUtcNow() + PollTimeout;
+        while (await scheduler.Exists(triggerKey))
+        {
+            Assert.True(TimeProvider.System.GetUtcNow() < deadline, $"trigger {triggerKey} did not fire and finish");
+            await Task.Delay(50);
+        }
     }
 
     private async Task<JsonObject> GetSyncBodyAsync(string syncId)

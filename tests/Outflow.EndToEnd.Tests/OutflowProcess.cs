@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.RegularExpressions;
 
 namespace Outflow.EndToEnd.Tests;
@@ -79,7 +80,7 @@ public sealed partial class OutflowProcess : IAsyncDisposable
     {
         var startInfo = new ProcessStartInfo("kill") { RedirectStandardError = true, UseShellExecute = false };
         startInfo.ArgumentList.Add("-" + signal);
-        startInfo.ArgumentList.Add(_process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        startInfo.ArgumentList.Add(_process.Id.ToString(CultureInfo.InvariantCulture));
         using var kill = Process.Start(startInfo)!;
         var error = await kill.StandardError.ReadToEndAsync();
         await kill.WaitForExitAsync();
@@ -91,6 +92,25 @@ public sealed partial class OutflowProcess : IAsyncDisposable
 
     /// <summary>Returns whether the process logged a line that contains <paramref name="text"/>.</summary>
     public bool Logged(string text) => Output.Any(line => line.Contains(text, StringComparison.Ordinal));
+
+    /// <summary>
+    /// Sends SIGTERM, as a service manager does to stop the process, and returns its exit code once it has exited, or
+    /// null when it is still running after <paramref name="timeout"/>.
+    /// </summary>
+    public async Task<int?> TerminateAsync(TimeSpan timeout)
+    {
+        await SignalAsync("TERM");
+        using var wait = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(wait.Token);
+            return _process.ExitCode;
+        }
+        catch (OperationCanceledException) when (wait.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
 
     /// <summary>Returns whether the process logged that it started the execution.</summary>
     public bool LoggedStart(string executionId) =>

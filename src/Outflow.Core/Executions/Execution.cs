@@ -33,4 +33,10 @@ public sealed class Execution
     public ExecutionOptions Options { get; init; } = ExecutionOptions.Default;
 
     public bool CancelRequested { get; set; }
+
+    /// <summary>
+    /// The fire time of the schedule trigger that created the execution, null when no schedule trigger created it
+    /// (manual runs and run-after follow-ups). The store keeps one execution per sync and fire time.
+    /// </summary>
+    public DateTimeOffset? ScheduledFor { get; init; }
 }

@@ -5,7 +5,9 @@ public interface IExecutionStore
 {
     /// <summary>
     /// Inserts <paramref name="execution"/> unless the sync has a non-terminal execution, atomically.
-    /// Returns the inserted execution and true, or the existing non-terminal one and false.
+    /// Returns the inserted execution and true, or the existing non-terminal one and false. When
+    /// <see cref="Execution.ScheduledFor"/> is set and the sync already has an execution for that fire time,
+    /// returns that one, in any status, and false.
     /// </summary>
     Task<(Execution Execution, bool Created)> CreateIfIdleAsync(Execution execution, CancellationToken cancellationToken);
 

@@ -439,6 +439,13 @@ internal static class PostgreSqlMigrations
         ALTER TABLE executions ADD COLUMN lease_until bigint;
         """;
 
+    private const string ScheduledExecutions = """
+        ALTER TABLE executions ADD COLUMN scheduled_for bigint;
+
+        CREATE UNIQUE INDEX ux_executions_sync_scheduled_for ON executions (sync_id, scheduled_for)
+            WHERE scheduled_for IS NOT NULL;
+        """;
+
     public static IReadOnlyList<StoreMigration> All { get; } =
     [
         new(1, "initial schema", InitialSchema),
@@ -447,5 +454,6 @@ internal static class PostgreSqlMigrations
         new(4, "jobs", Jobs),
         new(5, "quartz job store", QuartzJobStore),
         new(6, "execution leases", ExecutionLeases),
+        new(7, "scheduled executions", ScheduledExecutions),
     ];
 }

@@ -45,4 +45,6 @@ internal sealed class ExecutionRow
     public string Options { get; set; } = "";
 
     public long CancelRequested { get; set; }
+
+    public long? ScheduledFor { get; set; }
 }

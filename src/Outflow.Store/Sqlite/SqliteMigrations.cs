@@ -463,6 +463,15 @@ internal static class SqliteMigrations
         ALTER TABLE executions ADD COLUMN lease_until INTEGER;
         """;
 
+    // A scheduled execution records the fire time it was created for, and the unique index lets one fire time of a
+    // sync create one execution, however often Quartz fires or recovers that trigger.
+    private const string ScheduledExecutions = """
+        ALTER TABLE executions ADD COLUMN scheduled_for INTEGER;
+
+        CREATE UNIQUE INDEX ux_executions_sync_scheduled_for ON executions (sync_id, scheduled_for)
+            WHERE scheduled_for IS NOT NULL;
+        """;
+
     public static IReadOnlyList<StoreMigration> All { get; } =
     [
         new(1, "initial schema", InitialSchema),
@@ -471,5 +480,6 @@ internal static class SqliteMigrations
         new(4, "jobs", Jobs),
         new(5, "quartz job store", QuartzJobStore),
         new(6, "execution leases", ExecutionLeases),
+        new(7, "scheduled executions", ScheduledExecutions),
     ];
 }

@@ -45,6 +45,12 @@ public sealed record ServerSettings
     /// </summary>
     public TimeSpan ExecutionLease { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How often a process that executes syncs dispatches the created or queued executions, older than this interval,
+    /// that no Quartz trigger covers. Default: 60 seconds.
+    /// </summary>
+    public TimeSpan RecoverySweepInterval { get; init; } = TimeSpan.FromSeconds(60);
+
     public string ResolvedDataDirectory => Path.GetFullPath(DataDirectory);
 
     public string ResolvedFilesRoot => Path.GetFullPath(FilesRoot ?? Path.Combine(ResolvedDataDirectory, "files"));

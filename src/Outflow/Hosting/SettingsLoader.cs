@@ -44,6 +44,10 @@ internal static class SettingsLoader
             ExecutionLease = ReadWholeNumber(configuration, "EXECUTION_LEASE_SECONDS", "seconds", 3) is int leaseSeconds
                 ? TimeSpan.FromSeconds(leaseSeconds)
                 : defaults.ExecutionLease,
+
+            RecoverySweepInterval = ReadWholeNumber(configuration, "RECOVERY_SWEEP_INTERVAL_SECONDS", "seconds", 1) is int sweepSeconds
+                ? TimeSpan.FromSeconds(sweepSeconds)
+                : defaults.RecoverySweepInterval,
         };
     }
 

@@ -59,12 +59,14 @@ internal static class StoreRegistration
                 Database = Outflow.Scheduling.SchedulingDatabase.Sqlite,
                 ConnectionString = Outflow.Store.StoreConnectionStrings.ForSqlite(SqlitePath(settings)),
                 ExecutesJobs = executesJobs,
+                RecoverySweepInterval = settings.RecoverySweepInterval,
             }
             : new()
             {
                 Database = Outflow.Scheduling.SchedulingDatabase.PostgreSql,
                 ConnectionString = Outflow.Store.StoreConnectionStrings.ForPostgreSql(settings.Store.Trim()),
                 ExecutesJobs = executesJobs,
+                RecoverySweepInterval = settings.RecoverySweepInterval,
             };
 
     public static bool IsSqlite(string store) => string.Equals(store.Trim(), SqliteStore, StringComparison.OrdinalIgnoreCase);
