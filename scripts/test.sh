@@ -30,10 +30,12 @@ dotnet build Outflow.slnx --nologo -v quiet
 dotnet format Outflow.slnx --verify-no-changes --no-restore
 dotnet test Outflow.slnx --no-build --nologo "$@"
 
-# Short runs of the benchmark and of the cancel check: each exits non-zero when its executions' counts
+# Short runs of the benchmarks and of the cancel check: each exits non-zero when its executions' counts
 # are wrong, and the cancel check also when a cancel took longer than 5 seconds.
 bench/full-sync.sh 2000
 bench/cancel-check.sh 20000
+# api + 1 worker against api + 2 workers on a PostgreSQL store, once each. It exits non-zero when a target is wrong.
+bench/workers.sh 4 500 1
 
 # Polytomic's TypeScript SDK (npm `polytomic` 1.18.1) against a live server, about a minute.
 tests/conformance/run.sh

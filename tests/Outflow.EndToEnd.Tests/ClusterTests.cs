@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using Outflow.Testing;
@@ -11,32 +9,21 @@ namespace Outflow.EndToEnd.Tests;
 /// <c>outflow worker</c> processes, each with its own data directory, sharing the master key and files root.
 /// </summary>
 [Collection(PostgresFixture.CollectionName)]
-public sealed class ClusterTests(PostgresFixture postgres) : IDisposable
+public sealed class ClusterTests(PostgresFixture postgres)
 {
-    private const string ApiKey = "cluster-test-key-0123456789";
     private const int SmallRows = 300;
     private const int LargeRows = 20_000;
-
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "outflow-cluster-" + Guid.NewGuid().ToString("N"));
 
     [Fact]
     public async Task Workers_run_once_and_take_over()
     {
-        var filesRoot = Path.Combine(_root, "files");
-        Directory.CreateDirectory(filesRoot);
-        await WriteSourceAsync(Path.Combine(filesRoot, "rows.sqlite"), LargeRows);
-        await WriteSourceAsync(Path.Combine(filesRoot, "small.sqlite"), SmallRows);
-        var store = await postgres.CreateDatabaseAsync();
-        var masterKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-
-        var apiProcess = await StartAsync("api", "api", store, filesRoot, masterKey);
-        await using var apiScope = apiProcess.Process;
-        var firstWorker = await StartAsync("worker", "worker-1", store, filesRoot, masterKey);
-        await using var firstScope = firstWorker.Process;
-        var secondWorker = await StartAsync("worker", "worker-2", store, filesRoot, masterKey);
-        await using var secondScope = secondWorker.Process;
+        await using var cluster = await ClusterHarness.StartAsync(postgres, workers: 0);
+        await WriteSourceAsync(Path.Combine(cluster.FilesRoot, "rows.sqlite"), LargeRows);
+        await WriteSourceAsync(Path.Combine(cluster.FilesRoot, "small.sqlite"), SmallRows);
+        var firstWorker = await cluster.StartWorkerAsync();
+        var secondWorker = await cluster.StartWorkerAsync();
         var workers = new[] { firstWorker.Process, secondWorker.Process };
-        using var api = new ApiClient(apiProcess.Address, ApiKey);
+        var api = cluster.Client;
 
         // The worker serves health checks only, and the api process has the API.
         using (var http = new HttpClient { BaseAddress = firstWorker.Address })
@@ -50,27 +37,27 @@ public sealed class ClusterTests(PostgresFixture postgres) : IDisposable
         var small = new List<(string SyncId, string ExecutionId, PostgresDatabase Target)>();
         for (var i = 0; i < 4; i++)
         {
-            var target = await CreateTargetAsync();
-            var syncId = await CreateSyncAsync(api, target, "small.sqlite");
+            var target = await CreateTargetAsync(cluster);
+            var syncId = await CreateSyncAsync(cluster, target, "small.sqlite");
             var started = await api.PostAsync($"api/syncs/{syncId}/executions", new { });
             small.Add((syncId, started["data"]!["id"]!.GetValue<string>(), target));
         }
 
         foreach (var (syncId, executionId, target) in small)
         {
-            var execution = await WaitForLastExecutionAsync(api, syncId, TimeSpan.FromSeconds(60));
+            var execution = await cluster.WaitForLastExecutionAsync(syncId, TimeSpan.FromSeconds(60));
             Assert.Equal(executionId, execution["id"]!.GetValue<string>());
             Assert.Equal("completed", execution["status"]!.GetValue<string>());
             Assert.Single(workers, worker => worker.LoggedStart(executionId));
-            Assert.False(apiProcess.Process.LoggedStart(executionId));
+            Assert.False(cluster.Api.LoggedStart(executionId));
             var (count, distinct) = await SummarizeAsync(target);
             Assert.Equal(SmallRows, count);
             Assert.Equal(SmallRows, distinct);
         }
 
         // A worker killed with SIGKILL mid-execution loses its execution to the other worker.
-        var largeTarget = await CreateTargetAsync();
-        var largeSyncId = await CreateSyncAsync(api, largeTarget, "rows.sqlite");
+        var largeTarget = await CreateTargetAsync(cluster);
+        var largeSyncId = await CreateSyncAsync(cluster, largeTarget, "rows.sqlite");
         var largeStart = await api.PostAsync($"api/syncs/{largeSyncId}/executions", new { });
         var largeExecutionId = largeStart["data"]!["id"]!.GetValue<string>();
         while ((await SummarizeAsync(largeTarget)).Count == 0)
@@ -80,10 +67,10 @@ public sealed class ClusterTests(PostgresFixture postgres) : IDisposable
 
         var owner = workers.Single(worker => worker.LoggedStart(largeExecutionId));
         var survivor = workers.Single(worker => worker != owner);
-        await owner.KillAsync();
+        await cluster.KillWorkerAsync(owner);
         Assert.InRange((await SummarizeAsync(largeTarget)).Count, 1, LargeRows - 1);
 
-        var resumed = await WaitForLastExecutionAsync(api, largeSyncId, TimeSpan.FromSeconds(90));
+        var resumed = await cluster.WaitForLastExecutionAsync(largeSyncId, TimeSpan.FromSeconds(90));
         Assert.Equal(largeExecutionId, resumed["id"]!.GetValue<string>());
         Assert.Equal("completed", resumed["status"]!.GetValue<string>());
         Assert.Equal(0, resumed["counts"]!["error"]!.GetValue<long>());
@@ -96,23 +83,15 @@ public sealed class ClusterTests(PostgresFixture postgres) : IDisposable
     [Fact]
     public async Task Sigterm_hands_execution_to_other_worker()
     {
-        var filesRoot = Path.Combine(_root, "files");
-        Directory.CreateDirectory(filesRoot);
-        await WriteSourceAsync(Path.Combine(filesRoot, "rows.sqlite"), LargeRows);
-        var store = await postgres.CreateDatabaseAsync();
-        var masterKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-
-        var apiProcess = await StartAsync("api", "api", store, filesRoot, masterKey);
-        await using var apiScope = apiProcess.Process;
-        var firstWorker = await StartAsync("worker", "worker-1", store, filesRoot, masterKey);
-        await using var firstScope = firstWorker.Process;
-        var secondWorker = await StartAsync("worker", "worker-2", store, filesRoot, masterKey);
-        await using var secondScope = secondWorker.Process;
+        await using var cluster = await ClusterHarness.StartAsync(postgres, workers: 0);
+        await WriteSourceAsync(Path.Combine(cluster.FilesRoot, "rows.sqlite"), LargeRows);
+        var firstWorker = await cluster.StartWorkerAsync();
+        var secondWorker = await cluster.StartWorkerAsync();
         var workers = new[] { firstWorker.Process, secondWorker.Process };
-        using var api = new ApiClient(apiProcess.Address, ApiKey);
+        var api = cluster.Client;
 
-        var target = await CreateTargetAsync();
-        var syncId = await CreateSyncAsync(api, target, "rows.sqlite");
+        var target = await CreateTargetAsync(cluster);
+        var syncId = await CreateSyncAsync(cluster, target, "rows.sqlite");
         var started = await api.PostAsync($"api/syncs/{syncId}/executions", new { });
         var executionId = started["data"]!["id"]!.GetValue<string>();
         while ((await SummarizeAsync(target)).Count == 0)
@@ -127,12 +106,13 @@ public sealed class ClusterTests(PostgresFixture postgres) : IDisposable
         var exitCode = await owner.TerminateAsync(TimeSpan.FromSeconds(120));
         Assert.True(exitCode is not null, "the worker did not exit 120 seconds after SIGTERM:\n" + string.Join('\n', owner.Output));
         Assert.Equal(0, exitCode);
+
         // NOTE: with Quartz 4.7.3 the rest of this test also passes when the drain service is not registered, so only
         // this log check depends on the drain, and the test does not show the hand-back failing without it.
         Assert.Contains(owner.Output, line => line.Contains("running jobs returned", StringComparison.Ordinal));
         Assert.InRange((await SummarizeAsync(target)).Count, 1, LargeRows - 1);
 
-        var resumed = await WaitForLastExecutionAsync(api, syncId, TimeSpan.FromSeconds(120));
+        var resumed = await cluster.WaitForLastExecutionAsync(syncId, TimeSpan.FromSeconds(120));
         Assert.Equal(executionId, resumed["id"]!.GetValue<string>());
         Assert.Equal("completed", resumed["status"]!.GetValue<string>());
         Assert.Equal(0, resumed["counts"]!["error"]!.GetValue<long>());
@@ -142,32 +122,9 @@ public sealed class ClusterTests(PostgresFixture postgres) : IDisposable
         Assert.Equal(LargeRows, distinct);
     }
 
-    public void Dispose()
+    private static async Task<PostgresDatabase> CreateTargetAsync(ClusterHarness cluster)
     {
-        SqliteConnection.ClearAllPools();
-        if (Directory.Exists(_root))
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-    }
-
-    private async Task<(OutflowProcess Process, Uri Address)> StartAsync(
-        string command, string name, PostgresDatabase store, string filesRoot, string masterKey)
-    {
-        var environment = new Dictionary<string, string>
-        {
-            ["OUTFLOW_DATA_DIR"] = Path.Combine(_root, name),
-            ["OUTFLOW_FILES_ROOT"] = filesRoot,
-            ["OUTFLOW_MASTER_KEY"] = masterKey,
-            ["OUTFLOW_BOOTSTRAP_KEY"] = ApiKey,
-            ["OUTFLOW_STORE"] = store.ConnectionString,
-        };
-        return await OutflowProcess.StartServerAsync(command, environment, "--urls", "http://127.0.0.1:0");
-    }
-
-    private async Task<PostgresDatabase> CreateTargetAsync()
-    {
-        var target = await postgres.CreateDatabaseAsync();
+        var target = await cluster.CreateDatabaseAsync();
         await using var connection = new NpgsqlConnection(target.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("CREATE TABLE public.rows (id bigint PRIMARY KEY, name text)", connection);
@@ -175,48 +132,12 @@ public sealed class ClusterTests(PostgresFixture postgres) : IDisposable
         return target;
     }
 
-    private static async Task<string> CreateSyncAsync(ApiClient api, PostgresDatabase target, string sourceFile)
+    private static async Task<string> CreateSyncAsync(ClusterHarness cluster, PostgresDatabase target, string sourceFile)
     {
-        var source = await api.PostAsync("api/connections", new { name = sourceFile, type = "sqlite", configuration = new { path = sourceFile } });
-        var warehouse = await api.PostAsync("api/connections", new { name = "warehouse", type = "postgresql", configuration = target.Configuration });
-        var model = await api.PostAsync("api/models", new
-        {
-            name = sourceFile,
-            connection_id = source["data"]!["id"]!.GetValue<string>(),
-            configuration = new { table = "rows" },
-        });
-        var modelId = model["data"]!["id"]!.GetValue<string>();
-        var sync = await api.PostAsync("api/syncs", new
-        {
-            name = sourceFile + " to warehouse",
-            mode = "replace",
-            active = true,
-            schedule = new { frequency = "manual" },
-            target = new { connection_id = warehouse["data"]!["id"]!.GetValue<string>(), @object = "public.rows" },
-            identity = new { source = new { model_id = modelId, field = "id" }, target = "id", function = "Equality" },
-            fields = new[] { new { source = new { model_id = modelId, field = "name" }, target = "name" } },
-        });
-        return sync["data"]!["id"]!.GetValue<string>();
-    }
-
-    private static async Task<JsonNode> WaitForLastExecutionAsync(ApiClient api, string syncId, TimeSpan timeout)
-    {
-        var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
-        while (true)
-        {
-            var status = (await api.GetAsync($"api/syncs/{syncId}/status"))["data"]!;
-            if (status["current_execution"] is null && status["last_execution"] is { } last)
-            {
-                return last;
-            }
-
-            if (Environment.TickCount64 > deadline)
-            {
-                throw new TimeoutException($"the execution of sync {syncId} did not finish in {timeout}: {status.ToJsonString()}");
-            }
-
-            await Task.Delay(200);
-        }
+        var sourceId = await cluster.CreateConnectionAsync(sourceFile, "sqlite", new { path = sourceFile });
+        var warehouseId = await cluster.CreateConnectionAsync("warehouse", "postgresql", target.Configuration);
+        var modelId = await cluster.CreateTableModelAsync(sourceFile, sourceId, "rows");
+        return await cluster.CreateRowsSyncAsync(sourceFile + " to warehouse", modelId, warehouseId, "public.rows", new { frequency = "manual" });
     }
 
     private static async Task WriteSourceAsync(string path, int rows)

@@ -34,7 +34,7 @@ public abstract class ScheduledExecutionStoreTests(PostgresFixture? postgres)
         await using var store = await TestStore.CreateAsync(postgres);
         var (_, _, _, sync) = await store.AddSyncWithParentsAsync();
         var (first, _) = await store.Executions.CreateIfIdleAsync(Scheduled(sync, FireTime), CancellationToken.None);
-        await store.Executions.FinishAsync(first.Id, ExecutionStatus.Completed, [], FireTime.AddMinutes(1), CancellationToken.None);
+        await store.Executions.FinishAsync(first.Id, null, ExecutionStatus.Completed, [], FireTime.AddMinutes(1), CancellationToken.None);
 
         var (repeated, repeatedCreated) = await store.Executions.CreateIfIdleAsync(Scheduled(sync, FireTime), CancellationToken.None);
 
@@ -50,7 +50,7 @@ public abstract class ScheduledExecutionStoreTests(PostgresFixture? postgres)
         await using var store = await TestStore.CreateAsync(postgres);
         var (_, _, _, sync) = await store.AddSyncWithParentsAsync();
         var (first, _) = await store.Executions.CreateIfIdleAsync(Scheduled(sync, FireTime), CancellationToken.None);
-        await store.Executions.FinishAsync(first.Id, ExecutionStatus.Completed, [], FireTime.AddMinutes(1), CancellationToken.None);
+        await store.Executions.FinishAsync(first.Id, null, ExecutionStatus.Completed, [], FireTime.AddMinutes(1), CancellationToken.None);
 
         var (next, created) = await store.Executions.CreateIfIdleAsync(
             Scheduled(sync, FireTime.AddMinutes(5)), CancellationToken.None);
@@ -81,7 +81,7 @@ public abstract class ScheduledExecutionStoreTests(PostgresFixture? postgres)
         await using var store = await TestStore.CreateAsync(postgres);
         var (_, _, _, sync) = await store.AddSyncWithParentsAsync();
         var (first, _) = await store.Executions.CreateIfIdleAsync(Scheduled(sync, FireTime), CancellationToken.None);
-        await store.Executions.FinishAsync(first.Id, ExecutionStatus.Completed, [], FireTime.AddMinutes(1), CancellationToken.None);
+        await store.Executions.FinishAsync(first.Id, null, ExecutionStatus.Completed, [], FireTime.AddMinutes(1), CancellationToken.None);
         var (second, _) = await store.Executions.CreateIfIdleAsync(
             TestStore.NewExecution(sync, FireTime.AddMinutes(2)), CancellationToken.None);
 
