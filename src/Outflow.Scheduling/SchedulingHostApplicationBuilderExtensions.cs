@@ -24,6 +24,12 @@ public static class SchedulingHostApplicationBuilderExtensions
     public static readonly TimeSpan ClusterCheckinMisfireThreshold = TimeSpan.FromSeconds(15);
 
     /// <summary>
+    /// How long an idle clustered node waits before it polls the store for due triggers again, which bounds how long a
+    /// manual start waits for a worker.
+    /// </summary>
+    public static readonly TimeSpan ClusterIdleWaitTime = TimeSpan.FromSeconds(2);
+
+    /// <summary>
     /// Adds Quartz.NET as the dispatcher of executions, one job per sync, with its persistent job store in the
     /// store's database. Also adds the recovery of executions that no Quartz trigger covers, the triggers of sync
     /// schedules, and the removal of log files of deleted executions. Register a <see cref="SyncScheduleOptions"/>
@@ -41,6 +47,13 @@ public static class SchedulingHostApplicationBuilderExtensions
 
                 // Jobs see the shutdown through their cancellation token too, and hand their execution back.
                 scheduler.ShutdownJobInterruption = ShutdownJobInterruption.WhenWaitingForJobs;
+
+                // A node learns of a trigger that another process stored, such as a Start Sync through the api process,
+                // only when it next polls the store, after 30 seconds by default when it has nothing to fire.
+                if (options.Database == SchedulingDatabase.PostgreSql)
+                {
+                    scheduler.IdleWaitTime = ClusterIdleWaitTime;
+                }
             });
             quartz.UsePersistentStore(store =>
             {
