@@ -18,11 +18,13 @@ public sealed class ClusterHarness : IAsyncDisposable
     private readonly string _root = Path.Combine(Path.GetTempPath(), "outflow-cluster-" + Guid.NewGuid().ToString("N"));
     private readonly string _masterKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
     private readonly List<(string Name, OutflowProcess Process)> _processes = [];
+    private readonly IReadOnlyDictionary<string, string> _settings;
     private int _workersStarted;
 
-    private ClusterHarness(PostgresFixture postgres, PostgresDatabase store)
+    private ClusterHarness(PostgresFixture postgres, PostgresDatabase store, IReadOnlyDictionary<string, string>? settings)
     {
         _postgres = postgres;
+        _settings = settings ?? new Dictionary<string, string>();
         Store = store;
         Directory.CreateDirectory(FilesRoot);
     }
@@ -39,10 +41,14 @@ public sealed class ClusterHarness : IAsyncDisposable
     /// <summary>The workers started so far that were not killed, oldest first.</summary>
     public IReadOnlyList<OutflowProcess> Workers { get; private set; } = [];
 
-    /// <summary>Migrates a new store database, then starts the api process and <paramref name="workers"/> workers.</summary>
-    public static async Task<ClusterHarness> StartAsync(PostgresFixture postgres, int workers)
+    /// <summary>
+    /// Migrates a new store database, then starts the api process and <paramref name="workers"/> workers, each with the
+    /// environment variables in <paramref name="settings"/> added to the harness's own.
+    /// </summary>
+    public static async Task<ClusterHarness> StartAsync(
+        PostgresFixture postgres, int workers, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var harness = new ClusterHarness(postgres, await postgres.CreateDatabaseAsync());
+        var harness = new ClusterHarness(postgres, await postgres.CreateDatabaseAsync(), settings);
         try
         {
             var (exitCode, output, error) = await OutflowProcess.RunAsync(harness.EnvironmentOf("migrate"), "migrate");
@@ -141,6 +147,32 @@ public sealed class ClusterHarness : IAsyncDisposable
         }
     }
 
+    /// <summary>Writes a SQLite database with a table <c>rows (id, name)</c> holding <c>row {id}</c> for ids 1 to <paramref name="rows"/>.</summary>
+    public static async Task WriteRowsSourceAsync(string path, int rows)
+    {
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        await connection.OpenAsync();
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
+        await using (var create = connection.CreateCommand())
+        {
+            create.CommandText = "CREATE TABLE rows (id INTEGER PRIMARY KEY, name TEXT)";
+            await create.ExecuteNonQueryAsync();
+        }
+
+        await using var insert = connection.CreateCommand();
+        insert.CommandText = "INSERT INTO rows VALUES ($id, $name)";
+        var id = insert.Parameters.Add("$id", SqliteType.Integer);
+        var name = insert.Parameters.Add("$name", SqliteType.Text);
+        for (var i = 1; i <= rows; i++)
+        {
+            id.Value = i;
+            name.Value = $"row {i}";
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        await transaction.CommitAsync();
+    }
+
     /// <summary>Lists the warning, error and critical log lines of every process started, killed ones included.</summary>
     public string DescribeProblems()
     {
@@ -186,12 +218,16 @@ public sealed class ClusterHarness : IAsyncDisposable
         return started;
     }
 
-    private Dictionary<string, string> EnvironmentOf(string name) => new()
+    private Dictionary<string, string> EnvironmentOf(string name)
     {
-        ["OUTFLOW_DATA_DIR"] = Path.Combine(_root, name),
-        ["OUTFLOW_FILES_ROOT"] = FilesRoot,
-        ["OUTFLOW_MASTER_KEY"] = _masterKey,
-        ["OUTFLOW_BOOTSTRAP_KEY"] = ApiKey,
-        ["OUTFLOW_STORE"] = Store.ConnectionString,
-    };
+        var environment = new Dictionary<string, string>(_settings)
+        {
+            ["OUTFLOW_DATA_DIR"] = Path.Combine(_root, name),
+            ["OUTFLOW_FILES_ROOT"] = FilesRoot,
+            ["OUTFLOW_MASTER_KEY"] = _masterKey,
+            ["OUTFLOW_BOOTSTRAP_KEY"] = ApiKey,
+            ["OUTFLOW_STORE"] = Store.ConnectionString,
+        };
+        return environment;
+    }
 }

@@ -18,8 +18,8 @@ public sealed class ClusterTests(PostgresFixture postgres)
     public async Task Workers_run_once_and_take_over()
     {
         await using var cluster = await ClusterHarness.StartAsync(postgres, workers: 0);
-        await WriteSourceAsync(Path.Combine(cluster.FilesRoot, "rows.sqlite"), LargeRows);
-        await WriteSourceAsync(Path.Combine(cluster.FilesRoot, "small.sqlite"), SmallRows);
+        await ClusterHarness.WriteRowsSourceAsync(Path.Combine(cluster.FilesRoot, "rows.sqlite"), LargeRows);
+        await ClusterHarness.WriteRowsSourceAsync(Path.Combine(cluster.FilesRoot, "small.sqlite"), SmallRows);
         var firstWorker = await cluster.StartWorkerAsync();
         var secondWorker = await cluster.StartWorkerAsync();
         var workers = new[] { firstWorker.Process, secondWorker.Process };
@@ -84,7 +84,7 @@ public sealed class ClusterTests(PostgresFixture postgres)
     public async Task Sigterm_hands_execution_to_other_worker()
     {
         await using var cluster = await ClusterHarness.StartAsync(postgres, workers: 0);
-        await WriteSourceAsync(Path.Combine(cluster.FilesRoot, "rows.sqlite"), LargeRows);
+        await ClusterHarness.WriteRowsSourceAsync(Path.Combine(cluster.FilesRoot, "rows.sqlite"), LargeRows);
         var firstWorker = await cluster.StartWorkerAsync();
         var secondWorker = await cluster.StartWorkerAsync();
         var workers = new[] { firstWorker.Process, secondWorker.Process };
@@ -138,31 +138,6 @@ public sealed class ClusterTests(PostgresFixture postgres)
         var warehouseId = await cluster.CreateConnectionAsync("warehouse", "postgresql", target.Configuration);
         var modelId = await cluster.CreateTableModelAsync(sourceFile, sourceId, "rows");
         return await cluster.CreateRowsSyncAsync(sourceFile + " to warehouse", modelId, warehouseId, "public.rows", new { frequency = "manual" });
-    }
-
-    private static async Task WriteSourceAsync(string path, int rows)
-    {
-        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
-        await connection.OpenAsync();
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
-        await using (var create = connection.CreateCommand())
-        {
-            create.CommandText = "CREATE TABLE rows (id INTEGER PRIMARY KEY, name TEXT)";
-            await create.ExecuteNonQueryAsync();
-        }
-
-        await using var insert = connection.CreateCommand();
-        insert.CommandText = "INSERT INTO rows VALUES ($id, $name)";
-        var id = insert.Parameters.Add("$id", SqliteType.Integer);
-        var name = insert.Parameters.Add("$name", SqliteType.Text);
-        for (var i = 1; i <= rows; i++)
-        {
-            id.Value = i;
-            name.Value = $"row {i}";
-            await insert.ExecuteNonQueryAsync();
-        }
-
-        await transaction.CommitAsync();
     }
 
     private static async Task<(long Count, long Distinct)> SummarizeAsync(PostgresDatabase database)

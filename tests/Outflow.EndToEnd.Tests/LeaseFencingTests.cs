@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text.Json.Nodes;
-using Microsoft.Data.Sqlite;
 using Npgsql;
 using Outflow.Testing;
 
@@ -12,33 +9,24 @@ namespace Outflow.EndToEnd.Tests;
 /// table records the time of every insert and update, which shows that the resumed worker wrote nothing.
 /// </summary>
 [Collection(PostgresFixture.CollectionName)]
-public sealed class LeaseFencingTests(PostgresFixture postgres) : IDisposable
+public sealed class LeaseFencingTests(PostgresFixture postgres)
 {
-    private const string ApiKey = "lease-test-key-0123456789";
     private const int Rows = 20_000;
-
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "outflow-lease-" + Guid.NewGuid().ToString("N"));
 
     [Fact]
     public async Task Paused_worker_writes_nothing_after_resuming()
     {
-        var filesRoot = Path.Combine(_root, "files");
-        Directory.CreateDirectory(filesRoot);
-        await WriteSourceAsync(Path.Combine(filesRoot, "rows.sqlite"));
-        var store = await postgres.CreateDatabaseAsync();
+        var settings = new Dictionary<string, string> { ["OUTFLOW_EXECUTION_LEASE_SECONDS"] = "6" };
+        await using var cluster = await ClusterHarness.StartAsync(postgres, workers: 2, settings);
+        await ClusterHarness.WriteRowsSourceAsync(Path.Combine(cluster.FilesRoot, "rows.sqlite"), Rows);
         var target = await CreateTargetAsync();
-        var masterKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        var workers = cluster.Workers.ToArray();
+        var api = cluster.Client;
 
-        var (apiProcess, apiAddress) = await StartAsync("api", "api", store, filesRoot, masterKey);
-        await using var apiScope = apiProcess;
-        var (firstWorker, _) = await StartAsync("worker", "worker-1", store, filesRoot, masterKey);
-        await using var firstScope = firstWorker;
-        var (secondWorker, _) = await StartAsync("worker", "worker-2", store, filesRoot, masterKey);
-        await using var secondScope = secondWorker;
-        var workers = new[] { firstWorker, secondWorker };
-        using var api = new ApiClient(apiAddress, ApiKey);
-
-        var syncId = await CreateSyncAsync(api, target);
+        var sourceId = await cluster.CreateConnectionAsync("rows", "sqlite", new { path = "rows.sqlite" });
+        var warehouseId = await cluster.CreateConnectionAsync("warehouse", "postgresql", target.Configuration);
+        var modelId = await cluster.CreateTableModelAsync("rows", sourceId, "rows");
+        var syncId = await cluster.CreateRowsSyncAsync("rows to warehouse", modelId, warehouseId, "public.rows", new { frequency = "manual" });
         var started = await api.PostAsync($"api/syncs/{syncId}/executions", new { });
         var executionId = started["data"]!["id"]!.GetValue<string>();
 
@@ -51,7 +39,7 @@ public sealed class LeaseFencingTests(PostgresFixture postgres) : IDisposable
         {
             Assert.InRange(await ScalarAsync(target, "SELECT count(*) FROM public.rows"), 1, Rows - 1);
 
-            var finished = await WaitForLastExecutionAsync(api, syncId, TimeSpan.FromSeconds(90));
+            var finished = await cluster.WaitForLastExecutionAsync(syncId, TimeSpan.FromSeconds(90));
             Assert.Equal(executionId, finished["id"]!.GetValue<string>());
             Assert.Equal("completed", finished["status"]!.GetValue<string>());
             Assert.True(survivor.LoggedStart(executionId));
@@ -63,12 +51,12 @@ public sealed class LeaseFencingTests(PostgresFixture postgres) : IDisposable
 
         // Every legitimate write ended before the resume, because the execution had completed by then.
         var resumedAt = await ScalarTimeAsync(target, "SELECT clock_timestamp()");
-        var before = await ReadExecutionAsync(store, executionId);
+        var before = await ReadExecutionAsync(cluster.Store, executionId);
 
         // The resumed worker notices the lost lease at its next renewal or lease check, at the latest.
         await WaitUntilAsync(
             () => Task.FromResult(paused.Logged($"Execution {executionId} lost its lease")), TimeSpan.FromSeconds(30));
-        var after = await ReadExecutionAsync(store, executionId);
+        var after = await ReadExecutionAsync(cluster.Store, executionId);
 
         Assert.Equal(0, await ScalarAsync(target, $"SELECT count(*) FROM public.rows_audit WHERE written_at > '{resumedAt:O}'"));
         Assert.Equal(Rows, await ScalarAsync(target, "SELECT count(*) FROM public.rows"));
@@ -78,30 +66,6 @@ public sealed class LeaseFencingTests(PostgresFixture postgres) : IDisposable
         Assert.Equal(before, after);
         Assert.EndsWith($":{survivor.Id}", after.LeaseOwner, StringComparison.Ordinal);
         Assert.False(paused.Logged($"Execution {executionId} of sync {syncId} finished"));
-    }
-
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        if (Directory.Exists(_root))
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-    }
-
-    private async Task<(OutflowProcess Process, Uri Address)> StartAsync(
-        string command, string name, PostgresDatabase store, string filesRoot, string masterKey)
-    {
-        var environment = new Dictionary<string, string>
-        {
-            ["OUTFLOW_DATA_DIR"] = Path.Combine(_root, name),
-            ["OUTFLOW_FILES_ROOT"] = filesRoot,
-            ["OUTFLOW_MASTER_KEY"] = masterKey,
-            ["OUTFLOW_BOOTSTRAP_KEY"] = ApiKey,
-            ["OUTFLOW_STORE"] = store.ConnectionString,
-            ["OUTFLOW_EXECUTION_LEASE_SECONDS"] = "6",
-        };
-        return await OutflowProcess.StartServerAsync(command, environment, "--urls", "http://127.0.0.1:0");
     }
 
     /// <summary>
@@ -137,50 +101,6 @@ public sealed class LeaseFencingTests(PostgresFixture postgres) : IDisposable
         return target;
     }
 
-    private static async Task<string> CreateSyncAsync(ApiClient api, PostgresDatabase target)
-    {
-        var source = await api.PostAsync("api/connections", new { name = "rows", type = "sqlite", configuration = new { path = "rows.sqlite" } });
-        var warehouse = await api.PostAsync("api/connections", new { name = "warehouse", type = "postgresql", configuration = target.Configuration });
-        var model = await api.PostAsync("api/models", new
-        {
-            name = "rows",
-            connection_id = source["data"]!["id"]!.GetValue<string>(),
-            configuration = new { table = "rows" },
-        });
-        var modelId = model["data"]!["id"]!.GetValue<string>();
-        var sync = await api.PostAsync("api/syncs", new
-        {
-            name = "rows to warehouse",
-            mode = "replace",
-            active = true,
-            schedule = new { frequency = "manual" },
-            target = new { connection_id = warehouse["data"]!["id"]!.GetValue<string>(), @object = "public.rows" },
-            identity = new { source = new { model_id = modelId, field = "id" }, target = "id", function = "Equality" },
-            fields = new[] { new { source = new { model_id = modelId, field = "name" }, target = "name" } },
-        });
-        return sync["data"]!["id"]!.GetValue<string>();
-    }
-
-    private static async Task<JsonNode> WaitForLastExecutionAsync(ApiClient api, string syncId, TimeSpan timeout)
-    {
-        var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
-        while (true)
-        {
-            var status = (await api.GetAsync($"api/syncs/{syncId}/status"))["data"]!;
-            if (status["current_execution"] is null && status["last_execution"] is { } last)
-            {
-                return last;
-            }
-
-            if (Environment.TickCount64 > deadline)
-            {
-                throw new TimeoutException($"the execution of sync {syncId} did not finish in {timeout}: {status.ToJsonString()}");
-            }
-
-            await Task.Delay(200);
-        }
-    }
-
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
     {
         using var guard = new CancellationTokenSource(timeout);
@@ -204,31 +124,6 @@ public sealed class LeaseFencingTests(PostgresFixture postgres) : IDisposable
         return new StoredExecution(
             reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetString(5),
             reader.GetInt64(6));
-    }
-
-    private static async Task WriteSourceAsync(string path)
-    {
-        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
-        await connection.OpenAsync();
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
-        await using (var create = connection.CreateCommand())
-        {
-            create.CommandText = "CREATE TABLE rows (id INTEGER PRIMARY KEY, name TEXT)";
-            await create.ExecuteNonQueryAsync();
-        }
-
-        await using var insert = connection.CreateCommand();
-        insert.CommandText = "INSERT INTO rows VALUES ($id, $name)";
-        var id = insert.Parameters.Add("$id", SqliteType.Integer);
-        var name = insert.Parameters.Add("$name", SqliteType.Text);
-        for (var i = 1; i <= Rows; i++)
-        {
-            id.Value = i;
-            name.Value = $"row {i}";
-            await insert.ExecuteNonQueryAsync();
-        }
-
-        await transaction.CommitAsync();
     }
 
     private static async Task ExecuteAsync(PostgresDatabase database, string sql)
