@@ -17,6 +17,8 @@ public sealed class ScheduleValidationTests(ApiServerFixture server) : IClassFix
     [InlineData("""{"frequency":"weekly","hour":"9","minute":"0"}""", "invalid_schedule", "schedule.day_of_week", null)]
     [InlineData("""{"frequency":"custom","minute":"61"}""", "invalid_schedule", "schedule.minute", "61")]
     [InlineData("""{"frequency":"custom","hour":"0-24"}""", "invalid_schedule", "schedule.hour", "0-24")]
+    [InlineData("""{"frequency":"custom","minute":"5-1"}""", "invalid_schedule", "schedule.minute", "5-1")]
+    [InlineData("""{"frequency":"builder","hour":"1,22-3/2"}""", "invalid_schedule", "schedule.hour", "1,22-3/2")]
     [InlineData("""{"frequency":"custom","day_of_month":"32"}""", "invalid_schedule", "schedule.day_of_month", "32")]
     [InlineData("""{"frequency":"builder","month":"13"}""", "invalid_schedule", "schedule.month", "13")]
     [InlineData("""{"frequency":"builder","day_of_week":"8"}""", "invalid_schedule", "schedule.day_of_week", "8")]

@@ -89,6 +89,8 @@ public sealed class CommandLineTests : IDisposable
     [Theory]
     [InlineData("2")]
     [InlineData("thirty")]
+    [InlineData("3601")]
+    [InlineData("99999999999999")]
     public async Task Invalid_execution_lease_fails_with_message(string value)
     {
         var environment = new Dictionary<string, string>
@@ -101,7 +103,7 @@ public sealed class CommandLineTests : IDisposable
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains(
-            $"EXECUTION_LEASE_SECONDS must be a whole number of seconds of at least 3, got \"{value}\"", result.Error, StringComparison.Ordinal);
+            $"EXECUTION_LEASE_SECONDS must be a whole number of seconds from 3 to 3600, got \"{value}\"", result.Error, StringComparison.Ordinal);
         Assert.Contains("OUTFLOW_EXECUTION_LEASE_SECONDS", result.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
     }

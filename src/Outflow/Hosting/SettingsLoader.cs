@@ -12,6 +12,12 @@ namespace Outflow.Hosting;
 /// </summary>
 internal static class SettingsLoader
 {
+    /// <summary>The longest execution lease, an hour: a dead worker's execution waits this long before another takes it over.</summary>
+    private const int MaximumLeaseSeconds = 3600;
+
+    /// <summary>The longest time between two sweeps for executions that no trigger covers, a day.</summary>
+    private const int MaximumSweepSeconds = 86_400;
+
     public static ServerSettings Load(string? dataDirectory = null, string? urls = null, string? store = null, string? filesRoot = null)
     {
         var configuration = new ConfigurationBuilder()
@@ -41,11 +47,11 @@ internal static class SettingsLoader
                 : defaults.ContinuousInterval,
 
             // Renewals come every third of the lease, so below 3 s they would come more than once a second.
-            ExecutionLease = ReadWholeNumber(configuration, "EXECUTION_LEASE_SECONDS", "seconds", 3) is int leaseSeconds
+            ExecutionLease = ReadWholeNumber(configuration, "EXECUTION_LEASE_SECONDS", "seconds", 3, MaximumLeaseSeconds) is int leaseSeconds
                 ? TimeSpan.FromSeconds(leaseSeconds)
                 : defaults.ExecutionLease,
 
-            RecoverySweepInterval = ReadWholeNumber(configuration, "RECOVERY_SWEEP_INTERVAL_SECONDS", "seconds", 1) is int sweepSeconds
+            RecoverySweepInterval = ReadWholeNumber(configuration, "RECOVERY_SWEEP_INTERVAL_SECONDS", "seconds", 1, MaximumSweepSeconds) is int sweepSeconds
                 ? TimeSpan.FromSeconds(sweepSeconds)
                 : defaults.RecoverySweepInterval,
         };
@@ -67,7 +73,7 @@ internal static class SettingsLoader
         return (rateLimit, burst);
     }
 
-    private static int? ReadWholeNumber(IConfiguration configuration, string name, string unit, int minimum)
+    private static int? ReadWholeNumber(IConfiguration configuration, string name, string unit, int minimum, int maximum = int.MaxValue)
     {
         var text = configuration[name];
         if (string.IsNullOrWhiteSpace(text))
@@ -75,10 +81,11 @@ internal static class SettingsLoader
             return null;
         }
 
-        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < minimum)
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < minimum || value > maximum)
         {
+            var range = maximum == int.MaxValue ? $"of at least {minimum}" : $"from {minimum} to {maximum}";
             throw new InvalidOperationException(
-                $"{name} must be a whole number of {unit} of at least {minimum}, got \"{text}\"; fix it in appsettings.json or OUTFLOW_{name}");
+                $"{name} must be a whole number of {unit} {range}, got \"{text}\"; fix it in appsettings.json or OUTFLOW_{name}");
         }
 
         return value;

@@ -176,6 +176,15 @@ public static class ScheduleParser
             var alone = Enumerable.Repeat("*", values.Length).ToArray();
             alone[i] = fields[i];
             var reason = "";
+            if (FindReversedRange(fields[i]) is { } reversed)
+            {
+                throw Invalid(
+                    $"{fieldPath} {values[i]} has the range {reversed}, which ends before it starts: write the lower bound "
+                    + "first, or list both parts, such as 22-23,0-2",
+                    fieldPath,
+                    values[i]);
+            }
+
             if (fields[i].Any(char.IsWhiteSpace) || !TryParseCron(string.Join(' ', alone), out _, out reason))
             {
                 throw Invalid(
@@ -219,6 +228,28 @@ public static class ScheduleParser
         }
 
         return new SyncSchedule(false, [expression], []);
+    }
+
+    /// <summary>
+    /// Returns the first numeric range of a cron field whose start is above its end, such as <c>5-1</c>, which Cronos
+    /// reads as wrapping around but standard cron rejects; null when there is none.
+    /// </summary>
+    private static string? FindReversedRange(string field)
+    {
+        foreach (var item in field.Split(','))
+        {
+            var range = item.Split('/')[0];
+            var bounds = range.Split('-');
+            if (bounds.Length == 2
+                && int.TryParse(bounds[0], NumberStyles.None, CultureInfo.InvariantCulture, out var start)
+                && int.TryParse(bounds[1], NumberStyles.None, CultureInfo.InvariantCulture, out var end)
+                && start > end)
+            {
+                return range;
+            }
+        }
+
+        return null;
     }
 
     private static bool TryParseCron(string cron, out CronExpression expression, out string reason)
