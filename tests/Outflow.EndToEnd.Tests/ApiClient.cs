@@ -10,6 +10,9 @@ public sealed class ApiClient : IDisposable
 {
     private static readonly string[] TerminalStatuses = ["completed", "failed", "canceled", "interrupted"];
 
+    /// <summary>How many times a rate-limited request is sent before the 429 fails the test.</summary>
+    private const int MaxRateLimitedAttempts = 30;
+
     private readonly HttpClient _http;
 
     public ApiClient(Uri baseAddress, string apiKey)
@@ -27,15 +30,8 @@ public sealed class ApiClient : IDisposable
     /// <summary>Sends a request and returns the status with the parsed body (null when empty).</summary>
     public async Task<(HttpStatusCode Status, JsonNode? Body)> SendRawAsync(HttpMethod method, string path, object? body)
     {
-        using var request = new HttpRequestMessage(method, path);
-        if (body is not null)
-        {
-            request.Content = JsonContent.Create(body);
-        }
-
-        using var response = await _http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
+        var (status, json, _) = await SendOnceAsync(method, path, body);
+        return (status, json);
     }
 
     /// <summary>Starts an execution of the sync and waits until it reaches a terminal status.</summary>
@@ -63,14 +59,38 @@ public sealed class ApiClient : IDisposable
 
     public void Dispose() => _http.Dispose();
 
+    /// <summary>
+    /// Sends the request and returns the body of a 200 response. A 429 is retried after its Retry-After, as a script
+    /// that polls many syncs would do, because tests that watch hundreds of syncs reach the API key's rate limit.
+    /// </summary>
     private async Task<JsonNode> SendAsync(HttpMethod method, string path, object? body)
     {
-        var (status, json) = await SendRawAsync(method, path, body);
+        var (status, json, retryAfter) = await SendOnceAsync(method, path, body);
+        for (var attempt = 1; status == HttpStatusCode.TooManyRequests && attempt < MaxRateLimitedAttempts; attempt++)
+        {
+            await Task.Delay(retryAfter ?? TimeSpan.FromSeconds(1));
+            (status, json, retryAfter) = await SendOnceAsync(method, path, body);
+        }
+
         if (status != HttpStatusCode.OK)
         {
             throw new HttpRequestException($"{method} {path} returned {(int)status}: {json?.ToJsonString()}");
         }
 
         return json ?? new JsonObject();
+    }
+
+    private async Task<(HttpStatusCode Status, JsonNode? Body, TimeSpan? RetryAfter)> SendOnceAsync(
+        HttpMethod method, string path, object? body)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
+        using var response = await _http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text), response.Headers.RetryAfter?.Delta);
     }
 }
