@@ -6,8 +6,8 @@ namespace Outflow.Connectors.Webhook;
 
 /// <summary>
 /// Rejects connections to loopback, private, link-local and unspecified addresses. The check runs when a connection
-/// opens, on every address the host name resolves to, and the socket connects only to the checked addresses, so a
-/// DNS answer that changes between validation and connection (DNS rebinding) cannot reach a blocked address.
+/// opens, on every address the host name resolves to. The socket then connects only to the checked addresses, so a
+/// DNS response that changes between validation and connection (DNS rebinding) cannot reach a blocked address.
 /// </summary>
 internal static class NetworkGuard
 {

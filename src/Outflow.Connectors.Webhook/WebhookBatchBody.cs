@@ -29,8 +29,8 @@ internal sealed class WebhookBatchBody
 
     /// <summary>
     /// Builds the body. The key is a SHA-256 of the execution id, the object id and the records' JSON, so it is the
-    /// same when this batch is sent again and differs for any other batch; the batch number is left out of it because
-    /// a batch the engine writes again gets a new number.
+    /// same when this batch is sent again and differs for any other batch. The batch number is left out of the key,
+    /// because a batch that the engine writes again gets a new number.
     /// </summary>
     public static WebhookBatchBody Create(
         Guid executionId, string objectId, int batchNumber, IReadOnlyList<string> fields, IReadOnlyList<TargetRecord> records)
@@ -80,7 +80,7 @@ internal sealed class WebhookBatchBody
 
     /// <summary>
     /// Returns the operation's wire name. Upserts are sent as <c>update</c> and appends as <c>insert</c>, because the
-    /// body names only insert, update and delete; the receiver creates a record for an update it has none for.
+    /// body names only insert, update and delete. The receiver creates a record for an update it has none for.
     /// </summary>
     public static string OperationName(RecordOperation operation) => operation switch
     {
@@ -91,8 +91,8 @@ internal sealed class WebhookBatchBody
     };
 
     /// <summary>
-    /// Normalizes an identity's JSON text so that equal numbers compare equal whatever their spelling (1, 1.0, 1e0);
-    /// other values compare as their compact JSON text.
+    /// Normalizes an identity's JSON text so that equal numbers compare equal whatever their spelling (1, 1.0, 1e0).
+    /// Other values compare as their compact JSON text.
     /// </summary>
     public static string NormalizeIdentity(JsonElement identity)
     {

@@ -4,7 +4,7 @@ namespace Outflow.Connectors.Webhook;
 /// Spaces requests to each webhook URL so that all syncs of this process together send at most the configured rate.
 /// When connections to one URL configure different rates, the lowest one applies to all of them.
 /// </summary>
-/// <remarks>NOTE: the limit holds per process, so a cluster of N workers can send up to N times the rate to one URL.</remarks>
+/// <remarks>NOTE: the limit applies per process, so a cluster of N workers can send up to N times the rate to one URL.</remarks>
 internal sealed class WebhookRateLimiters(TimeProvider time)
 {
     private readonly Dictionary<string, UrlSchedule> _schedules = new(StringComparer.Ordinal);

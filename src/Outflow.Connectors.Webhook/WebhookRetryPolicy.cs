@@ -16,7 +16,7 @@ internal sealed record WebhookRetryPolicy
     public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// The longest time from a batch's first attempt to its last; a Retry-After that ends later fails the batch at once.
+    /// The maximum time from a batch's first attempt to its last. A retry that would start later fails the batch at once.
     /// </summary>
     public TimeSpan MaxElapsed { get; init; } = TimeSpan.FromMinutes(3);
 

@@ -67,7 +67,7 @@ internal sealed record WebhookSettings(
 
         if (!string.IsNullOrEmpty(url.UserInfo))
         {
-            // The URL is shown in messages and logs, so credentials in it would leak; headers are stored as secrets.
+            // The URL is not secret, so the API returns it as stored. Credentials belong in the headers, which are secret.
             problems.Add(new ConfigurationProblem(
                 field, $"{field} must not contain a user name or password; send credentials in configuration.headers, such as an Authorization header."));
             return null;
@@ -79,7 +79,7 @@ internal sealed record WebhookSettings(
             return null;
         }
 
-        // A literal address can be checked now; host names are checked when each connection opens.
+        // A literal address can be checked now, but host names are checked when each connection opens.
         if (!environment.AllowPrivateNetworks && IPAddress.TryParse(url.IdnHost, out var address)
             && NetworkGuard.FindBlockedRange(address) is { } range)
         {

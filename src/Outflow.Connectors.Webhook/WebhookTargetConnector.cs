@@ -9,9 +9,9 @@ namespace Outflow.Connectors.Webhook;
 
 /// <summary>
 /// Sends records as JSON batches to a webhook URL, one POST per <see cref="WebhookSettings.BatchSize"/> records.
-/// Failures that a retry may fix (timeouts, lost connections, 429, 5xx) are retried here; a batch that still fails,
-/// or that the receiver rejects with another status, fails its records instead of throwing, so the engine records
-/// them as errors and the next execution sends them again.
+/// Failures that a retry may fix (timeouts, lost connections, 429, 5xx) are retried here. A batch that still fails,
+/// or that the receiver rejects with another status, fails its records instead of throwing. The engine then records
+/// them as errors, and the next execution sends them again.
 /// </summary>
 internal sealed class WebhookTargetConnector(
     WebhookSettings settings,
@@ -206,7 +206,7 @@ internal sealed class WebhookTargetConnector(
 
     /// <summary>
     /// Builds one result per record from a 2xx response. A body of <c>{"results": [{"identity": …, "error": "…"}]}</c>
-    /// fails the records whose identity it names with a non-empty error; any other body confirms every record.
+    /// fails the records whose identity it names with a non-empty error. Any other body confirms every record.
     /// </summary>
     private List<RecordResult> ReadResults(
         string objectId, int batchNumber, List<TargetRecord> records, WebhookBatchBody body, string responseText)
@@ -276,7 +276,7 @@ internal sealed class WebhookTargetConnector(
         }
         catch (JsonException)
         {
-            // A receiver may answer with any body; only a JSON object with "results" rejects records.
+            // A receiver may return any body, and only a JSON object with "results" rejects records.
             return null;
         }
     }

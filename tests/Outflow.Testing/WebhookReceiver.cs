@@ -13,8 +13,8 @@ namespace Outflow.Testing;
 
 /// <summary>
 /// A webhook receiver on 127.0.0.1 (Kestrel, a free port) for connector tests. Each request takes the next step of
-/// <see cref="Script"/>: answer with a status (and a Retry-After), or reset the connection. With no step left it
-/// answers 200 and rejects, in its results, the records whose identity is in <see cref="RejectedIdentities"/>.
+/// <see cref="Script"/>: respond with a status (and a Retry-After), or reset the connection. With no step left it
+/// returns 200 and rejects, in its results, the records whose identity is in <see cref="RejectedIdentities"/>.
 /// </summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
@@ -105,7 +105,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
 }
 
 /// <summary>
-/// One scripted answer: <see cref="Status"/> with an optional Retry-After header value, or, when <see cref="Reset"/>
+/// One scripted response: <see cref="Status"/> with an optional Retry-After header value, or, when <see cref="Reset"/>
 /// is true, a reset connection.
 /// </summary>
 public sealed record ReceiverStep(int Status, string? RetryAfter = null, bool Reset = false)

@@ -6,7 +6,7 @@ using Outflow.Testing;
 namespace Outflow.Engine.Tests.Scenarios;
 
 /// <summary>
-/// A sync to a webhook receiver that answers 429, 503 and resets the connection before it accepts, and rejects some
+/// A sync to a webhook receiver that returns 429, 503 and resets the connection before it accepts, and rejects some
 /// records: every other record arrives, and only the rejected ones are errors and sent again.
 /// </summary>
 [Collection(PostgresFixture.CollectionName)]
