@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -194,7 +195,9 @@ internal sealed record WebhookSettings(
             return null;
         }
 
-        if (node.GetValueKind() != JsonValueKind.Number || !node.AsValue().TryGetValue<double>(out var rate))
+        // The number is read from its JSON text, because a node built in code (an int) does not convert to double.
+        if (node.GetValueKind() != JsonValueKind.Number
+            || !double.TryParse(node.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var rate))
         {
             problems.Add(new ConfigurationProblem(
                 field, $"{field} must be a JSON number of requests per second, or null for no limit.", node.DeepClone(), IsWrongType: true));

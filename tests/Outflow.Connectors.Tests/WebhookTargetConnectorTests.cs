@@ -122,6 +122,27 @@ public sealed class WebhookTargetConnectorTests : IAsyncLifetime
         Assert.Equal("user1@example.com", record["fields"]!["email"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task RateIsSharedAcrossConnections()
+    {
+        // Two connections to one URL at 5 requests per second share one schedule, so 4 requests span at least 0.6 s.
+        using var factory = new WebhookConnectorFactory(null, null, FastPolicy);
+        var configuration = new JsonObject { ["url"] = _receiver.Url.ToString(), ["batch_size"] = 1, ["max_requests_per_second"] = 5 };
+        await using var first = factory.CreateTarget(configuration.DeepClone().AsObject(), AllowedEnvironment);
+        await using var second = factory.CreateTarget(configuration.DeepClone().AsObject(), AllowedEnvironment);
+
+        await Task.WhenAll(
+            first.WriteAsync(CreateBatch(Guid.NewGuid(), 2), CancellationToken.None),
+            second.WriteAsync(CreateBatch(Guid.NewGuid(), 2), CancellationToken.None));
+
+        var requests = _receiver.Requests.OrderBy(r => r.ReceivedAt).ToList();
+        Assert.Equal(4, requests.Count);
+
+        // Each request starts at least 0.2 s after the one before, less the spread of one request's latency.
+        var span = TimeProvider.System.GetElapsedTime(requests[0].ReceivedAt, requests[^1].ReceivedAt);
+        Assert.True(span >= TimeSpan.FromMilliseconds(550), $"4 requests arrived within {span.TotalMilliseconds} ms");
+    }
+
     [Theory]
     [InlineData("127.0.0.1")]
     [InlineData("10.1.2.3")]
