@@ -5,4 +5,11 @@ namespace Outflow.Core.Connectors;
 /// directory that file-based connections (<c>sqlite</c>, <c>files</c>) may touch.
 /// </summary>
 /// <remarks>NOTE: every organization of a server shares this one root, so their file connections can reach each other's files.</remarks>
-public sealed record ConnectorEnvironment(string FilesRoot);
+public sealed record ConnectorEnvironment(string FilesRoot)
+{
+    /// <summary>
+    /// Whether network connectors may reach loopback, private, link-local and unspecified addresses. Off by default so
+    /// that a user who can create connections cannot make the server call its own network.
+    /// </summary>
+    public bool AllowPrivateNetworks { get; init; }
+}

@@ -14,4 +14,7 @@ public sealed record WriteBatch(
     IReadOnlyList<TargetRecord> Records)
 {
     public IReadOnlySet<string> CreateOnlyFields { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>The execution that writes the batch, or <see cref="Guid.Empty"/> outside an execution.</summary>
+    public Guid ExecutionId { get; init; }
 }

@@ -68,6 +68,7 @@ internal sealed class BatchWriter(
         var batch = new WriteBatch(plan.TargetObject, plan.IdentityTargetField, fields, slice.ConvertAll(item => item.Record))
         {
             CreateOnlyFields = plan.CreateOnlyFields,
+            ExecutionId = executionId,
         };
         var maxAttempts = services.Options.MaxAttempts;
         for (var attempt = 1; ; attempt++)

@@ -75,10 +75,11 @@ public static class OutflowServer
 
         var services = builder.Services;
         StoreRegistration.AddStore(services, settings);
-        services.AddSingleton(new ConnectorEnvironment(filesRoot));
+        services.AddSingleton(new ConnectorEnvironment(filesRoot) { AllowPrivateNetworks = settings.AllowPrivateNetworks });
         services.AddSingleton<ConnectorRegistry>();
         services.AddSqliteConnector();
         services.AddPostgreSqlConnector();
+        services.AddWebhookConnector();
         services.AddOutflowEngine(new Outflow.Engine.EngineOptions
         {
             LogsDirectory = Path.Combine(dataDirectory, "logs"),

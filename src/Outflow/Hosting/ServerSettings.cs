@@ -18,6 +18,11 @@ public sealed record ServerSettings
     /// <summary>The only directory that <c>sqlite</c> and <c>files</c> connections may touch; default: the data directory's <c>files/</c>.</summary>
     public string? FilesRoot { get; init; }
 
+    /// <summary>
+    /// Whether <c>webhook</c> connections may reach loopback, private, link-local and unspecified addresses; default false.
+    /// </summary>
+    public bool AllowPrivateNetworks { get; init; }
+
     /// <summary>On an empty store, the first organization's admin key gets this value.</summary>
     public string? BootstrapKey { get; init; }
 

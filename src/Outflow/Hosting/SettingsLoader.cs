@@ -8,7 +8,8 @@ namespace Outflow.Hosting;
 /// environment variables prefixed <c>OUTFLOW_</c>. Both use the variable names without the prefix as keys
 /// (<c>DATA_DIR</c>, <c>URLS</c>, <c>STORE</c>, <c>FILES_ROOT</c>, <c>BOOTSTRAP_KEY</c>, <c>MASTER_KEY</c>,
 /// <c>LOG_URL_LIFETIME_SECONDS</c>, <c>RATE_LIMIT_PER_SECOND</c>, <c>RATE_LIMIT_BURST</c>,
-/// <c>IDEMPOTENCY_KEY_LIFETIME_HOURS</c>, <c>CONTINUOUS_INTERVAL_SECONDS</c>, <c>EXECUTION_LEASE_SECONDS</c>).
+/// <c>IDEMPOTENCY_KEY_LIFETIME_HOURS</c>, <c>CONTINUOUS_INTERVAL_SECONDS</c>, <c>EXECUTION_LEASE_SECONDS</c>,
+/// <c>ALLOW_PRIVATE_NETWORKS</c>).
 /// </summary>
 internal static class SettingsLoader
 {
@@ -34,6 +35,7 @@ internal static class SettingsLoader
             Urls = urls ?? configuration["URLS"] ?? defaults.Urls,
             Store = store ?? configuration["STORE"] ?? defaults.Store,
             FilesRoot = filesRoot ?? configuration["FILES_ROOT"],
+            AllowPrivateNetworks = ReadBoolean(configuration, "ALLOW_PRIVATE_NETWORKS") ?? defaults.AllowPrivateNetworks,
             BootstrapKey = configuration["BOOTSTRAP_KEY"],
             MasterKey = configuration["MASTER_KEY"],
             LogUrlLifetime = ReadLogUrlLifetime(configuration["LOG_URL_LIFETIME_SECONDS"]) ?? defaults.LogUrlLifetime,
@@ -86,6 +88,23 @@ internal static class SettingsLoader
             var range = maximum == int.MaxValue ? $"of at least {minimum}" : $"from {minimum} to {maximum}";
             throw new InvalidOperationException(
                 $"{name} must be a whole number of {unit} {range}, got \"{text}\"; fix it in appsettings.json or OUTFLOW_{name}");
+        }
+
+        return value;
+    }
+
+    private static bool? ReadBoolean(IConfiguration configuration, string name)
+    {
+        var text = configuration[name];
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        if (!bool.TryParse(text.Trim(), out var value))
+        {
+            throw new InvalidOperationException(
+                $"{name} must be true or false, got \"{text}\"; fix it in appsettings.json or OUTFLOW_{name}");
         }
 
         return value;

@@ -129,10 +129,12 @@ internal sealed class EngineHarness : IAsyncDisposable
         services.AddLogging();
         services.AddSingleton(new MasterKey(RandomNumberGenerator.GetBytes(MasterKey.Length)));
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(new ConnectorEnvironment(filesRoot));
+        // Webhook tests send to a receiver on 127.0.0.1, which the address check rejects unless allowed.
+        services.AddSingleton(new ConnectorEnvironment(filesRoot) { AllowPrivateNetworks = true });
         services.AddSqliteStore(Path.Combine(root, "store.sqlite"));
         services.AddSqliteConnector();
         services.AddPostgreSqlConnector();
+        services.AddWebhookConnector();
         if (flakyTarget is not null)
         {
             services.AddSingleton<IConnectorFactory>(flakyTarget);
@@ -464,6 +466,14 @@ internal sealed class EngineHarness : IAsyncDisposable
         IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
     };
+
+    /// <summary>Stores a <c>webhook</c> connection to <paramref name="url"/> and returns its id.</summary>
+    public async Task<Guid> CreateWebhookConnectionAsync(Uri url, int batchSize)
+    {
+        var connection = NewConnection("webhook", "webhook", new JsonObject { ["url"] = url.ToString(), ["batch_size"] = batchSize });
+        await _services.GetRequiredService<IConnectionStore>().InsertAsync(connection, CancellationToken.None);
+        return connection.Id;
+    }
 
     private async Task CreateConnectionsAsync(string? targetTypeOverride)
     {

@@ -1,0 +1,309 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Outflow.Core.Connectors;
+using Outflow.Core.Syncs;
+
+namespace Outflow.Connectors.Webhook;
+
+/// <summary>
+/// Sends records as JSON batches to a webhook URL, one POST per <see cref="WebhookSettings.BatchSize"/> records.
+/// Failures that a retry may fix (timeouts, lost connections, 429, 5xx) are retried here. A batch that still fails,
+/// or that the receiver rejects with another status, fails its records instead of throwing. The engine then records
+/// them as errors, and the next execution sends them again.
+/// </summary>
+internal sealed class WebhookTargetConnector(
+    WebhookSettings settings,
+    HttpMessageHandler handler,
+    WebhookRateLimiters limiters,
+    WebhookRetryPolicy policy,
+    TimeProvider time,
+    ILogger logger) : ITargetConnector
+{
+    /// <summary>The only object a webhook offers in its list; any other object id is accepted as well.</summary>
+    public const string RecordsObjectId = "records";
+
+    /// <summary>Responses above this size are cut off; a result list for 10,000 records fits easily.</summary>
+    private const int MaxResponseBytes = 16 * 1024 * 1024;
+
+    private static readonly IReadOnlyList<SyncMode> Modes =
+        [SyncMode.Create, SyncMode.Update, SyncMode.UpdateOrCreate, SyncMode.Remove, SyncMode.Append];
+
+    private readonly HttpClient _client = new(handler, disposeHandler: false)
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+        MaxResponseContentBufferSize = MaxResponseBytes,
+    };
+
+    private int _batchNumber;
+
+    private string Host => settings.Url.Authority;
+
+    public Task<IReadOnlyList<TargetObjectInfo>> ListObjectsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<TargetObjectInfo>>([Describe(RecordsObjectId)]);
+
+    public Task<TargetObjectInfo?> DescribeObjectAsync(string objectId, CancellationToken cancellationToken) =>
+        Task.FromResult<TargetObjectInfo?>(string.IsNullOrWhiteSpace(objectId) ? null : Describe(objectId));
+
+    public async Task<IReadOnlyList<RecordResult>> WriteAsync(WriteBatch batch, CancellationToken cancellationToken)
+    {
+        // NOTE: the engine hands over at most its own batch size (500 by default), so a larger batch_size sends
+        // batches of the engine's size.
+        var results = new List<RecordResult>(batch.Records.Count);
+        for (var start = 0; start < batch.Records.Count; start += settings.BatchSize)
+        {
+            var count = Math.Min(settings.BatchSize, batch.Records.Count - start);
+            var records = batch.Records.Skip(start).Take(count).ToList();
+            var batchNumber = Interlocked.Increment(ref _batchNumber);
+            var body = WebhookBatchBody.Create(batch.ExecutionId, batch.ObjectId, batchNumber, batch.Fields, records);
+            results.AddRange(await SendAsync(batch.ObjectId, batchNumber, records, body, cancellationToken).ConfigureAwait(false));
+        }
+
+        return results;
+    }
+
+    /// <summary>
+    /// Returns false for every identity, because a webhook cannot be asked which records it has; a dry run therefore
+    /// predicts an insert for every record.
+    /// </summary>
+    public Task<IReadOnlyList<bool>> ContainsAsync(
+        string objectId, string identityField, IReadOnlyList<object> identities, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<bool>>(identities.Select(_ => false).ToList());
+
+    public ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private static TargetObjectInfo Describe(string objectId) =>
+        new(objectId, objectId, [], Modes) { AcceptsAnyField = true };
+
+    private async Task<IReadOnlyList<RecordResult>> SendAsync(
+        string objectId, int batchNumber, List<TargetRecord> records, WebhookBatchBody body, CancellationToken cancellationToken)
+    {
+        var firstAttempt = time.GetUtcNow();
+        for (var attempt = 1; ; attempt++)
+        {
+            if (settings.MaxRequestsPerSecond is { } rate)
+            {
+                await limiters.WaitAsync(settings.Url, rate, cancellationToken).ConfigureAwait(false);
+            }
+
+            var outcome = await AttemptAsync(body, cancellationToken).ConfigureAwait(false);
+            if (outcome.Results is { } json)
+            {
+                return ReadResults(objectId, batchNumber, records, body, json);
+            }
+
+            if (!outcome.IsRetryable)
+            {
+                return FailAll(objectId, batchNumber, records, outcome.Error);
+            }
+
+            if (attempt >= policy.MaxAttempts)
+            {
+                return FailAll(objectId, batchNumber, records, $"{outcome.Error}, and it still failed after {attempt} attempts");
+            }
+
+            var delay = outcome.RetryAfter ?? policy.Backoff(attempt);
+            if (time.GetUtcNow() - firstAttempt + delay > policy.MaxElapsed)
+            {
+                return FailAll(
+                    objectId, batchNumber, records,
+                    $"{outcome.Error}, and waiting {delay.TotalSeconds:0.#} s more would exceed the {policy.MaxElapsed.TotalSeconds:0} s allowed per batch");
+            }
+
+            Log.BatchRetried(logger, Host, objectId, batchNumber, (long)delay.TotalMilliseconds, attempt, policy.MaxAttempts, outcome.Error);
+            await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Sends the request once and classifies what happened.</summary>
+    private async Task<AttemptOutcome> AttemptAsync(WebhookBatchBody body, CancellationToken cancellationToken)
+    {
+        using var timeout = new CancellationTokenSource(policy.RequestTimeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        using var request = CreateRequest(body);
+        try
+        {
+            using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseContentRead, linked.Token).ConfigureAwait(false);
+            var status = (int)response.StatusCode;
+            if (status is >= 200 and <= 299)
+            {
+                var text = await response.Content.ReadAsStringAsync(linked.Token).ConfigureAwait(false);
+                return AttemptOutcome.Success(text);
+            }
+
+            var error = await DescribeStatusAsync(response, linked.Token).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests || status >= 500)
+            {
+                return AttemptOutcome.Retry(error, ReadRetryAfter(response));
+            }
+
+            return AttemptOutcome.Fail(error);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return AttemptOutcome.Retry($"the webhook at {Host} did not respond within {policy.RequestTimeout.TotalSeconds:0} s", null);
+        }
+        catch (HttpRequestException exception) when (WebhookHttp.FindBlocked(exception) is { } blocked)
+        {
+            return AttemptOutcome.Fail($"the request to the webhook was rejected: {blocked.Message}");
+        }
+        catch (HttpRequestException exception)
+        {
+            return AttemptOutcome.Retry($"the request to the webhook at {Host} failed: {exception.Message}", null);
+        }
+        catch (IOException exception)
+        {
+            return AttemptOutcome.Retry($"the connection to the webhook at {Host} failed: {exception.Message}", null);
+        }
+    }
+
+    private HttpRequestMessage CreateRequest(WebhookBatchBody body)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, settings.Url)
+        {
+            Content = new ByteArrayContent(body.Content),
+        };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        foreach (var (name, value) in settings.Headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        request.Headers.Add("Idempotency-Key", body.IdempotencyKey);
+        return request;
+    }
+
+    private async Task<string> DescribeStatusAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        var excerpt = text.Length > 300 ? text[..300] + "…" : text;
+        var status = $"the webhook at {Host} returned HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
+        return string.IsNullOrWhiteSpace(excerpt) ? status : $"{status} ({excerpt.Trim()})";
+    }
+
+    /// <summary>Reads Retry-After as seconds or an HTTP date (RFC 9110, section 10.2.3); a date in the past means now.</summary>
+    private TimeSpan? ReadRetryAfter(HttpResponseMessage response)
+    {
+        var header = response.Headers.RetryAfter;
+        if (header?.Delta is { } delta)
+        {
+            return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
+        }
+
+        if (header?.Date is { } date)
+        {
+            var wait = date - time.GetUtcNow();
+            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Builds one result per record from a 2xx response. A body of <c>{"results": [{"identity": …, "error": "…"}]}</c>
+    /// fails the records whose identity it names with a non-empty error. Any other body confirms every record.
+    /// </summary>
+    private List<RecordResult> ReadResults(
+        string objectId, int batchNumber, List<TargetRecord> records, WebhookBatchBody body, string responseText)
+    {
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        var unknown = 0;
+        var identities = new HashSet<string>(body.Identities, StringComparer.Ordinal);
+        if (TryParse(responseText) is { } document)
+        {
+            using (document)
+            {
+                if (document.RootElement.ValueKind == JsonValueKind.Object
+                    && document.RootElement.TryGetProperty("results", out var results)
+                    && results.ValueKind == JsonValueKind.Array)
+                {
+                    foreach (var result in results.EnumerateArray())
+                    {
+                        if (result.ValueKind != JsonValueKind.Object
+                            || !result.TryGetProperty("identity", out var identity)
+                            || !result.TryGetProperty("error", out var error)
+                            || error.ValueKind != JsonValueKind.String
+                            || string.IsNullOrWhiteSpace(error.GetString()))
+                        {
+                            continue;
+                        }
+
+                        var key = WebhookBatchBody.NormalizeIdentity(identity);
+                        if (!identities.Contains(key))
+                        {
+                            unknown++;
+                            continue;
+                        }
+
+                        errors[key] = error.GetString()!;
+                    }
+                }
+            }
+        }
+
+        if (unknown > 0)
+        {
+            Log.UnknownResults(logger, Host, batchNumber, unknown);
+        }
+
+        Log.BatchSent(logger, Host, objectId, batchNumber, records.Count, errors.Count);
+        var outcomes = new List<RecordResult>(records.Count);
+        for (var i = 0; i < records.Count; i++)
+        {
+            outcomes.Add(errors.TryGetValue(body.Identities[i], out var message)
+                ? new RecordResult(RecordOutcome.Failed, $"the webhook rejected the record: {message}")
+                : new RecordResult(SuccessOutcome(records[i].Operation)));
+        }
+
+        return outcomes;
+    }
+
+    private static JsonDocument? TryParse(string text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonDocument.Parse(text);
+        }
+        catch (JsonException)
+        {
+            // A receiver may return any body, and only a JSON object with "results" rejects records.
+            return null;
+        }
+    }
+
+    private static RecordOutcome SuccessOutcome(RecordOperation operation) => operation switch
+    {
+        RecordOperation.Delete => RecordOutcome.Deleted,
+        RecordOperation.Update or RecordOperation.Upsert => RecordOutcome.Updated,
+        _ => RecordOutcome.Inserted,
+    };
+
+    private List<RecordResult> FailAll(string objectId, int batchNumber, List<TargetRecord> records, string error)
+    {
+        Log.BatchFailed(logger, Host, objectId, batchNumber, records.Count, error);
+        return records.ConvertAll(_ => new RecordResult(RecordOutcome.Failed, error));
+    }
+
+    /// <summary>
+    /// What one attempt produced: the 2xx response body in <see cref="Results"/>, or an error that may be retried after
+    /// <see cref="RetryAfter"/> when the response set one.
+    /// </summary>
+    private sealed record AttemptOutcome(string? Results, string Error, bool IsRetryable, TimeSpan? RetryAfter)
+    {
+        public static AttemptOutcome Success(string body) => new(body, "", false, null);
+
+        public static AttemptOutcome Retry(string error, TimeSpan? retryAfter) => new(null, error, true, retryAfter);
+
+        public static AttemptOutcome Fail(string error) => new(null, error, false, null);
+    }
+}
