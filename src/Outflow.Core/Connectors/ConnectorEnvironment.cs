@@ -5,4 +5,11 @@ namespace Outflow.Core.Connectors;
 /// directory that file-based connections (<c>sqlite</c>, <c>files</c>) may touch.
 /// </summary>
 /// <remarks>NOTE: every organization of a server shares this one root, so their file connections can reach each other's files.</remarks>
-public sealed record ConnectorEnvironment(string FilesRoot);
+public sealed record ConnectorEnvironment(string FilesRoot)
+{
+    /// <summary>
+    /// The running sync's <c>encryption_passphrase</c>, which only <c>files</c> targets use to encrypt what they write;
+    /// null outside an execution and for syncs without one.
+    /// </summary>
+    public string? EncryptionPassphrase { get; init; }
+}

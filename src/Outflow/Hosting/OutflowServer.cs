@@ -78,6 +78,7 @@ public static class OutflowServer
         services.AddSingleton(new ConnectorEnvironment(filesRoot));
         services.AddSingleton<ConnectorRegistry>();
         services.AddSqliteConnector();
+        services.AddFilesConnector();
         services.AddPostgreSqlConnector();
         services.AddOutflowEngine(new Outflow.Engine.EngineOptions
         {
