@@ -149,9 +149,9 @@ internal sealed class FileStorage(FilesSettings settings)
         var positions = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < table.Rows.Count; i++)
         {
-            if (table.Rows[i][identityColumn] is { } cell)
+            if (FileValueText.ToIdentityKey(settings.Format, table.Rows[i][identityColumn]) is { } key)
             {
-                positions.TryAdd(cell, i);
+                positions.TryAdd(key, i);
             }
         }
 
@@ -160,7 +160,7 @@ internal sealed class FileStorage(FilesSettings settings)
         for (var r = 0; r < results.Length; r++)
         {
             var record = batch.Records[r];
-            var identity = FileValueText.ToCell(settings.Format, record.Identity) ?? "";
+            var identity = FileValueText.ToCsv(record.Identity) ?? "";
             var found = positions.TryGetValue(identity, out var position) && !deleted.Contains(position);
             results[r] = (record.Operation, found) switch
             {
@@ -205,7 +205,7 @@ internal sealed class FileStorage(FilesSettings settings)
         RecordResult Insert(TargetRecord record, string identity)
         {
             var row = new string?[table.Columns.Count];
-            row[identityColumn] = identity;
+            row[identityColumn] = FileValueText.ToCell(settings.Format, record.Identity);
             for (var f = 0; f < columns.Length; f++)
             {
                 row[columns[f]] = FileValueText.ToCell(settings.Format, record.Values[f]);

@@ -45,6 +45,22 @@ internal static class FileValueText
     /// <summary>Returns the cell of a value in <paramref name="format"/>.</summary>
     public static string? ToCell(FileFormat format, object? value) => format == FileFormat.Csv ? ToCsv(value) : ToJson(value);
 
+    /// <summary>
+    /// Returns the text that identity matching compares for a cell: the CSV text, or for JSON Lines the string's value
+    /// or the number's text. The engine may pass an identity as text (a delete of a record whose row left the model),
+    /// so the JSON string "1" and the number 1 match alike.
+    /// </summary>
+    public static string? ToIdentityKey(FileFormat format, string? cell)
+    {
+        if (format == FileFormat.Csv || cell is null || cell.Length == 0 || cell[0] != '"')
+        {
+            return cell;
+        }
+
+        using var document = JsonDocument.Parse(cell);
+        return document.RootElement.GetString();
+    }
+
     /// <summary>Whether a cell holds no value, so that a create-only field may still be written.</summary>
     public static bool IsEmpty(FileFormat format, string? cell) => format == FileFormat.Csv ? cell is null : cell is null or "null";
 }

@@ -104,10 +104,10 @@ internal sealed class FilesTargetConnector(FilesSettings settings, ILogger logge
         {
             var table = _storage.ReadTable(path, objectId);
             var column = table.Columns.IndexOf(identityField);
-            var cells = column < 0
+            var keys = column < 0
                 ? []
-                : table.Rows.Select(row => row[column]).OfType<string>().ToHashSet(StringComparer.Ordinal);
-            return [.. identities.Select(identity => FileValueText.ToCell(settings.Format, identity) is { } cell && cells.Contains(cell))];
+                : table.Rows.Select(row => FileValueText.ToIdentityKey(settings.Format, row[column])).OfType<string>().ToHashSet(StringComparer.Ordinal);
+            return [.. identities.Select(identity => FileValueText.ToCsv(identity) is { } key && keys.Contains(key))];
         }
         finally
         {
