@@ -84,7 +84,7 @@ internal sealed class FileStorage(FilesSettings settings)
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            throw new ConnectorException($"opening file {fileName} failed: {exception.Message}", innerException: exception);
+            throw new ConnectorException($"opening file {fileName} failed: {Describe(exception)}", innerException: exception);
         }
 
         using (stream)
@@ -127,7 +127,7 @@ internal sealed class FileStorage(FilesSettings settings)
                 Log.BatchUndone(logger, exception, fileName, batch.Records.Count);
                 stream.SetLength(startLength);
                 stream.Flush(flushToDisk: true);
-                throw new ConnectorException($"appending {batch.Records.Count} records to file {fileName} failed: {exception.Message}", innerException: exception);
+                throw new ConnectorException($"appending {batch.Records.Count} records to file {fileName} failed: {Describe(exception)}", innerException: exception);
             }
         }
     }
@@ -250,7 +250,7 @@ internal sealed class FileStorage(FilesSettings settings)
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or InvalidDataException)
         {
-            throw new ConnectorException($"reading file {fileName} failed: {exception.Message}", innerException: exception);
+            throw new ConnectorException($"reading file {fileName} failed: {Describe(exception)}", innerException: exception);
         }
 
         try
@@ -260,7 +260,7 @@ internal sealed class FileStorage(FilesSettings settings)
         catch (Exception exception) when (exception is FormatException or DecoderFallbackException)
         {
             throw new ConnectorException(
-                $"file {fileName} is not valid {settings.Format.ToWire()}: {exception.Message}; move it away or pick another target object",
+                $"file {fileName} is not valid {settings.Format.ToWire()}: {Describe(exception)}; move it away or pick another target object",
                 innerException: exception);
         }
     }
@@ -366,9 +366,13 @@ internal sealed class FileStorage(FilesSettings settings)
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             File.Delete(temporary);
-            throw new ConnectorException($"rewriting file {fileName} failed: {exception.Message}", innerException: exception);
+            throw new ConnectorException($"rewriting file {fileName} failed: {Describe(exception)}", innerException: exception);
         }
     }
+
+    // File system messages contain the server path, which the API user must not see, so only the error type is shown.
+    private static string Describe(Exception exception) =>
+        exception is InvalidDataException ? exception.Message : "the file system reported " + exception.GetType().Name;
 
     private byte[] KeyFor(byte[] header)
     {
