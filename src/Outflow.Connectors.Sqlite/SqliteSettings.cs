@@ -39,7 +39,7 @@ internal sealed record SqliteSettings(string ConfiguredPath, string FilesRoot, s
             return null;
         }
 
-        if (!SqlitePaths.TryResolveInsideRoot(environment.FilesRoot, path, out var fullPath, out var problem))
+        if (!FilesRootPaths.TryResolveInsideRoot(environment.FilesRoot, path, "configuration.path", out var fullPath, out var problem))
         {
             problems.Add(new ConfigurationProblem("configuration.path", problem + ".", path));
             return null;
@@ -55,7 +55,7 @@ internal sealed record SqliteSettings(string ConfiguredPath, string FilesRoot, s
     /// <exception cref="ConnectorException">The path now leads outside the files root, or the file does not exist.</exception>
     public string ToConnectionString(bool readOnly, bool pooling)
     {
-        if (!SqlitePaths.TryResolveInsideRoot(FilesRoot, ConfiguredPath, out var fullPath, out var problem))
+        if (!FilesRootPaths.TryResolveInsideRoot(FilesRoot, ConfiguredPath, "configuration.path", out var fullPath, out var problem))
         {
             throw new ConnectorException(problem);
         }

@@ -185,6 +185,12 @@ internal static class SyncEndpoints
         // state is cleared. Those entries name records of the previous target.
         var previous = sync.Configuration;
         var (configuration, newTarget) = await validator.ValidateAsync(principal.Organization.Id, request, sync.Id, cancellationToken);
+        if (configuration.EncryptionPassphrase is null && configuration.Target?.ConnectionId == previous.Target?.ConnectionId)
+        {
+            // The passphrase is write-only, so clients cannot send it back: an update without one keeps the stored one.
+            configuration = configuration with { EncryptionPassphrase = previous.EncryptionPassphrase };
+        }
+
         sync.UpdatedAt = timeProvider.GetUtcNow();
         sync.UpdatedBy = principal.ToActor();
         if (newTarget is null)

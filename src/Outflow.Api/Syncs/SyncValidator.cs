@@ -61,6 +61,14 @@ internal sealed class SyncValidator
         CheckUnsupportedOptions(configuration);
         await CheckScheduleAsync(organizationId, syncId, schedule, cancellationToken);
         var (connection, factory) = await FindTargetConnectionAsync(organizationId, target, cancellationToken);
+        if (!string.IsNullOrEmpty(configuration.EncryptionPassphrase) && !factory.Info.AcceptsEncryptionPassphrase)
+        {
+            throw ApiException.Unprocessable(
+                ApiErrorKeys.UnsupportedOption,
+                $"encryption_passphrase is used only by files targets, and the target connection has type {factory.Info.Id}: remove it",
+                "encryption_passphrase");
+        }
+
         var newTarget = target.NewName is { Length: > 0 }
             ? await new NewTargetPlanner(_models, organizationId, _environment)
                 .PlanAsync(connection, factory, configuration, mode, cancellationToken)
@@ -121,7 +129,8 @@ internal sealed class SyncValidator
 
         SyncFilterRules.Check(configuration, models.Model);
 
-        return (configuration with { Active = configuration.Active ?? false, EncryptionPassphrase = null }, newTarget);
+        var passphrase = string.IsNullOrEmpty(configuration.EncryptionPassphrase) ? null : configuration.EncryptionPassphrase;
+        return (configuration with { Active = configuration.Active ?? false, EncryptionPassphrase = passphrase }, newTarget);
     }
 
     private static void CheckUnsupportedOptions(SyncConfiguration configuration)
@@ -146,14 +155,6 @@ internal sealed class SyncValidator
                 $"target.create.{key} applies only when creating a target object: set target.new_name, or remove target.create",
                 $"target.create.{key}",
                 create[key]);
-        }
-
-        if (!string.IsNullOrEmpty(configuration.EncryptionPassphrase))
-        {
-            throw ApiException.Unprocessable(
-                ApiErrorKeys.UnsupportedOption,
-                "encryption_passphrase is used only by file targets: remove it for this target",
-                "encryption_passphrase");
         }
     }
 

@@ -14,6 +14,9 @@ public sealed record ConnectionTypeInfo(
     /// </summary>
     public IReadOnlyList<TargetCreationProperty>? TargetCreation { get; init; }
 
+    /// <summary>Whether syncs to this type take an <c>encryption_passphrase</c> to encrypt what they write; others get 422 for one.</summary>
+    public bool AcceptsEncryptionPassphrase { get; init; }
+
     public bool IsSecret(string key) =>
         Configuration.Any(f => f.Secret && string.Equals(f.Name, key, StringComparison.Ordinal));
 }

@@ -12,4 +12,10 @@ public sealed record ConnectorEnvironment(string FilesRoot)
     /// that a user who can create connections cannot make the server call its own network.
     /// </summary>
     public bool AllowPrivateNetworks { get; init; }
+
+    /// <summary>
+    /// The running sync's <c>encryption_passphrase</c>, which only <c>files</c> targets use to encrypt what they write;
+    /// null outside an execution and for syncs without one.
+    /// </summary>
+    public string? EncryptionPassphrase { get; init; }
 }

@@ -54,7 +54,9 @@ internal sealed class ConnectorSession : IAsyncDisposable
         try
         {
             session.Source = Create(services, sourceConnection, "source", f => f.CreateSource(sourceConnection.Configuration, services.Environment));
-            session.Target = Create(services, targetConnection, "target", f => f.CreateTarget(targetConnection.Configuration, services.Environment));
+            session.Target = Create(services, targetConnection, "target", f => f.CreateTarget(
+                targetConnection.Configuration,
+                services.Environment with { EncryptionPassphrase = execution.Configuration.EncryptionPassphrase }));
             var targetObject = await session.Target.DescribeObjectAsync(plan.TargetObject, cancellationToken).ConfigureAwait(false)
                 ?? throw new ExecutionFailedException(
                     $"target object \"{plan.TargetObject}\" was not found on connection \"{targetConnection.Name}\". " +

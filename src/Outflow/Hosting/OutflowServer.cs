@@ -78,6 +78,7 @@ public static class OutflowServer
         services.AddSingleton(new ConnectorEnvironment(filesRoot) { AllowPrivateNetworks = settings.AllowPrivateNetworks });
         services.AddSingleton<ConnectorRegistry>();
         services.AddSqliteConnector();
+        services.AddFilesConnector();
         services.AddPostgreSqlConnector();
         services.AddWebhookConnector();
         services.AddOutflowEngine(new Outflow.Engine.EngineOptions

@@ -135,6 +135,7 @@ internal sealed class EngineHarness : IAsyncDisposable
         services.AddSqliteConnector();
         services.AddPostgreSqlConnector();
         services.AddWebhookConnector();
+        services.AddFilesConnector();
         if (flakyTarget is not null)
         {
             services.AddSingleton<IConnectorFactory>(flakyTarget);
@@ -490,6 +491,18 @@ internal sealed class EngineHarness : IAsyncDisposable
         await connections.InsertAsync(target, CancellationToken.None);
         SourceConnectionId = source.Id;
         TargetConnectionId = target.Id;
+    }
+
+    /// <summary>
+    /// Creates a <c>files</c> connection to the directory <paramref name="directory"/> of the files root, creating the
+    /// directory, and returns the connection's id.
+    /// </summary>
+    public async Task<Guid> CreateFilesConnectionAsync(string directory, string format)
+    {
+        Directory.CreateDirectory(Path.Combine(FilesRoot, directory));
+        var connection = NewConnection("files " + format, "files", new JsonObject { ["directory"] = directory, ["format"] = format });
+        await _services.GetRequiredService<IConnectionStore>().InsertAsync(connection, CancellationToken.None);
+        return connection.Id;
     }
 
     private Connection NewConnection(string name, string type, JsonObject configuration)

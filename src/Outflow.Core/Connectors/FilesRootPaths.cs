@@ -1,10 +1,10 @@
-namespace Outflow.Connectors.Sqlite;
+namespace Outflow.Core.Connectors;
 
 /// <summary>
-/// Resolves database paths the way the operating system opens them, following symbolic links, so that a link
-/// inside the files root cannot lead to a file outside it.
+/// Resolves paths of file-based connections (<c>sqlite</c>, <c>files</c>) the way the operating system opens them,
+/// following symbolic links, so that a link inside the files root cannot lead to a file outside it.
 /// </summary>
-internal static class SqlitePaths
+public static class FilesRootPaths
 {
     // Linux stops after 40 links in one path lookup; the same bound ends link cycles here.
     private const int MaxLinks = 40;
@@ -13,13 +13,14 @@ internal static class SqlitePaths
 
     /// <summary>
     /// Resolves <paramref name="path"/> against the files root and checks that the real file is inside the real root.
-    /// Returns false with a message when it is invalid or outside.
+    /// Returns false with a message naming <paramref name="field"/> (<c>configuration.path</c>) when it is invalid or outside.
     /// </summary>
     /// <remarks>
     /// A message names only the path as configured: the resolved file, link targets and the files root's location
     /// are server paths, and links such as /proc/self/fd/1 would reveal them to the API user.
     /// </remarks>
-    public static bool TryResolveInsideRoot(string filesRoot, string path, out string fullPath, out string problem)
+    public static bool TryResolveInsideRoot(
+        string filesRoot, string path, string field, out string fullPath, out string problem)
     {
         fullPath = "";
         string? root;
@@ -35,36 +36,36 @@ internal static class SqlitePaths
         }
         catch (Exception exception) when (exception is ArgumentException or NotSupportedException)
         {
-            problem = $"configuration.path {path} is not a valid file path; use a path to a file inside the files root";
+            problem = $"{field} {path} is not a valid file path; use a path inside the files root";
             return false;
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             // The exception's message contains the server path where reading failed, so it is not passed on.
-            problem = $"configuration.path {path} could not be resolved because reading a directory or symbolic link " +
-                "on the way failed; use a path to a readable file inside the files root";
+            problem = $"{field} {path} could not be resolved because reading a directory or symbolic link " +
+                "on the way failed; use a readable path inside the files root";
             return false;
         }
 
         if (root is null)
         {
-            problem = $"the files root goes through more than {MaxLinks} symbolic links, so configuration.path {path} " +
+            problem = $"the files root goes through more than {MaxLinks} symbolic links, so {field} {path} " +
                 "cannot be checked; the server operator must correct the files root setting";
             return false;
         }
 
         if (resolved is null)
         {
-            problem = $"configuration.path {path} goes through more than {MaxLinks} symbolic links, which suggests " +
-                "a link cycle; use a path to a file inside the files root";
+            problem = $"{field} {path} goes through more than {MaxLinks} symbolic links, which suggests " +
+                "a link cycle; use a path inside the files root";
             return false;
         }
 
         var prefix = Path.EndsInDirectorySeparator(root) ? root : root + Path.DirectorySeparatorChar;
         if (!resolved.StartsWith(prefix, StringComparison.Ordinal))
         {
-            problem = $"configuration.path must be inside the files root, but {path} leads outside it " +
-                "after following symbolic links and \"..\"; use a path to a file inside the files root";
+            problem = $"{field} must be inside the files root, but {path} leads outside it " +
+                "after following symbolic links and \"..\"; use a path inside the files root";
             return false;
         }
 
