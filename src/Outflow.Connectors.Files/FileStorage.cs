@@ -386,14 +386,14 @@ internal sealed class FileStorage(FilesSettings settings)
         return key;
     }
 
-    private static string HashKeys(WriteBatch batch)
+    /// <summary>
+    /// Hashes the batch's execution id and the formatted lines of its records, so that only a retry of the same batch
+    /// of the same execution matches, never a later batch or execution that changes the same identities.
+    /// </summary>
+    private string HashKeys(WriteBatch batch)
     {
-        var text = new StringBuilder();
-        foreach (var record in batch.Records)
-        {
-            text.Append(Convert.ToString(record.Identity, System.Globalization.CultureInfo.InvariantCulture)).Append('\n');
-        }
-
+        var text = new StringBuilder(batch.ExecutionId.ToString()).Append('\n');
+        text.Append(FormatRecords(batch, writeHeader: false));
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
 

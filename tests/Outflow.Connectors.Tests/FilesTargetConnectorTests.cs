@@ -181,6 +181,19 @@ public sealed class FilesTargetConnectorTests : IDisposable
     }
 
     [Fact]
+    public async Task Append_same_identities_next_execution_kept()
+    {
+        await using var target = Target("csv");
+        var first = AppendBatch("people.csv", ["id", "name"], [1L, "a"]) with { ExecutionId = Guid.NewGuid() };
+        var next = AppendBatch("people.csv", ["id", "name"], [1L, "a"]) with { ExecutionId = Guid.NewGuid() };
+
+        await target.WriteAsync(first, CancellationToken.None);
+        await target.WriteAsync(next, CancellationToken.None);
+
+        Assert.Equal("id,name\r\n1,a\r\n1,a\r\n", File.ReadAllText(OutPath("people.csv")));
+    }
+
+    [Fact]
     public async Task Snapshot_writes_file_per_execution()
     {
         await using var target = Target("csv");
