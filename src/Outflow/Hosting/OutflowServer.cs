@@ -79,6 +79,7 @@ public static class OutflowServer
         services.AddSingleton<ConnectorRegistry>();
         services.AddSqliteConnector();
         services.AddPostgreSqlConnector();
+        services.AddMySqlConnector();
         services.AddOutflowEngine(new Outflow.Engine.EngineOptions
         {
             LogsDirectory = Path.Combine(dataDirectory, "logs"),
