@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 # suite needs Node.js (20 or later) and npm.
 missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ] || missing+=(mariadb-server)
 command -v curl >/dev/null || missing+=(curl)
 command -v jq >/dev/null || missing+=(jq)
 command -v sqlite3 >/dev/null || missing+=(sqlite3)

@@ -90,9 +90,9 @@ internal sealed class MySqlTargetConnector(MySqlSettings settings, ILogger logge
         await using var connectionScope = connection.ConfigureAwait(false);
         try
         {
-            // One repeatable-read transaction looks every value up in the same snapshot.
-            var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, isReadOnly: true, cancellationToken)
-                .ConfigureAwait(false);
+            // One transaction looks every value up. It is not read-only because the lookup shares the writes' SELECT … FOR
+            // UPDATE, which a read-only transaction rejects; the row locks end with the transaction.
+            var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
             await using var transactionScope = transaction.ConfigureAwait(false);
             var statements = new MySqlStatements(connection, transaction, table, new WriteBatch(objectId, identityField, [], []));
             await using var statementsScope = statements.ConfigureAwait(false);
