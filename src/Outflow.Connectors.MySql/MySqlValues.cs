@@ -28,7 +28,14 @@ internal static class MySqlValues
             "tinyint" or "smallint" or "mediumint" or "int" or "bigint" or "year" or "bit" => ToInteger(value, column),
             "char" or "varchar" or "tinytext" or "text" or "mediumtext" or "longtext" or "enum" or "set" or "json" => ToText(value, column),
             "binary" or "varbinary" or "tinyblob" or "blob" or "mediumblob" or "longblob" => ToBytes(value, column),
-            _ => new(value is bool flag && column.DataType is "decimal" or "float" or "double" ? (flag ? 1 : 0) : value),
+            "datetime" or "timestamp" => ToTimestamp(value, column),
+            _ => value switch
+            {
+                double number when !double.IsFinite(number) =>
+                    throw new MySqlValueException($"field {column.Name}: {Format(number)} cannot be stored, because MySQL and MariaDB have no NaN or infinity"),
+                bool flag when column.DataType is "decimal" or "float" or "double" => new(flag ? 1 : 0),
+                _ => new(value),
+            },
         };
     }
 
@@ -43,7 +50,7 @@ internal static class MySqlValues
                 new(number >= 0 && column.IsUnsigned && number <= ulong.MaxValue ? (ulong)number : number),
             double number when number == Math.Truncate(number) && Math.Abs(number) < 1e15 => new((long)number),
             decimal or double =>
-                throw new MySqlValueException($"column {column.Name} ({column.ColumnType}) takes whole numbers, not {Format(value)}."),
+                throw new MySqlValueException($"field {column.Name}: the column {column.ColumnType} takes whole numbers, not {Format(value)}."),
             _ => throw Mismatch(value, column),
         };
 
@@ -52,19 +59,64 @@ internal static class MySqlValues
         {
             string text => new(text),
             byte[] => throw Mismatch(value, column),
-            _ => new(Format(value), $"column {column.Name} ({column.ColumnType}) stores the {value.GetType().Name} value as text"),
+            _ => new(Format(value), $"field {column.Name}: the {Describe(value)} was stored as text"),
         };
 
     private static MySqlStoredValue ToBytes(object value, MySqlColumn column) =>
         value switch
         {
             byte[] bytes => new(bytes),
-            string text => new(Encoding.UTF8.GetBytes(text), $"column {column.Name} ({column.ColumnType}) stores the text as UTF-8 bytes"),
+            string text => new(Encoding.UTF8.GetBytes(text), $"field {column.Name}: the text was stored as its UTF-8 bytes"),
             _ => throw Mismatch(value, column),
         };
 
+    /// <summary>
+    /// Converts instants to their UTC time, because sessions run in UTC: a TIMESTAMP column stores the same instant, and
+    /// a DATETIME column, which has no time zone, gets a warning. ISO 8601 text with an offset, as SQLite stores
+    /// instants, is converted the same way, since the server rejects the offset suffix.
+    /// </summary>
+    private static MySqlStoredValue ToTimestamp(object value, MySqlColumn column)
+    {
+        if (value is string text && text.Length > 10
+            && (text.EndsWith('Z') || text[10..].Contains('+', StringComparison.Ordinal) || text.LastIndexOf('-') > 10)
+            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+        {
+            return column.DataType == "timestamp"
+                ? new(parsed.UtcDateTime)
+                : new(DateTime.SpecifyKind(parsed.UtcDateTime, DateTimeKind.Unspecified),
+                    $"field {column.Name}: the text's time zone offset was applied and the instant stored as its UTC time, because the column is a DATETIME without time zone");
+        }
+
+        return value switch
+        {
+            DateTimeOffset instant when column.DataType == "timestamp" => new(instant.UtcDateTime),
+            DateTimeOffset instant => new(
+                DateTime.SpecifyKind(instant.UtcDateTime, DateTimeKind.Unspecified),
+                $"field {column.Name}: the instant was stored as its UTC time, because the column is a DATETIME without time zone"),
+            DateTime timestamp when column.DataType == "timestamp" => new(
+                timestamp,
+                $"field {column.Name}: the timestamp without time zone was read as UTC and stored as that instant"),
+            _ => new(value),
+        };
+    }
+
     private static MySqlValueException Mismatch(object value, MySqlColumn column) =>
-        new($"column {column.Name} ({column.ColumnType}) cannot store a {value.GetType().Name} value; map a field of a matching type.");
+        new($"field {column.Name}: the column {column.ColumnType} cannot store a {Describe(value)}; map a field of a matching type.");
+
+    private static string Describe(object value) =>
+        value switch
+        {
+            long => "integer",
+            decimal => "decimal",
+            double => "floating-point number",
+            bool => "boolean",
+            DateTimeOffset => "instant",
+            DateTime => "timestamp",
+            DateOnly => "date",
+            TimeOnly => "time",
+            byte[] => "binary value",
+            _ => value.GetType().Name,
+        };
 
     /// <summary>Formats a value as invariant text: ISO 8601 for dates and times, the shortest round-trip form for doubles.</summary>
     private static string Format(object value) =>
