@@ -8,6 +8,11 @@ internal static class MySqlStatementText
     /// there is none. The body of an executable comment (<c>/*! … */</c>, <c>/*M! … */</c>) is scanned as code because the
     /// server runs it.
     /// </summary>
+    /// <remarks>
+    /// NOTE: under the ANSI_QUOTES SQL mode a backslash does not escape inside a double-quoted identifier, which this scan
+    /// assumes it does, so a crafted identifier could hide a semicolon. The read-only transaction still rejects writes
+    /// that come before a COMMIT.
+    /// </remarks>
     public static int FindStatementSeparator(string sql)
     {
         var i = 0;

@@ -1,4 +1,5 @@
 using MySqlConnector;
+using Outflow.Connectors.MySql;
 using Outflow.Connectors.PostgreSql;
 using Outflow.Core.Connectors;
 using Outflow.Core.Syncs;
@@ -76,6 +77,50 @@ public sealed class MySqlConnectorTests(MariaDbFixture mariadb, PostgresFixture 
         Assert.Contains("single SELECT statement", exception.Message, StringComparison.Ordinal);
         var semicolonInText = await source.ReadAllAsync(new ModelSource("SELECT 'a;b' AS x, `c;d`.id FROM t AS `c;d` -- ;\n", null));
         Assert.Equal("a;b", Assert.Single(semicolonInText)[0]);
+    }
+
+    [Theory]
+    [InlineData("SELECT 1", -1)]
+    [InlineData("SELECT 1; SELECT 2", 8)]
+    [InlineData("SELECT 'a;b', \"c;d\", `e;f`", -1)]
+    [InlineData("SELECT 'it''s;', 'back\\';' ; x", 27)]
+    [InlineData("SELECT 1 # ;\n, 2 -- ;\n /* ; */", -1)]
+    [InlineData("SELECT 1 --;\n", 11)]
+    [InlineData("SELECT 1 /*! ; */", 13)]
+    public void StatementTextFindsSeparator(string sql, int expected)
+    {
+        Assert.Equal(expected, MySqlStatementText.FindStatementSeparator(sql));
+    }
+
+    [Fact]
+    public async Task TestRejectsWrongPassword()
+    {
+        var database = await mariadb.CreateDatabaseAsync();
+        var configuration = (System.Text.Json.Nodes.JsonObject)database.Configuration.DeepClone();
+        configuration["password"] = "wrong";
+
+        var exception = await Assert.ThrowsAsync<ConnectorException>(
+            () => new MySqlFactory().TestAsync(configuration, Environment, CancellationToken.None));
+
+        Assert.Contains("Access denied", exception.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("wrong", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SourceDescribesFieldTypes()
+    {
+        var database = await CreateDatabaseAsync(
+            "CREATE TABLE t (id BIGINT PRIMARY KEY, price DECIMAL(10,2), flag BOOL, at DATETIME, doc JSON, raw BLOB, name VARCHAR(5));");
+        await using var source = new MySqlFactory().CreateSource(database.Configuration, Environment);
+
+        var columns = await source.DescribeAsync(new ModelSource(null, "t"), CancellationToken.None);
+        var tables = await source.ListTablesAsync(CancellationToken.None);
+
+        Assert.Equal(
+            [FieldType.Number, FieldType.Number, FieldType.Boolean, FieldType.Datetime, FieldType.String, FieldType.Binary, FieldType.String],
+            columns.Select(c => c.Type));
+        Assert.Equal("decimal(10,2)", columns[1].RemoteType);
+        Assert.Contains(database.Name + ".t", tables.Select(t => t.Id));
     }
 
     [Fact]
