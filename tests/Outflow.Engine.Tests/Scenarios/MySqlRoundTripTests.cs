@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using MySqlConnector;
 using Npgsql;
@@ -23,7 +24,7 @@ public sealed class MariaDbCollection : ICollectionFixture<MariaDbFixture>, ICol
 /// second PostgreSQL database, and compares every value of the copy with the original.
 /// </summary>
 [Collection(MariaDbFixture.CollectionName)]
-public sealed class MySqlRoundTripTests(MariaDbFixture mariadb, PostgresFixture postgres) : IAsyncDisposable
+public sealed class MySqlRoundTripTests(MariaDbFixture mariadb, PostgresFixture postgres) : IAsyncLifetime
 {
     // Chinook's track and invoice column types in one table: integer keys, varchar with non-ASCII text,
     // numeric(10,2), timestamps, and NULLs in the optional columns.
@@ -88,12 +89,16 @@ public sealed class MySqlRoundTripTests(MariaDbFixture mariadb, PostgresFixture 
         Assert.Equal(expected, actual);
     }
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
         if (_services is not null)
         {
             await _services.DisposeAsync();
         }
+
+        SqliteConnection.ClearAllPools();
 
         try
         {
