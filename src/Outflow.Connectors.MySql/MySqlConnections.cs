@@ -21,7 +21,7 @@ internal static class MySqlConnections
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             var setup = forWriting
                 ? "SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'"
-                : "SET time_zone = '+00:00', sql_mode = REPLACE(@@sql_mode, 'NO_BACKSLASH_ESCAPES', '')";
+                : "SET time_zone = '+00:00', sql_mode = TRIM(BOTH ',' FROM REPLACE(CONCAT(',', @@sql_mode, ','), ',NO_BACKSLASH_ESCAPES,', ','))";
             var command = new MySqlCommand(setup, connection);
             await using (command.ConfigureAwait(false))
             {
