@@ -4,11 +4,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The tests need PostgreSQL's server binaries for their clusters. A test runs the README's quickstart as
+# The tests need PostgreSQL's server binaries for their clusters, and MariaDB's (Debian's mariadb-server)
+# for the throwaway servers of the mysql connector's tests. A test runs the README's quickstart as
 # written, which needs curl and jq, and the short benchmark run needs sqlite3 and bc. The SDK conformance
 # suite needs Node.js (20 or later) and npm.
 missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ] || missing+=(mariadb-server)
 command -v curl >/dev/null || missing+=(curl)
 command -v jq >/dev/null || missing+=(jq)
 command -v sqlite3 >/dev/null || missing+=(sqlite3)

@@ -81,6 +81,7 @@ public static class OutflowServer
         services.AddFilesConnector();
         services.AddPostgreSqlConnector();
         services.AddWebhookConnector();
+        services.AddMySqlConnector();
         services.AddOutflowEngine(new Outflow.Engine.EngineOptions
         {
             LogsDirectory = Path.Combine(dataDirectory, "logs"),

@@ -1,0 +1,60 @@
+using System.Net.Sockets;
+using MySqlConnector;
+using Outflow.Core.Connectors;
+
+namespace Outflow.Connectors.MySql;
+
+/// <summary>Turns MySqlConnector failures into <see cref="ConnectorException"/>s whose messages hold no credentials.</summary>
+internal static class MySqlErrors
+{
+    /// <summary>Returns true for the exceptions that report a failure of the server or the network, not a bug.</summary>
+    public static bool IsDatabaseFailure(Exception exception) =>
+        exception is MySqlException or TimeoutException or SocketException;
+
+    /// <summary>
+    /// Wraps <paramref name="exception"/> with <paramref name="action"/> (for example "could not connect to host:3306")
+    /// in front of the server's or the network's message.
+    /// </summary>
+    public static ConnectorException Wrap(Exception exception, string action) =>
+        new($"{action}: {Describe(exception)}", IsTransient(exception), exception);
+
+    public static string Describe(Exception exception)
+    {
+        for (var inner = exception; inner is not null; inner = inner.InnerException)
+        {
+            switch (inner)
+            {
+                case SocketException socket:
+                    return DescribeSocketError(socket);
+                case TimeoutException:
+                    return "timed out";
+            }
+        }
+
+        if (exception is MySqlException mysql && mysql.ErrorCode != MySqlErrorCode.None)
+        {
+            return $"{mysql.Message} [error {(int)mysql.ErrorCode}, SQLSTATE {mysql.SqlState}]";
+        }
+
+        return exception.Message;
+    }
+
+    private static bool IsTransient(Exception exception) =>
+        exception switch
+        {
+            MySqlException mysql => mysql.IsTransient,
+            TimeoutException or SocketException => true,
+            _ => false,
+        };
+
+    private static string DescribeSocketError(SocketException socket) =>
+        socket.SocketErrorCode switch
+        {
+            SocketError.ConnectionRefused => "connection refused; check that the server runs and listens on this host and port",
+            SocketError.HostNotFound or SocketError.NoData => "host not found; check the hostname",
+            SocketError.TimedOut => "timed out",
+            SocketError.HostUnreachable or SocketError.NetworkUnreachable => "host unreachable",
+            SocketError.ConnectionReset => "connection reset by the server",
+            _ => socket.Message,
+        };
+}

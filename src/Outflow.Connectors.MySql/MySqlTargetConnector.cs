@@ -1,0 +1,146 @@
+using System.Collections.Concurrent;
+using System.Data;
+using Microsoft.Extensions.Logging;
+using MySqlConnector;
+using Outflow.Core.Connectors;
+
+namespace Outflow.Connectors.MySql;
+
+/// <summary>Writes batches to MySQL or MariaDB tables, one transaction per batch.</summary>
+/// <remarks>NOTE: this target does not create tables; a sync needs an existing table.</remarks>
+internal sealed class MySqlTargetConnector(MySqlSettings settings, ILogger logger) : ITargetConnector
+{
+    private readonly string _connectionString = settings.ToConnectionString();
+    private readonly ConcurrentDictionary<string, MySqlTable> _tables = new(StringComparer.Ordinal);
+
+    public async Task<IReadOnlyList<TargetObjectInfo>> ListObjectsAsync(CancellationToken cancellationToken)
+    {
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connectionScope = connection.ConfigureAwait(false);
+        try
+        {
+            var tables = await MySqlCatalog.ReadTablesAsync(connection, null, null, cancellationToken).ConfigureAwait(false);
+            return tables.Select(t => t.ToObjectInfo()).ToList();
+        }
+        catch (Exception exception) when (MySqlErrors.IsDatabaseFailure(exception))
+        {
+            throw MySqlErrors.Wrap(exception, "listing tables failed");
+        }
+    }
+
+    public async Task<TargetObjectInfo?> DescribeObjectAsync(string objectId, CancellationToken cancellationToken)
+    {
+        var table = await FindTableAsync(objectId, useCache: false, cancellationToken).ConfigureAwait(false);
+        return table?.ToObjectInfo();
+    }
+
+    public async Task<IReadOnlyList<RecordResult>> WriteAsync(WriteBatch batch, CancellationToken cancellationToken)
+    {
+        if (batch.Records.Count == 0)
+        {
+            return [];
+        }
+
+        var table = await FindTableAsync(batch.ObjectId, useCache: true, cancellationToken).ConfigureAwait(false)
+            ?? throw new ConnectorException($"table {batch.ObjectId} does not exist; create it or pick another target object.");
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connectionScope = connection.ConfigureAwait(false);
+        var results = new RecordResult[batch.Records.Count];
+        var position = 0;
+        try
+        {
+            var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
+            await using var transactionScope = transaction.ConfigureAwait(false);
+            var statements = new MySqlStatements(connection, transaction, table, batch);
+            await using (statements.ConfigureAwait(false))
+            {
+                for (; position < results.Length; position++)
+                {
+                    results[position] = await statements.WriteAsync(batch.Records[position], cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (MySqlErrors.IsDatabaseFailure(exception))
+        {
+            Log.BatchRolledBack(logger, batch.ObjectId, batch.Records.Count, (exception as MySqlException)?.Number ?? 0);
+            var at = position < results.Length ? $" at record {position + 1}" : "";
+            throw MySqlErrors.Wrap(
+                exception, batch.Records.Count == 1
+                    ? $"writing 1 record to {batch.ObjectId} failed"
+                    : $"writing {batch.Records.Count} records to {batch.ObjectId} failed{at}, and none of them were written");
+        }
+
+        Log.BatchWritten(logger, batch.ObjectId, batch.Records.Count);
+        return results;
+    }
+
+    public async Task<IReadOnlyList<bool>> ContainsAsync(
+        string objectId, string identityField, IReadOnlyList<object> identities, CancellationToken cancellationToken)
+    {
+        if (identities.Count == 0)
+        {
+            return [];
+        }
+
+        var table = await FindTableAsync(objectId, useCache: true, cancellationToken).ConfigureAwait(false)
+            ?? throw new ConnectorException($"table {objectId} does not exist; create it or pick another target object.");
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connectionScope = connection.ConfigureAwait(false);
+        try
+        {
+            // One transaction looks every value up. It is not read-only because the lookup shares the writes' SELECT … FOR
+            // UPDATE, which a read-only transaction rejects; the row locks end with the transaction.
+            var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
+            await using var transactionScope = transaction.ConfigureAwait(false);
+            var statements = new MySqlStatements(connection, transaction, table, new WriteBatch(objectId, identityField, [], []));
+            await using var statementsScope = statements.ConfigureAwait(false);
+            var found = new bool[identities.Count];
+            for (var i = 0; i < found.Length; i++)
+            {
+                found[i] = await statements.ExistsAsync(identities[i], cancellationToken).ConfigureAwait(false);
+            }
+
+            return found;
+        }
+        catch (Exception exception) when (MySqlErrors.IsDatabaseFailure(exception))
+        {
+            throw MySqlErrors.Wrap(exception, $"looking up {identities.Count} records in {objectId} failed");
+        }
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private Task<MySqlConnection> OpenAsync(CancellationToken cancellationToken) =>
+        MySqlConnections.OpenAsync(settings, _connectionString, forWriting: true, cancellationToken);
+
+    private async Task<MySqlTable?> FindTableAsync(string objectId, bool useCache, CancellationToken cancellationToken)
+    {
+        if (useCache && _tables.TryGetValue(objectId, out var cached))
+        {
+            return cached;
+        }
+
+        var (database, name) = MySqlIdentifiers.SplitObjectId(objectId, settings.Database);
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connectionScope = connection.ConfigureAwait(false);
+        IReadOnlyList<MySqlTable> tables;
+        try
+        {
+            tables = await MySqlCatalog.ReadTablesAsync(connection, database, name, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (MySqlErrors.IsDatabaseFailure(exception))
+        {
+            throw MySqlErrors.Wrap(exception, $"describing table {objectId} failed");
+        }
+
+        if (tables.Count == 0)
+        {
+            return null;
+        }
+
+        _tables[objectId] = tables[0];
+        return tables[0];
+    }
+}
