@@ -306,9 +306,9 @@ public sealed class DiscoveryEndpointsTests(ApiServerFixture server) : IClassFix
         {
             Id = Guid.NewGuid(),
             OrganizationId = organization.Id,
-            Name = "hook",
-            Type = "webhook",
-            Configuration = new JsonObject { ["url"] = "http://127.0.0.1:9/" },
+            Name = "crm",
+            Type = "salesforce",
+            Configuration = new JsonObject { ["instance_url"] = "http://127.0.0.1:9/" },
             CreatedAt = DateTimeOffset.UnixEpoch,
             UpdatedAt = DateTimeOffset.UnixEpoch,
             CreatedBy = actor,
