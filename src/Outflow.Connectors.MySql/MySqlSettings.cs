@@ -86,7 +86,7 @@ internal sealed record MySqlSettings(string Hostname, int Port, string Database,
     private static string? ReadHostname(JsonObject configuration, List<ConfigurationProblem> problems)
     {
         var hostname = ReadRequiredString(configuration, "hostname", "the database server's host name or IP address", problems);
-        if (hostname is null || MySqlHostnames.IsSingleHost(hostname))
+        if (hostname is null || Hostnames.IsSingleHost(hostname))
         {
             return hostname;
         }

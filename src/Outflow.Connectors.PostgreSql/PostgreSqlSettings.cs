@@ -83,7 +83,7 @@ internal sealed record PostgreSqlSettings(string Hostname, int Port, string Data
     private static string? ReadHostname(JsonObject configuration, List<ConfigurationProblem> problems)
     {
         var hostname = ReadRequiredString(configuration, "hostname", "the database server's host name or IP address", problems);
-        if (hostname is null || PostgreSqlHostnames.IsSingleHost(hostname))
+        if (hostname is null || Hostnames.IsSingleHost(hostname))
         {
             return hostname;
         }

@@ -1,13 +1,13 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Outflow.Connectors.MySql;
+namespace Outflow.Core.Connectors;
 
 /// <summary>
-/// Checks that a configured hostname names exactly one server, because MySqlConnector also accepts a Unix socket path,
-/// a comma-separated list of hosts and a "host:port" form in its Server setting.
+/// Checks that a configured hostname names exactly one server, because database drivers such as Npgsql and
+/// MySqlConnector also accept a Unix socket path, a comma-separated list of hosts and a "host:port" form.
 /// </summary>
-internal static class MySqlHostnames
+public static class Hostnames
 {
     // A DNS name has at most 253 characters in text form and at most 63 in each label (RFC 1035).
     private const int MaxNameLength = 253;
@@ -21,7 +21,7 @@ internal static class MySqlHostnames
 
     /// <summary>
     /// Accepts IPv6 addresses, with an optional zone such as %eth0. IPAddress.TryParse alone would also accept
-    /// "[::1]:3306", so the characters are checked first.
+    /// "[::1]:5432", so the characters are checked first.
     /// </summary>
     private static bool IsIpv6Address(string hostname)
     {
