@@ -61,6 +61,6 @@ internal static class FileValueText
         return document.RootElement.GetString();
     }
 
-    /// <summary>Whether a cell holds no value, so that a create-only field may still be written.</summary>
+    /// <summary>Whether a cell contains no value, so that a create-only field may still be written.</summary>
     public static bool IsEmpty(FileFormat format, string? cell) => format == FileFormat.Csv ? cell is null : cell is null or "null";
 }

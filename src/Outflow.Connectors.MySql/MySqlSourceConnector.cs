@@ -114,7 +114,7 @@ internal sealed class MySqlSourceConnector(MySqlSettings settings, ILogger logge
     /// literals and comments is rejected, because MySqlConnector would send the text as several statements and a second
     /// one could end the read-only transaction and write.
     /// </summary>
-    /// <exception cref="ConnectorException">The query holds more than one statement.</exception>
+    /// <exception cref="ConnectorException">The query contains more than one statement.</exception>
     private string BuildQuery(ModelSource source, long? rowLimit)
     {
         var limit = rowLimit is null ? "" : $" LIMIT {rowLimit.Value}";

@@ -134,7 +134,7 @@ public sealed class ScheduleValidationTests(ApiServerFixture server) : IClassFix
     }
 
     [Fact]
-    public async Task RunAfter_deleted_sync_kept_on_update_but_not_added()
+    public async Task RunAfter_deleted_upstream_only_on_update()
     {
         var upstream = await TestObjects.CreateSyncAsync(server, server.Client);
         var body = TestObjects.SyncBody(upstream.ModelId, upstream.TargetConnectionId);

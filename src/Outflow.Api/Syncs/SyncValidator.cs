@@ -199,7 +199,7 @@ internal sealed class SyncValidator
     /// Validates the schedule's parts, then that every <c>runafter</c> sync is another sync of the organization and
     /// that following the run-after links from it never leads back to this sync, which would start them in a loop.
     /// An update may keep the id of a run-after sync that was deleted since it was stored, so that a client can send
-    /// back the schedule it read; that link no longer starts anything.
+    /// back the schedule it read. That link no longer starts anything.
     /// </summary>
     private async Task CheckScheduleAsync(Guid organizationId, Guid? syncId, Schedule schedule, CancellationToken cancellationToken)
     {
