@@ -4,4 +4,12 @@ namespace Outflow.Core.Executions;
 /// A change to a sync's change-detection state: record the row hash written for an identity, or forget the
 /// identity when <see cref="RowHash"/> is null (the record was deleted).
 /// </summary>
-public sealed record StateChange(UInt128 IdentityHash, string Identity, UInt128? RowHash);
+public sealed record StateChange(UInt128 IdentityHash, string Identity, UInt128? RowHash)
+{
+    /// <summary>
+    /// The row hash recorded for an identity just before a write to its record, until the target confirms the write.
+    /// It matches no row, so a run that finds it treats the record as new and writes it again, and replace mode
+    /// deletes it once its row has left the model: a write that landed just before a crash is never forgotten.
+    /// </summary>
+    public static UInt128 Unconfirmed => UInt128.Zero;
+}

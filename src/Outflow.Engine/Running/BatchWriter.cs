@@ -26,6 +26,7 @@ internal sealed class BatchWriter(
     {
         var before = recorder.Totals;
         _splits = 0;
+        await recorder.MarkUnconfirmedAsync(items, cancellationToken).ConfigureAwait(false);
         await WriteRangeAsync(items, 0, items.Count, fields, cancellationToken).ConfigureAwait(false);
         var after = recorder.Totals;
         console.AddBatchIssues(items.Count, _splits, after.Error - before.Error, after.Warnings - before.Warnings);

@@ -39,6 +39,30 @@ internal sealed class CheckpointRecorder(
         logs.Write(type, identity, key, message, names, values);
     }
 
+    /// <summary>
+    /// Marks the records of a batch <see cref="StateChange.Unconfirmed"/> before it is written, so that a run after
+    /// a crash between the target's commit and the checkpoint writes them again or deletes them, instead of trusting
+    /// state that the lost checkpoint never updated. Appended records have no identity to match, so they are not marked.
+    /// </summary>
+    public Task MarkUnconfirmedAsync(IReadOnlyList<WriteItem> items, CancellationToken cancellationToken)
+    {
+        if (plan.IsTest || plan.IsDryRun)
+        {
+            return Task.CompletedTask;
+        }
+
+        var changes = new List<StateChange>(items.Count);
+        foreach (var (pending, record) in items)
+        {
+            if (record.Operation != RecordOperation.Append)
+            {
+                changes.Add(new StateChange(pending.IdentityHash, pending.Identity, StateChange.Unconfirmed));
+            }
+        }
+
+        return changes.Count == 0 ? Task.CompletedTask : CheckpointAsync(changes, ExecutionCounts.Zero, cancellationToken);
+    }
+
     /// <summary>Records the target's results of one confirmed write and checkpoints them.</summary>
     public Task RecordResultsAsync(
         IReadOnlyList<WriteItem> items, IReadOnlyList<RecordResult> results, CancellationToken cancellationToken)

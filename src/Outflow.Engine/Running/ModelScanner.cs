@@ -185,7 +185,7 @@ internal sealed class ModelScanner(
         var baseline = new List<StateChange>();
         foreach (var candidate in _chunk)
         {
-            var isNew = !stored.TryGetValue(candidate.IdentityHash, out var storedHash);
+            var isNew = !stored.TryGetValue(candidate.IdentityHash, out var storedHash) || storedHash == StateChange.Unconfirmed;
             var changed = isNew || plan.TreatAllAsChanged || storedHash != candidate.RowHash;
 
             // Create never touches records it wrote before, unless a resync requests every row again.

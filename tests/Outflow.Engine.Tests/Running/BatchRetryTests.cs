@@ -47,6 +47,111 @@ public sealed class BatchRetryTests(PostgresFixture postgres)
         Assert.Equal([1L, 2L, 3L], await harness.QueryTargetIdsAsync("SELECT id FROM people ORDER BY id"));
     }
 
+    [Fact]
+    public async Task Write_committed_without_checkpoint_then_row_left_model_deleted()
+    {
+        var flaky = new FlakyConnectorFactory();
+        await using var harness = await CreateHarnessAsync(flaky, batchSize: 2);
+        var model = await harness.CreateModelAsync("SELECT id, name, amount FROM people ORDER BY id", "id", "name", "amount");
+        var sync = await harness.CreateSyncAsync(model, SyncMode.Replace, "public.people", "id", "name", "amount");
+
+        // The target commits the first batch (ids 1 and 2), but the execution stops before its checkpoint.
+        flaky.Reset(loseResultOfCall: 1);
+        var failed = await harness.RunAsync(sync);
+
+        Assert.Equal(ExecutionStatus.Failed, failed.Status);
+        Assert.Equal(ExecutionCounts.Zero, failed.Counts);
+        Assert.Equal([1L, 2L], await harness.QueryTargetIdsAsync("SELECT id FROM people ORDER BY id"));
+
+        // Row 2 leaves the model before the next run, which must still know that the sync may have written it.
+        harness.ExecuteSource("DELETE FROM people WHERE id = 2");
+        flaky.Reset();
+        var next = await harness.RunAsync(sync);
+
+        Assert.Equal(ExecutionStatus.Completed, next.Status);
+        Assert.Equal(new ExecutionCounts(Total: 3, Insert: 1, Update: 1, Upserts: 2, Delete: 1), next.Counts);
+        Assert.Equal([1L, 3L], await harness.QueryTargetIdsAsync("SELECT id FROM people ORDER BY id"));
+
+        var unchanged = await harness.RunAsync(sync);
+        Assert.Equal(ExecutionCounts.Zero, unchanged.Counts);
+    }
+
+    [Fact]
+    public async Task Delete_committed_without_checkpoint_then_row_returned_written_again()
+    {
+        var flaky = new FlakyConnectorFactory();
+        await using var harness = await CreateHarnessAsync(flaky, batchSize: 2);
+        var model = await harness.CreateModelAsync("SELECT id, name, amount FROM people ORDER BY id", "id", "name", "amount");
+        var sync = await harness.CreateSyncAsync(model, SyncMode.Replace, "public.people", "id", "name", "amount");
+        flaky.Reset();
+        await harness.RunAsync(sync);
+
+        // The target commits the delete of row 2, but the execution stops before its checkpoint.
+        harness.ExecuteSource("DELETE FROM people WHERE id = 2");
+        flaky.Reset(loseResultOfCall: 1);
+        var failed = await harness.RunAsync(sync);
+
+        Assert.Equal(ExecutionStatus.Failed, failed.Status);
+        Assert.Equal([1L, 3L], await harness.QueryTargetIdsAsync("SELECT id FROM people ORDER BY id"));
+
+        // Row 2 returns with the values the sync wrote before, which must not pass for unchanged.
+        harness.ExecuteSource("INSERT INTO people VALUES (2, 'Grace', 20)");
+        flaky.Reset();
+        var next = await harness.RunAsync(sync);
+
+        Assert.Equal(ExecutionStatus.Completed, next.Status);
+        Assert.Equal(new ExecutionCounts(Total: 1, Insert: 1, Upserts: 1), next.Counts);
+        Assert.Equal([1L, 2L, 3L], await harness.QueryTargetIdsAsync("SELECT id FROM people ORDER BY id"));
+    }
+
+    [Fact]
+    public async Task Update_committed_without_checkpoint_then_row_reverted_written_again()
+    {
+        var flaky = new FlakyConnectorFactory();
+        await using var harness = await CreateHarnessAsync(flaky, batchSize: 2);
+        var model = await harness.CreateModelAsync("SELECT id, name, amount FROM people ORDER BY id", "id", "name", "amount");
+        var sync = await harness.CreateSyncAsync(model, SyncMode.UpdateOrCreate, "public.people", "id", "name", "amount");
+        flaky.Reset();
+        await harness.RunAsync(sync);
+
+        harness.ExecuteSource("UPDATE people SET name = 'Grace Hopper' WHERE id = 2");
+        flaky.Reset(loseResultOfCall: 1);
+        var failed = await harness.RunAsync(sync);
+
+        Assert.Equal(ExecutionStatus.Failed, failed.Status);
+        Assert.Equal(["Grace Hopper"], await harness.QueryTargetRowsAsync("SELECT name FROM people WHERE id = 2"));
+
+        // The row goes back to the values of the last confirmed write, so only the mark shows the target differs.
+        harness.ExecuteSource("UPDATE people SET name = 'Grace' WHERE id = 2");
+        flaky.Reset();
+        var next = await harness.RunAsync(sync);
+
+        Assert.Equal(ExecutionStatus.Completed, next.Status);
+        Assert.Equal(new ExecutionCounts(Total: 1, Update: 1, Upserts: 1), next.Counts);
+        Assert.Equal(["Grace"], await harness.QueryTargetRowsAsync("SELECT name FROM people WHERE id = 2"));
+    }
+
+    [Fact]
+    public async Task Write_committed_without_checkpoint_create_mode_writes_rest_once()
+    {
+        var flaky = new FlakyConnectorFactory();
+        await using var harness = await CreateHarnessAsync(flaky, batchSize: 2);
+        var model = await harness.CreateModelAsync("SELECT id, name, amount FROM people ORDER BY id", "id", "name", "amount");
+        var sync = await harness.CreateSyncAsync(model, SyncMode.Create, "public.people", "id", "name", "amount");
+
+        flaky.Reset(loseResultOfCall: 1);
+        var failed = await harness.RunAsync(sync);
+        flaky.Reset();
+        var next = await harness.RunAsync(sync);
+        var unchanged = await harness.RunAsync(sync);
+
+        Assert.Equal(ExecutionStatus.Failed, failed.Status);
+        Assert.Equal(ExecutionStatus.Completed, next.Status);
+        Assert.Equal(new ExecutionCounts(Total: 1, Insert: 1), next.Counts);
+        Assert.Equal(ExecutionCounts.Zero, unchanged.Counts);
+        Assert.Equal([1L, 2L, 3L], await harness.QueryTargetIdsAsync("SELECT id FROM people ORDER BY id"));
+    }
+
     private async Task<EngineHarness> CreateHarnessAsync(FlakyConnectorFactory flaky, int batchSize)
     {
         var harness = await EngineHarness.CreateAsync(postgres, batchSize, flaky);

@@ -6,7 +6,8 @@ namespace Outflow.Engine.Tests.Running;
 
 /// <summary>
 /// The real <c>postgresql</c> connector under the type id <c>flaky-postgresql</c>, whose target throws transient
-/// failures on chosen write calls, the way a dropped connection does.
+/// failures on chosen write calls, the way a dropped connection does, or loses the result of a write the target
+/// committed, the way a process that dies right after the commit does.
 /// </summary>
 internal sealed class FlakyConnectorFactory : IConnectorFactory
 {
@@ -30,6 +31,12 @@ internal sealed class FlakyConnectorFactory : IConnectorFactory
     /// <summary>How many consecutive write calls fail, starting at <see cref="FailFromCall"/>.</summary>
     public int FailureCount { get; set; }
 
+    /// <summary>
+    /// The write call (counting from 1) whose batch the target commits and whose result then never reaches the engine,
+    /// which stops the execution as failed before it can checkpoint the batch.
+    /// </summary>
+    public int LoseResultOfCall { get; set; } = int.MaxValue;
+
     public int WriteCalls => _writeCalls;
 
     public IReadOnlyList<ConfigurationProblem> Validate(JsonObject configuration, ConnectorEnvironment environment) =>
@@ -45,11 +52,12 @@ internal sealed class FlakyConnectorFactory : IConnectorFactory
         new FlakyTarget(_inner.CreateTarget(configuration, environment), this);
 
     /// <summary>Starts counting write calls from zero again.</summary>
-    public void Reset(int failFromCall = int.MaxValue, int failureCount = 0)
+    public void Reset(int failFromCall = int.MaxValue, int failureCount = 0, int loseResultOfCall = int.MaxValue)
     {
         _writeCalls = 0;
         FailFromCall = failFromCall;
         FailureCount = failureCount;
+        LoseResultOfCall = loseResultOfCall;
     }
 
     private sealed class FlakyTarget(ITargetConnector inner, FlakyConnectorFactory factory) : ITargetConnector
@@ -68,7 +76,13 @@ internal sealed class FlakyConnectorFactory : IConnectorFactory
                 throw new ConnectorException($"connection reset by peer (injected failure on write call {call})", isTransient: true);
             }
 
-            return inner.WriteAsync(batch, cancellationToken);
+            return call == factory.LoseResultOfCall ? WriteThenLoseResultAsync(batch, call, cancellationToken) : inner.WriteAsync(batch, cancellationToken);
+        }
+
+        private async Task<IReadOnlyList<RecordResult>> WriteThenLoseResultAsync(WriteBatch batch, int call, CancellationToken cancellationToken)
+        {
+            await inner.WriteAsync(batch, cancellationToken);
+            throw new InvalidOperationException($"the result of write call {call} was lost after the target committed it (injected failure)");
         }
 
         public Task<IReadOnlyList<bool>> ContainsAsync(
