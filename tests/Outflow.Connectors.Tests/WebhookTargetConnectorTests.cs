@@ -60,6 +60,61 @@ public sealed class WebhookTargetConnectorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ResultsMatchIdentityOfOtherJsonType()
+    {
+        _receiver.ExtraResults.Enqueue(new JsonObject { ["identity"] = "2", ["error"] = "sent as a string" });
+        _receiver.ExtraResults.Enqueue(new JsonObject { ["identity"] = JsonNode.Parse("3.0"), ["error"] = "sent as 3.0" });
+        _receiver.ExtraResults.Enqueue(new JsonObject { ["identity"] = 5, ["error"] = "sent as a number" });
+        _receiver.ExtraResults.Enqueue(new JsonObject { ["identity"] = "99", ["error"] = "no such record" });
+        var batch = new WriteBatch(
+            "contacts",
+            "id",
+            ["id"],
+            [
+                new TargetRecord(RecordOperation.Upsert, 1L, [1L]),
+                new TargetRecord(RecordOperation.Upsert, 2L, [2L]),
+                new TargetRecord(RecordOperation.Upsert, 3L, [3L]),
+                new TargetRecord(RecordOperation.Upsert, "4", ["4"]),
+                new TargetRecord(RecordOperation.Upsert, "5", ["5"]),
+            ]);
+
+        await using var target = CreateTarget(batchSize: 10);
+        var results = await target.WriteAsync(batch, CancellationToken.None);
+
+        Assert.Equal(RecordOutcome.Updated, results[0].Outcome);
+        Assert.Equal(RecordOutcome.Failed, results[1].Outcome);
+        Assert.Contains("sent as a string", results[1].Message, StringComparison.Ordinal);
+        Assert.Equal(RecordOutcome.Failed, results[2].Outcome);
+        Assert.Contains("sent as 3.0", results[2].Message, StringComparison.Ordinal);
+        Assert.Equal(RecordOutcome.Updated, results[3].Outcome);
+        Assert.Equal(RecordOutcome.Failed, results[4].Outcome);
+        Assert.Contains("sent as a number", results[4].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ResultErrorOfAnyJsonTypeRejects()
+    {
+        _receiver.ExtraResults.Enqueue(new JsonObject { ["identity"] = 1, ["error"] = 404 });
+        _receiver.ExtraResults.Enqueue(new JsonObject { ["identity"] = 2, ["error"] = new JsonObject { ["code"] = "closed" } });
+        _receiver.ExtraResults.Enqueue(new JsonObject { ["identity"] = 3, ["error"] = true });
+        _receiver.ExtraResults.Enqueue(new JsonObject { ["identity"] = 4, ["error"] = null });
+        _receiver.ExtraResults.Enqueue(new JsonObject { ["identity"] = 5, ["error"] = false });
+        _receiver.ExtraResults.Enqueue(new JsonObject { ["identity"] = 6, ["error"] = " " });
+        _receiver.ExtraResults.Enqueue(new JsonObject { ["identity"] = 7 });
+
+        await using var target = CreateTarget(batchSize: 10);
+        var results = await target.WriteAsync(CreateBatch(Guid.NewGuid(), 8), CancellationToken.None);
+
+        Assert.Equal(RecordOutcome.Failed, results[0].Outcome);
+        Assert.EndsWith(": 404", results[0].Message, StringComparison.Ordinal);
+        Assert.Equal(RecordOutcome.Failed, results[1].Outcome);
+        Assert.EndsWith(""": {"code":"closed"}""", results[1].Message, StringComparison.Ordinal);
+        Assert.Equal(RecordOutcome.Failed, results[2].Outcome);
+        Assert.EndsWith(": true", results[2].Message, StringComparison.Ordinal);
+        Assert.All(results.Skip(3), r => Assert.Equal(RecordOutcome.Updated, r.Outcome));
+    }
+
+    [Fact]
     public async Task RetryAfterDateIsHonoured()
     {
         var notBefore = TimeProvider.System.GetUtcNow().AddSeconds(2);
@@ -120,6 +175,9 @@ public sealed class WebhookTargetConnectorTests : IAsyncLifetime
         Assert.Equal("update", record["operation"]!.GetValue<string>());
         Assert.Equal(1, record["identity"]!.GetValue<long>());
         Assert.Equal("user1@example.com", record["fields"]!["email"]!.GetValue<string>());
+
+        // The identity's target field stays among the fields, as the request example in docs/API.md shows.
+        Assert.Equal(1, record["fields"]!["id"]!.GetValue<long>());
     }
 
     [Fact]
