@@ -56,7 +56,7 @@ internal sealed class WebhookTargetConnector(
             var records = batch.Records.Skip(start).Take(count).ToList();
             var batchNumber = Interlocked.Increment(ref _batchNumber);
             var body = WebhookBatchBody.Create(batch.ExecutionId, batch.ObjectId, batchNumber, batch.Fields, records);
-            results.AddRange(await SendAsync(batch.ObjectId, batchNumber, records, body, cancellationToken).ConfigureAwait(false));
+            results.AddRange(await SendAsync(batch, batchNumber, records, body, cancellationToken).ConfigureAwait(false));
         }
 
         return results;
@@ -80,8 +80,9 @@ internal sealed class WebhookTargetConnector(
         new(objectId, objectId, [], Modes) { AcceptsAnyField = true };
 
     private async Task<IReadOnlyList<RecordResult>> SendAsync(
-        string objectId, int batchNumber, List<TargetRecord> records, WebhookBatchBody body, CancellationToken cancellationToken)
+        WriteBatch batch, int batchNumber, List<TargetRecord> records, WebhookBatchBody body, CancellationToken cancellationToken)
     {
+        var objectId = batch.ObjectId;
         var firstAttempt = time.GetUtcNow();
         for (var attempt = 1; ; attempt++)
         {
@@ -115,6 +116,12 @@ internal sealed class WebhookTargetConnector(
             }
 
             Log.BatchRetried(logger, Host, objectId, batchNumber, (long)delay.TotalMilliseconds, attempt, policy.MaxAttempts, outcome.Error);
+            if (batch.RetryReporter is { } report)
+            {
+                var retry = new TargetRetry(records.Count, attempt, policy.MaxAttempts, delay, outcome.Error);
+                await report(retry, cancellationToken).ConfigureAwait(false);
+            }
+
             await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
         }
     }

@@ -115,6 +115,33 @@ public sealed class WebhookTargetConnectorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RetriesAreReported()
+    {
+        _receiver.Script.Enqueue(new ReceiverStep(429, RetryAfter: "1"));
+        _receiver.Script.Enqueue(new ReceiverStep(503));
+        var retries = new List<TargetRetry>();
+        var batch = CreateBatch(Guid.NewGuid(), 3) with
+        {
+            RetryReporter = (retry, _) =>
+            {
+                retries.Add(retry);
+                return Task.CompletedTask;
+            },
+        };
+
+        await using var target = CreateTarget(batchSize: 10);
+        var results = await target.WriteAsync(batch, CancellationToken.None);
+
+        Assert.All(results, r => Assert.Equal(RecordOutcome.Updated, r.Outcome));
+        Assert.Equal([1, 2], retries.Select(r => r.Attempt));
+        Assert.All(retries, r => Assert.Equal(6, r.MaxAttempts));
+        Assert.All(retries, r => Assert.Equal(3, r.Records));
+        Assert.Equal(TimeSpan.FromSeconds(1), retries[0].Delay);
+        Assert.Contains("HTTP 429", retries[0].Reason, StringComparison.Ordinal);
+        Assert.Contains("HTTP 503", retries[1].Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RetryAfterDateIsHonoured()
     {
         var notBefore = TimeProvider.System.GetUtcNow().AddSeconds(2);
