@@ -32,8 +32,20 @@ internal sealed class FilesTargetConnector(FilesSettings settings, ILogger logge
             .Where(name => CheckName(name) is null)
             .Order(StringComparer.Ordinal)
             .ToList();
-        IReadOnlyList<TargetObjectInfo> objects = [.. names.Select(name => Describe(name, _storage.ReadColumns(ResolveFile(name))))];
-        return Task.FromResult(objects);
+        var objects = new List<TargetObjectInfo>(names.Count);
+        foreach (var name in names)
+        {
+            // A symbolic link that leads outside the files root is left out, so it does not hide the other files.
+            if (!TryResolveFile(name, out var path, out var problem))
+            {
+                Log.ObjectSkipped(logger, name, problem);
+                continue;
+            }
+
+            objects.Add(Describe(name, _storage.ReadColumns(path)));
+        }
+
+        return Task.FromResult<IReadOnlyList<TargetObjectInfo>>(objects);
     }
 
     /// <summary>Describes a file, which need not exist yet: any valid file name is a target object.</summary>
@@ -173,12 +185,17 @@ internal sealed class FilesTargetConnector(FilesSettings settings, ILogger logge
     private string ResolveFile(string name)
     {
         settings.ResolveDirectory();
-        var configured = Path.Join(settings.ConfiguredDirectory, name);
-        if (!FilesRootPaths.TryResolveInsideRoot(settings.FilesRoot, configured, "target object", out var fullPath, out var problem))
+        if (!TryResolveFile(name, out var fullPath, out var problem))
         {
             throw new ConnectorException(problem);
         }
 
         return fullPath;
+    }
+
+    private bool TryResolveFile(string name, out string fullPath, out string problem)
+    {
+        var configured = Path.Join(settings.ConfiguredDirectory, name);
+        return FilesRootPaths.TryResolveInsideRoot(settings.FilesRoot, configured, "target object", out fullPath, out problem);
     }
 }

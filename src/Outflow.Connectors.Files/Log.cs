@@ -15,4 +15,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1304, Level = LogLevel.Warning, Message = "Writing {RecordCount} records to file {FileName} failed, so the file was cut back to its length before the batch")]
     public static partial void BatchUndone(ILogger logger, Exception exception, string fileName, int recordCount);
+
+    [LoggerMessage(EventId = 1305, Level = LogLevel.Warning, Message = "Left file {FileName} out of the object list: {Reason}")]
+    public static partial void ObjectSkipped(ILogger logger, string fileName, string reason);
 }

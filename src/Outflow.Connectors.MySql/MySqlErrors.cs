@@ -33,11 +33,20 @@ internal static class MySqlErrors
 
         if (exception is MySqlException mysql && mysql.ErrorCode != MySqlErrorCode.None)
         {
-            return $"{mysql.Message} [error {(int)mysql.ErrorCode}, SQLSTATE {mysql.SqlState}]";
+            return DescribeServerError(mysql.Message, mysql.ErrorCode, mysql.SqlState);
         }
 
         return exception.Message;
     }
+
+    /// <summary>
+    /// Formats a server error as "message [error 1146, SQLSTATE 42S02]". Errors that MySqlConnector raises itself
+    /// carry no SQLSTATE, so that part is left out when it is null or empty.
+    /// </summary>
+    public static string DescribeServerError(string message, MySqlErrorCode errorCode, string? sqlState) =>
+        string.IsNullOrWhiteSpace(sqlState)
+            ? $"{message} [error {(int)errorCode}]"
+            : $"{message} [error {(int)errorCode}, SQLSTATE {sqlState}]";
 
     private static bool IsTransient(Exception exception) =>
         exception switch

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -7,25 +6,18 @@ using Outflow.Core.Connectors;
 
 namespace Outflow.Connectors.Webhook;
 
-/// <summary>
-/// The JSON body of one webhook request, its <c>Idempotency-Key</c>, and each record's identity as JSON text, which
-/// per-record results are matched against.
-/// </summary>
+/// <summary>The JSON body of one webhook request and its <c>Idempotency-Key</c>.</summary>
 internal sealed class WebhookBatchBody
 {
-    private WebhookBatchBody(byte[] content, string idempotencyKey, string[] identities)
+    private WebhookBatchBody(byte[] content, string idempotencyKey)
     {
         Content = content;
         IdempotencyKey = idempotencyKey;
-        Identities = identities;
     }
 
     public byte[] Content { get; }
 
     public string IdempotencyKey { get; }
-
-    /// <summary>Each record's identity in normalized JSON text (see <see cref="NormalizeIdentity"/>), in record order.</summary>
-    public IReadOnlyList<string> Identities { get; }
 
     /// <summary>
     /// Builds the body. The key is a SHA-256 of the execution id, the object id and the records' JSON, so it is the
@@ -36,7 +28,6 @@ internal sealed class WebhookBatchBody
         Guid executionId, string objectId, int batchNumber, IReadOnlyList<string> fields, IReadOnlyList<TargetRecord> records)
     {
         var recordsBuffer = new ArrayBufferWriter<byte>();
-        var identities = new string[records.Count];
         using (var writer = new Utf8JsonWriter(recordsBuffer))
         {
             writer.WriteStartArray();
@@ -56,7 +47,6 @@ internal sealed class WebhookBatchBody
 
                 writer.WriteEndObject();
                 writer.WriteEndObject();
-                identities[i] = NormalizeIdentityJson(WriteValue(record.Identity));
             }
 
             writer.WriteEndArray();
@@ -75,7 +65,7 @@ internal sealed class WebhookBatchBody
             writer.WriteEndObject();
         }
 
-        return new WebhookBatchBody(bodyBuffer.WrittenSpan.ToArray(), key, identities);
+        return new WebhookBatchBody(bodyBuffer.WrittenSpan.ToArray(), key);
     }
 
     /// <summary>
@@ -90,28 +80,8 @@ internal sealed class WebhookBatchBody
         _ => throw new ArgumentOutOfRangeException(nameof(operation), operation, "unknown record operation"),
     };
 
-    /// <summary>
-    /// Normalizes an identity's JSON text so that equal numbers compare equal whatever their spelling (1, 1.0, 1e0).
-    /// Other values compare as their compact JSON text.
-    /// </summary>
-    public static string NormalizeIdentity(JsonElement identity)
-    {
-        if (identity.ValueKind == JsonValueKind.Number && identity.TryGetDecimal(out var number))
-        {
-            // Dividing by 1.000… removes trailing zeros of the decimal's scale.
-            return (number / 1.000000000000000000000000000000000m).ToString(CultureInfo.InvariantCulture);
-        }
-
-        return identity.GetRawText();
-    }
-
-    private static string NormalizeIdentityJson(byte[] json)
-    {
-        using var document = JsonDocument.Parse(json);
-        return NormalizeIdentity(document.RootElement);
-    }
-
-    private static byte[] WriteValue(object? value)
+    /// <summary>Writes a value as the request body does.</summary>
+    public static byte[] WriteValue(object? value)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Outflow.Core.Connectors;
 using Outflow.Core.Syncs;
@@ -57,7 +56,7 @@ internal sealed class WebhookTargetConnector(
             var records = batch.Records.Skip(start).Take(count).ToList();
             var batchNumber = Interlocked.Increment(ref _batchNumber);
             var body = WebhookBatchBody.Create(batch.ExecutionId, batch.ObjectId, batchNumber, batch.Fields, records);
-            results.AddRange(await SendAsync(batch.ObjectId, batchNumber, records, body, cancellationToken).ConfigureAwait(false));
+            results.AddRange(await SendAsync(batch, batchNumber, records, body, cancellationToken).ConfigureAwait(false));
         }
 
         return results;
@@ -81,8 +80,9 @@ internal sealed class WebhookTargetConnector(
         new(objectId, objectId, [], Modes) { AcceptsAnyField = true };
 
     private async Task<IReadOnlyList<RecordResult>> SendAsync(
-        string objectId, int batchNumber, List<TargetRecord> records, WebhookBatchBody body, CancellationToken cancellationToken)
+        WriteBatch batch, int batchNumber, List<TargetRecord> records, WebhookBatchBody body, CancellationToken cancellationToken)
     {
+        var objectId = batch.ObjectId;
         var firstAttempt = time.GetUtcNow();
         for (var attempt = 1; ; attempt++)
         {
@@ -94,7 +94,7 @@ internal sealed class WebhookTargetConnector(
             var outcome = await AttemptAsync(body, cancellationToken).ConfigureAwait(false);
             if (outcome.Results is { } json)
             {
-                return ReadResults(objectId, batchNumber, records, body, json);
+                return ReadResults(objectId, batchNumber, records, json);
             }
 
             if (!outcome.IsRetryable)
@@ -116,6 +116,12 @@ internal sealed class WebhookTargetConnector(
             }
 
             Log.BatchRetried(logger, Host, objectId, batchNumber, (long)delay.TotalMilliseconds, attempt, policy.MaxAttempts, outcome.Error);
+            if (batch.RetryReporter is { } report)
+            {
+                var retry = new TargetRetry(records.Count, attempt, policy.MaxAttempts, delay, outcome.Error);
+                await report(retry, cancellationToken).ConfigureAwait(false);
+            }
+
             await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -205,80 +211,27 @@ internal sealed class WebhookTargetConnector(
     }
 
     /// <summary>
-    /// Builds one result per record from a 2xx response. A body of <c>{"results": [{"identity": …, "error": "…"}]}</c>
-    /// fails the records whose identity it names with a non-empty error. Any other body confirms every record.
+    /// Builds one result per record from a 2xx response: a record that the response's results reject fails with the
+    /// receiver's message (see <see cref="WebhookResults.Read"/>), and every other record is confirmed.
     /// </summary>
-    private List<RecordResult> ReadResults(
-        string objectId, int batchNumber, List<TargetRecord> records, WebhookBatchBody body, string responseText)
+    private List<RecordResult> ReadResults(string objectId, int batchNumber, List<TargetRecord> records, string responseText)
     {
-        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
-        var unknown = 0;
-        var identities = new HashSet<string>(body.Identities, StringComparer.Ordinal);
-        if (TryParse(responseText) is { } document)
-        {
-            using (document)
-            {
-                if (document.RootElement.ValueKind == JsonValueKind.Object
-                    && document.RootElement.TryGetProperty("results", out var results)
-                    && results.ValueKind == JsonValueKind.Array)
-                {
-                    foreach (var result in results.EnumerateArray())
-                    {
-                        if (result.ValueKind != JsonValueKind.Object
-                            || !result.TryGetProperty("identity", out var identity)
-                            || !result.TryGetProperty("error", out var error)
-                            || error.ValueKind != JsonValueKind.String
-                            || string.IsNullOrWhiteSpace(error.GetString()))
-                        {
-                            continue;
-                        }
-
-                        var key = WebhookBatchBody.NormalizeIdentity(identity);
-                        if (!identities.Contains(key))
-                        {
-                            unknown++;
-                            continue;
-                        }
-
-                        errors[key] = error.GetString()!;
-                    }
-                }
-            }
-        }
-
+        var (errors, unknown) = WebhookResults.Read(responseText, records);
         if (unknown > 0)
         {
             Log.UnknownResults(logger, Host, batchNumber, unknown);
         }
 
-        Log.BatchSent(logger, Host, objectId, batchNumber, records.Count, errors.Count);
+        Log.BatchSent(logger, Host, objectId, batchNumber, records.Count, errors.Count(error => error is not null));
         var outcomes = new List<RecordResult>(records.Count);
         for (var i = 0; i < records.Count; i++)
         {
-            outcomes.Add(errors.TryGetValue(body.Identities[i], out var message)
+            outcomes.Add(errors[i] is { } message
                 ? new RecordResult(RecordOutcome.Failed, $"the webhook rejected the record: {message}")
                 : new RecordResult(SuccessOutcome(records[i].Operation)));
         }
 
         return outcomes;
-    }
-
-    private static JsonDocument? TryParse(string text)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
-        }
-
-        try
-        {
-            return JsonDocument.Parse(text);
-        }
-        catch (JsonException)
-        {
-            // A receiver may return any body, and only a JSON object with "results" rejects records.
-            return null;
-        }
     }
 
     private static RecordOutcome SuccessOutcome(RecordOperation operation) => operation switch

@@ -121,6 +121,35 @@ public sealed class FilesTargetConnectorTests : IDisposable
     }
 
     [Fact]
+    public async Task List_skips_link_out_of_root()
+    {
+        File.WriteAllText(OutPath("people.csv"), "id,name\r\n1,Ada\r\n");
+        File.WriteAllText(Path.Combine(_temporary, "secret.csv"), "password\r\nhunter2\r\n");
+        File.CreateSymbolicLink(OutPath("leak.csv"), Path.Combine(_temporary, "secret.csv"));
+        await using var target = Target("csv");
+
+        var objects = await target.ListObjectsAsync(CancellationToken.None);
+
+        var info = Assert.Single(objects);
+        Assert.Equal("people.csv", info.Id);
+    }
+
+    [Fact]
+    public async Task Append_to_link_out_of_root_fails()
+    {
+        File.WriteAllText(Path.Combine(_temporary, "secret.csv"), "id,name\r\n");
+        File.CreateSymbolicLink(OutPath("leak.csv"), Path.Combine(_temporary, "secret.csv"));
+        await using var target = Target("csv");
+
+        var exception = await Assert.ThrowsAsync<ConnectorException>(
+            () => target.WriteAsync(AppendBatch("leak.csv", ["id", "name"], [1L, "Ada"]), CancellationToken.None));
+
+        Assert.Contains("leak.csv", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("outside", exception.Message, StringComparison.Ordinal);
+        Assert.Equal("id,name\r\n", File.ReadAllText(Path.Combine(_temporary, "secret.csv")));
+    }
+
+    [Fact]
     public async Task Append_csv_writes_header_once_and_quotes()
     {
         await using var target = Target("csv");

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
 using Outflow.Connectors.Webhook;
 using Outflow.Core.Connectors;
 using Outflow.Testing;
@@ -57,6 +58,88 @@ public sealed class WebhookTargetConnectorTests : IAsyncLifetime
         Assert.All(requests, r => Assert.Equal(executionId.ToString(), r.Body["execution_id"]!.GetValue<string>()));
         Assert.All(requests, r => Assert.Equal("contacts", r.Body["object"]!.GetValue<string>()));
         Assert.Equal([1, 1, 1, 1, 2, 3], requests.Select(r => r.Body["batch"]!.GetValue<int>()));
+    }
+
+    [Fact]
+    public async Task ResultsMatchIdentityOfOtherJsonType()
+    {
+        _receiver.ExtraResults.Enqueue(new JsonObject { ["identity"] = "2", ["error"] = "sent as a string" });
+        _receiver.ExtraResults.Enqueue(new JsonObject { ["identity"] = JsonNode.Parse("3.0"), ["error"] = "sent as 3.0" });
+        _receiver.ExtraResults.Enqueue(new JsonObject { ["identity"] = 5, ["error"] = "sent as a number" });
+        _receiver.ExtraResults.Enqueue(new JsonObject { ["identity"] = "99", ["error"] = "no such record" });
+        var batch = new WriteBatch(
+            "contacts",
+            "id",
+            ["id"],
+            [
+                new TargetRecord(RecordOperation.Upsert, 1L, [1L]),
+                new TargetRecord(RecordOperation.Upsert, 2L, [2L]),
+                new TargetRecord(RecordOperation.Upsert, 3L, [3L]),
+                new TargetRecord(RecordOperation.Upsert, "4", ["4"]),
+                new TargetRecord(RecordOperation.Upsert, "5", ["5"]),
+            ]);
+
+        await using var target = CreateTarget(batchSize: 10);
+        var results = await target.WriteAsync(batch, CancellationToken.None);
+
+        Assert.Equal(RecordOutcome.Updated, results[0].Outcome);
+        Assert.Equal(RecordOutcome.Failed, results[1].Outcome);
+        Assert.Contains("sent as a string", results[1].Message, StringComparison.Ordinal);
+        Assert.Equal(RecordOutcome.Failed, results[2].Outcome);
+        Assert.Contains("sent as 3.0", results[2].Message, StringComparison.Ordinal);
+        Assert.Equal(RecordOutcome.Updated, results[3].Outcome);
+        Assert.Equal(RecordOutcome.Failed, results[4].Outcome);
+        Assert.Contains("sent as a number", results[4].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ResultErrorOfAnyJsonTypeRejects()
+    {
+        _receiver.ExtraResults.Enqueue(new JsonObject { ["identity"] = 1, ["error"] = 404 });
+        _receiver.ExtraResults.Enqueue(new JsonObject { ["identity"] = 2, ["error"] = new JsonObject { ["code"] = "closed" } });
+        _receiver.ExtraResults.Enqueue(new JsonObject { ["identity"] = 3, ["error"] = true });
+        _receiver.ExtraResults.Enqueue(new JsonObject { ["identity"] = 4, ["error"] = null });
+        _receiver.ExtraResults.Enqueue(new JsonObject { ["identity"] = 5, ["error"] = false });
+        _receiver.ExtraResults.Enqueue(new JsonObject { ["identity"] = 6, ["error"] = " " });
+        _receiver.ExtraResults.Enqueue(new JsonObject { ["identity"] = 7 });
+
+        await using var target = CreateTarget(batchSize: 10);
+        var results = await target.WriteAsync(CreateBatch(Guid.NewGuid(), 8), CancellationToken.None);
+
+        Assert.Equal(RecordOutcome.Failed, results[0].Outcome);
+        Assert.EndsWith(": 404", results[0].Message, StringComparison.Ordinal);
+        Assert.Equal(RecordOutcome.Failed, results[1].Outcome);
+        Assert.EndsWith(""": {"code":"closed"}""", results[1].Message, StringComparison.Ordinal);
+        Assert.Equal(RecordOutcome.Failed, results[2].Outcome);
+        Assert.EndsWith(": true", results[2].Message, StringComparison.Ordinal);
+        Assert.All(results.Skip(3), r => Assert.Equal(RecordOutcome.Updated, r.Outcome));
+    }
+
+    [Fact]
+    public async Task RetriesAreReported()
+    {
+        _receiver.Script.Enqueue(new ReceiverStep(429, RetryAfter: "1"));
+        _receiver.Script.Enqueue(new ReceiverStep(503));
+        var retries = new List<TargetRetry>();
+        var batch = CreateBatch(Guid.NewGuid(), 3) with
+        {
+            RetryReporter = (retry, _) =>
+            {
+                retries.Add(retry);
+                return Task.CompletedTask;
+            },
+        };
+
+        await using var target = CreateTarget(batchSize: 10);
+        var results = await target.WriteAsync(batch, CancellationToken.None);
+
+        Assert.All(results, r => Assert.Equal(RecordOutcome.Updated, r.Outcome));
+        Assert.Equal([1, 2], retries.Select(r => r.Attempt));
+        Assert.All(retries, r => Assert.Equal(6, r.MaxAttempts));
+        Assert.All(retries, r => Assert.Equal(3, r.Records));
+        Assert.Equal(TimeSpan.FromSeconds(1), retries[0].Delay);
+        Assert.Contains("HTTP 429", retries[0].Reason, StringComparison.Ordinal);
+        Assert.Contains("HTTP 503", retries[1].Reason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -120,27 +203,46 @@ public sealed class WebhookTargetConnectorTests : IAsyncLifetime
         Assert.Equal("update", record["operation"]!.GetValue<string>());
         Assert.Equal(1, record["identity"]!.GetValue<long>());
         Assert.Equal("user1@example.com", record["fields"]!["email"]!.GetValue<string>());
+
+        // The identity's target field stays among the fields, as the request example in docs/API.md shows.
+        Assert.Equal(1, record["fields"]!["id"]!.GetValue<long>());
     }
 
     [Fact]
     public async Task RateIsSharedAcrossConnections()
     {
-        // Two connections to one URL at 5 requests per second share one schedule, so 4 requests span at least 0.6 s.
-        using var factory = new WebhookConnectorFactory(null, null, FastPolicy);
+        // Two connections to one URL at 5 requests per second share one schedule: on a clock that moves only when the
+        // test advances it, one more of the 4 requests may start per 0.2 s.
+        var clock = new FakeTimeProvider();
+        using var factory = new WebhookConnectorFactory(null, clock, FastPolicy);
         var configuration = new JsonObject { ["url"] = _receiver.Url.ToString(), ["batch_size"] = 1, ["max_requests_per_second"] = 5 };
         await using var first = factory.CreateTarget(configuration.DeepClone().AsObject(), AllowedEnvironment);
         await using var second = factory.CreateTarget(configuration.DeepClone().AsObject(), AllowedEnvironment);
 
-        await Task.WhenAll(
+        var writes = Task.WhenAll(
             first.WriteAsync(CreateBatch(Guid.NewGuid(), 2), CancellationToken.None),
             second.WriteAsync(CreateBatch(Guid.NewGuid(), 2), CancellationToken.None));
+        for (var expected = 1; expected <= 4; expected++)
+        {
+            await WaitForRequestsAsync(expected);
 
-        var requests = _receiver.Requests.OrderBy(r => r.ReceivedAt).ToList();
-        Assert.Equal(4, requests.Count);
+            // Nothing more arrives until the clock moves on, however long the test waits in real time.
+            await Task.Delay(300);
+            Assert.Equal(expected, _receiver.Requests.Count);
+            clock.Advance(TimeSpan.FromMilliseconds(200));
+        }
 
-        // Each request starts at least 0.2 s after the one before, less the spread of one request's latency.
-        var span = TimeProvider.System.GetElapsedTime(requests[0].ReceivedAt, requests[^1].ReceivedAt);
-        Assert.True(span >= TimeSpan.FromMilliseconds(550), $"4 requests arrived within {span.TotalMilliseconds} ms");
+        await writes.WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.Equal(4, _receiver.Requests.Count);
+    }
+
+    private async Task WaitForRequestsAsync(int count)
+    {
+        using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        while (_receiver.Requests.Count < count)
+        {
+            await Task.Delay(20, guard.Token);
+        }
     }
 
     [Theory]

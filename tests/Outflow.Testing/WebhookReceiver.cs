@@ -33,6 +33,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>Identities, as compact JSON text (<c>7</c>, <c>"a"</c>), that every 200 response rejects.</summary>
     public ConcurrentDictionary<string, string> RejectedIdentities { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Result entries that every 200 response returns as they are, after the rejections.</summary>
+    public ConcurrentQueue<JsonObject> ExtraResults { get; } = new();
+
     public IReadOnlyList<ReceivedRequest> Requests => [.. _requests];
 
     public static async Task<WebhookReceiver> StartAsync(string path = "/hook")
@@ -96,6 +99,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
             {
                 results.Add(new JsonObject { ["identity"] = JsonNode.Parse(identity), ["error"] = error });
             }
+        }
+
+        foreach (var extra in ExtraResults)
+        {
+            results.Add(extra.DeepClone());
         }
 
         request.RespondedAt = TimeProvider.System.GetTimestamp();

@@ -17,4 +17,10 @@ public sealed record WriteBatch(
 
     /// <summary>The execution that writes the batch, or <see cref="Guid.Empty"/> outside an execution.</summary>
     public Guid ExecutionId { get; init; }
+
+    /// <summary>
+    /// The callback that a connector which retries requests itself awaits before each wait, so that the execution's
+    /// console log shows the retry. It is null outside an execution.
+    /// </summary>
+    public Func<TargetRetry, CancellationToken, Task>? RetryReporter { get; init; }
 }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.IO.Hashing;
 using System.Text;
 using Outflow.Core.Connectors;
@@ -7,34 +6,13 @@ using Outflow.Core.Connectors;
 namespace Outflow.Engine.Rows;
 
 /// <summary>
-/// The text form of identity values under the <c>Equality</c> function, and their hashes. Equal values of
-/// different source types get the same text (the long 42, the decimal 42.00 and the string "42" are all
-/// "42"), so a column whose type changes keeps matching the records it wrote.
+/// The text form of identity values under the <c>Equality</c> function (see <see cref="IdentityFormatter"/>),
+/// and their hashes.
 /// </summary>
 internal static class IdentityText
 {
     /// <summary>Returns the normalized text of an identity value, or null for a null or empty value.</summary>
-    public static string? Format(object? value)
-    {
-        var text = value switch
-        {
-            null => null,
-            string s => s,
-            long l => l.ToString(CultureInfo.InvariantCulture),
-            decimal d => FormatDecimal(d),
-            double f => f.ToString("R", CultureInfo.InvariantCulture),
-            bool b => b ? "true" : "false",
-            DateTimeOffset instant => instant.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture),
-            DateTime timestamp => timestamp.ToString("O", CultureInfo.InvariantCulture),
-            DateOnly date => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            TimeOnly time => time.ToString("HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture),
-            byte[] bytes => Convert.ToHexStringLower(bytes),
-            IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
-            _ => value.ToString(),
-        };
-
-        return string.IsNullOrEmpty(text) ? null : text;
-    }
+    public static string? Format(object? value) => IdentityFormatter.Format(value);
 
     /// <summary>
     /// Reduces an identity text the way the target compares identities, so texts the target takes for one record
@@ -91,18 +69,5 @@ internal static class IdentityText
         {
             ArrayPool<byte>.Shared.Return(rented);
         }
-    }
-
-    private static string FormatDecimal(decimal value)
-    {
-        var text = value.ToString(CultureInfo.InvariantCulture);
-        if (!text.Contains('.', StringComparison.Ordinal))
-        {
-            return text;
-        }
-
-        // Scale is not part of a number's value: 42.50 and 42.5 name the same record.
-        text = text.TrimEnd('0').TrimEnd('.');
-        return text == "-0" ? "0" : text;
     }
 }

@@ -70,6 +70,8 @@ internal sealed class BatchWriter(
         {
             CreateOnlyFields = plan.CreateOnlyFields,
             ExecutionId = executionId,
+            RetryReporter = (retry, token) => console.BatchRetriedAsync(
+                retry.Records, retry.Attempt, retry.MaxAttempts, retry.Delay, retry.Reason, token),
         };
         var maxAttempts = services.Options.MaxAttempts;
         for (var attempt = 1; ; attempt++)

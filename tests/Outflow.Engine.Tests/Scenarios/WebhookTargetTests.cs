@@ -1,4 +1,5 @@
 using System.Globalization;
+using Outflow.Core.Executions;
 using Outflow.Core.Syncs;
 using Outflow.Engine.Tests.Running;
 using Outflow.Testing;
@@ -47,6 +48,16 @@ public sealed class WebhookTargetTests(PostgresFixture postgres)
         Assert.Equal(Enumerable.Range(1, 20).Select(i => i.ToString(CultureInfo.InvariantCulture)), accepted.Order(StringComparer.Ordinal).OrderBy(int.Parse));
         var waited = TimeProvider.System.GetElapsedTime(receiver.Requests[0].RespondedAt, receiver.Requests[1].ReceivedAt);
         Assert.True(waited >= TimeSpan.FromSeconds(1), $"the retry came {waited.TotalMilliseconds} ms after the 429");
+
+        // The connector's own retries appear in the console log like the engine's batch retries.
+        var entries = await harness.ConsoleLog.ListAsync(first.Id, new ConsoleLogCursor(0, 0), 50, CancellationToken.None);
+        var retries = entries.Where(e => e.Message.Contains("failed transiently", StringComparison.Ordinal)).ToList();
+        Assert.Equal([1, 2, 3], retries.Select(e => e.Payload!["attempt"]!.GetValue<int>()));
+        Assert.All(retries, e => Assert.Equal(ConsoleLogLevels.Warn, e.Level));
+        Assert.All(retries, e => Assert.Equal(5, e.Payload!["records"]!.GetValue<int>()));
+        Assert.Contains("retrying in 1 s", retries[0].Message, StringComparison.Ordinal);
+        Assert.Contains("HTTP 429", retries[0].Message, StringComparison.Ordinal);
+        Assert.Contains("HTTP 503", retries[1].Message, StringComparison.Ordinal);
 
         // The source did not change, so the next execution sends only the two rejected records.
         var sentBefore = receiver.Requests.Count;
