@@ -5,10 +5,16 @@ using Outflow.Core.Connectors;
 
 namespace Outflow.Connectors.PostgreSql;
 
-/// <summary>Writes batches to PostgreSQL tables, one transaction per batch.</summary>
-internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, ILogger logger) : ITargetConnector
+/// <summary>
+/// Writes batches to PostgreSQL tables, one transaction per batch. Every session of the target runs with
+/// <c>idle_in_transaction_session_timeout</c> set to <paramref name="idleTransactionTimeout"/>, so the server rolls back a
+/// batch whose worker stalls (SIGSTOP, a long pause) between its statements and its commit, and ends the session. The
+/// commit that the worker sends after it resumes then fails.
+/// </summary>
+internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, TimeSpan idleTransactionTimeout, ILogger logger)
+    : ITargetConnector
 {
-    private readonly string _connectionString = settings.ToConnectionString();
+    private readonly string _connectionString = settings.ToConnectionString(idleTransactionTimeout);
     private readonly ConcurrentDictionary<string, PostgreSqlTable> _tables = new(StringComparer.Ordinal);
 
     public async Task<IReadOnlyList<TargetObjectInfo>> ListObjectsAsync(CancellationToken cancellationToken)
