@@ -6,9 +6,13 @@ using Outflow.Core.Connectors;
 
 namespace Outflow.Connectors.MySql;
 
-/// <summary>Writes batches to MySQL or MariaDB tables, one transaction per batch.</summary>
+/// <summary>
+/// Writes batches to MySQL or MariaDB tables, one transaction per batch. The server ends a session that stays idle
+/// inside its transaction for longer than <paramref name="idleTransactionTimeout"/>, so the batch of a worker that
+/// stalled before its commit is rolled back (see <see cref="MySqlConnections.OpenForWritingAsync"/>).
+/// </summary>
 /// <remarks>NOTE: this target does not create tables; a sync needs an existing table.</remarks>
-internal sealed class MySqlTargetConnector(MySqlSettings settings, ILogger logger) : ITargetConnector
+internal sealed class MySqlTargetConnector(MySqlSettings settings, TimeSpan idleTransactionTimeout, ILogger logger) : ITargetConnector
 {
     private readonly string _connectionString = settings.ToConnectionString();
     private readonly ConcurrentDictionary<string, MySqlTable> _tables = new(StringComparer.Ordinal);
@@ -113,7 +117,7 @@ internal sealed class MySqlTargetConnector(MySqlSettings settings, ILogger logge
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     private Task<MySqlConnection> OpenAsync(CancellationToken cancellationToken) =>
-        MySqlConnections.OpenAsync(settings, _connectionString, forWriting: true, cancellationToken);
+        MySqlConnections.OpenForWritingAsync(settings, _connectionString, idleTransactionTimeout, cancellationToken);
 
     private async Task<MySqlTable?> FindTableAsync(string objectId, bool useCache, CancellationToken cancellationToken)
     {
