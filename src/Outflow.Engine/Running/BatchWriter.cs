@@ -75,8 +75,11 @@ internal sealed class BatchWriter(
         {
             try
             {
-                // NOTE: a pause between this check and the target's commit can still let one batch land after the
-                // lease expired. Its fenced checkpoint then fails, and the new owner writes those records again.
+                // A database target's server ends a write session that idles inside its transaction for a third of
+                // the lease, so a pause between the batch's statements and its commit rolls the batch back.
+                // NOTE: a pause between this check and the end of sending the batch's statements is not idle time, so
+                // that batch can still land after the lease expired, and so can one sent to a webhook or file target.
+                // Its fenced checkpoint then fails, and the new owner writes those records again.
                 await lease.EnsureHeldAsync(cancellationToken).ConfigureAwait(false);
                 var results = plan.IsDryRun
                     ? await PredictAsync(slice, cancellationToken).ConfigureAwait(false)
