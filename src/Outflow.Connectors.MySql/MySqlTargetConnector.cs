@@ -51,6 +51,7 @@ internal sealed class MySqlTargetConnector(MySqlSettings settings, TimeSpan idle
         await using var connectionScope = connection.ConfigureAwait(false);
         var results = new RecordResult[batch.Records.Count];
         var position = 0;
+        var checkingBeforeCommit = false;
         try
         {
             var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
@@ -64,9 +65,19 @@ internal sealed class MySqlTargetConnector(MySqlSettings settings, TimeSpan idle
                 }
             }
 
+            // The session is idle inside its transaction from here, so a pause after this check ends the session before
+            // the commit. The check's exceptions are not failures of this target, so the filter below lets them through,
+            // and disposing the transaction rolls the batch back.
+            if (batch.BeforeCommit is { } beforeCommit)
+            {
+                checkingBeforeCommit = true;
+                await beforeCommit(cancellationToken).ConfigureAwait(false);
+                checkingBeforeCommit = false;
+            }
+
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception exception) when (MySqlErrors.IsDatabaseFailure(exception))
+        catch (Exception exception) when (!checkingBeforeCommit && MySqlErrors.IsDatabaseFailure(exception))
         {
             Log.BatchRolledBack(logger, batch.ObjectId, batch.Records.Count, (exception as MySqlException)?.Number ?? 0);
             var at = position < results.Length ? $" at record {position + 1}" : "";

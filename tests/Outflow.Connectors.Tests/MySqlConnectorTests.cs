@@ -229,6 +229,28 @@ public sealed class MySqlConnectorTests(MariaDbFixture mariadb, PostgresFixture 
         Assert.Equal(0L, await ScalarAsync(database, "SELECT COUNT(*) FROM items"));
     }
 
+    [Fact]
+    public async Task TargetChecksBeforeCommit()
+    {
+        var database = await CreateDatabaseAsync("CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(20));");
+        await using var target = new MySqlFactory().CreateTarget(database.Configuration, Environment);
+        var rowsAtCheck = -1L;
+        var batch = new WriteBatch(database.Name + ".items", "id", ["name"], [new TargetRecord(RecordOperation.Upsert, 1L, ["a"])])
+        {
+            BeforeCommit = async _ =>
+            {
+                rowsAtCheck = await ScalarAsync(database, "SELECT COUNT(*) FROM items");
+                throw new InvalidOperationException("lease lost");
+            },
+        };
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => target.WriteAsync(batch, CancellationToken.None));
+
+        Assert.Equal("lease lost", failure.Message);
+        Assert.Equal(0L, rowsAtCheck);
+        Assert.Equal(0L, await ScalarAsync(database, "SELECT COUNT(*) FROM items"));
+    }
+
     [Theory]
     [InlineData("10.11.6-MariaDB-0+deb12u1", true)]
     [InlineData("5.5.5-10.3.39-MariaDB", true)]

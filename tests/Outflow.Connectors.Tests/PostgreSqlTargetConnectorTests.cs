@@ -78,6 +78,31 @@ public sealed class PostgreSqlTargetConnectorTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Write_checks_before_commit()
+    {
+        var database = await postgres.CreateDatabaseAsync("CREATE TABLE people (id bigint PRIMARY KEY, name text);");
+        await using var target = _factory.CreateTarget(database.Configuration, Environment);
+        var activityAtCheck = "";
+        var batch = new WriteBatch("public.people", "id", ["name"], [new TargetRecord(RecordOperation.Upsert, 1L, ["Ann"])])
+        {
+            BeforeCommit = async _ =>
+            {
+                // The target's session has run the statements and waits inside its transaction for the commit.
+                var sessions = await database.QueryAsync(
+                    $"SELECT state FROM pg_stat_activity WHERE datname = '{database.Name}' AND application_name = 'outflow'");
+                activityAtCheck = string.Join(",", sessions.Select(row => row[0]));
+                throw new InvalidOperationException("lease lost");
+            },
+        };
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => target.WriteAsync(batch, CancellationToken.None));
+
+        Assert.Equal("lease lost", failure.Message);
+        Assert.Contains("idle in transaction", activityAtCheck, StringComparison.Ordinal);
+        Assert.Empty(await database.QueryAsync("SELECT id FROM people"));
+    }
+
+    [Fact]
     public async Task Write_reports_each_outcome()
     {
         var database = await postgres.CreateDatabaseAsync("""

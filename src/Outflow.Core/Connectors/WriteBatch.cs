@@ -17,4 +17,11 @@ public sealed record WriteBatch(
 
     /// <summary>The execution that writes the batch, or <see cref="Guid.Empty"/> outside an execution.</summary>
     public Guid ExecutionId { get; init; }
+
+    /// <summary>
+    /// Check that the postgresql and mysql targets run after the batch's statements and right before its commit. It is
+    /// null outside an execution. The engine checks the execution lease here, and an exception from it rolls the batch
+    /// back and reaches the caller unchanged.
+    /// </summary>
+    public Func<CancellationToken, Task>? BeforeCommit { get; init; }
 }

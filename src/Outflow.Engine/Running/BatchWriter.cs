@@ -69,17 +69,19 @@ internal sealed class BatchWriter(
         {
             CreateOnlyFields = plan.CreateOnlyFields,
             ExecutionId = executionId,
+            BeforeCommit = lease.EnsureHeldAsync,
         };
         var maxAttempts = services.Options.MaxAttempts;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                // A database target's server ends a write session that idles inside its transaction for a third of
-                // the lease, so a pause between the batch's statements and its commit rolls the batch back.
-                // NOTE: a pause between this check and the end of sending the batch's statements is not idle time, so
-                // that batch can still land after the lease expired, and so can one sent to a webhook or file target.
-                // Its fenced checkpoint then fails, and the new owner writes those records again.
+                // Database targets check the lease again right before their commit (BeforeCommit), and their server
+                // ends a write session that idles inside its transaction for a third of the lease, so a pause after
+                // either check rolls the batch back.
+                // NOTE: webhook, files and sqlite targets have no such fence, so after a pause between this check and
+                // the end of their write, one batch can still land after the lease expired. Its fenced checkpoint
+                // then fails, and the new owner writes those records again.
                 await lease.EnsureHeldAsync(cancellationToken).ConfigureAwait(false);
                 var results = plan.IsDryRun
                     ? await PredictAsync(slice, cancellationToken).ConfigureAwait(false)
