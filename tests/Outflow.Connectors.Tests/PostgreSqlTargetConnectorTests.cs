@@ -103,6 +103,25 @@ public sealed class PostgreSqlTargetConnectorTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Write_idle_past_timeout_rolls_back()
+    {
+        var database = await postgres.CreateDatabaseAsync("CREATE TABLE people (id bigint PRIMARY KEY, name text);");
+        var environment = Environment with { ExecutionLease = TimeSpan.FromSeconds(3) };
+        await using var target = _factory.CreateTarget(database.Configuration, environment);
+
+        // A check that returns after twice the 1-second idle timeout, as a worker paused before its commit would.
+        var batch = new WriteBatch("public.people", "id", ["name"], [new TargetRecord(RecordOperation.Upsert, 1L, ["Ann"])])
+        {
+            BeforeCommit = cancellationToken => Task.Delay(TimeSpan.FromSeconds(2), cancellationToken),
+        };
+
+        var failure = await Assert.ThrowsAsync<ConnectorException>(() => target.WriteAsync(batch, CancellationToken.None));
+
+        Assert.True(failure.IsTransient, failure.Message);
+        Assert.Empty(await database.QueryAsync("SELECT id FROM people"));
+    }
+
+    [Fact]
     public async Task Write_reports_each_outcome()
     {
         var database = await postgres.CreateDatabaseAsync("""
