@@ -39,7 +39,7 @@ public sealed class MySqlConnectorFactory(ILogger<MySqlConnectorFactory>? logger
         var settings = ParseOrThrow(configuration);
         try
         {
-            var connection = await MySqlConnections.OpenAsync(settings, settings.ToConnectionString(), forWriting: false, cancellationToken)
+            var connection = await MySqlConnections.OpenForReadingAsync(settings, settings.ToConnectionString(), cancellationToken)
                 .ConfigureAwait(false);
             await using var connectionScope = connection.ConfigureAwait(false);
             var command = new MySqlCommand("SELECT 1", connection);
@@ -62,7 +62,7 @@ public sealed class MySqlConnectorFactory(ILogger<MySqlConnectorFactory>? logger
         new MySqlSourceConnector(ParseOrThrow(configuration), _logger);
 
     public ITargetConnector CreateTarget(JsonObject configuration, ConnectorEnvironment environment) =>
-        new MySqlTargetConnector(ParseOrThrow(configuration), _logger);
+        new MySqlTargetConnector(ParseOrThrow(configuration), environment.TargetIdleTransactionTimeout, _logger);
 
     private static MySqlSettings ParseOrThrow(JsonObject configuration)
     {

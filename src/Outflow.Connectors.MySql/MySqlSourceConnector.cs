@@ -167,7 +167,7 @@ internal sealed class MySqlSourceConnector(MySqlSettings settings, ILogger logge
     }
 
     private Task<MySqlConnection> OpenAsync(CancellationToken cancellationToken) =>
-        MySqlConnections.OpenAsync(settings, _connectionString, forWriting: false, cancellationToken);
+        MySqlConnections.OpenForReadingAsync(settings, _connectionString, cancellationToken);
 
     private static async Task<MySqlTransaction> BeginReadOnlyAsync(MySqlConnection connection, CancellationToken cancellationToken)
     {

@@ -6,9 +6,13 @@ using Outflow.Core.Connectors;
 
 namespace Outflow.Connectors.MySql;
 
-/// <summary>Writes batches to MySQL or MariaDB tables, one transaction per batch.</summary>
+/// <summary>
+/// Writes batches to MySQL or MariaDB tables, one transaction per batch. The server ends a session that stays idle
+/// inside its transaction for longer than <paramref name="idleTransactionTimeout"/>, so the batch of a worker that
+/// stalled before its commit is rolled back (see <see cref="MySqlConnections.OpenForWritingAsync"/>).
+/// </summary>
 /// <remarks>NOTE: this target does not create tables; a sync needs an existing table.</remarks>
-internal sealed class MySqlTargetConnector(MySqlSettings settings, ILogger logger) : ITargetConnector
+internal sealed class MySqlTargetConnector(MySqlSettings settings, TimeSpan idleTransactionTimeout, ILogger logger) : ITargetConnector
 {
     private readonly string _connectionString = settings.ToConnectionString();
     private readonly ConcurrentDictionary<string, MySqlTable> _tables = new(StringComparer.Ordinal);
@@ -47,6 +51,7 @@ internal sealed class MySqlTargetConnector(MySqlSettings settings, ILogger logge
         await using var connectionScope = connection.ConfigureAwait(false);
         var results = new RecordResult[batch.Records.Count];
         var position = 0;
+        var checkingBeforeCommit = false;
         try
         {
             var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
@@ -60,9 +65,19 @@ internal sealed class MySqlTargetConnector(MySqlSettings settings, ILogger logge
                 }
             }
 
+            // The session is idle inside its transaction from here, so a pause after this check ends the session before
+            // the commit. The check's exceptions are not failures of this target, so the filter below lets them through,
+            // and disposing the transaction rolls the batch back.
+            if (batch.BeforeCommit is { } beforeCommit)
+            {
+                checkingBeforeCommit = true;
+                await beforeCommit(cancellationToken).ConfigureAwait(false);
+                checkingBeforeCommit = false;
+            }
+
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception exception) when (MySqlErrors.IsDatabaseFailure(exception))
+        catch (Exception exception) when (!checkingBeforeCommit && MySqlErrors.IsDatabaseFailure(exception))
         {
             Log.BatchRolledBack(logger, batch.ObjectId, batch.Records.Count, (exception as MySqlException)?.Number ?? 0);
             var at = position < results.Length ? $" at record {position + 1}" : "";
@@ -113,7 +128,7 @@ internal sealed class MySqlTargetConnector(MySqlSettings settings, ILogger logge
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     private Task<MySqlConnection> OpenAsync(CancellationToken cancellationToken) =>
-        MySqlConnections.OpenAsync(settings, _connectionString, forWriting: true, cancellationToken);
+        MySqlConnections.OpenForWritingAsync(settings, _connectionString, idleTransactionTimeout, cancellationToken);
 
     private async Task<MySqlTable?> FindTableAsync(string objectId, bool useCache, CancellationToken cancellationToken)
     {

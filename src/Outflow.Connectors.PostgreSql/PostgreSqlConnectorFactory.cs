@@ -65,7 +65,7 @@ public sealed class PostgreSqlConnectorFactory(ILogger<PostgreSqlConnectorFactor
         new PostgreSqlSourceConnector(ParseOrThrow(configuration), _logger);
 
     public ITargetConnector CreateTarget(JsonObject configuration, ConnectorEnvironment environment) =>
-        new PostgreSqlTargetConnector(ParseOrThrow(configuration), _logger);
+        new PostgreSqlTargetConnector(ParseOrThrow(configuration), environment.TargetIdleTransactionTimeout, _logger);
 
     private static PostgreSqlSettings ParseOrThrow(JsonObject configuration)
     {

@@ -7,6 +7,9 @@ namespace Outflow.Connectors.PostgreSql;
 /// <summary>Turns Npgsql failures into <see cref="ConnectorException"/>s whose messages hold no credentials or parameter values.</summary>
 internal static class PostgreSqlErrors
 {
+    /// <summary>SQLSTATE idle_in_transaction_session_timeout, which Npgsql's <see cref="PostgresErrorCodes"/> lacks.</summary>
+    private const string IdleInTransactionSessionTimeout = "25P03";
+
     /// <summary>Returns true for the exceptions that report a failure of the server or the network, not a bug.</summary>
     public static bool IsDatabaseFailure(Exception exception) =>
         exception is NpgsqlException or TimeoutException;
@@ -44,6 +47,9 @@ internal static class PostgreSqlErrors
     private static bool IsTransient(Exception exception) =>
         exception switch
         {
+            // The server ended a session that stayed idle inside its transaction, for example because the worker was
+            // paused before it sent the commit. Nothing was committed, so the batch may run again while the lease holds.
+            PostgresException { SqlState: IdleInTransactionSessionTimeout } => true,
             NpgsqlException npgsql => npgsql.IsTransient,
             TimeoutException => true,
             _ => false,

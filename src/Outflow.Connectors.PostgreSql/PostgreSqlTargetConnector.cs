@@ -5,10 +5,16 @@ using Outflow.Core.Connectors;
 
 namespace Outflow.Connectors.PostgreSql;
 
-/// <summary>Writes batches to PostgreSQL tables, one transaction per batch.</summary>
-internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, ILogger logger) : ITargetConnector
+/// <summary>
+/// Writes batches to PostgreSQL tables, one transaction per batch. Every session of the target runs with
+/// <c>idle_in_transaction_session_timeout</c> set to <paramref name="idleTransactionTimeout"/>, so the server rolls back a
+/// batch whose worker stalls (SIGSTOP, a long pause) between its statements and its commit, and ends the session. The
+/// commit that the worker sends after it resumes then fails.
+/// </summary>
+internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, TimeSpan idleTransactionTimeout, ILogger logger)
+    : ITargetConnector
 {
-    private readonly string _connectionString = settings.ToConnectionString();
+    private readonly string _connectionString = settings.ToConnectionString(idleTransactionTimeout);
     private readonly ConcurrentDictionary<string, PostgreSqlTable> _tables = new(StringComparer.Ordinal);
 
     public async Task<IReadOnlyList<TargetObjectInfo>> ListObjectsAsync(CancellationToken cancellationToken)
@@ -91,18 +97,26 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, ILo
                     await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
                 }
             }
+        }
+        catch (Exception exception) when (PostgreSqlErrors.IsDatabaseFailure(exception))
+        {
+            throw RollBack(batch, exception, npgsqlBatch, commandRecords);
+        }
 
+        // The session is idle inside its transaction from here, so a pause after this check ends the session before
+        // the commit. An exception from the check disposes the transaction, which rolls the batch back.
+        if (batch.BeforeCommit is { } beforeCommit)
+        {
+            await beforeCommit(cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (PostgreSqlErrors.IsDatabaseFailure(exception))
         {
-            var failed = exception is NpgsqlException { BatchCommand: { } command } ? npgsqlBatch.BatchCommands.IndexOf(command) : -1;
-            var position = failed >= 0 ? $" at record {commandRecords[failed] + 1}" : "";
-            Log.BatchRolledBack(logger, batch.ObjectId, batch.Records.Count, (exception as PostgresException)?.SqlState);
-            throw PostgreSqlErrors.Wrap(
-                exception, batch.Records.Count == 1
-                    ? $"writing 1 record to {batch.ObjectId} failed"
-                    : $"writing {batch.Records.Count} records to {batch.ObjectId} failed{position}, and none of them were written");
+            throw RollBack(batch, exception, npgsqlBatch, commandRecords);
         }
 
         Log.BatchWritten(logger, batch.ObjectId, batch.Records.Count);
@@ -226,6 +240,18 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, ILo
             RecordOperation.Delete => new RecordResult(hasRow ? RecordOutcome.Deleted : RecordOutcome.NotFound),
             _ => throw new ArgumentOutOfRangeException(nameof(operation), operation, "unknown record operation"),
         };
+
+    /// <summary>Logs a batch that failed and was rolled back, and wraps its failure with the failing record's position.</summary>
+    private ConnectorException RollBack(WriteBatch batch, Exception exception, NpgsqlBatch npgsqlBatch, List<int> commandRecords)
+    {
+        var failed = exception is NpgsqlException { BatchCommand: { } command } ? npgsqlBatch.BatchCommands.IndexOf(command) : -1;
+        var position = failed >= 0 ? $" at record {commandRecords[failed] + 1}" : "";
+        Log.BatchRolledBack(logger, batch.ObjectId, batch.Records.Count, (exception as PostgresException)?.SqlState);
+        return PostgreSqlErrors.Wrap(
+            exception, batch.Records.Count == 1
+                ? $"writing 1 record to {batch.ObjectId} failed"
+                : $"writing {batch.Records.Count} records to {batch.ObjectId} failed{position}, and none of them were written");
+    }
 
     private Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken) =>
         PostgreSqlConnections.OpenAsync(settings, _connectionString, cancellationToken);

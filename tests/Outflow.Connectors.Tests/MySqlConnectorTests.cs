@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
 using MySqlConnector;
 using Outflow.Connectors.MySql;
 using Outflow.Connectors.PostgreSql;
@@ -178,6 +180,89 @@ public sealed class MySqlConnectorTests(MariaDbFixture mariadb, PostgresFixture 
     }
 
     [Fact]
+    public async Task TargetSessionSetsIdleTimeout()
+    {
+        // A trigger records the settings of the session that runs the insert, which is the target's write session.
+        var database = await CreateDatabaseAsync("""
+            CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(20));
+            CREATE TABLE session_settings (idle_transaction_timeout BIGINT, wait_timeout BIGINT);
+            CREATE TRIGGER record_settings AFTER INSERT ON items FOR EACH ROW
+              INSERT INTO session_settings VALUES (@@session.idle_transaction_timeout, @@session.wait_timeout);
+            """);
+        var environment = Environment with { ExecutionLease = TimeSpan.FromSeconds(6) };
+        await using var target = new MySqlFactory().CreateTarget(database.Configuration, environment);
+        await using var source = new MySqlFactory().CreateSource(database.Configuration, environment);
+
+        await target.WriteAsync(
+            new WriteBatch(database.Name + ".items", "id", ["name"], [new TargetRecord(RecordOperation.Upsert, 1L, ["a"])]),
+            CancellationToken.None);
+        var sourceRows = await source.ReadAllAsync(new ModelSource("SELECT @@session.idle_transaction_timeout AS value", null));
+        var globalWaitTimeout = await ScalarAsync(database, "SELECT @@global.wait_timeout");
+
+        var written = Assert.Single(await QueryAsync(database, "SELECT idle_transaction_timeout, wait_timeout FROM session_settings"));
+        Assert.Equal(2L, Convert.ToInt64(written[0], CultureInfo.InvariantCulture));
+        Assert.Equal(globalWaitTimeout, Convert.ToInt64(written[1], CultureInfo.InvariantCulture));
+        var read = Assert.Single(sourceRows);
+        Assert.Equal(0L, Convert.ToInt64(read[0], CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task TargetIdleTransactionIsRolledBack()
+    {
+        var database = await CreateDatabaseAsync("CREATE TABLE items (id INT PRIMARY KEY);");
+        var settings = MySqlSettings.Parse((JsonObject)database.Configuration.DeepClone(), []) ?? throw new InvalidOperationException("invalid test configuration");
+        await using var connection = await MySqlConnections.OpenForWritingAsync(
+            settings, settings.ToConnectionString(), TimeSpan.FromSeconds(1), CancellationToken.None);
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var insert = new MySqlCommand("INSERT INTO items VALUES (1)", connection, transaction))
+        {
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        // The session now sits idle inside its transaction, as it would while its worker is paused before the commit.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var failure = await Record.ExceptionAsync(() => transaction.CommitAsync());
+
+        Assert.NotNull(failure);
+        Assert.True(MySqlErrors.IsDatabaseFailure(failure), $"unexpected {failure.GetType()}: {failure.Message}");
+        Assert.True(MySqlErrors.Wrap(failure, "commit failed").IsTransient, failure.Message);
+        Assert.Equal(0L, await ScalarAsync(database, "SELECT COUNT(*) FROM items"));
+    }
+
+    [Fact]
+    public async Task TargetChecksBeforeCommit()
+    {
+        var database = await CreateDatabaseAsync("CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(20));");
+        await using var target = new MySqlFactory().CreateTarget(database.Configuration, Environment);
+        var rowsAtCheck = -1L;
+        var batch = new WriteBatch(database.Name + ".items", "id", ["name"], [new TargetRecord(RecordOperation.Upsert, 1L, ["a"])])
+        {
+            BeforeCommit = async _ =>
+            {
+                rowsAtCheck = await ScalarAsync(database, "SELECT COUNT(*) FROM items");
+                throw new InvalidOperationException("lease lost");
+            },
+        };
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => target.WriteAsync(batch, CancellationToken.None));
+
+        Assert.Equal("lease lost", failure.Message);
+        Assert.Equal(0L, rowsAtCheck);
+        Assert.Equal(0L, await ScalarAsync(database, "SELECT COUNT(*) FROM items"));
+    }
+
+    [Theory]
+    [InlineData("10.11.6-MariaDB-0+deb12u1", true)]
+    [InlineData("5.5.5-10.3.39-MariaDB", true)]
+    [InlineData("10.2.44-MariaDB", false)]
+    [InlineData("8.0.36", false)]
+    [InlineData("8.4.0-log", false)]
+    public void IdleTransactionTimeoutNeedsMariaDb103(string serverVersion, bool expected)
+    {
+        Assert.Equal(expected, MySqlConnections.HasIdleTransactionTimeout(serverVersion));
+    }
+
+    [Fact]
     public async Task ChinookRoundTripKeepsEveryValue()
     {
         // Chinook's invoice table shape: integer keys, non-ASCII text, numeric(10,2), timestamps and nulls.
@@ -233,6 +318,35 @@ public sealed class MySqlConnectorTests(MariaDbFixture mariadb, PostgresFixture 
                 Assert.All(results, r => Assert.Equal(RecordOutcome.Inserted, r.Outcome));
             }
         }
+    }
+
+    private static async Task<long> ScalarAsync(MariaDbDatabase database, string sql)
+    {
+        await using var connection = new MySqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new MySqlCommand(sql, connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<List<object?[]>> QueryAsync(MariaDbDatabase database, string sql)
+    {
+        await using var connection = new MySqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new MySqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<object?[]>();
+        while (await reader.ReadAsync())
+        {
+            var row = new object?[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++)
+            {
+                row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            }
+
+            rows.Add(row);
+        }
+
+        return rows;
     }
 
     private async Task<MariaDbDatabase> CreateDatabaseAsync(string sql)

@@ -48,6 +48,80 @@ public sealed class PostgreSqlTargetConnectorTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Write_session_sets_idle_timeout()
+    {
+        // A trigger records the setting of the session that runs the insert, which is the target's write session.
+        var database = await postgres.CreateDatabaseAsync("""
+            CREATE TABLE people (id bigint PRIMARY KEY, name text);
+            CREATE TABLE session_settings (value text NOT NULL);
+            CREATE FUNCTION record_setting() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                INSERT INTO session_settings VALUES (current_setting('idle_in_transaction_session_timeout'));
+                RETURN NULL;
+            END $$;
+            CREATE TRIGGER record_setting AFTER INSERT ON people FOR EACH ROW EXECUTE FUNCTION record_setting();
+            """);
+        var environment = Environment with { ExecutionLease = TimeSpan.FromSeconds(6) };
+        await using var target = _factory.CreateTarget(database.Configuration, environment);
+        await using var source = _factory.CreateSource(database.Configuration, environment);
+
+        await target.WriteAsync(
+            new WriteBatch("public.people", "id", ["name"], [new TargetRecord(RecordOperation.Upsert, 1L, ["Ann"])]),
+            CancellationToken.None);
+        var sourceRows = await source.ReadAllAsync(
+            new ModelSource("SELECT current_setting('idle_in_transaction_session_timeout') AS value", null));
+
+        var written = Assert.Single(await database.QueryAsync("SELECT value FROM session_settings"));
+        Assert.Equal("2s", written[0]);
+        var read = Assert.Single(sourceRows);
+        Assert.Equal("0", read[0]);
+    }
+
+    [Fact]
+    public async Task Write_checks_before_commit()
+    {
+        var database = await postgres.CreateDatabaseAsync("CREATE TABLE people (id bigint PRIMARY KEY, name text);");
+        await using var target = _factory.CreateTarget(database.Configuration, Environment);
+        var activityAtCheck = "";
+        var batch = new WriteBatch("public.people", "id", ["name"], [new TargetRecord(RecordOperation.Upsert, 1L, ["Ann"])])
+        {
+            BeforeCommit = async _ =>
+            {
+                // The target's session has run the statements and waits inside its transaction for the commit.
+                var sessions = await database.QueryAsync(
+                    $"SELECT state FROM pg_stat_activity WHERE datname = '{database.Name}' AND application_name = 'outflow'");
+                activityAtCheck = string.Join(",", sessions.Select(row => row[0]));
+                throw new InvalidOperationException("lease lost");
+            },
+        };
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => target.WriteAsync(batch, CancellationToken.None));
+
+        Assert.Equal("lease lost", failure.Message);
+        Assert.Contains("idle in transaction", activityAtCheck, StringComparison.Ordinal);
+        Assert.Empty(await database.QueryAsync("SELECT id FROM people"));
+    }
+
+    [Fact]
+    public async Task Write_idle_past_timeout_rolls_back()
+    {
+        var database = await postgres.CreateDatabaseAsync("CREATE TABLE people (id bigint PRIMARY KEY, name text);");
+        var environment = Environment with { ExecutionLease = TimeSpan.FromSeconds(3) };
+        await using var target = _factory.CreateTarget(database.Configuration, environment);
+
+        // A check that returns after twice the 1-second idle timeout, as a worker paused before its commit would.
+        var batch = new WriteBatch("public.people", "id", ["name"], [new TargetRecord(RecordOperation.Upsert, 1L, ["Ann"])])
+        {
+            BeforeCommit = cancellationToken => Task.Delay(TimeSpan.FromSeconds(2), cancellationToken),
+        };
+
+        var failure = await Assert.ThrowsAsync<ConnectorException>(() => target.WriteAsync(batch, CancellationToken.None));
+
+        Assert.True(failure.IsTransient, failure.Message);
+        Assert.Empty(await database.QueryAsync("SELECT id FROM people"));
+    }
+
+    [Fact]
     public async Task Write_reports_each_outcome()
     {
         var database = await postgres.CreateDatabaseAsync("""

@@ -23,4 +23,11 @@ public sealed record WriteBatch(
     /// console log shows the retry. It is null outside an execution.
     /// </summary>
     public Func<TargetRetry, CancellationToken, Task>? RetryReporter { get; init; }
+
+    /// <summary>
+    /// Check that the postgresql and mysql targets run after the batch's statements and right before its commit. It is
+    /// null outside an execution. The engine checks the execution lease here, and an exception from it rolls the batch
+    /// back and reaches the caller unchanged.
+    /// </summary>
+    public Func<CancellationToken, Task>? BeforeCommit { get; init; }
 }

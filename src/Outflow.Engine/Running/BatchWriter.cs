@@ -72,14 +72,19 @@ internal sealed class BatchWriter(
             ExecutionId = executionId,
             RetryReporter = (retry, token) => console.BatchRetriedAsync(
                 retry.Records, retry.Attempt, retry.MaxAttempts, retry.Delay, retry.Reason, token),
+            BeforeCommit = lease.EnsureHeldAsync,
         };
         var maxAttempts = services.Options.MaxAttempts;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                // NOTE: a pause between this check and the target's commit can still let one batch land after the
-                // lease expired. Its fenced checkpoint then fails, and the new owner writes those records again.
+                // Database targets check the lease again right before their commit (BeforeCommit), and their server
+                // ends a write session that idles inside its transaction for a third of the lease, so a pause after
+                // either check rolls the batch back.
+                // NOTE: webhook, files and sqlite targets have no such fence, so after a pause between this check and
+                // the end of their write, one batch can still land after the lease expired. Its fenced checkpoint
+                // then fails, and the new owner writes those records again.
                 await lease.EnsureHeldAsync(cancellationToken).ConfigureAwait(false);
                 var results = plan.IsDryRun
                     ? await PredictAsync(slice, cancellationToken).ConfigureAwait(false)

@@ -54,9 +54,14 @@ internal sealed class ConnectorSession : IAsyncDisposable
         try
         {
             session.Source = Create(services, sourceConnection, "source", f => f.CreateSource(sourceConnection.Configuration, services.Environment));
-            session.Target = Create(services, targetConnection, "target", f => f.CreateTarget(
-                targetConnection.Configuration,
-                services.Environment with { EncryptionPassphrase = execution.Configuration.EncryptionPassphrase }));
+            // The target sizes its write sessions' idle-transaction timeout from the lease that this engine fences with.
+            var targetEnvironment = services.Environment with
+            {
+                EncryptionPassphrase = execution.Configuration.EncryptionPassphrase,
+                ExecutionLease = services.Options.LeaseDuration,
+            };
+            session.Target = Create(
+                services, targetConnection, "target", f => f.CreateTarget(targetConnection.Configuration, targetEnvironment));
             var targetObject = await session.Target.DescribeObjectAsync(plan.TargetObject, cancellationToken).ConfigureAwait(false)
                 ?? throw new ExecutionFailedException(
                     $"target object \"{plan.TargetObject}\" was not found on connection \"{targetConnection.Name}\". " +

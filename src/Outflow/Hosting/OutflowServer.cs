@@ -75,7 +75,11 @@ public static class OutflowServer
 
         var services = builder.Services;
         StoreRegistration.AddStore(services, settings);
-        services.AddSingleton(new ConnectorEnvironment(filesRoot) { AllowPrivateNetworks = settings.AllowPrivateNetworks });
+        services.AddSingleton(new ConnectorEnvironment(filesRoot)
+        {
+            AllowPrivateNetworks = settings.AllowPrivateNetworks,
+            ExecutionLease = settings.ExecutionLease,
+        });
         services.AddSingleton<ConnectorRegistry>();
         services.AddSqliteConnector();
         services.AddFilesConnector();

@@ -39,6 +39,9 @@ internal sealed class FlakyConnectorFactory : IConnectorFactory
 
     public int WriteCalls => _writeCalls;
 
+    /// <summary>Every batch passed to a write call, failed calls included.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<WriteBatch> Batches { get; } = new();
+
     public IReadOnlyList<ConfigurationProblem> Validate(JsonObject configuration, ConnectorEnvironment environment) =>
         _inner.Validate(configuration, environment);
 
@@ -71,6 +74,7 @@ internal sealed class FlakyConnectorFactory : IConnectorFactory
         public Task<IReadOnlyList<RecordResult>> WriteAsync(WriteBatch batch, CancellationToken cancellationToken)
         {
             var call = Interlocked.Increment(ref factory._writeCalls);
+            factory.Batches.Enqueue(batch);
             if (call >= factory.FailFromCall && call < factory.FailFromCall + factory.FailureCount)
             {
                 throw new ConnectorException($"connection reset by peer (injected failure on write call {call})", isTransient: true);

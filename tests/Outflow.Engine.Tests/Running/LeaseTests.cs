@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Outflow.Connectors.PostgreSql;
+using Outflow.Core.Connectors;
 using Outflow.Core.Executions;
 using Outflow.Core.Syncs;
 using Outflow.Engine.Running;
@@ -8,7 +10,8 @@ namespace Outflow.Engine.Tests.Running;
 
 /// <summary>
 /// Execution leases: a runner stops writing once another worker claims its execution, does not start one whose lease
-/// is live elsewhere, and <see cref="LeaseKeeper"/> renews on a clock the test controls.
+/// is live elsewhere, and <see cref="LeaseKeeper"/> renews on a clock the test controls. A lease lost before a database
+/// target's commit rolls the batch back.
 /// </summary>
 [Collection(PostgresFixture.CollectionName)]
 public sealed class LeaseTests(PostgresFixture postgres)
@@ -51,6 +54,52 @@ public sealed class LeaseTests(PostgresFixture postgres)
         Assert.Equal([1L, 2L], await harness.QueryTargetIdsAsync("SELECT id FROM people ORDER BY id"));
         Assert.True(await harness.Executions.RenewLeaseAsync(
             execution.Id, takeover.LeaseToken!, TimeProvider.System.GetUtcNow().AddHours(2), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Runner_gives_target_lease_check()
+    {
+        var flaky = new FlakyConnectorFactory();
+        await using var harness = await EngineHarness.CreateAsync(postgres, batchSize: 2, flakyTarget: flaky);
+        harness.ExecuteSource("CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT)");
+        harness.ExecuteSource("INSERT INTO people VALUES (1, 'Ada'), (2, 'Grace'), (3, 'Edsger')");
+        await harness.ExecuteTargetAsync("CREATE TABLE people (id bigint PRIMARY KEY, name text)");
+        var model = await harness.CreateModelAsync("SELECT id, name FROM people ORDER BY id", "id", "name");
+        var sync = await harness.CreateSyncAsync(model, SyncMode.UpdateOrCreate, "public.people", "id", "name");
+        var execution = await harness.CreateExecutionAsync(sync);
+
+        var result = await harness.Runner.RunAsync(execution.Id, CancellationToken.None).WaitAsync(Guard);
+
+        var stored = await harness.Executions.GetByIdAsync(execution.Id, CancellationToken.None);
+        Assert.Equal(ExecutionRunOutcome.Ended, result.Outcome);
+        Assert.Equal(ExecutionStatus.Completed, stored!.Status);
+        Assert.Equal(2, flaky.Batches.Count);
+        Assert.All(flaky.Batches, batch => Assert.NotNull(batch.BeforeCommit));
+    }
+
+    [Fact]
+    public async Task Lease_check_before_commit_rolls_batch_back()
+    {
+        await using var harness = await EngineHarness.CreateAsync(postgres);
+        var (clock, keeper, executionId) = await ClaimAsync(harness);
+        await using var _ = keeper;
+        await harness.ExecuteTargetAsync("CREATE TABLE written (id bigint PRIMARY KEY, name text)");
+        var environment = new ConnectorEnvironment(harness.Root) { AllowPrivateNetworks = true };
+        await using var target = new PostgreSqlConnectorFactory().CreateTarget(harness.TargetDatabase!.Configuration, environment);
+        var takeover = await harness.Executions.TryClaimAsync(
+            executionId, "other-host:1", Lease, clock.Start + Lease + TimeSpan.FromSeconds(1), CancellationToken.None);
+
+        // The worker resumes from a pause of more than half a lease after its lease check before the write, so the
+        // check before the commit renews, finds the other worker's token and throws.
+        clock.Advance(Lease / 2 + TimeSpan.FromSeconds(1));
+        var batch = new WriteBatch("public.written", "id", ["name"], [new TargetRecord(RecordOperation.Upsert, 1L, ["Ada"])])
+        {
+            BeforeCommit = keeper.EnsureHeldAsync,
+        };
+
+        Assert.Equal(ExecutionClaimStatus.Claimed, takeover.Status);
+        await Assert.ThrowsAsync<LeaseLostException>(() => target.WriteAsync(batch, CancellationToken.None));
+        Assert.Empty(await harness.QueryTargetIdsAsync("SELECT id FROM written"));
     }
 
     [Fact]
