@@ -19,7 +19,10 @@ public static class Program
 
         try
         {
-            return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            // System.CommandLine would end the process 2 seconds after SIGTERM or Ctrl+C, which cuts the servers'
+            // graceful shutdown short, so the host's own lifetime handles those signals instead.
+            var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
+            return await root.Parse(args).InvokeAsync(configuration);
         }
         catch (Exception exception) when (exception is InvalidOperationException or IOException or UnauthorizedAccessException)
         {

@@ -101,9 +101,24 @@ public sealed class ClusterTests(PostgresFixture postgres)
 
         // SIGTERM mid-execution: the worker stops the runner at a checkpoint, hands the execution back to Quartz
         // and exits cleanly within the host's shutdown timeout (30 seconds by default).
+        // A lock on the execution's row holds the hand-back for 4 seconds, longer than the 2 seconds after which
+        // System.CommandLine would end the process.
         var owner = workers.Single(worker => worker.LoggedStart(executionId));
         var survivor = workers.Single(worker => worker != owner);
-        var exitCode = await owner.TerminateAsync(TimeSpan.FromSeconds(120));
+        int? exitCode;
+        await using (var store = new NpgsqlConnection(cluster.Store.ConnectionString))
+        {
+            await store.OpenAsync();
+            await using var transaction = await store.BeginTransactionAsync();
+            await using var lockRow = new NpgsqlCommand("SELECT id FROM executions WHERE id = @id FOR UPDATE", store, transaction);
+            lockRow.Parameters.AddWithValue("id", executionId);
+            await lockRow.ExecuteScalarAsync();
+            var terminated = owner.TerminateAsync(TimeSpan.FromSeconds(120));
+            await Task.Delay(TimeSpan.FromSeconds(4));
+            await transaction.CommitAsync();
+            exitCode = await terminated;
+        }
+
         Assert.True(exitCode is not null, "the worker did not exit 120 seconds after SIGTERM:\n" + string.Join('\n', owner.Output));
         Assert.Equal(0, exitCode);
 
