@@ -5,10 +5,10 @@ using Outflow.Core.Executions;
 namespace Outflow.Engine.Logs;
 
 /// <summary>
-/// Lists and opens the record log files under <c>{logs directory}/{execution id}/</c>. Only names of the form
-/// <c>{type}-{n:0000}.jsonl</c> with a known type count as log files.
+/// Lists and opens the record log files under <c>{logs directory}/{execution id}/</c>, where the engine writes
+/// them. Only names of the form <c>{type}-{n:0000}.jsonl</c> with a known type count as log files.
 /// </summary>
-internal sealed class ExecutionLogFiles(EngineOptions options) : IExecutionLogFiles
+internal sealed class LocalLogDirectory(string logsDirectory)
 {
     private const string Extension = ".jsonl";
 
@@ -124,13 +124,13 @@ internal sealed class ExecutionLogFiles(EngineOptions options) : IExecutionLogFi
 
     public IReadOnlyList<Guid> ListExecutionIds()
     {
-        if (!Directory.Exists(options.LogsDirectory))
+        if (!Directory.Exists(logsDirectory))
         {
             return [];
         }
 
         // Only directories named exactly like an execution id, so nothing else in the directory is ever touched.
-        return Directory.EnumerateDirectories(options.LogsDirectory)
+        return Directory.EnumerateDirectories(logsDirectory)
             .Select(Path.GetFileName)
             .Select(name => Guid.TryParseExact(name, "D", out var id) && string.Equals(id.ToString(), name, StringComparison.Ordinal) ? id : Guid.Empty)
             .Where(id => id != Guid.Empty)
@@ -139,7 +139,7 @@ internal sealed class ExecutionLogFiles(EngineOptions options) : IExecutionLogFi
 
     public void Delete(Guid executionId)
     {
-        var directory = Path.Combine(options.LogsDirectory, executionId.ToString());
+        var directory = Path.Combine(logsDirectory, executionId.ToString());
         try
         {
             Directory.Delete(directory, recursive: true);
@@ -152,7 +152,7 @@ internal sealed class ExecutionLogFiles(EngineOptions options) : IExecutionLogFi
     /// <summary>Returns the execution's log files sorted by type order, then by file number.</summary>
     private List<(string Type, string Path)> Find(Guid executionId)
     {
-        var directory = Path.Combine(options.LogsDirectory, executionId.ToString());
+        var directory = Path.Combine(logsDirectory, executionId.ToString());
         if (!Directory.Exists(directory))
         {
             return [];

@@ -3,7 +3,7 @@ using Outflow.Engine.Logs;
 
 namespace Outflow.Engine.Tests.Logs;
 
-public sealed class ExecutionLogFilesTests : IDisposable
+public sealed class LocalLogDirectoryTests : IDisposable
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), "outflow-logs-" + Guid.NewGuid().ToString("N"));
     private readonly Guid _executionId = Guid.NewGuid();
@@ -58,11 +58,11 @@ public sealed class ExecutionLogFilesTests : IDisposable
         }
     }
 
-    private ExecutionLogFiles WriteLog(string name, string content)
+    private LocalLogDirectory WriteLog(string name, string content)
     {
         var directory = Path.Combine(_root, _executionId.ToString());
         Directory.CreateDirectory(directory);
         File.WriteAllText(Path.Combine(directory, name), content);
-        return new ExecutionLogFiles(new EngineOptions { LogsDirectory = _root, ScratchDirectory = Path.Combine(_root, "scratch") });
+        return new LocalLogDirectory(_root);
     }
 }
