@@ -4,6 +4,7 @@ using Outflow.Core.Connections;
 using Outflow.Core.Connectors;
 using Outflow.Core.Executions;
 using Outflow.Core.Models;
+using Outflow.Engine.Logs;
 using Outflow.Engine.Running;
 
 namespace Outflow.Engine;
@@ -17,9 +18,11 @@ internal sealed class ExecutionRunner : IExecutionRunner
 {
     private readonly EngineServices _services;
     private readonly IExecutionConsoleLog _consoleLog;
+    private readonly ExecutionLogFiles _logFiles;
 
     public ExecutionRunner(
         IExecutionConsoleLog consoleLog,
+        ExecutionLogFiles logFiles,
         IExecutionStore executions,
         ISyncStateStore state,
         IModelStore models,
@@ -32,6 +35,7 @@ internal sealed class ExecutionRunner : IExecutionRunner
     {
         _services = new EngineServices(executions, state, models, connections, registry, environment, options, time, logger);
         _consoleLog = consoleLog;
+        _logFiles = logFiles;
     }
 
     public async Task<ExecutionRunResult> RunAsync(Guid executionId, CancellationToken cancellationToken)
@@ -142,7 +146,8 @@ internal sealed class ExecutionRunner : IExecutionRunner
             return ExecutionRunResult.LeaseLost;
         }
 
-        // The console entry goes first, so a client that sees the terminal status also finds the entry.
+        // The log files and the console entry go first, so a client that sees the terminal status also finds them.
+        var logsStored = await StoreLogFilesAsync(execution).ConfigureAwait(false);
         var counts = run.Counts;
         await console.FinishedAsync(status, counts).ConfigureAwait(false);
         if (!await _services.Executions.FinishAsync(executionId, lease.Token, status, errors, time.GetUtcNow(), CancellationToken.None)
@@ -152,10 +157,35 @@ internal sealed class ExecutionRunner : IExecutionRunner
             return ExecutionRunResult.LeaseLost;
         }
 
+        // The local files go only now, because until the execution has ended a new owner on this host resumes them.
+        if (logsStored)
+        {
+            _logFiles.Delete(executionId);
+        }
+
         Log.ExecutionFinished(
             logger, execution.SyncId, executionId, status.ToWire(), (long)time.GetElapsedTime(startedAt).TotalMilliseconds,
             counts.Total, counts.Insert, counts.Update, counts.Delete, counts.Error, counts.Warnings);
         return ExecutionRunResult.Ended;
+    }
+
+    /// <summary>
+    /// Copies the execution's closed log files into the store, so that every process that shares the store serves
+    /// them, and returns whether it did. A failure is logged and leaves the files to this process only.
+    /// </summary>
+    private async Task<bool> StoreLogFilesAsync(Execution execution)
+    {
+        try
+        {
+            // Like the terminal status, the files describe work that is done, so they are stored even during shutdown.
+            await _logFiles.StoreAsync(execution.Id, CancellationToken.None).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception exception)
+        {
+            Log.LogFilesStoreFailed(_services.Logger, exception, execution.SyncId, execution.Id);
+            return false;
+        }
     }
 
     /// <summary>

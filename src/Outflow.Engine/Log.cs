@@ -87,4 +87,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 2053, Level = LogLevel.Warning,
         Message = "Execution {ExecutionId} of sync {SyncId} stopped after losing its lease; its new owner continues it")]
     public static partial void ExecutionLeaseLost(ILogger logger, Guid syncId, Guid executionId);
+
+    [LoggerMessage(EventId = 2060, Level = LogLevel.Warning,
+        Message = "Execution {ExecutionId} of sync {SyncId}: storing its record log files failed, so they stay in this " +
+            "process's logs directory and only this process serves them")]
+    public static partial void LogFilesStoreFailed(ILogger logger, Exception exception, Guid syncId, Guid executionId);
 }

@@ -29,7 +29,8 @@ public static class OutflowEngineServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ConnectorRegistry>();
         services.TryAddSingleton<IExecutionRunner, ExecutionRunner>();
-        services.TryAddSingleton<IExecutionLogFiles, ExecutionLogFiles>();
+        services.TryAddSingleton<ExecutionLogFiles>();
+        services.TryAddSingleton<IExecutionLogFiles>(provider => provider.GetRequiredService<ExecutionLogFiles>());
         return services;
     }
 }

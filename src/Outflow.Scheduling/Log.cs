@@ -17,9 +17,15 @@ internal static partial class Log
     public static partial void ExecutionLogsDeleted(ILogger logger, Guid executionId);
 
     [LoggerMessage(
+        EventId = 3011,
+        Level = LogLevel.Information,
+        Message = "Deleted the local log files of execution {ExecutionId}, which ended and whose log files are in the store")]
+    public static partial void StoredExecutionLogsDeleted(ILogger logger, Guid executionId);
+
+    [LoggerMessage(
         EventId = 3003,
         Level = LogLevel.Warning,
-        Message = "Deleting the log files of deleted executions failed; the next round tries again")]
+        Message = "Deleting local log files that no process needs failed; the next round tries again")]
     public static partial void LogCleanupFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(

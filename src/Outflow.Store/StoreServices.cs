@@ -25,6 +25,7 @@ internal static class StoreServices
         services.AddSingleton<IExecutionStore, ExecutionStore>();
         services.AddSingleton<ISyncStateStore, SyncStateStore>();
         services.AddSingleton<IExecutionConsoleLog, ExecutionConsoleLog>();
+        services.AddSingleton<IExecutionLogStore, ExecutionLogStore>();
         services.AddSingleton<IIdempotencyStore, IdempotencyStore>();
         services.AddSingleton<IJobStore, JobStore>();
         return services;

@@ -7,7 +7,7 @@ namespace Outflow.Store;
 internal static class SyncRows
 {
     /// <summary>
-    /// Deletes a sync with its change-detection state, executions, their console logs and model links, inside
+    /// Deletes a sync with its change-detection state, executions, their console logs, stored log files and model links, inside
     /// the caller's transaction. Children go first because their foreign keys point at their parents.
     /// </summary>
     public static async Task DeleteAsync(
@@ -26,6 +26,7 @@ internal static class SyncRows
         [
             "DELETE FROM sync_state WHERE sync_id = @SyncId",
             "DELETE FROM execution_console_log WHERE execution_id IN (SELECT id FROM executions WHERE sync_id = @SyncId)",
+            "DELETE FROM execution_log_files WHERE execution_id IN (SELECT id FROM executions WHERE sync_id = @SyncId)",
             "DELETE FROM executions WHERE sync_id = @SyncId",
             "DELETE FROM sync_models WHERE sync_id = @SyncId",
             "DELETE FROM syncs WHERE id = @SyncId",

@@ -86,22 +86,52 @@ public sealed class ExecutionLogEndpointsTests(ApiServerFixture server) : IClass
     }
 
     [Fact]
+    public async Task Ended_execution_logs_move_to_store()
+    {
+        var (_, executionId) = await RunSyncWithErrorsAsync(server.Client);
+        var id = Guid.Parse(executionId);
+
+        var stored = await server.GetService<IExecutionLogStore>().ListAsync(id, CancellationToken.None);
+
+        Assert.Equal(3, stored.Where(file => file.Type == "errors").Sum(file => file.Records));
+        Assert.DoesNotContain(id, server.GetService<IExecutionLogFiles>().ListExecutionIds());
+        Assert.False(Directory.Exists(Path.Combine(server.DataDirectory, "logs", executionId)));
+    }
+
+    [Fact]
     public async Task Cleanup_deletes_logs_of_deleted_sync()
     {
         var (syncId, executionId) = await RunSyncWithErrorsAsync(server.Client);
         var (otherSyncId, otherExecutionId) = await RunSyncWithErrorsAsync(server.Client);
+        var logStore = server.GetService<IExecutionLogStore>();
+        Assert.NotEmpty(await logStore.ListAsync(Guid.Parse(executionId), CancellationToken.None));
+
+        var deleted = await server.Client.DeleteAsync($"/api/syncs/{syncId}");
+
+        Assert.Equal(HttpStatusCode.OK, deleted.Status);
+        Assert.Empty(await logStore.ListAsync(Guid.Parse(executionId), CancellationToken.None));
+        var index = await server.Client.GetAsync($"/api/syncs/{otherSyncId}/executions/{otherExecutionId}/logs");
+        Assert.Equal(3, Records(index.Data["files"]!.AsArray().Select(file => file!).ToList(), "errors"));
+    }
+
+    [Fact]
+    public async Task Cleanup_deletes_local_logs_no_process_needs()
+    {
+        var (_, executionId) = await RunSyncWithErrorsAsync(server.Client);
+        var deletedExecutionId = Guid.NewGuid().ToString();
+        WriteLocalLog(executionId, "records-0000.jsonl", "{\"stale\":true}\n");
+        WriteLocalLog(deletedExecutionId, "records-0000.jsonl", "{\"stale\":true}\n");
         var logFiles = server.GetService<IExecutionLogFiles>();
         var cleanup = server.GetService<IEnumerable<IHostedService>>().OfType<LogCleanupService>().Single();
         Assert.Contains(Guid.Parse(executionId), logFiles.ListExecutionIds());
+        Assert.Contains(Guid.Parse(deletedExecutionId), logFiles.ListExecutionIds());
 
-        var deleted = await server.Client.DeleteAsync($"/api/syncs/{syncId}");
-        Assert.Equal(HttpStatusCode.OK, deleted.Status);
         await cleanup.CleanAsync(CancellationToken.None);
 
         Assert.DoesNotContain(Guid.Parse(executionId), logFiles.ListExecutionIds());
-        Assert.Contains(Guid.Parse(otherExecutionId), logFiles.ListExecutionIds());
-        var index = await server.Client.GetAsync($"/api/syncs/{otherSyncId}/executions/{otherExecutionId}/logs");
-        Assert.Equal(3, Records(index.Data["files"]!.AsArray().Select(file => file!).ToList(), "errors"));
+        Assert.DoesNotContain(Guid.Parse(deletedExecutionId), logFiles.ListExecutionIds());
+        var files = await logFiles.ListAsync(Guid.Parse(executionId), CancellationToken.None);
+        Assert.Equal(3, files.Where(file => file.Type == "errors").Sum(file => file.Records));
     }
 
     [Fact]
@@ -277,6 +307,14 @@ public sealed class ExecutionLogEndpointsTests(ApiServerFixture server) : IClass
             SqliteConnection.ClearAllPools();
             Directory.Delete(dataDirectory, recursive: true);
         }
+    }
+
+    /// <summary>Writes a file into an execution's local log directory, as an earlier attempt or version would leave it.</summary>
+    private void WriteLocalLog(string executionId, string name, string content)
+    {
+        var directory = Path.Combine(server.DataDirectory, "logs", executionId);
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, name), content);
     }
 
     private static long Records(List<JsonNode> files, string type) =>

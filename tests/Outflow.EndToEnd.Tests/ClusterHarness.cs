@@ -90,6 +90,9 @@ public sealed class ClusterHarness : IAsyncDisposable
         Workers = [.. Workers.Where(other => other != worker)];
     }
 
+    /// <summary>The data directory of the process named <paramref name="name"/>: <c>api</c>, or <c>worker-{n}</c> in start order from 1.</summary>
+    public string DataDirectoryOf(string name) => Path.Combine(_root, name);
+
     public Task<PostgresDatabase> CreateDatabaseAsync() => _postgres.CreateDatabaseAsync();
 
     /// <summary>Creates a connection through the API and returns its id.</summary>
@@ -222,7 +225,7 @@ public sealed class ClusterHarness : IAsyncDisposable
     {
         var environment = new Dictionary<string, string>(_settings)
         {
-            ["OUTFLOW_DATA_DIR"] = Path.Combine(_root, name),
+            ["OUTFLOW_DATA_DIR"] = DataDirectoryOf(name),
             ["OUTFLOW_FILES_ROOT"] = FilesRoot,
             ["OUTFLOW_MASTER_KEY"] = _masterKey,
             ["OUTFLOW_BOOTSTRAP_KEY"] = ApiKey,

@@ -137,6 +137,54 @@ public sealed class ClusterTests(PostgresFixture postgres)
         Assert.Equal(LargeRows, distinct);
     }
 
+    [Fact]
+    public async Task Api_serves_log_files_of_worker_execution()
+    {
+        await using var cluster = await ClusterHarness.StartAsync(postgres, workers: 1);
+        await ClusterHarness.WriteRowsSourceAsync(Path.Combine(cluster.FilesRoot, "small.sqlite"), SmallRows);
+        var api = cluster.Client;
+        var target = await CreateTargetAsync(cluster);
+        var syncId = await CreateSyncAsync(cluster, target, "small.sqlite");
+
+        var execution = await api.RunSyncAsync(syncId);
+        var executionId = execution["id"]!.GetValue<string>();
+        Assert.Equal("completed", execution["status"]!.GetValue<string>());
+        Assert.True(cluster.Workers[0].LoggedStart(executionId));
+        Assert.False(cluster.Api.LoggedStart(executionId));
+
+        // The worker moved its files into the store, and the api process never had any of its own.
+        Assert.False(Directory.Exists(Path.Combine(cluster.DataDirectoryOf("worker-1"), "logs", executionId)));
+        Assert.False(Directory.Exists(Path.Combine(cluster.DataDirectoryOf("api"), "logs", executionId)));
+
+        var index = await api.GetAsync($"api/syncs/{syncId}/executions/{executionId}/logs");
+        var files = index["data"]!["files"]!.AsArray().Select(file => file!).ToList();
+        Assert.Equal(["records-0000.jsonl", "inserts-0000.jsonl"], files.Select(file => file["name"]!.GetValue<string>()));
+        Assert.All(files, file => Assert.Equal(SmallRows, file["records"]!.GetValue<long>()));
+
+        using var download = new HttpClient();
+        foreach (var file in files)
+        {
+            var type = file["type"]!.GetValue<string>();
+            var urls = (await api.GetAsync($"api/syncs/{syncId}/executions/{executionId}/{type}"))["data"]!["urls"]!.AsArray();
+            var url = Assert.Single(urls)!.GetValue<string>();
+            Assert.Contains("/api/logs/download/", url, StringComparison.Ordinal);
+
+            var bytes = await download.GetByteArrayAsync(url);
+            Assert.Equal(file["bytes"]!.GetValue<long>(), bytes.Length);
+            var lines = System.Text.Encoding.UTF8.GetString(bytes).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(line => System.Text.Json.Nodes.JsonNode.Parse(line)!)
+                .OrderBy(line => long.Parse(line["identity"]!.ToString(), System.Globalization.CultureInfo.InvariantCulture))
+                .ToList();
+            Assert.Equal(SmallRows, lines.Count);
+            for (var i = 0; i < SmallRows; i++)
+            {
+                Assert.Equal((i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), lines[i]["identity"]!.ToString());
+                Assert.Equal("insert", lines[i]["operation"]!.GetValue<string>());
+                Assert.Equal($"row {i + 1}", lines[i]["fields"]!["name"]!.GetValue<string>());
+            }
+        }
+    }
+
     private static async Task<PostgresDatabase> CreateTargetAsync(ClusterHarness cluster)
     {
         var target = await cluster.CreateDatabaseAsync();

@@ -20,7 +20,7 @@ public abstract class CascadeDeleteTests(PostgresFixture? postgres)
 
         Assert.Null(await store.Syncs.GetAsync(organization.Id, sync.Id, CancellationToken.None));
         Assert.Equal(0, await CountForSyncAsync(store, sync.Id));
-        Assert.Equal(6, await CountForSyncAsync(store, keep.Id));
+        Assert.Equal(7, await CountForSyncAsync(store, keep.Id));
         Assert.Equal(1, await store.ScalarAsync("SELECT COUNT(*) FROM execution_console_log"));
         Assert.NotNull(await store.Models.GetAsync(organization.Id, model.Id, CancellationToken.None));
     }
@@ -51,7 +51,7 @@ public abstract class CascadeDeleteTests(PostgresFixture? postgres)
         Assert.Null(await store.Models.GetAsync(organization.Id, sourceModel.Id, CancellationToken.None));
         Assert.Equal(0, await CountForSyncAsync(store, readsSource.Id));
         Assert.Equal(0, await CountForSyncAsync(store, writesSource.Id));
-        Assert.Equal(6, await CountForSyncAsync(store, untouched.Id));
+        Assert.Equal(7, await CountForSyncAsync(store, untouched.Id));
         Assert.Equal(1, await store.ScalarAsync("SELECT COUNT(*) FROM execution_console_log"));
         Assert.NotNull(await store.Connections.GetAsync(organization.Id, target.Id, CancellationToken.None));
         Assert.NotNull(await store.Models.GetAsync(organization.Id, unrelatedModel.Id, CancellationToken.None));
@@ -92,15 +92,21 @@ public abstract class CascadeDeleteTests(PostgresFixture? postgres)
             sync.Id, execution.Id, null, [new StateChange(1, "a", 1), new StateChange(2, "b", 2)], ExecutionCounts.Zero, CancellationToken.None);
         await store.ConsoleLog.AppendAsync(
             execution.Id, TestStore.BaseTime, ConsoleLogLevels.Info, "execution started", null, CancellationToken.None);
+        await store.LogFiles.ReplaceAsync(
+            execution.Id,
+            [new ExecutionLogFileContent(new ExecutionLogFile("records", "records-0000.jsonl", 1, 3), () => new MemoryStream("{}\n"u8.ToArray()))],
+            CancellationToken.None);
     }
 
-    /// <summary>Counts the rows that belong to a sync across syncs, executions, their console logs, state and links.</summary>
+    /// <summary>Counts the rows that belong to a sync across syncs, executions, their console logs and log files, state and links.</summary>
     private static Task<long> CountForSyncAsync(TestStore store, Guid syncId) => store.ScalarAsync($"""
         SELECT (SELECT COUNT(*) FROM syncs WHERE id = '{syncId}')
              + (SELECT COUNT(*) FROM executions WHERE sync_id = '{syncId}')
              + (SELECT COUNT(*) FROM sync_state WHERE sync_id = '{syncId}')
              + (SELECT COUNT(*) FROM sync_models WHERE sync_id = '{syncId}')
              + (SELECT COUNT(*) FROM execution_console_log
+                WHERE execution_id IN (SELECT id FROM executions WHERE sync_id = '{syncId}'))
+             + (SELECT COUNT(*) FROM execution_log_files
                 WHERE execution_id IN (SELECT id FROM executions WHERE sync_id = '{syncId}'))
         """);
 }

@@ -77,6 +77,8 @@ internal sealed class TestStore : IAsyncDisposable
 
     public IExecutionConsoleLog ConsoleLog => _services.GetRequiredService<IExecutionConsoleLog>();
 
+    public IExecutionLogStore LogFiles => _services.GetRequiredService<IExecutionLogStore>();
+
     public IIdempotencyStore Idempotency => _services.GetRequiredService<IIdempotencyStore>();
 
     public IJobStore Jobs => _services.GetRequiredService<IJobStore>();

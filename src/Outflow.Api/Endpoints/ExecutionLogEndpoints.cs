@@ -89,7 +89,7 @@ internal static class ExecutionLogEndpoints
 
         var execution = await ExecutionEndpoints.FindAsync(syncId, id, context, executions, cancellationToken);
         RequireKnownType(type);
-        var names = logFiles.ListNames(execution.Id, type);
+        var names = await logFiles.ListNamesAsync(execution.Id, type, cancellationToken);
         return ApiResults.Data(SignedUrls(context.Request, tokens, execution, type, names));
     }
 
@@ -108,7 +108,8 @@ internal static class ExecutionLogEndpoints
         RequireKnownType(type);
 
         // The client's file name is only compared with the listed names, never used to build a path.
-        var name = logFiles.ListNames(execution.Id, type).FirstOrDefault(name => string.Equals(name, filename, StringComparison.Ordinal))
+        var names = await logFiles.ListNamesAsync(execution.Id, type, cancellationToken);
+        var name = names.FirstOrDefault(name => string.Equals(name, filename, StringComparison.Ordinal))
             ?? throw ApiException.NotFound(
                 $"execution {execution.Id} has no {type} log file named {filename}: list its files with GET .../executions/{execution.Id}/{type}",
                 "filename",
@@ -130,7 +131,7 @@ internal static class ExecutionLogEndpoints
             ?? throw ApiException.NotFound(
                 $"execution {grant.ExecutionId} of sync {grant.SyncId} no longer exists, so its log files are gone; list the sync's executions for current ones",
                 "token");
-        var stream = logFiles.Open(execution.Id, grant.FileName)
+        var stream = await logFiles.OpenAsync(execution.Id, grant.FileName, cancellationToken)
             ?? throw ApiException.NotFound(
                 $"log file {grant.FileName} of execution {execution.Id} no longer exists; a resumed execution rewrites its errors and warnings files, so request new URLs",
                 "token");

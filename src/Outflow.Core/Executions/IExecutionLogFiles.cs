@@ -1,8 +1,10 @@
 namespace Outflow.Core.Executions;
 
 /// <summary>
-/// Read access to the record log files of executions. Files of a running execution may be listed and read
-/// while they grow: a reader sees the complete lines on disk at that moment.
+/// Read access to the record log files of executions. An ended execution's files are read from the metadata
+/// store, so every process that shares the store serves them. A running execution's files are read from the
+/// local logs directory of the process that runs it, while they grow: a reader sees the complete lines on disk
+/// at that moment, and another process sees no files until the execution ends.
 /// </summary>
 public interface IExecutionLogFiles
 {
@@ -10,17 +12,20 @@ public interface IExecutionLogFiles
     Task<IReadOnlyList<ExecutionLogFile>> ListAsync(Guid executionId, CancellationToken cancellationToken);
 
     /// <summary>Lists the names of an execution's log files of one type, by file number, without reading them.</summary>
-    IReadOnlyList<string> ListNames(Guid executionId, string type);
+    Task<IReadOnlyList<string>> ListNamesAsync(Guid executionId, string type, CancellationToken cancellationToken);
 
     /// <summary>
     /// Opens one log file for reading, or returns null when <paramref name="name"/> is not the name of one of
     /// the execution's log files. The name is matched against the listed names, never used as a path.
     /// </summary>
-    Stream? Open(Guid executionId, string name);
+    Task<Stream?> OpenAsync(Guid executionId, string name, CancellationToken cancellationToken);
 
-    /// <summary>Lists the ids of the executions that have a log directory, whether or not they still exist.</summary>
+    /// <summary>Lists the ids of the executions that have a local log directory, whether or not they still exist.</summary>
     IReadOnlyList<Guid> ListExecutionIds();
 
-    /// <summary>Deletes every log file of an execution. Does nothing when it has none.</summary>
+    /// <summary>
+    /// Deletes an execution's local log directory. Does nothing when it has none. Stored files go with the
+    /// execution's sync.
+    /// </summary>
     void Delete(Guid executionId);
 }

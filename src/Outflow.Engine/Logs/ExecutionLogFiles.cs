@@ -1,191 +1,70 @@
-using System.Globalization;
-using Microsoft.Win32.SafeHandles;
 using Outflow.Core.Executions;
 
 namespace Outflow.Engine.Logs;
 
 /// <summary>
-/// Lists and opens the record log files under <c>{logs directory}/{execution id}/</c>. Only names of the form
-/// <c>{type}-{n:0000}.jsonl</c> with a known type count as log files.
+/// The record log files of executions: an execution's stored files once it has any in the metadata store, else the
+/// files in the local logs directory. An execution that ends stores its files (see <see cref="StoreAsync"/>), so
+/// every process that shares the store serves them, in the embedded mode as in the distributed one.
 /// </summary>
-internal sealed class ExecutionLogFiles(EngineOptions options) : IExecutionLogFiles
+/// <remarks>
+/// Stored files take precedence, because a local directory may be left over from an earlier attempt of the
+/// execution that another process finished. Local files still serve a running execution on the process that runs
+/// it, and logs written before the store kept log files.
+/// </remarks>
+internal sealed class ExecutionLogFiles(EngineOptions options, IExecutionLogStore store) : IExecutionLogFiles
 {
-    private const string Extension = ".jsonl";
+    private readonly LocalLogDirectory _local = new(options.LogsDirectory);
 
     public async Task<IReadOnlyList<ExecutionLogFile>> ListAsync(Guid executionId, CancellationToken cancellationToken)
     {
-        var files = new List<ExecutionLogFile>();
-        foreach (var (type, path) in Find(executionId))
-        {
-            var (records, bytes) = await CountLinesAsync(path, cancellationToken).ConfigureAwait(false);
-            files.Add(new ExecutionLogFile(type, Path.GetFileName(path), records, bytes));
-        }
-
-        return files;
+        var stored = await store.ListAsync(executionId, cancellationToken).ConfigureAwait(false);
+        return stored.Count > 0 ? stored : await _local.ListAsync(executionId, cancellationToken).ConfigureAwait(false);
     }
 
-    public IReadOnlyList<string> ListNames(Guid executionId, string type) =>
-        Find(executionId)
+    public async Task<IReadOnlyList<string>> ListNamesAsync(Guid executionId, string type, CancellationToken cancellationToken)
+    {
+        var stored = await store.ListAsync(executionId, cancellationToken).ConfigureAwait(false);
+        if (stored.Count == 0)
+        {
+            return _local.ListNames(executionId, type);
+        }
+
+        return stored
             .Where(file => string.Equals(file.Type, type, StringComparison.Ordinal))
-            .Select(file => Path.GetFileName(file.Path))
-            .ToList();
-
-    public Stream? Open(Guid executionId, string name)
-    {
-        var match = Find(executionId).FirstOrDefault(file => string.Equals(Path.GetFileName(file.Path), name, StringComparison.Ordinal));
-        if (match.Path is null)
-        {
-            return null;
-        }
-
-        FileStream stream;
-        try
-        {
-            // The engine may still be appending, so the writer's handle must stay usable.
-            stream = new FileStream(
-                match.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 64 * 1024, useAsync: true);
-        }
-        catch (FileNotFoundException)
-        {
-            // A resumed execution deletes the errors and warnings files of its earlier attempt.
-            return null;
-        }
-
-        try
-        {
-            // A running execution may have written part of a line, which the reader gets once it is complete.
-            return new BoundedReadStream(stream, CompleteLinesLength(stream.SafeFileHandle, stream.Length));
-        }
-        catch
-        {
-            stream.Dispose();
-            throw;
-        }
-    }
-
-    /// <summary>Returns the length of the file's first <paramref name="length"/> bytes up to and including the last newline.</summary>
-    private static long CompleteLinesLength(SafeFileHandle handle, long length)
-    {
-        Span<byte> buffer = stackalloc byte[4096];
-        var end = length;
-        while (end > 0)
-        {
-            var start = Math.Max(0, end - buffer.Length);
-            var chunk = buffer[..(int)(end - start)];
-            var read = RandomAccess.Read(handle, chunk, start);
-            var newline = chunk[..read].LastIndexOf((byte)'\n');
-            if (newline >= 0)
-            {
-                return start + newline + 1;
-            }
-
-            end = start;
-        }
-
-        return 0;
-    }
-
-    private static async Task<(long Records, long Bytes)> CountLinesAsync(string path, CancellationToken cancellationToken)
-    {
-        FileStream stream;
-        try
-        {
-            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 64 * 1024, useAsync: true);
-        }
-        catch (FileNotFoundException)
-        {
-            return (0, 0);
-        }
-
-        await using (stream.ConfigureAwait(false))
-        {
-            // Bytes count up to the last complete line, the part a download serves.
-            var buffer = new byte[64 * 1024];
-            long lines = 0;
-            long offset = 0;
-            long bytes = 0;
-            int read;
-            while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                var span = buffer.AsSpan(0, read);
-                lines += span.Count((byte)'\n');
-                var last = span.LastIndexOf((byte)'\n');
-                if (last >= 0)
-                {
-                    bytes = offset + last + 1;
-                }
-
-                offset += read;
-            }
-
-            return (lines, bytes);
-        }
-    }
-
-    public IReadOnlyList<Guid> ListExecutionIds()
-    {
-        if (!Directory.Exists(options.LogsDirectory))
-        {
-            return [];
-        }
-
-        // Only directories named exactly like an execution id, so nothing else in the directory is ever touched.
-        return Directory.EnumerateDirectories(options.LogsDirectory)
-            .Select(Path.GetFileName)
-            .Select(name => Guid.TryParseExact(name, "D", out var id) && string.Equals(id.ToString(), name, StringComparison.Ordinal) ? id : Guid.Empty)
-            .Where(id => id != Guid.Empty)
+            .Select(file => file.Name)
             .ToList();
     }
 
-    public void Delete(Guid executionId)
+    public async Task<Stream?> OpenAsync(Guid executionId, string name, CancellationToken cancellationToken)
     {
-        var directory = Path.Combine(options.LogsDirectory, executionId.ToString());
-        try
+        var stored = await store.ListAsync(executionId, cancellationToken).ConfigureAwait(false);
+        if (stored.Count == 0)
         {
-            Directory.Delete(directory, recursive: true);
+            return _local.Open(executionId, name);
         }
-        catch (DirectoryNotFoundException)
-        {
-        }
+
+        return stored.Any(file => string.Equals(file.Name, name, StringComparison.Ordinal))
+            ? await store.OpenAsync(executionId, name, cancellationToken).ConfigureAwait(false)
+            : null;
     }
 
-    /// <summary>Returns the execution's log files sorted by type order, then by file number.</summary>
-    private List<(string Type, string Path)> Find(Guid executionId)
+    public IReadOnlyList<Guid> ListExecutionIds() => _local.ListExecutionIds();
+
+    public void Delete(Guid executionId) => _local.Delete(executionId);
+
+    /// <summary>
+    /// Copies the execution's local log files into the store, replacing any it stored before, and returns how many
+    /// it stored. An execution without local files ends with none stored. Call it once the files are closed.
+    /// </summary>
+    public async Task<int> StoreAsync(Guid executionId, CancellationToken cancellationToken)
     {
-        var directory = Path.Combine(options.LogsDirectory, executionId.ToString());
-        if (!Directory.Exists(directory))
-        {
-            return [];
-        }
-
-        var typeOrder = ExecutionLogTypes.All.ToList();
-        var files = new List<(int TypeIndex, int Number, string Type, string Path)>();
-        foreach (var path in Directory.EnumerateFiles(directory, "*" + Extension))
-        {
-            var name = Path.GetFileName(path);
-            var dash = name.LastIndexOf('-');
-            if (dash <= 0)
-            {
-                continue;
-            }
-
-            var type = name[..dash];
-            var digits = name[(dash + 1)..^Extension.Length];
-            var typeIndex = typeOrder.IndexOf(type);
-            if (typeIndex < 0
-                || digits.Length < 4
-                || !int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
-            {
-                continue;
-            }
-
-            files.Add((typeIndex, number, type, path));
-        }
-
-        return files
-            .OrderBy(file => file.TypeIndex)
-            .ThenBy(file => file.Number)
-            .Select(file => (file.Type, file.Path))
+        var files = await _local.ListAsync(executionId, cancellationToken).ConfigureAwait(false);
+        var contents = files
+            .Select(file => new ExecutionLogFileContent(file, () => _local.Open(executionId, file.Name)
+                ?? throw new FileNotFoundException($"log file {file.Name} of execution {executionId} was deleted while it was being stored")))
             .ToList();
+        await store.ReplaceAsync(executionId, contents, cancellationToken).ConfigureAwait(false);
+        return files.Count;
     }
 }

@@ -446,6 +446,19 @@ internal static class PostgreSqlMigrations
             WHERE scheduled_for IS NOT NULL;
         """;
 
+    private const string ExecutionLogFiles = """
+        CREATE TABLE execution_log_files (
+            execution_id text COLLATE "C" NOT NULL REFERENCES executions (id),
+            name text COLLATE "C" NOT NULL,
+            ordinal integer NOT NULL,
+            type text COLLATE "C" NOT NULL,
+            records bigint NOT NULL,
+            bytes bigint NOT NULL,
+            content bytea NOT NULL,
+            PRIMARY KEY (execution_id, name)
+        );
+        """;
+
     public static IReadOnlyList<StoreMigration> All { get; } =
     [
         new(1, "initial schema", InitialSchema),
@@ -455,5 +468,6 @@ internal static class PostgreSqlMigrations
         new(5, "quartz job store", QuartzJobStore),
         new(6, "execution leases", ExecutionLeases),
         new(7, "scheduled executions", ScheduledExecutions),
+        new(8, "execution log files", ExecutionLogFiles),
     ];
 }

@@ -472,6 +472,21 @@ internal static class SqliteMigrations
             WHERE scheduled_for IS NOT NULL;
         """;
 
+    // Record log files of ended executions, so every process sharing the store serves them. ordinal is the list
+    // order (by type, then file number), and content is the gzip-compressed file.
+    private const string ExecutionLogFiles = """
+        CREATE TABLE execution_log_files (
+            execution_id TEXT NOT NULL REFERENCES executions (id),
+            name TEXT NOT NULL,
+            ordinal INTEGER NOT NULL,
+            type TEXT NOT NULL,
+            records INTEGER NOT NULL,
+            bytes INTEGER NOT NULL,
+            content BLOB NOT NULL,
+            PRIMARY KEY (execution_id, name)
+        );
+        """;
+
     public static IReadOnlyList<StoreMigration> All { get; } =
     [
         new(1, "initial schema", InitialSchema),
@@ -481,5 +496,6 @@ internal static class SqliteMigrations
         new(5, "quartz job store", QuartzJobStore),
         new(6, "execution leases", ExecutionLeases),
         new(7, "scheduled executions", ScheduledExecutions),
+        new(8, "execution log files", ExecutionLogFiles),
     ];
 }

@@ -415,20 +415,28 @@ internal sealed class EngineHarness : IAsyncDisposable
         return entries;
     }
 
-    /// <summary>Reads every line of one record log type of an execution.</summary>
-    public List<JsonObject> ReadLog(Guid executionId, string type)
+    /// <summary>
+    /// Reads every line of one record log type of an execution, through <see cref="IExecutionLogFiles"/>: from the
+    /// store once the execution has ended, else from the local logs directory.
+    /// </summary>
+    public List<JsonObject> ReadLog(Guid executionId, string type) => ReadLogAsync(executionId, type).GetAwaiter().GetResult();
+
+    private async Task<List<JsonObject>> ReadLogAsync(Guid executionId, string type)
     {
-        var directory = Path.Combine(LogsDirectory, executionId.ToString());
-        if (!Directory.Exists(directory))
+        var logFiles = _services.GetRequiredService<IExecutionLogFiles>();
+        var lines = new List<JsonObject>();
+        foreach (var name in await logFiles.ListNamesAsync(executionId, type, CancellationToken.None))
         {
-            return [];
+            var stream = await logFiles.OpenAsync(executionId, name, CancellationToken.None);
+            Assert.NotNull(stream);
+            using var reader = new StreamReader(stream);
+            while (await reader.ReadLineAsync() is { } line)
+            {
+                lines.Add(JsonNode.Parse(line)!.AsObject());
+            }
         }
 
-        return Directory.GetFiles(directory, type + "-*.jsonl")
-            .Order(StringComparer.Ordinal)
-            .SelectMany(File.ReadAllLines)
-            .Select(line => JsonNode.Parse(line)!.AsObject())
-            .ToList();
+        return lines;
     }
 
     public async ValueTask DisposeAsync()

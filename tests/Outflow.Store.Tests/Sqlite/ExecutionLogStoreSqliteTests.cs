@@ -1,0 +1,3 @@
+namespace Outflow.Store.Tests.Sqlite;
+
+public sealed class ExecutionLogStoreSqliteTests() : ExecutionLogStoreTests(null);
