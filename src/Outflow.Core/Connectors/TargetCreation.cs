@@ -3,7 +3,8 @@ namespace Outflow.Core.Connectors;
 /// <summary>
 /// A string property that creating a target object takes, such as the schema of a new PostgreSQL table. When
 /// <see cref="IsEnum"/> is true, <see cref="ITargetConnector.ListCreationValuesAsync"/> lists its legal values.
-/// <see cref="Default"/> is the value used when a request leaves the property out.
+/// <see cref="Default"/> is the value used when a request leaves the property out, unless
+/// <see cref="ITargetConnector.GetCreationDefault"/> returns another one for the connection.
 /// </summary>
 public sealed record TargetCreationProperty(string Id, string Title, bool IsEnum, string? Default = null);
 
