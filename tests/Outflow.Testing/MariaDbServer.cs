@@ -194,8 +194,11 @@ public sealed class MariaDbServer : IAsyncDisposable
         return false;
     }
 
-    /// <summary>Runs statements as root over the Unix socket, where root logs in without a password.</summary>
-    private async Task ExecuteAsAdminAsync(string sql, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs statements as root over the Unix socket, where root logs in without a password. Tests use it for what the
+    /// test user may not do, such as granting privileges to another user.
+    /// </summary>
+    public async Task ExecuteAsAdminAsync(string sql, CancellationToken cancellationToken = default)
     {
         var connectionString = new MySqlConnectionStringBuilder
         {

@@ -1,0 +1,295 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using MySqlConnector;
+using Outflow.Api.Json;
+using Outflow.Api.Syncs;
+using Outflow.Core.Syncs;
+using Outflow.Testing;
+
+namespace Outflow.Api.Tests;
+
+/// <summary>Creation properties and Create Sync with <c>target.new_name</c> on a mysql target connection, against MariaDB.</summary>
+[Collection(MariaDbFixture.CollectionName)]
+public sealed class MySqlTargetCreationTests(MariaDbFixture mariadb, ApiServerFixture server) : IClassFixture<ApiServerFixture>
+{
+    [Fact]
+    public async Task TargetObjects_reports_database_property()
+    {
+        var (connection, _) = await CreateConnectionAsync();
+
+        var response = await server.Client.GetAsync($"/api/connections/{connection}/modelsync/targetobjects");
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        var creation = response.Body!["target_creation"]!;
+        Assert.True(creation["supported"]!.GetValue<bool>());
+        var property = Assert.Single(creation["properties"]!.AsArray())!;
+        Assert.Equal("database", property["id"]!.GetValue<string>());
+        Assert.Equal("Database", property["title"]!.GetValue<string>());
+        Assert.True(property["enum"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task TargetPropertyValues_lists_creatable_databases()
+    {
+        var (connection, database) = await CreateConnectionAsync(asRestrictedUser: true);
+
+        var values = await server.Client.GetAsync($"/api/connections/{connection}/modelsync/targetobjects/properties/database");
+
+        Assert.True(values.Status == HttpStatusCode.OK, values.Text);
+        Assert.Equal([CreatableName(database)], values.Data["values"]!.AsArray().Select(v => v!["value"]!.GetValue<string>()).ToList());
+    }
+
+    [Fact]
+    public async Task Create_without_database_checks_connection_database()
+    {
+        var (connection, database) = await CreateConnectionAsync(asRestrictedUser: true);
+        var modelId = await CreateModelAsync();
+        var body = NewTableBody(modelId, connection, "people", database.Name);
+        body["target"]!.AsObject().Remove("create");
+
+        var response = await server.Client.PostAsync("/api/syncs", body);
+
+        Assert.True((int)response.Status == 422, response.Text);
+        Assert.Equal("invalid_creation_property", response.ErrorKey);
+        Assert.Equal("target.create.database", response.ErrorField);
+        Assert.Equal(database.Name, response.Body!["metadata"]!["value"]!.GetValue<string>());
+        Assert.Empty(await ReadRowsAsync(database, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'people'"));
+    }
+
+    [Fact]
+    public async Task Create_with_new_name_creates_table_and_runs()
+    {
+        var (connection, database) = await CreateConnectionAsync();
+        var modelId = await CreateModelAsync();
+        var body = NewTableBody(modelId, connection, "people", database.Name);
+        body["target"]!.AsObject().Remove("create");
+
+        var created = await server.Client.PostAsync("/api/syncs", body);
+
+        Assert.True(created.Status == HttpStatusCode.OK, created.Text);
+        Assert.Equal(database.Name + ".people", created.Data["target"]!["object"]!.GetValue<string>());
+        Assert.Null(created.Data["target"]!["new_name"]);
+        Assert.Equal(
+            ["id bigint(20) PRI", "name longtext", "email longtext"],
+            await ReadRowsAsync(database, """
+                SELECT CONCAT_WS(' ', COLUMN_NAME, COLUMN_TYPE, NULLIF(COLUMN_KEY, '')) FROM information_schema.COLUMNS
+                WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'people' ORDER BY ORDINAL_POSITION
+                """));
+
+        await RunAsync(created.Data["id"]!.GetValue<string>());
+        Assert.Equal(
+            ["1|Ada|ada@example.com", "2|Grace|grace@example.com", "3|Linus|"],
+            await ReadRowsAsync(database, "SELECT CONCAT_WS('|', id, name, COALESCE(email, '')) FROM people ORDER BY id"));
+    }
+
+    [Fact]
+    public async Task Create_in_listed_database()
+    {
+        var (connection, database) = await CreateConnectionAsync(asRestrictedUser: true);
+        var modelId = await CreateModelAsync();
+
+        var created = await server.Client.PostAsync("/api/syncs", NewTableBody(modelId, connection, "people", CreatableName(database)));
+
+        Assert.True(created.Status == HttpStatusCode.OK, created.Text);
+        Assert.Equal(CreatableName(database) + ".people", created.Data["target"]!["object"]!.GetValue<string>());
+        Assert.Equal(
+            ["people"],
+            await ReadRowsAsync(database, $"SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = '{CreatableName(database)}'"));
+    }
+
+    [Theory]
+    [InlineData("unknown database", "invalid_creation_property", "target.create.database", "nowhere")]
+    [InlineData("unknown property", "invalid_creation_property", "target.create.schema", "public")]
+    [InlineData("existing table", "target_object_exists", "target.new_name", "contacts")]
+    [InlineData("long name", "invalid_target_name", "target.new_name", null)]
+    [InlineData("trailing space", "invalid_target_name", "target.new_name", "people ")]
+    [InlineData("unknown type", "invalid_field_type", "identity.remote_field_type_id", "no_such_type")]
+    [InlineData("injected type", "invalid_field_type", "identity.remote_field_type_id", "BIGINT); DROP TABLE contacts; --")]
+    [InlineData("unindexable key", "target_creation_failed", "target.new_name", "people")]
+    public async Task Create_bad_new_target_returns_422(string problem, string key, string field, string? value)
+    {
+        var (connection, database) = await CreateConnectionAsync();
+        var modelId = await CreateModelAsync();
+        var body = NewTableBody(modelId, connection, "people", database.Name);
+        switch (problem)
+        {
+            case "unknown database": body["target"]!["create"]!["database"] = "nowhere"; break;
+            case "unknown property": body["target"]!["create"]!["schema"] = "public"; break;
+            case "existing table": body["target"]!["new_name"] = "contacts"; break;
+            case "long name": body["target"]!["new_name"] = new string('p', 65); break;
+            case "trailing space": body["target"]!["new_name"] = "people "; break;
+            case "unknown type": body["identity"]!["remote_field_type_id"] = "no_such_type"; break;
+            case "injected type": body["identity"]!["remote_field_type_id"] = "BIGINT); DROP TABLE contacts; --"; break;
+
+            // MySQL indexes a TEXT column only by a prefix, so it cannot be a primary key.
+            case "unindexable key": body["identity"]!["remote_field_type_id"] = "TEXT"; break;
+            default: throw new ArgumentOutOfRangeException(nameof(problem), problem, "unknown test case");
+        }
+
+        var response = await server.Client.PostAsync("/api/syncs", body);
+
+        Assert.True((int)response.Status == 422, response.Text);
+        Assert.Equal(key, response.ErrorKey);
+        Assert.Equal(field, response.ErrorField);
+        if (value is not null)
+        {
+            Assert.Equal(value, response.Body!["metadata"]!["value"]!.GetValue<string>());
+        }
+
+        Assert.Equal(["contacts"], await ReadRowsAsync(database, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()"));
+    }
+
+    [Fact]
+    public async Task Create_with_remote_field_type_uses_it()
+    {
+        var (connection, database) = await CreateConnectionAsync();
+        var modelId = await CreateModelAsync();
+        var body = NewTableBody(modelId, connection, "people", database.Name);
+        body["identity"]!["remote_field_type_id"] = "DECIMAL(12, 0)";
+
+        var created = await server.Client.PostAsync("/api/syncs", body);
+
+        Assert.True(created.Status == HttpStatusCode.OK, created.Text);
+        Assert.Equal(
+            ["decimal(12,0)"],
+            await ReadRowsAsync(database, "SELECT COLUMN_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'people' AND COLUMN_NAME = 'id'"));
+    }
+
+    [Fact]
+    public async Task Failed_save_drops_new_table()
+    {
+        var (connection, database) = await CreateConnectionAsync();
+        var modelId = await CreateModelAsync();
+        var organizationId = Guid.Parse((await server.Client.GetAsync("/api/me")).Data["organization_id"]!.GetValue<string>());
+        var request = NewTableBody(modelId, connection, "people", database.Name).Deserialize<SyncConfiguration>(ApiJson.Options)!;
+        using var scope = server.Server.Services.CreateScope();
+        var (configuration, plan) = await scope.ServiceProvider.GetRequiredService<SyncValidator>()
+            .ValidateAsync(organizationId, request, null, CancellationToken.None);
+        const string tables = "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME";
+        List<string>? tablesDuringSave = null;
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => plan!.CreateThenSaveAsync(
+            configuration,
+            async _ =>
+            {
+                tablesDuringSave = await ReadRowsAsync(database, tables);
+                throw new InvalidOperationException("the store is unavailable");
+            },
+            NullLogger.Instance,
+            CancellationToken.None));
+
+        Assert.Equal(["contacts", "people"], tablesDuringSave);
+        Assert.Equal(["contacts"], await ReadRowsAsync(database, tables));
+    }
+
+    private static JsonObject NewTableBody(string modelId, string targetConnectionId, string newName, string database) => new()
+    {
+        ["name"] = "people to a new table",
+        ["mode"] = "updateOrCreate",
+        ["active"] = true,
+        ["target"] = new JsonObject
+        {
+            ["connection_id"] = targetConnectionId,
+            ["new_name"] = newName,
+            ["create"] = new JsonObject { ["database"] = database },
+        },
+        ["identity"] = new JsonObject
+        {
+            ["source"] = new JsonObject { ["model_id"] = modelId, ["field"] = "id" },
+            ["target"] = "id",
+            ["function"] = "Equality",
+            ["new_field"] = true,
+        },
+        ["fields"] = new JsonArray
+        {
+            new JsonObject { ["source"] = new JsonObject { ["model_id"] = modelId, ["field"] = "name" }, ["target"] = "name" },
+            new JsonObject { ["source"] = new JsonObject { ["model_id"] = modelId, ["field"] = "email" }, ["target"] = "email" },
+        },
+        ["schedule"] = new JsonObject(),
+    };
+
+    /// <summary>The second database that <see cref="CreateConnectionAsync"/> makes, in which its restricted user may create tables.</summary>
+    private static string CreatableName(MariaDbDatabase database) => database.Name + "_creatable";
+
+    private async Task<string> CreateModelAsync()
+    {
+        var source = await TestObjects.CreateSqliteConnectionAsync(server, server.Client, TestObjects.PeopleSql, "source");
+        var model = await TestObjects.CreateModelAsync(server.Client, source);
+        return model["id"]!.GetValue<string>();
+    }
+
+    /// <summary>
+    /// Creates a database with a contacts table, a second database <see cref="CreatableName"/>, and a connection to the
+    /// first. With <paramref name="asRestrictedUser"/> the connection logs in as a user that may read and write the
+    /// first database but create tables only in the second.
+    /// </summary>
+    private async Task<(string ConnectionId, MariaDbDatabase Database)> CreateConnectionAsync(bool asRestrictedUser = false)
+    {
+        var database = await mariadb.CreateDatabaseAsync();
+        var configuration = (JsonObject)database.Configuration.DeepClone();
+        await ReadRowsAsync(database, "CREATE TABLE contacts (id BIGINT PRIMARY KEY, name TEXT)");
+        await mariadb.Server.ExecuteAsAdminAsync($"CREATE DATABASE `{CreatableName(database)}`");
+        if (asRestrictedUser)
+        {
+            var user = "creator_" + Guid.NewGuid().ToString("N")[..12];
+            var password = Guid.NewGuid().ToString("N");
+            await mariadb.Server.ExecuteAsAdminAsync($"""
+                CREATE USER '{user}'@'127.0.0.1' IDENTIFIED BY '{password}';
+                GRANT SELECT, INSERT, UPDATE, DELETE ON `{database.Name}`.* TO '{user}'@'127.0.0.1';
+                GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP ON `{CreatableName(database)}`.* TO '{user}'@'127.0.0.1';
+                """);
+            configuration["username"] = user;
+            configuration["password"] = password;
+        }
+
+        var created = await server.Client.PostAsync(
+            "/api/connections",
+            new JsonObject { ["name"] = "maria", ["type"] = "mysql", ["configuration"] = configuration });
+        Assert.True(created.Status == HttpStatusCode.OK, created.Text);
+        return (created.Data["id"]!.GetValue<string>(), database);
+    }
+
+    private async Task RunAsync(string syncId)
+    {
+        var started = await server.Client.SendAsync(HttpMethod.Post, $"/api/syncs/{syncId}/executions");
+        Assert.True(started.Status == HttpStatusCode.OK, started.Text);
+        var executionId = started.Data["id"]!.GetValue<string>();
+
+        // A bound on polling, not a timing assertion: it only keeps a broken engine from hanging the test run.
+        for (var attempt = 0; attempt < 6000; attempt++)
+        {
+            var response = await server.Client.GetAsync($"/api/syncs/{syncId}/executions/{executionId}");
+            var status = response.Data["status"]!.GetValue<string>();
+            if (status is "completed" or "failed" or "canceled" or "interrupted")
+            {
+                Assert.True(status == "completed", response.Text);
+                Assert.Equal(0, response.Data["counts"]!["error"]!.GetValue<long>());
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"execution {executionId} of sync {syncId} did not finish");
+    }
+
+    /// <summary>Runs SQL as the test user in the test database and returns the first column of each row as text.</summary>
+    private static async Task<List<string>> ReadRowsAsync(MariaDbDatabase database, string sql)
+    {
+        await using var connection = new MySqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new MySqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(Convert.ToString(reader.GetValue(0), CultureInfo.InvariantCulture)!);
+        }
+
+        return rows;
+    }
+}
