@@ -57,7 +57,7 @@ public sealed class MySqlTargetCreationTests(MariaDbFixture mariadb, ApiServerFi
         Assert.Equal("invalid_creation_property", response.ErrorKey);
         Assert.Equal("target.create.database", response.ErrorField);
         Assert.Equal(database.Name, response.Body!["metadata"]!["value"]!.GetValue<string>());
-        Assert.Empty(await ReadRowsAsync(database, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'people'"));
+        Assert.Empty(await database.ReadColumnAsync("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'people'"));
     }
 
     [Fact]
@@ -75,15 +75,15 @@ public sealed class MySqlTargetCreationTests(MariaDbFixture mariadb, ApiServerFi
         Assert.Null(created.Data["target"]!["new_name"]);
         Assert.Equal(
             ["id bigint(20) PRI", "name longtext", "email longtext"],
-            await ReadRowsAsync(database, """
+            await database.ReadColumnAsync("""
                 SELECT CONCAT_WS(' ', COLUMN_NAME, COLUMN_TYPE, NULLIF(COLUMN_KEY, '')) FROM information_schema.COLUMNS
                 WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'people' ORDER BY ORDINAL_POSITION
                 """));
 
-        await RunAsync(created.Data["id"]!.GetValue<string>());
+        await TestObjects.RunSyncAsync(server.Client, created.Data["id"]!.GetValue<string>());
         Assert.Equal(
             ["1|Ada|ada@example.com", "2|Grace|grace@example.com", "3|Linus|"],
-            await ReadRowsAsync(database, "SELECT CONCAT_WS('|', id, name, COALESCE(email, '')) FROM people ORDER BY id"));
+            await database.ReadColumnAsync("SELECT CONCAT_WS('|', id, name, COALESCE(email, '')) FROM people ORDER BY id"));
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public sealed class MySqlTargetCreationTests(MariaDbFixture mariadb, ApiServerFi
         Assert.Equal(CreatableName(database) + ".people", created.Data["target"]!["object"]!.GetValue<string>());
         Assert.Equal(
             ["people"],
-            await ReadRowsAsync(database, $"SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = '{CreatableName(database)}'"));
+            await database.ReadColumnAsync($"SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = '{CreatableName(database)}'"));
     }
 
     [Theory]
@@ -140,7 +140,7 @@ public sealed class MySqlTargetCreationTests(MariaDbFixture mariadb, ApiServerFi
             Assert.Equal(value, response.Body!["metadata"]!["value"]!.GetValue<string>());
         }
 
-        Assert.Equal(["contacts"], await ReadRowsAsync(database, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()"));
+        Assert.Equal(["contacts"], await database.ReadColumnAsync("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()"));
     }
 
     [Fact]
@@ -156,7 +156,7 @@ public sealed class MySqlTargetCreationTests(MariaDbFixture mariadb, ApiServerFi
         Assert.True(created.Status == HttpStatusCode.OK, created.Text);
         Assert.Equal(
             ["decimal(12,0)"],
-            await ReadRowsAsync(database, "SELECT COLUMN_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'people' AND COLUMN_NAME = 'id'"));
+            await database.ReadColumnAsync("SELECT COLUMN_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'people' AND COLUMN_NAME = 'id'"));
     }
 
     [Fact]
@@ -176,14 +176,14 @@ public sealed class MySqlTargetCreationTests(MariaDbFixture mariadb, ApiServerFi
             configuration,
             async _ =>
             {
-                tablesDuringSave = await ReadRowsAsync(database, tables);
+                tablesDuringSave = await database.ReadColumnAsync(tables);
                 throw new InvalidOperationException("the store is unavailable");
             },
             NullLogger.Instance,
             CancellationToken.None));
 
         Assert.Equal(["contacts", "people"], tablesDuringSave);
-        Assert.Equal(["contacts"], await ReadRowsAsync(database, tables));
+        Assert.Equal(["contacts"], await database.ReadColumnAsync(tables));
     }
 
     private static JsonObject NewTableBody(string modelId, string targetConnectionId, string newName, string database) => new()
@@ -231,7 +231,7 @@ public sealed class MySqlTargetCreationTests(MariaDbFixture mariadb, ApiServerFi
     {
         var database = await mariadb.CreateDatabaseAsync();
         var configuration = (JsonObject)database.Configuration.DeepClone();
-        await ReadRowsAsync(database, "CREATE TABLE contacts (id BIGINT PRIMARY KEY, name TEXT)");
+        await database.ReadColumnAsync("CREATE TABLE contacts (id BIGINT PRIMARY KEY, name TEXT)");
         await mariadb.Server.ExecuteAsAdminAsync($"CREATE DATABASE `{CreatableName(database)}`");
         if (asRestrictedUser)
         {
@@ -251,45 +251,5 @@ public sealed class MySqlTargetCreationTests(MariaDbFixture mariadb, ApiServerFi
             new JsonObject { ["name"] = "maria", ["type"] = "mysql", ["configuration"] = configuration });
         Assert.True(created.Status == HttpStatusCode.OK, created.Text);
         return (created.Data["id"]!.GetValue<string>(), database);
-    }
-
-    private async Task RunAsync(string syncId)
-    {
-        var started = await server.Client.SendAsync(HttpMethod.Post, $"/api/syncs/{syncId}/executions");
-        Assert.True(started.Status == HttpStatusCode.OK, started.Text);
-        var executionId = started.Data["id"]!.GetValue<string>();
-
-        // A bound on polling, not a timing assertion: it only keeps a broken engine from hanging the test run.
-        for (var attempt = 0; attempt < 6000; attempt++)
-        {
-            var response = await server.Client.GetAsync($"/api/syncs/{syncId}/executions/{executionId}");
-            var status = response.Data["status"]!.GetValue<string>();
-            if (status is "completed" or "failed" or "canceled" or "interrupted")
-            {
-                Assert.True(status == "completed", response.Text);
-                Assert.Equal(0, response.Data["counts"]!["error"]!.GetValue<long>());
-                return;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException($"execution {executionId} of sync {syncId} did not finish");
-    }
-
-    /// <summary>Runs SQL as the test user in the test database and returns the first column of each row as text.</summary>
-    private static async Task<List<string>> ReadRowsAsync(MariaDbDatabase database, string sql)
-    {
-        await using var connection = new MySqlConnection(database.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new MySqlCommand(sql, connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var rows = new List<string>();
-        while (await reader.ReadAsync())
-        {
-            rows.Add(Convert.ToString(reader.GetValue(0), CultureInfo.InvariantCulture)!);
-        }
-
-        return rows;
     }
 }

@@ -100,7 +100,7 @@ public sealed class PostgresTargetCreationTests(PostgresFixture postgres, ApiSer
                 FROM pg_attribute a WHERE a.attrelid = 'sales.people'::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum
                 """));
 
-        await RunAsync(created.Data["id"]!.GetValue<string>());
+        await TestObjects.RunSyncAsync(server.Client, created.Data["id"]!.GetValue<string>());
         Assert.Equal(
             ["1|Ada|ada@example.com", "2|Grace|grace@example.com", "3|Linus|"],
             await ReadRowsAsync(database, "SELECT id::text || '|' || name || '|' || coalesce(email, '') FROM sales.people ORDER BY id"));
@@ -274,30 +274,6 @@ public sealed class PostgresTargetCreationTests(PostgresFixture postgres, ApiSer
             new JsonObject { ["name"] = "pg", ["type"] = "postgresql", ["configuration"] = configuration });
         Assert.True(created.Status == HttpStatusCode.OK, created.Text);
         return (created.Data["id"]!.GetValue<string>(), database);
-    }
-
-    private async Task RunAsync(string syncId)
-    {
-        var started = await server.Client.SendAsync(HttpMethod.Post, $"/api/syncs/{syncId}/executions");
-        Assert.True(started.Status == HttpStatusCode.OK, started.Text);
-        var executionId = started.Data["id"]!.GetValue<string>();
-
-        // A bound on polling, not a timing assertion: it only keeps a broken engine from hanging the test run.
-        for (var attempt = 0; attempt < 6000; attempt++)
-        {
-            var response = await server.Client.GetAsync($"/api/syncs/{syncId}/executions/{executionId}");
-            var status = response.Data["status"]!.GetValue<string>();
-            if (status is "completed" or "failed" or "canceled" or "interrupted")
-            {
-                Assert.True(status == "completed", response.Text);
-                Assert.Equal(0, response.Data["counts"]!["error"]!.GetValue<long>());
-                return;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException($"execution {executionId} of sync {syncId} did not finish");
     }
 
     /// <summary>Runs SQL as the superuser and returns the first column of each row as text.</summary>

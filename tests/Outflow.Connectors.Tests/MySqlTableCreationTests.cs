@@ -163,7 +163,7 @@ public sealed class MySqlTableCreationTests(MariaDbFixture mariadb)
                 "instant timestamp(6) NULL", "doc longtext utf8mb4_bin", "list longtext utf8mb4_bin", "raw longblob",
                 "name longtext utf8mb4_general_ci", "other longtext utf8mb4_general_ci", "picked smallint(6)",
             ],
-            await QueryAsync(database, """
+            await database.ReadColumnAsync("""
                 SELECT CONCAT_WS(' ', COLUMN_NAME, COLUMN_TYPE, COLLATION_NAME, NULLIF(COLUMN_KEY, ''),
                                  CASE WHEN DATA_TYPE = 'timestamp' AND IS_NULLABLE = 'YES' THEN 'NULL' END)
                 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'every type' ORDER BY ORDINAL_POSITION
@@ -223,10 +223,10 @@ public sealed class MySqlTableCreationTests(MariaDbFixture mariadb)
         Assert.Equal([RecordOutcome.Inserted, RecordOutcome.Inserted], results.Select(r => r.Outcome));
         Assert.All(results, r => Assert.Null(r.Warning));
         Assert.Contains(SyncMode.Snapshot, info.Modes);
-        Assert.Equal(["12345678901234567890.123456789000000000000000000000"], await QueryAsync(database, "SELECT CAST(amount AS CHAR) FROM copy WHERE id = 1"));
-        Assert.Equal(["2024-02-29 12:30:15.123000"], await QueryAsync(database, "SELECT CAST(`at` AS CHAR) FROM copy WHERE id = 1"));
-        Assert.Equal(["70008"], await QueryAsync(database, "SELECT CHAR_LENGTH(note) FROM copy WHERE id = 1"));
-        Assert.Equal(["1"], await QueryAsync(database, "SELECT COUNT(*) FROM copy WHERE id = 2 AND amount IS NULL AND `at` IS NULL AND note IS NULL"));
+        Assert.Equal(["12345678901234567890.123456789000000000000000000000"], await database.ReadColumnAsync("SELECT CAST(amount AS CHAR) FROM copy WHERE id = 1"));
+        Assert.Equal(["2024-02-29 12:30:15.123000"], await database.ReadColumnAsync("SELECT CAST(`at` AS CHAR) FROM copy WHERE id = 1"));
+        Assert.Equal(["70008"], await database.ReadColumnAsync("SELECT CHAR_LENGTH(note) FROM copy WHERE id = 1"));
+        Assert.Equal(["1"], await database.ReadColumnAsync("SELECT COUNT(*) FROM copy WHERE id = 2 AND amount IS NULL AND `at` IS NULL AND note IS NULL"));
     }
 
     [Fact]
@@ -241,8 +241,8 @@ public sealed class MySqlTableCreationTests(MariaDbFixture mariadb)
             new NewTargetObject("people", properties, [new NewTargetColumn("id", FieldType.Number, "int")], "id"), CancellationToken.None);
 
         Assert.Equal(other.Name + ".people", info.Id);
-        Assert.Equal(["people"], await QueryAsync(other, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()"));
-        Assert.Empty(await QueryAsync(own, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()"));
+        Assert.Equal(["people"], await other.ReadColumnAsync("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()"));
+        Assert.Empty(await own.ReadColumnAsync("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()"));
     }
 
     [Fact]
@@ -255,7 +255,7 @@ public sealed class MySqlTableCreationTests(MariaDbFixture mariadb)
             new NewTargetObject("people", NoProperties, [new NewTargetColumn("id", FieldType.String)], "id"), CancellationToken.None));
 
         Assert.Equal(database.Name + ".people", exception.ObjectId);
-        Assert.Equal(["id int(11)", "name text"], await QueryAsync(database, """
+        Assert.Equal(["id int(11)", "name text"], await database.ReadColumnAsync("""
             SELECT CONCAT(COLUMN_NAME, ' ', COLUMN_TYPE) FROM information_schema.COLUMNS
             WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'people' ORDER BY ORDINAL_POSITION
             """));
@@ -274,7 +274,7 @@ public sealed class MySqlTableCreationTests(MariaDbFixture mariadb)
 
         Assert.IsNotType<TargetObjectExistsException>(exception);
         Assert.Contains("creating table " + database.Name + ".people failed", exception.Message, StringComparison.Ordinal);
-        Assert.Empty(await QueryAsync(database, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()"));
+        Assert.Empty(await database.ReadColumnAsync("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()"));
     }
 
     [Fact]
@@ -294,23 +294,7 @@ public sealed class MySqlTableCreationTests(MariaDbFixture mariadb)
     private async Task<MariaDbDatabase> CreateDatabaseAsync(string sql)
     {
         var database = await mariadb.CreateDatabaseAsync();
-        await QueryAsync(database, sql);
+        await database.ReadColumnAsync(sql);
         return database;
-    }
-
-    /// <summary>Runs SQL as the test user and returns the first column of each row as text.</summary>
-    private static async Task<List<string>> QueryAsync(MariaDbDatabase database, string sql)
-    {
-        await using var connection = new MySqlConnection(database.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new MySqlCommand(sql, connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var rows = new List<string>();
-        while (await reader.ReadAsync())
-        {
-            rows.Add(Convert.ToString(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture)!);
-        }
-
-        return rows;
     }
 }

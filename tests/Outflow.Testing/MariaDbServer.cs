@@ -240,4 +240,21 @@ public sealed class MariaDbServer : IAsyncDisposable
 }
 
 /// <summary>A test database on a <see cref="MariaDbServer"/>: its name, a MySqlConnector connection string and an Outflow <c>mysql</c> configuration.</summary>
-public sealed record MariaDbDatabase(string Name, string ConnectionString, JsonObject Configuration);
+public sealed record MariaDbDatabase(string Name, string ConnectionString, JsonObject Configuration)
+{
+    /// <summary>Runs SQL as the test user in this database and returns the first column of each row as invariant text.</summary>
+    public async Task<List<string>> ReadColumnAsync(string sql)
+    {
+        await using var connection = new MySqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new MySqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(Convert.ToString(reader.GetValue(0), CultureInfo.InvariantCulture)!);
+        }
+
+        return rows;
+    }
+}
