@@ -136,11 +136,9 @@ internal static partial class MySqlTableCreation
         var source = column.SourceType?.ToLowerInvariant() ?? "";
         return column.Type switch
         {
-            FieldType.Number when source.Contains("int", StringComparison.Ordinal) && source.Contains("unsigned", StringComparison.Ordinal)
-                => "BIGINT UNSIGNED",
-            FieldType.Number when source.Contains("int", StringComparison.Ordinal) => "BIGINT",
-            FieldType.Number when source.Contains("double", StringComparison.Ordinal)
-                || source.Contains("float", StringComparison.Ordinal) || source.Contains("real", StringComparison.Ordinal) => "DOUBLE",
+            FieldType.Number when column.HasIntegerSource && source.Contains("unsigned", StringComparison.Ordinal) => "BIGINT UNSIGNED",
+            FieldType.Number when column.HasIntegerSource => "BIGINT",
+            FieldType.Number when column.HasFloatSource => "DOUBLE",
 
             // The widest DECIMAL, because a plain DECIMAL is DECIMAL(10,0) and would round every fraction away. It
             // stores every .NET decimal exactly, because a decimal has at most 29 digits and 28 decimal places.
@@ -171,7 +169,7 @@ internal static partial class MySqlTableCreation
     {
         var columns = newObject.Columns.Select(column =>
         {
-            var isKey = string.Equals(column.Name, newObject.PrimaryKey, StringComparison.Ordinal);
+            var isKey = newObject.IsPrimaryKey(column);
             return $"{MySqlIdentifiers.Quote(column.Name)} {ToColumnType(column, isKey)}{(isKey ? " PRIMARY KEY" : "")}";
         });
         return $"CREATE TABLE {MySqlIdentifiers.QuoteObject(database, newObject.Name)} ({string.Join(", ", columns)}) DEFAULT CHARACTER SET utf8mb4";
