@@ -48,7 +48,7 @@ public sealed class MySqlTargetCreationTests(MariaDbFixture mariadb, ApiServerFi
     {
         var (connection, database) = await CreateConnectionAsync(asRestrictedUser: true);
         var modelId = await CreateModelAsync();
-        var body = NewTableBody(modelId, connection, "people", database.Name);
+        var body = TestObjects.NewTableSyncBody(modelId, connection, "people", "database", database.Name);
         body["target"]!.AsObject().Remove("create");
 
         var response = await server.Client.PostAsync("/api/syncs", body);
@@ -65,7 +65,7 @@ public sealed class MySqlTargetCreationTests(MariaDbFixture mariadb, ApiServerFi
     {
         var (connection, database) = await CreateConnectionAsync();
         var modelId = await CreateModelAsync();
-        var body = NewTableBody(modelId, connection, "people", database.Name);
+        var body = TestObjects.NewTableSyncBody(modelId, connection, "people", "database", database.Name);
         body["target"]!.AsObject().Remove("create");
 
         var created = await server.Client.PostAsync("/api/syncs", body);
@@ -92,7 +92,7 @@ public sealed class MySqlTargetCreationTests(MariaDbFixture mariadb, ApiServerFi
         var (connection, database) = await CreateConnectionAsync(asRestrictedUser: true);
         var modelId = await CreateModelAsync();
 
-        var created = await server.Client.PostAsync("/api/syncs", NewTableBody(modelId, connection, "people", CreatableName(database)));
+        var created = await server.Client.PostAsync("/api/syncs", TestObjects.NewTableSyncBody(modelId, connection, "people", "database", CreatableName(database)));
 
         Assert.True(created.Status == HttpStatusCode.OK, created.Text);
         Assert.Equal(CreatableName(database) + ".people", created.Data["target"]!["object"]!.GetValue<string>());
@@ -114,7 +114,7 @@ public sealed class MySqlTargetCreationTests(MariaDbFixture mariadb, ApiServerFi
     {
         var (connection, database) = await CreateConnectionAsync();
         var modelId = await CreateModelAsync();
-        var body = NewTableBody(modelId, connection, "people", database.Name);
+        var body = TestObjects.NewTableSyncBody(modelId, connection, "people", "database", database.Name);
         switch (problem)
         {
             case "unknown database": body["target"]!["create"]!["database"] = "nowhere"; break;
@@ -148,7 +148,7 @@ public sealed class MySqlTargetCreationTests(MariaDbFixture mariadb, ApiServerFi
     {
         var (connection, database) = await CreateConnectionAsync();
         var modelId = await CreateModelAsync();
-        var body = NewTableBody(modelId, connection, "people", database.Name);
+        var body = TestObjects.NewTableSyncBody(modelId, connection, "people", "database", database.Name);
         body["identity"]!["remote_field_type_id"] = "DECIMAL(12, 0)";
 
         var created = await server.Client.PostAsync("/api/syncs", body);
@@ -165,7 +165,7 @@ public sealed class MySqlTargetCreationTests(MariaDbFixture mariadb, ApiServerFi
         var (connection, database) = await CreateConnectionAsync();
         var modelId = await CreateModelAsync();
         var organizationId = Guid.Parse((await server.Client.GetAsync("/api/me")).Data["organization_id"]!.GetValue<string>());
-        var request = NewTableBody(modelId, connection, "people", database.Name).Deserialize<SyncConfiguration>(ApiJson.Options)!;
+        var request = TestObjects.NewTableSyncBody(modelId, connection, "people", "database", database.Name).Deserialize<SyncConfiguration>(ApiJson.Options)!;
         using var scope = server.Server.Services.CreateScope();
         var (configuration, plan) = await scope.ServiceProvider.GetRequiredService<SyncValidator>()
             .ValidateAsync(organizationId, request, null, CancellationToken.None);
@@ -185,32 +185,6 @@ public sealed class MySqlTargetCreationTests(MariaDbFixture mariadb, ApiServerFi
         Assert.Equal(["contacts", "people"], tablesDuringSave);
         Assert.Equal(["contacts"], await database.ReadColumnAsync(tables));
     }
-
-    private static JsonObject NewTableBody(string modelId, string targetConnectionId, string newName, string database) => new()
-    {
-        ["name"] = "people to a new table",
-        ["mode"] = "updateOrCreate",
-        ["active"] = true,
-        ["target"] = new JsonObject
-        {
-            ["connection_id"] = targetConnectionId,
-            ["new_name"] = newName,
-            ["create"] = new JsonObject { ["database"] = database },
-        },
-        ["identity"] = new JsonObject
-        {
-            ["source"] = new JsonObject { ["model_id"] = modelId, ["field"] = "id" },
-            ["target"] = "id",
-            ["function"] = "Equality",
-            ["new_field"] = true,
-        },
-        ["fields"] = new JsonArray
-        {
-            new JsonObject { ["source"] = new JsonObject { ["model_id"] = modelId, ["field"] = "name" }, ["target"] = "name" },
-            new JsonObject { ["source"] = new JsonObject { ["model_id"] = modelId, ["field"] = "email" }, ["target"] = "email" },
-        },
-        ["schedule"] = new JsonObject(),
-    };
 
     /// <summary>The second database that <see cref="CreateConnectionAsync"/> makes, in which its restricted user may create tables.</summary>
     private static string CreatableName(MariaDbDatabase database) => database.Name + "_creatable";

@@ -97,4 +97,34 @@ public static class TestObjects
 
         throw new TimeoutException($"execution {executionId} of sync {syncId} did not finish");
     }
+
+    /// <summary>
+    /// Returns a Create Sync body that upserts the people model (<see cref="PeopleSql"/>) by id into a new table, with
+    /// one creation property.
+    /// </summary>
+    public static JsonObject NewTableSyncBody(string modelId, string targetConnectionId, string newName, string property, string value) => new()
+    {
+        ["name"] = "people to a new table",
+        ["mode"] = "updateOrCreate",
+        ["active"] = true,
+        ["target"] = new JsonObject
+        {
+            ["connection_id"] = targetConnectionId,
+            ["new_name"] = newName,
+            ["create"] = new JsonObject { [property] = value },
+        },
+        ["identity"] = new JsonObject
+        {
+            ["source"] = new JsonObject { ["model_id"] = modelId, ["field"] = "id" },
+            ["target"] = "id",
+            ["function"] = "Equality",
+            ["new_field"] = true,
+        },
+        ["fields"] = new JsonArray
+        {
+            new JsonObject { ["source"] = new JsonObject { ["model_id"] = modelId, ["field"] = "name" }, ["target"] = "name" },
+            new JsonObject { ["source"] = new JsonObject { ["model_id"] = modelId, ["field"] = "email" }, ["target"] = "email" },
+        },
+        ["schedule"] = new JsonObject(),
+    };
 }
