@@ -15,4 +15,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1404, Level = LogLevel.Information, Message = "Connection test to MySQL server {Host}:{Port} failed")]
     public static partial void ConnectionTestFailed(ILogger logger, string host, int port);
+
+    [LoggerMessage(EventId = 1405, Level = LogLevel.Information, Message = "Created MySQL table {ObjectId} with {ColumnCount} columns")]
+    public static partial void TableCreated(ILogger logger, string objectId, int columnCount);
+
+    [LoggerMessage(EventId = 1406, Level = LogLevel.Information, Message = "Dropped MySQL table {ObjectId}")]
+    public static partial void TableDropped(ILogger logger, string objectId);
 }

@@ -25,7 +25,10 @@ public sealed class MySqlConnectorFactory(ILogger<MySqlConnectorFactory>? logger
             new ConfigurationField("username", "string", "User to log in as", Required: true),
             new ConfigurationField("password", "string", "Password of the user", Secret: true),
             new ConfigurationField("ssl", "boolean", "Require TLS for the connection (the server certificate is not verified)", Default: false),
-        ]);
+        ])
+    {
+        TargetCreation = MySqlTableCreation.Properties,
+    };
 
     public IReadOnlyList<ConfigurationProblem> Validate(JsonObject configuration, ConnectorEnvironment environment)
     {

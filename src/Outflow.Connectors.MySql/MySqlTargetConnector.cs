@@ -7,11 +7,10 @@ using Outflow.Core.Connectors;
 namespace Outflow.Connectors.MySql;
 
 /// <summary>
-/// Writes batches to MySQL or MariaDB tables, one transaction per batch. The server ends a session that stays idle
-/// inside its transaction for longer than <paramref name="idleTransactionTimeout"/>, so the batch of a worker that
-/// stalled before its commit is rolled back (see <see cref="MySqlConnections.OpenForWritingAsync"/>).
+/// Writes batches to MySQL or MariaDB tables, one transaction per batch, and creates tables for new syncs. The server
+/// ends a session that stays idle inside its transaction for longer than <paramref name="idleTransactionTimeout"/>, so
+/// the batch of a worker that stalled before its commit is rolled back (see <see cref="MySqlConnections.OpenForWritingAsync"/>).
 /// </summary>
-/// <remarks>NOTE: this target does not create tables; a sync needs an existing table.</remarks>
 internal sealed class MySqlTargetConnector(MySqlSettings settings, TimeSpan idleTransactionTimeout, ILogger logger) : ITargetConnector
 {
     private readonly string _connectionString = settings.ToConnectionString();
@@ -123,6 +122,88 @@ internal sealed class MySqlTargetConnector(MySqlSettings settings, TimeSpan idle
         {
             throw MySqlErrors.Wrap(exception, $"looking up {identities.Count} records in {objectId} failed");
         }
+    }
+
+    public async Task<IReadOnlyList<string>> ListCreationValuesAsync(string propertyId, CancellationToken cancellationToken)
+    {
+        if (propertyId != MySqlTableCreation.DatabaseProperty)
+        {
+            throw new NotSupportedException($"MySQL tables have no enum creation property {propertyId}");
+        }
+
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connectionScope = connection.ConfigureAwait(false);
+        try
+        {
+            return await MySqlTableCreation.ListDatabasesAsync(connection, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (MySqlErrors.IsDatabaseFailure(exception))
+        {
+            throw MySqlErrors.Wrap(exception, "listing the databases that accept new tables failed");
+        }
+    }
+
+    public string? GetCreationDefault(TargetCreationProperty property) =>
+        property.Id == MySqlTableCreation.DatabaseProperty ? settings.Database : property.Default;
+
+    public string ToNewObjectId(string name, IReadOnlyDictionary<string, string> properties) =>
+        MySqlTableCreation.ToObjectId(name, properties, settings.Database);
+
+    public string? CheckNewName(string name, bool isTable) => MySqlTableCreation.CheckName(name);
+
+    public async Task<string?> CheckColumnTypeAsync(string typeName, CancellationToken cancellationToken)
+    {
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connectionScope = connection.ConfigureAwait(false);
+        try
+        {
+            return await MySqlTableCreation.CheckTypeAsync(connection, typeName, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (MySqlErrors.IsDatabaseFailure(exception))
+        {
+            throw MySqlErrors.Wrap(exception, $"checking column type {typeName} failed");
+        }
+    }
+
+    public async Task<TargetObjectInfo> CreateObjectAsync(NewTargetObject newObject, CancellationToken cancellationToken)
+    {
+        var objectId = ToNewObjectId(newObject.Name, newObject.Properties);
+        var (database, _) = MySqlIdentifiers.SplitObjectId(objectId, settings.Database);
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            try
+            {
+                await MySqlTableCreation.CreateAsync(connection, database, newObject, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (MySqlErrors.IsDatabaseFailure(exception))
+            {
+                throw MySqlErrors.Wrap(exception, $"creating table {objectId} failed");
+            }
+        }
+
+        Log.TableCreated(logger, objectId, newObject.Columns.Count);
+        var table = await FindTableAsync(objectId, useCache: false, cancellationToken).ConfigureAwait(false)
+            ?? throw new ConnectorException($"table {objectId} was created but could not be read back; check that the login may read it");
+        return table.ToObjectInfo();
+    }
+
+    public async Task DropObjectAsync(string objectId, CancellationToken cancellationToken)
+    {
+        var (database, table) = MySqlIdentifiers.SplitObjectId(objectId, settings.Database);
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connectionScope = connection.ConfigureAwait(false);
+        try
+        {
+            await MySqlTableCreation.DropAsync(connection, database, table, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (MySqlErrors.IsDatabaseFailure(exception))
+        {
+            throw MySqlErrors.Wrap(exception, $"dropping table {objectId} failed");
+        }
+
+        _tables.TryRemove(objectId, out _);
+        Log.TableDropped(logger, objectId);
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

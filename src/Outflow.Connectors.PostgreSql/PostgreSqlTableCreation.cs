@@ -95,9 +95,8 @@ internal static partial class PostgreSqlTableCreation
         var source = column.SourceType?.ToLowerInvariant() ?? "";
         return column.Type switch
         {
-            FieldType.Number when source.Contains("int", StringComparison.Ordinal) => "bigint",
-            FieldType.Number when source.Contains("double", StringComparison.Ordinal)
-                || source.Contains("float", StringComparison.Ordinal) || source.Contains("real", StringComparison.Ordinal) => "double precision",
+            FieldType.Number when column.HasIntegerSource => "bigint",
+            FieldType.Number when column.HasFloatSource => "double precision",
             FieldType.Number => "numeric",
             FieldType.Boolean => "boolean",
             FieldType.Datetime when source == "date" => "date",
@@ -113,7 +112,7 @@ internal static partial class PostgreSqlTableCreation
     {
         var columns = newObject.Columns.Select(column =>
         {
-            var key = string.Equals(column.Name, newObject.PrimaryKey, StringComparison.Ordinal) ? " PRIMARY KEY" : "";
+            var key = newObject.IsPrimaryKey(column) ? " PRIMARY KEY" : "";
             return $"{PostgreSqlIdentifiers.Quote(column.Name)} {ToColumnType(column)}{key}";
         });
         return $"CREATE TABLE {PostgreSqlIdentifiers.QuoteObject(schema, newObject.Name)} ({string.Join(", ", columns)})";

@@ -69,7 +69,7 @@ internal static partial class SqliteTableCreation
             var definition = type.Length == 0 ? SqliteIdentifiers.Quote(column.Name) : $"{SqliteIdentifiers.Quote(column.Name)} {type}";
 
             // NOT NULL because SQLite otherwise lets a primary key column other than INTEGER hold nulls.
-            return string.Equals(column.Name, newObject.PrimaryKey, StringComparison.Ordinal) ? definition + " PRIMARY KEY NOT NULL" : definition;
+            return newObject.IsPrimaryKey(column) ? definition + " PRIMARY KEY NOT NULL" : definition;
         });
         return $"CREATE TABLE {SqliteIdentifiers.Quote(newObject.Name)} ({string.Join(", ", columns)})";
     }

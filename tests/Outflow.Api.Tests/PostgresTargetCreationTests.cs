@@ -69,7 +69,7 @@ public sealed class PostgresTargetCreationTests(PostgresFixture postgres, ApiSer
     {
         var (connection, database) = await CreateConnectionAsync(asRestrictedUser: true);
         var modelId = await CreateModelAsync();
-        var body = NewTableBody(modelId, connection, "people", "sales");
+        var body = TestObjects.NewTableSyncBody(modelId, connection, "people", "schema", "sales");
         body["target"]!.AsObject().Remove("create");
 
         var response = await server.Client.PostAsync("/api/syncs", body);
@@ -87,7 +87,7 @@ public sealed class PostgresTargetCreationTests(PostgresFixture postgres, ApiSer
         var (connection, database) = await CreateConnectionAsync();
         var modelId = await CreateModelAsync();
 
-        var created = await server.Client.PostAsync("/api/syncs", NewTableBody(modelId, connection, "people", "sales"));
+        var created = await server.Client.PostAsync("/api/syncs", TestObjects.NewTableSyncBody(modelId, connection, "people", "schema", "sales"));
 
         Assert.True(created.Status == HttpStatusCode.OK, created.Text);
         Assert.Equal("sales.people", created.Data["target"]!["object"]!.GetValue<string>());
@@ -100,7 +100,7 @@ public sealed class PostgresTargetCreationTests(PostgresFixture postgres, ApiSer
                 FROM pg_attribute a WHERE a.attrelid = 'sales.people'::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum
                 """));
 
-        await RunAsync(created.Data["id"]!.GetValue<string>());
+        await TestObjects.RunSyncAsync(server.Client, created.Data["id"]!.GetValue<string>());
         Assert.Equal(
             ["1|Ada|ada@example.com", "2|Grace|grace@example.com", "3|Linus|"],
             await ReadRowsAsync(database, "SELECT id::text || '|' || name || '|' || coalesce(email, '') FROM sales.people ORDER BY id"));
@@ -119,7 +119,7 @@ public sealed class PostgresTargetCreationTests(PostgresFixture postgres, ApiSer
     {
         var (connection, database) = await CreateConnectionAsync();
         var modelId = await CreateModelAsync();
-        var body = NewTableBody(modelId, connection, "people", "public");
+        var body = TestObjects.NewTableSyncBody(modelId, connection, "people", "schema", "public");
         switch (problem)
         {
             case "unknown schema": body["target"]!["create"]!["schema"] = "nowhere"; break;
@@ -153,7 +153,7 @@ public sealed class PostgresTargetCreationTests(PostgresFixture postgres, ApiSer
     {
         var (connection, database) = await CreateConnectionAsync();
         var modelId = await CreateModelAsync();
-        var body = NewTableBody(modelId, connection, "people", "public");
+        var body = TestObjects.NewTableSyncBody(modelId, connection, "people", "schema", "public");
         body["identity"]!["remote_field_type_id"] = "numeric(12, 0)";
 
         var created = await server.Client.PostAsync("/api/syncs", body);
@@ -173,7 +173,7 @@ public sealed class PostgresTargetCreationTests(PostgresFixture postgres, ApiSer
             CREATE DOMAIN loose_text AS text COLLATE case_insensitive;
             """);
         var modelId = await CreateModelAsync();
-        var body = NewTableBody(modelId, connection, "people", "sales");
+        var body = TestObjects.NewTableSyncBody(modelId, connection, "people", "schema", "sales");
         body["identity"]!["remote_field_type_id"] = "loose_text";
 
         var response = await server.Client.PostAsync("/api/syncs", body);
@@ -192,7 +192,7 @@ public sealed class PostgresTargetCreationTests(PostgresFixture postgres, ApiSer
         var (connection, database) = await CreateConnectionAsync();
         var modelId = await CreateModelAsync();
         var organizationId = Guid.Parse((await server.Client.GetAsync("/api/me")).Data["organization_id"]!.GetValue<string>());
-        var request = NewTableBody(modelId, connection, "people", "sales").Deserialize<SyncConfiguration>(ApiJson.Options)!;
+        var request = TestObjects.NewTableSyncBody(modelId, connection, "people", "schema", "sales").Deserialize<SyncConfiguration>(ApiJson.Options)!;
         using var scope = server.Server.Services.CreateScope();
         var (configuration, plan) = await scope.ServiceProvider.GetRequiredService<SyncValidator>()
             .ValidateAsync(organizationId, request, null, CancellationToken.None);
@@ -211,32 +211,6 @@ public sealed class PostgresTargetCreationTests(PostgresFixture postgres, ApiSer
         Assert.Equal(["people"], tablesDuringSave);
         Assert.Empty(await ReadRowsAsync(database, "SELECT tablename FROM pg_tables WHERE schemaname = 'sales'"));
     }
-
-    private static JsonObject NewTableBody(string modelId, string targetConnectionId, string newName, string schema) => new()
-    {
-        ["name"] = "people to a new table",
-        ["mode"] = "updateOrCreate",
-        ["active"] = true,
-        ["target"] = new JsonObject
-        {
-            ["connection_id"] = targetConnectionId,
-            ["new_name"] = newName,
-            ["create"] = new JsonObject { ["schema"] = schema },
-        },
-        ["identity"] = new JsonObject
-        {
-            ["source"] = new JsonObject { ["model_id"] = modelId, ["field"] = "id" },
-            ["target"] = "id",
-            ["function"] = "Equality",
-            ["new_field"] = true,
-        },
-        ["fields"] = new JsonArray
-        {
-            new JsonObject { ["source"] = new JsonObject { ["model_id"] = modelId, ["field"] = "name" }, ["target"] = "name" },
-            new JsonObject { ["source"] = new JsonObject { ["model_id"] = modelId, ["field"] = "email" }, ["target"] = "email" },
-        },
-        ["schedule"] = new JsonObject(),
-    };
 
     private async Task<string> CreateModelAsync()
     {
@@ -274,30 +248,6 @@ public sealed class PostgresTargetCreationTests(PostgresFixture postgres, ApiSer
             new JsonObject { ["name"] = "pg", ["type"] = "postgresql", ["configuration"] = configuration });
         Assert.True(created.Status == HttpStatusCode.OK, created.Text);
         return (created.Data["id"]!.GetValue<string>(), database);
-    }
-
-    private async Task RunAsync(string syncId)
-    {
-        var started = await server.Client.SendAsync(HttpMethod.Post, $"/api/syncs/{syncId}/executions");
-        Assert.True(started.Status == HttpStatusCode.OK, started.Text);
-        var executionId = started.Data["id"]!.GetValue<string>();
-
-        // A bound on polling, not a timing assertion: it only keeps a broken engine from hanging the test run.
-        for (var attempt = 0; attempt < 6000; attempt++)
-        {
-            var response = await server.Client.GetAsync($"/api/syncs/{syncId}/executions/{executionId}");
-            var status = response.Data["status"]!.GetValue<string>();
-            if (status is "completed" or "failed" or "canceled" or "interrupted")
-            {
-                Assert.True(status == "completed", response.Text);
-                Assert.Equal(0, response.Data["counts"]!["error"]!.GetValue<long>());
-                return;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException($"execution {executionId} of sync {syncId} did not finish");
     }
 
     /// <summary>Runs SQL as the superuser and returns the first column of each row as text.</summary>

@@ -34,7 +34,7 @@ public sealed class SyncTargetCreationTests(ApiServerFixture server) : IClassFix
         var columns = await ReadColumnsAsync(path, "people_copy");
         Assert.Equal(["id INTEGER pk", "name TEXT", "email TEXT"], columns);
 
-        await RunAsync(syncId);
+        await TestObjects.RunSyncAsync(server.Client, syncId);
         Assert.Equal(
             ["1|Ada|ada@example.com", "2|Grace|grace@example.com", "3|Linus|"],
             await ReadRowsAsync(path, "SELECT id, name, email FROM people_copy ORDER BY id"));
@@ -55,7 +55,7 @@ public sealed class SyncTargetCreationTests(ApiServerFixture server) : IClassFix
         Assert.Equal(
             ["id INTEGER", "name TEXT", "email TEXT", "outflow_execution_id TEXT", "outflow_snapshot_at DATETIME"],
             await ReadColumnsAsync(path, "people_history"));
-        await RunAsync(created.Data["id"]!.GetValue<string>());
+        await TestObjects.RunSyncAsync(server.Client, created.Data["id"]!.GetValue<string>());
         Assert.Equal(["3"], await ReadRowsAsync(path, "SELECT count(DISTINCT id) FROM people_history WHERE outflow_execution_id IS NOT NULL"));
     }
 
@@ -209,30 +209,6 @@ public sealed class SyncTargetCreationTests(ApiServerFixture server) : IClassFix
             new JsonObject { ["name"] = "target", ["type"] = "sqlite", ["configuration"] = new JsonObject { ["path"] = path } });
         Assert.True(target.Status == HttpStatusCode.OK, target.Text);
         return (model["id"]!.GetValue<string>(), target.Data["id"]!.GetValue<string>(), Path.Combine(server.FilesRoot, path));
-    }
-
-    private async Task RunAsync(string syncId)
-    {
-        var started = await server.Client.SendAsync(HttpMethod.Post, $"/api/syncs/{syncId}/executions");
-        Assert.True(started.Status == HttpStatusCode.OK, started.Text);
-        var executionId = started.Data["id"]!.GetValue<string>();
-
-        // A bound on polling, not a timing assertion: it only keeps a broken engine from hanging the test run.
-        for (var attempt = 0; attempt < 6000; attempt++)
-        {
-            var response = await server.Client.GetAsync($"/api/syncs/{syncId}/executions/{executionId}");
-            var status = response.Data["status"]!.GetValue<string>();
-            if (status is "completed" or "failed" or "canceled" or "interrupted")
-            {
-                Assert.True(status == "completed", response.Text);
-                Assert.Equal(0, response.Data["counts"]!["error"]!.GetValue<long>());
-                return;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException($"execution {executionId} of sync {syncId} did not finish");
     }
 
     /// <summary>Reads a table's columns as "name TYPE", with " pk" after primary key columns.</summary>

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json.Nodes;
 
 namespace Outflow.Api.Tests;
@@ -71,4 +72,59 @@ public static class TestObjects
         Assert.True(response.Status == System.Net.HttpStatusCode.OK, response.Text);
         return new SyncSetup(source, modelId, target, response.Data["id"]!.GetValue<string>());
     }
+
+    /// <summary>Starts an execution of a sync and waits for it, asserting that it completes without record errors.</summary>
+    public static async Task RunSyncAsync(ApiClient client, string syncId)
+    {
+        var started = await client.SendAsync(HttpMethod.Post, $"/api/syncs/{syncId}/executions");
+        Assert.True(started.Status == HttpStatusCode.OK, started.Text);
+        var executionId = started.Data["id"]!.GetValue<string>();
+
+        // A bound on polling, not a timing assertion: it only keeps a broken engine from hanging the test run.
+        for (var attempt = 0; attempt < 6000; attempt++)
+        {
+            var response = await client.GetAsync($"/api/syncs/{syncId}/executions/{executionId}");
+            var status = response.Data["status"]!.GetValue<string>();
+            if (status is "completed" or "failed" or "canceled" or "interrupted")
+            {
+                Assert.True(status == "completed", response.Text);
+                Assert.Equal(0, response.Data["counts"]!["error"]!.GetValue<long>());
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"execution {executionId} of sync {syncId} did not finish");
+    }
+
+    /// <summary>
+    /// Returns a Create Sync body that upserts the people model (<see cref="PeopleSql"/>) by id into a new table, with
+    /// one creation property.
+    /// </summary>
+    public static JsonObject NewTableSyncBody(string modelId, string targetConnectionId, string newName, string property, string value) => new()
+    {
+        ["name"] = "people to a new table",
+        ["mode"] = "updateOrCreate",
+        ["active"] = true,
+        ["target"] = new JsonObject
+        {
+            ["connection_id"] = targetConnectionId,
+            ["new_name"] = newName,
+            ["create"] = new JsonObject { [property] = value },
+        },
+        ["identity"] = new JsonObject
+        {
+            ["source"] = new JsonObject { ["model_id"] = modelId, ["field"] = "id" },
+            ["target"] = "id",
+            ["function"] = "Equality",
+            ["new_field"] = true,
+        },
+        ["fields"] = new JsonArray
+        {
+            new JsonObject { ["source"] = new JsonObject { ["model_id"] = modelId, ["field"] = "name" }, ["target"] = "name" },
+            new JsonObject { ["source"] = new JsonObject { ["model_id"] = modelId, ["field"] = "email" }, ["target"] = "email" },
+        },
+        ["schedule"] = new JsonObject(),
+    };
 }

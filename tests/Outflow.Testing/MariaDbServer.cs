@@ -194,8 +194,11 @@ public sealed class MariaDbServer : IAsyncDisposable
         return false;
     }
 
-    /// <summary>Runs statements as root over the Unix socket, where root logs in without a password.</summary>
-    private async Task ExecuteAsAdminAsync(string sql, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs statements as root over the Unix socket, where root logs in without a password. Tests use it for what the
+    /// test user may not do, such as granting privileges to another user.
+    /// </summary>
+    public async Task ExecuteAsAdminAsync(string sql, CancellationToken cancellationToken = default)
     {
         var connectionString = new MySqlConnectionStringBuilder
         {
@@ -237,4 +240,21 @@ public sealed class MariaDbServer : IAsyncDisposable
 }
 
 /// <summary>A test database on a <see cref="MariaDbServer"/>: its name, a MySqlConnector connection string and an Outflow <c>mysql</c> configuration.</summary>
-public sealed record MariaDbDatabase(string Name, string ConnectionString, JsonObject Configuration);
+public sealed record MariaDbDatabase(string Name, string ConnectionString, JsonObject Configuration)
+{
+    /// <summary>Runs SQL as the test user in this database and returns the first column of each row as invariant text.</summary>
+    public async Task<List<string>> ReadColumnAsync(string sql)
+    {
+        await using var connection = new MySqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new MySqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(Convert.ToString(reader.GetValue(0), CultureInfo.InvariantCulture)!);
+        }
+
+        return rows;
+    }
+}

@@ -117,7 +117,7 @@ internal sealed class NewTargetPlanner(IModelStore models, Guid organizationId, 
         // A default is checked like a sent value, so a login that may not use it gets the same error up front.
         foreach (var property in creation.Where(p => p.IsEnum && !properties.ContainsKey(p.Id)))
         {
-            if (property.Default is { } value)
+            if (connector.GetCreationDefault(property) is { } value)
             {
                 await RequireListedAsync(
                     connector, connection, property.Id, value, $"target.create.{property.Id} is not set and its default {value}", cancellationToken);

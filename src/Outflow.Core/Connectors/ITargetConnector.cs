@@ -32,6 +32,13 @@ public interface ITargetConnector : IAsyncDisposable
     Task<IReadOnlyList<string>> ListCreationValuesAsync(string propertyId, CancellationToken cancellationToken) =>
         throw new NotSupportedException("this target type cannot create target objects");
 
+    /// <summary>
+    /// Returns the value that a creation property takes when a request leaves it out, or null when it has none. The
+    /// default is <see cref="TargetCreationProperty.Default"/>. A connector overrides this when the value depends on the
+    /// connection, such as the database that a MySQL connection logs in to.
+    /// </summary>
+    string? GetCreationDefault(TargetCreationProperty property) => property.Default;
+
     /// <summary>Returns the object id that a table created with this name and these properties gets.</summary>
     /// <exception cref="NotSupportedException">The type cannot create target objects.</exception>
     string ToNewObjectId(string name, IReadOnlyDictionary<string, string> properties) =>
