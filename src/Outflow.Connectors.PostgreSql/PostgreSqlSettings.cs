@@ -19,12 +19,12 @@ internal sealed record PostgreSqlSettings(string Hostname, int Port, string Data
             ? new PostgreSqlSettings(server.Hostname, server.Port, server.Database, server.Username, server.Password, server.Ssl)
             : null;
 
-    /// <summary>Builds the Npgsql connection string; sessions run in UTC so timestamp conversions do not depend on the server's zone.</summary>
     /// <summary>
-    /// Builds the connection string of a session. A target passes <paramref name="idleTransactionTimeout"/>, which the
-    /// session sets as <c>idle_in_transaction_session_timeout</c> in its startup packet, so it also survives the reset of
-    /// a pooled connection. A source passes nothing, because a streaming read legitimately stays idle inside its
-    /// transaction while the engine writes batches.
+    /// Builds the Npgsql connection string of a session. Sessions run in UTC, so timestamp conversions do not depend on
+    /// the server's time zone. A target passes <paramref name="idleTransactionTimeout"/>, which the session sets as
+    /// <c>idle_in_transaction_session_timeout</c> in its startup packet, so it also survives the reset of a pooled
+    /// connection. A source passes nothing, because a streaming read legitimately stays idle inside its transaction
+    /// while the engine writes batches.
     /// </summary>
     public string ToConnectionString(TimeSpan? idleTransactionTimeout = null) =>
         new NpgsqlConnectionStringBuilder
