@@ -20,15 +20,10 @@ internal static class MySqlErrors
 
     public static string Describe(Exception exception)
     {
-        for (var inner = exception; inner is not null; inner = inner.InnerException)
+        var networkError = NetworkErrors.Describe(exception);
+        if (networkError is not null)
         {
-            switch (inner)
-            {
-                case SocketException socket:
-                    return DescribeSocketError(socket);
-                case TimeoutException:
-                    return "timed out";
-            }
+            return networkError;
         }
 
         if (exception is MySqlException mysql && mysql.ErrorCode != MySqlErrorCode.None)
@@ -54,16 +49,5 @@ internal static class MySqlErrors
             MySqlException mysql => mysql.IsTransient,
             TimeoutException or SocketException => true,
             _ => false,
-        };
-
-    private static string DescribeSocketError(SocketException socket) =>
-        socket.SocketErrorCode switch
-        {
-            SocketError.ConnectionRefused => "connection refused; check that the server runs and listens on this host and port",
-            SocketError.HostNotFound or SocketError.NoData => "host not found; check the hostname",
-            SocketError.TimedOut => "timed out",
-            SocketError.HostUnreachable or SocketError.NetworkUnreachable => "host unreachable",
-            SocketError.ConnectionReset => "connection reset by the server",
-            _ => socket.Message,
         };
 }

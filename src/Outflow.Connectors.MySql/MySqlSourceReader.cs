@@ -11,94 +11,47 @@ internal sealed class MySqlSourceReader(
     MySqlCommand command,
     MySqlDataReader reader,
     IReadOnlyList<SourceColumn> columns,
-    MySqlValueKind[] kinds) : ISourceReader
+    MySqlValueKind[] kinds) : DatabaseSourceReader<MySqlDataReader>(connection, transaction, command, reader, columns)
 {
-    private bool _finished;
+    protected override bool IsDatabaseFailure(Exception exception) => MySqlErrors.IsDatabaseFailure(exception);
 
-    public IReadOnlyList<SourceColumn> Columns => columns;
+    protected override ConnectorException Wrap(Exception exception, string action) => MySqlErrors.Wrap(exception, action);
 
-    public async ValueTask<bool> ReadAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            var hasRow = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            _finished = !hasRow;
-            return hasRow;
-        }
-        catch (Exception exception) when (MySqlErrors.IsDatabaseFailure(exception))
-        {
-            throw MySqlErrors.Wrap(exception, "reading the model's rows failed");
-        }
-    }
+    protected override bool IsIgnoredCancelFailure(Exception exception) =>
+        MySqlErrors.IsDatabaseFailure(exception) || exception is InvalidOperationException;
 
     /// <summary>
-    /// Copies the row's values. A value without a reader-contract form becomes an <see cref="UnreadableValue"/>, so its
-    /// row is a record error: a zero date (0000-00-00), a DECIMAL beyond decimal's 28 digits, a TIME outside 00:00 to 24:00.
+    /// Reads one value. A value without a reader-contract form becomes an <see cref="UnreadableValue"/>, so its row is
+    /// a record error: a zero date (0000-00-00), a DECIMAL beyond decimal's 28 digits, a TIME outside 00:00 to 24:00.
     /// </summary>
-    public void GetValues(object?[] values)
-    {
-        for (var i = 0; i < kinds.Length; i++)
-        {
-            values[i] = reader.IsDBNull(i) ? null : ReadValue(i);
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (!_finished)
-        {
-            // Disposing a reader reads the remaining rows to the end, so an abandoned read is canceled on the server first.
-            try
-            {
-                command.Cancel();
-            }
-            catch (Exception exception) when (MySqlErrors.IsDatabaseFailure(exception) || exception is InvalidOperationException)
-            {
-            }
-        }
-
-        try
-        {
-            await reader.DisposeAsync().ConfigureAwait(false);
-        }
-        catch (Exception exception) when (MySqlErrors.IsDatabaseFailure(exception) || exception is OperationCanceledException)
-        {
-            // The read is over either way; the connection is discarded below.
-        }
-
-        await command.DisposeAsync().ConfigureAwait(false);
-        await transaction.DisposeAsync().ConfigureAwait(false);
-        await connection.DisposeAsync().ConfigureAwait(false);
-    }
-
-    private object ReadValue(int ordinal)
+    protected override object ReadValue(int ordinal)
     {
         try
         {
             return kinds[ordinal] switch
             {
-                MySqlValueKind.Int64 => Convert.ToInt64(reader.GetValue(ordinal), CultureInfo.InvariantCulture),
-                MySqlValueKind.UInt64 or MySqlValueKind.Bit => ToNumber(reader.GetUInt64(ordinal)),
-                MySqlValueKind.Decimal => reader.GetDecimal(ordinal),
+                MySqlValueKind.Int64 => Convert.ToInt64(Reader.GetValue(ordinal), CultureInfo.InvariantCulture),
+                MySqlValueKind.UInt64 or MySqlValueKind.Bit => ToNumber(Reader.GetUInt64(ordinal)),
+                MySqlValueKind.Decimal => Reader.GetDecimal(ordinal),
 
                 // The shortest text that reads back as the same float is the value the user sees, so it becomes the double.
-                MySqlValueKind.Float => double.Parse(reader.GetFloat(ordinal).ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture),
-                MySqlValueKind.Double => reader.GetDouble(ordinal),
-                MySqlValueKind.Boolean => reader.GetBoolean(ordinal),
-                MySqlValueKind.DateTime => DateTime.SpecifyKind(reader.GetDateTime(ordinal), DateTimeKind.Unspecified),
+                MySqlValueKind.Float => double.Parse(Reader.GetFloat(ordinal).ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture),
+                MySqlValueKind.Double => Reader.GetDouble(ordinal),
+                MySqlValueKind.Boolean => Reader.GetBoolean(ordinal),
+                MySqlValueKind.DateTime => DateTime.SpecifyKind(Reader.GetDateTime(ordinal), DateTimeKind.Unspecified),
 
                 // The session runs in UTC, so the server converts TIMESTAMP values to UTC.
-                MySqlValueKind.Timestamp => new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(ordinal), DateTimeKind.Unspecified), TimeSpan.Zero),
-                MySqlValueKind.Date => DateOnly.FromDateTime(reader.GetDateTime(ordinal)),
-                MySqlValueKind.Time => ToTimeOfDay(reader.GetTimeSpan(ordinal)),
-                MySqlValueKind.Bytes => reader.GetFieldValue<byte[]>(ordinal),
-                _ => reader.GetString(ordinal),
+                MySqlValueKind.Timestamp => new DateTimeOffset(DateTime.SpecifyKind(Reader.GetDateTime(ordinal), DateTimeKind.Unspecified), TimeSpan.Zero),
+                MySqlValueKind.Date => DateOnly.FromDateTime(Reader.GetDateTime(ordinal)),
+                MySqlValueKind.Time => ToTimeOfDay(Reader.GetTimeSpan(ordinal)),
+                MySqlValueKind.Bytes => Reader.GetFieldValue<byte[]>(ordinal),
+                _ => Reader.GetString(ordinal),
             };
         }
         catch (Exception exception) when (exception is InvalidCastException or OverflowException or ArgumentException or FormatException or MySqlConversionException)
         {
             // Only this row is affected, so the engine reports it as a record error and goes on with the others.
-            var column = columns[ordinal];
+            var column = Columns[ordinal];
             return new UnreadableValue(
                 $"column {column.Name} ({column.RemoteType}) holds a value that cannot be read as {kinds[ordinal]}: {exception.Message} " +
                 "Cast the column in the model query, for example with CAST(… AS CHAR), or filter the row out.");

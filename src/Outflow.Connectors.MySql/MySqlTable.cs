@@ -1,5 +1,4 @@
 using Outflow.Core.Connectors;
-using Outflow.Core.Syncs;
 
 namespace Outflow.Connectors.MySql;
 
@@ -56,35 +55,21 @@ internal sealed record MySqlColumn(
 /// <summary>A target table and its writable columns, in column order.</summary>
 internal sealed record MySqlTable(string Database, string Name, IReadOnlyList<MySqlColumn> Columns)
 {
-    private static readonly SyncMode[] IdentityModes =
-        [SyncMode.Create, SyncMode.Update, SyncMode.UpdateOrCreate, SyncMode.Replace, SyncMode.Append, SyncMode.Remove];
-
     public string ObjectId => MySqlIdentifiers.ToObjectId(Database, Name);
 
     public string QuotedName => MySqlIdentifiers.QuoteObject(Database, Name);
 
     public MySqlColumn? FindColumn(string name) => Columns.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.Ordinal));
 
-    /// <summary>
-    /// Describes the table. Every table offers append; the modes that match records need a column that can identify
-    /// them, and snapshot needs both snapshot columns.
-    /// </summary>
+    /// <summary>Describes the table with its columns and the sync modes that <see cref="TableSyncModes"/> allows for them.</summary>
     public TargetObjectInfo ToObjectInfo()
     {
-        List<SyncMode> modes = Columns.Any(c => c.SupportsIdentity) ? [.. IdentityModes] : [SyncMode.Append];
-        if (FindColumn(SnapshotColumns.ExecutionId) is not null && FindColumn(SnapshotColumns.SnapshotAt) is not null)
+        var fields = Columns.Select(c => new TargetFieldInfo(c.Name, c.Name, c.Type, c.ColumnType, c.Required, c.SupportsIdentity)
         {
-            modes.Add(SyncMode.Snapshot);
-        }
+            Comparison = c.Comparison,
+            IdentityProblem = c.SupportsIdentity ? null : "it has no primary key or single-column unique index over its whole value",
+        }).ToList();
 
-        return new(
-            ObjectId,
-            ObjectId,
-            Columns.Select(c => new TargetFieldInfo(c.Name, c.Name, c.Type, c.ColumnType, c.Required, c.SupportsIdentity)
-            {
-                Comparison = c.Comparison,
-                IdentityProblem = c.SupportsIdentity ? null : "it has no primary key or single-column unique index over its whole value",
-            }).ToList(),
-            modes);
+        return new(ObjectId, ObjectId, fields, TableSyncModes.For(fields));
     }
 }

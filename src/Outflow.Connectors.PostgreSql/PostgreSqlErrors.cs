@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using Npgsql;
 using Outflow.Core.Connectors;
 
@@ -30,18 +29,7 @@ internal static class PostgreSqlErrors
             return $"{postgres.MessageText}{column} [SQLSTATE {postgres.SqlState}]";
         }
 
-        for (var inner = exception; inner is not null; inner = inner.InnerException)
-        {
-            switch (inner)
-            {
-                case SocketException socket:
-                    return DescribeSocketError(socket);
-                case TimeoutException:
-                    return "timed out";
-            }
-        }
-
-        return exception.Message;
+        return NetworkErrors.Describe(exception) ?? exception.Message;
     }
 
     private static bool IsTransient(Exception exception) =>
@@ -53,16 +41,5 @@ internal static class PostgreSqlErrors
             NpgsqlException npgsql => npgsql.IsTransient,
             TimeoutException => true,
             _ => false,
-        };
-
-    private static string DescribeSocketError(SocketException socket) =>
-        socket.SocketErrorCode switch
-        {
-            SocketError.ConnectionRefused => "connection refused; check that the server runs and listens on this host and port",
-            SocketError.HostNotFound or SocketError.NoData => "host not found; check the hostname",
-            SocketError.TimedOut => "timed out",
-            SocketError.HostUnreachable or SocketError.NetworkUnreachable => "host unreachable",
-            SocketError.ConnectionReset => "connection reset by the server",
-            _ => socket.Message,
         };
 }

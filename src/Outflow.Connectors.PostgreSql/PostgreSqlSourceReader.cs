@@ -10,85 +10,38 @@ internal sealed class PostgreSqlSourceReader(
     NpgsqlCommand command,
     NpgsqlDataReader reader,
     IReadOnlyList<SourceColumn> columns,
-    PostgreSqlValueKind[] kinds) : ISourceReader
+    PostgreSqlValueKind[] kinds) : DatabaseSourceReader<NpgsqlDataReader>(connection, transaction, command, reader, columns)
 {
-    private bool _finished;
+    protected override bool IsDatabaseFailure(Exception exception) => PostgreSqlErrors.IsDatabaseFailure(exception);
 
-    public IReadOnlyList<SourceColumn> Columns => columns;
+    protected override ConnectorException Wrap(Exception exception, string action) => PostgreSqlErrors.Wrap(exception, action);
 
-    public async ValueTask<bool> ReadAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            var hasRow = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            _finished = !hasRow;
-            return hasRow;
-        }
-        catch (Exception exception) when (PostgreSqlErrors.IsDatabaseFailure(exception))
-        {
-            throw PostgreSqlErrors.Wrap(exception, "reading the model's rows failed");
-        }
-    }
-
-    /// <summary>Copies the row's values; a value without a reader-contract form, such as a numeric beyond decimal's range, becomes an <see cref="UnreadableValue"/>.</summary>
-    public void GetValues(object?[] values)
-    {
-        for (var i = 0; i < kinds.Length; i++)
-        {
-            values[i] = reader.IsDBNull(i) ? null : ReadValue(i);
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (!_finished)
-        {
-            // Disposing a reader reads the remaining rows to the end, so an abandoned read is canceled on the server first.
-            try
-            {
-                command.Cancel();
-            }
-            catch (Exception exception) when (PostgreSqlErrors.IsDatabaseFailure(exception))
-            {
-            }
-        }
-
-        try
-        {
-            await reader.DisposeAsync().ConfigureAwait(false);
-        }
-        catch (Exception exception) when (PostgreSqlErrors.IsDatabaseFailure(exception) || exception is OperationCanceledException)
-        {
-            // The read is over either way; the connection is discarded below.
-        }
-
-        await command.DisposeAsync().ConfigureAwait(false);
-        await transaction.DisposeAsync().ConfigureAwait(false);
-        await connection.DisposeAsync().ConfigureAwait(false);
-    }
-
-    private object ReadValue(int ordinal)
+    /// <summary>
+    /// Reads one value. A value without a reader-contract form, such as a numeric beyond decimal's range, becomes an
+    /// <see cref="UnreadableValue"/>.
+    /// </summary>
+    protected override object ReadValue(int ordinal)
     {
         try
         {
             return kinds[ordinal] switch
             {
-                PostgreSqlValueKind.Int64 => reader.GetFieldValue<long>(ordinal),
-                PostgreSqlValueKind.Decimal => reader.GetFieldValue<decimal>(ordinal),
-                PostgreSqlValueKind.Double => reader.GetFieldValue<double>(ordinal),
-                PostgreSqlValueKind.Boolean => reader.GetBoolean(ordinal),
-                PostgreSqlValueKind.TimestampTz => reader.GetFieldValue<DateTimeOffset>(ordinal).ToUniversalTime(),
-                PostgreSqlValueKind.Timestamp => DateTime.SpecifyKind(reader.GetFieldValue<DateTime>(ordinal), DateTimeKind.Unspecified),
-                PostgreSqlValueKind.Date => reader.GetFieldValue<DateOnly>(ordinal),
-                PostgreSqlValueKind.Time => reader.GetFieldValue<TimeOnly>(ordinal),
-                PostgreSqlValueKind.Bytes => reader.GetFieldValue<byte[]>(ordinal),
-                _ => reader.GetFieldValue<string>(ordinal),
+                PostgreSqlValueKind.Int64 => Reader.GetFieldValue<long>(ordinal),
+                PostgreSqlValueKind.Decimal => Reader.GetFieldValue<decimal>(ordinal),
+                PostgreSqlValueKind.Double => Reader.GetFieldValue<double>(ordinal),
+                PostgreSqlValueKind.Boolean => Reader.GetBoolean(ordinal),
+                PostgreSqlValueKind.TimestampTz => Reader.GetFieldValue<DateTimeOffset>(ordinal).ToUniversalTime(),
+                PostgreSqlValueKind.Timestamp => DateTime.SpecifyKind(Reader.GetFieldValue<DateTime>(ordinal), DateTimeKind.Unspecified),
+                PostgreSqlValueKind.Date => Reader.GetFieldValue<DateOnly>(ordinal),
+                PostgreSqlValueKind.Time => Reader.GetFieldValue<TimeOnly>(ordinal),
+                PostgreSqlValueKind.Bytes => Reader.GetFieldValue<byte[]>(ordinal),
+                _ => Reader.GetFieldValue<string>(ordinal),
             };
         }
         catch (Exception exception) when (exception is InvalidCastException or OverflowException or ArgumentException)
         {
             // Only this row is affected, so the engine reports it as a record error and goes on with the others.
-            var column = columns[ordinal];
+            var column = Columns[ordinal];
             return new UnreadableValue(
                 $"column {column.Name} ({column.RemoteType}) holds a value that cannot be read as {kinds[ordinal]}: {exception.Message} " +
                 "Cast the column in the model query, for example to text.");

@@ -1,35 +1,20 @@
 using Outflow.Core.Connectors;
-using Outflow.Core.Syncs;
 
 namespace Outflow.Connectors.Sqlite;
 
 /// <summary>A target table and its writable columns, in column order.</summary>
 internal sealed record SqliteTable(string Name, IReadOnlyList<SqliteColumn> Columns)
 {
-    private static readonly SyncMode[] IdentityModes =
-        [SyncMode.Create, SyncMode.Update, SyncMode.UpdateOrCreate, SyncMode.Replace, SyncMode.Append, SyncMode.Remove];
-
     public SqliteColumn? FindColumn(string name) => Columns.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.Ordinal));
 
-    /// <summary>
-    /// Describes the table. Every table offers append; the modes that match records need a column that can identify
-    /// them, and snapshot needs both snapshot columns.
-    /// </summary>
+    /// <summary>Describes the table with its columns and the sync modes that <see cref="TableSyncModes"/> allows for them.</summary>
     public TargetObjectInfo ToObjectInfo()
     {
-        List<SyncMode> modes = Columns.Any(c => c.SupportsIdentity) ? [.. IdentityModes] : [SyncMode.Append];
-        if (FindColumn(SnapshotColumns.ExecutionId) is not null && FindColumn(SnapshotColumns.SnapshotAt) is not null)
+        var fields = Columns.Select(c => new TargetFieldInfo(c.Name, c.Name, c.Type, c.DeclaredType, c.Required, c.SupportsIdentity)
         {
-            modes.Add(SyncMode.Snapshot);
-        }
+            Comparison = c.Comparison,
+        }).ToList();
 
-        return new(
-            Name,
-            Name,
-            Columns.Select(c => new TargetFieldInfo(c.Name, c.Name, c.Type, c.DeclaredType, c.Required, c.SupportsIdentity)
-            {
-                Comparison = c.Comparison,
-            }).ToList(),
-            modes);
+        return new(Name, Name, fields, TableSyncModes.For(fields));
     }
 }
