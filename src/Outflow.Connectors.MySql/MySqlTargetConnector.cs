@@ -74,7 +74,8 @@ internal sealed class MySqlTargetConnector(MySqlSettings settings, TimeSpan idle
                 checkingBeforeCommit = false;
             }
 
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            // A commit interrupted by cancellation may still have taken effect, so once it is sent it runs to the end.
+            await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception exception) when (!checkingBeforeCommit && MySqlErrors.IsDatabaseFailure(exception))
         {

@@ -112,7 +112,8 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
 
         try
         {
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            // A commit interrupted by cancellation may still have taken effect, so once it is sent it runs to the end.
+            await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception exception) when (PostgreSqlErrors.IsDatabaseFailure(exception))
         {

@@ -58,7 +58,8 @@ internal sealed class SqliteTargetConnector(SqliteSettings settings, ILogger log
                 }
             }
 
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            // A commit interrupted by cancellation may still have taken effect, so once it is sent it runs to the end.
+            await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
         }
         catch (SqliteException exception)
         {

@@ -36,7 +36,23 @@ internal sealed class SyncExecutionJob(
         // Shutdown reaches the runner through the host's stopping token too, so that an execution in the
         // middle of a batch stops and is requeued instead of being cut off when the process exits.
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
-        var result = await runner.RunAsync(executionId, linked.Token).ConfigureAwait(false);
+        ExecutionRunResult result;
+        try
+        {
+            linked.Token.ThrowIfCancellationRequested();
+            result = await runner.RunAsync(executionId, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (linked.IsCancellationRequested)
+        {
+            // Quartz can still fire a trigger on this node after shutdown began, such as the hand-back of an execution
+            // this node just requeued. That firing would use up its trigger without running anything, so it hands the
+            // execution back again, a little later, for another node or for this one after a restart.
+            await QuartzExecutionDispatcher.HandBackAsync(
+                context.Scheduler, context.JobDetail.Key, executionId, context.FireInstanceId, time.GetUtcNow().AddSeconds(2))
+                .ConfigureAwait(false);
+            return;
+        }
+
         switch (result.Outcome)
         {
             case ExecutionRunOutcome.Ended or ExecutionRunOutcome.NotStarted:

@@ -21,9 +21,15 @@ internal sealed class BatchWriter(
 
     private int _splits;
 
+    /// <summary>
+    /// Writes one batch and checkpoints what the target confirmed. Shutdown may interrupt the write, which the target
+    /// then rolls back, but never the checkpoint of a write the target confirmed, so a requeued execution does not send
+    /// a committed batch again.
+    /// </summary>
     /// <exception cref="ExecutionFailedException">A transient failure outlasted every attempt, or the target misbehaved.</exception>
     public async Task WriteAsync(List<WriteItem> items, IReadOnlyList<string> fields, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var before = recorder.Totals;
         _splits = 0;
         await recorder.MarkUnconfirmedAsync(items, cancellationToken).ConfigureAwait(false);
@@ -59,7 +65,7 @@ internal sealed class BatchWriter(
             }
         }
 
-        await recorder.RecordResultsAsync(slice, results, cancellationToken).ConfigureAwait(false);
+        await recorder.RecordResultsAsync(slice, results, CancellationToken.None).ConfigureAwait(false);
     }
 
     private async Task<IReadOnlyList<RecordResult>> WriteWithRetriesAsync(

@@ -37,6 +37,9 @@ internal sealed class FlakyConnectorFactory : IConnectorFactory
     /// </summary>
     public int LoseResultOfCall { get; set; } = int.MaxValue;
 
+    /// <summary>Runs after each write call that the target completed, with the call's number (counting from 1).</summary>
+    public Action<int>? AfterWrite { get; set; }
+
     public int WriteCalls => _writeCalls;
 
     /// <summary>Every batch passed to a write call, failed calls included.</summary>
@@ -80,7 +83,14 @@ internal sealed class FlakyConnectorFactory : IConnectorFactory
                 throw new ConnectorException($"connection reset by peer (injected failure on write call {call})", isTransient: true);
             }
 
-            return call == factory.LoseResultOfCall ? WriteThenLoseResultAsync(batch, call, cancellationToken) : inner.WriteAsync(batch, cancellationToken);
+            return call == factory.LoseResultOfCall ? WriteThenLoseResultAsync(batch, call, cancellationToken) : WriteThenNotifyAsync(batch, call, cancellationToken);
+        }
+
+        private async Task<IReadOnlyList<RecordResult>> WriteThenNotifyAsync(WriteBatch batch, int call, CancellationToken cancellationToken)
+        {
+            var results = await inner.WriteAsync(batch, cancellationToken);
+            factory.AfterWrite?.Invoke(call);
+            return results;
         }
 
         private async Task<IReadOnlyList<RecordResult>> WriteThenLoseResultAsync(WriteBatch batch, int call, CancellationToken cancellationToken)
