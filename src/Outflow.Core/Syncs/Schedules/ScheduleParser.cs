@@ -17,6 +17,9 @@ public static class ScheduleParser
     /// <summary>Cron fields of <c>custom</c> and <c>builder</c>, in cron order.</summary>
     private static readonly string[] CronFieldNames = ["minute", "hour", "day_of_month", "month", "day_of_week"];
 
+    // The lowest and highest value of each cron field, in the order of CronFieldNames.
+    private static readonly (int Low, int High)[] CronFieldBounds = [(0, 59), (0, 23), (1, 31), (1, 12), (0, 6)];
+
     /// <summary>Day names of <c>weekly</c>, indexed by cron day number (0 = Sunday).</summary>
     private static readonly string[] DayNames = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
 
@@ -169,7 +172,7 @@ public static class ScheduleParser
         var fields = new string[values.Length];
         for (var i = 0; i < values.Length; i++)
         {
-            fields[i] = string.IsNullOrWhiteSpace(values[i]) ? "*" : values[i]!.Trim();
+            fields[i] = string.IsNullOrWhiteSpace(values[i]) ? "*" : ExpandStarsInList(values[i]!.Trim(), CronFieldBounds[i]);
             var fieldPath = $"{path}.{CronFieldNames[i]}";
 
             // Each field is parsed alone, with * elsewhere, so that the error names the field that is wrong.
@@ -228,6 +231,29 @@ public static class ScheduleParser
         }
 
         return new SyncSchedule(false, [expression], []);
+    }
+
+    /// <summary>
+    /// Writes <c>*</c> and <c>*/n</c> inside a list, such as <c>*/15,5</c>, as the field's whole range: standard cron
+    /// accepts them there, but Cronos accepts <c>*</c> only as the whole field.
+    /// </summary>
+    private static string ExpandStarsInList(string field, (int Low, int High) bounds)
+    {
+        if (!field.Contains(',', StringComparison.Ordinal))
+        {
+            return field;
+        }
+
+        var items = field.Split(',');
+        for (var i = 0; i < items.Length; i++)
+        {
+            if (items[i] == "*" || items[i].StartsWith("*/", StringComparison.Ordinal))
+            {
+                items[i] = $"{bounds.Low}-{bounds.High}" + items[i][1..];
+            }
+        }
+
+        return string.Join(',', items);
     }
 
     /// <summary>
