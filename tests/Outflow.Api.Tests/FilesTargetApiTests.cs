@@ -77,6 +77,16 @@ public sealed class FilesTargetApiTests(ApiServerFixture server) : IClassFixture
         Assert.Equal("mode", response.ErrorField);
     }
 
+    [Fact]
+    public async Task Connection_type_schema_lists_formats()
+    {
+        var response = await server.Client.GetAsync("/api/connection_types/files");
+
+        Assert.True(response.Status == HttpStatusCode.OK, response.Text);
+        var format = response.Body!["properties"]!["format"]!;
+        Assert.Equal(["csv", "jsonl"], format["enum"]!.AsArray().Select(v => v!.GetValue<string>()));
+    }
+
     private static JsonObject FilesConnectionBody(string directory, string format) => new()
     {
         ["name"] = "exports",
