@@ -20,7 +20,8 @@ public sealed class FilesConnectorFactory(ILogger<FilesConnectorFactory>? logger
         [
             new ConfigurationField(
                 "directory", "string", "Existing directory for the files, absolute or relative to the server's files root", Required: true),
-            new ConfigurationField("format", "string", "Record format of the files: csv or jsonl", Required: true),
+            new ConfigurationField(
+                "format", "string", "Record format of the files: csv or jsonl", Required: true, AllowedValues: ["csv", "jsonl"]),
         ])
     {
         AcceptsEncryptionPassphrase = true,

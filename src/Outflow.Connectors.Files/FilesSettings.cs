@@ -24,12 +24,18 @@ internal sealed record FilesSettings(string ConfiguredDirectory, string FilesRoo
     /// Resolves the directory again, because a symbolic link can be created or changed after validation, and checks
     /// that it exists.
     /// </summary>
-    /// <exception cref="ConnectorException">The directory now leads outside the files root, or it does not exist.</exception>
+    /// <exception cref="ConnectorException">The directory now leads outside the files root, is a file, or does not exist.</exception>
     public string ResolveDirectory()
     {
         if (!FilesRootPaths.TryResolveInsideRoot(FilesRoot, ConfiguredDirectory, "configuration.directory", out var fullPath, out var problem))
         {
             throw new ConnectorException(problem);
+        }
+
+        if (File.Exists(fullPath))
+        {
+            throw new ConnectorException(
+                $"directory {ConfiguredDirectory} is a file, not a directory; correct configuration.directory or replace the file with a directory");
         }
 
         if (!Directory.Exists(fullPath))

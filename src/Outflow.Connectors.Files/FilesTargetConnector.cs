@@ -49,11 +49,12 @@ internal sealed class FilesTargetConnector(FilesSettings settings, ILogger logge
     }
 
     /// <summary>Describes a file, which need not exist yet: any valid file name is a target object.</summary>
+    /// <exception cref="InvalidTargetObjectException"><paramref name="objectId"/> is not a valid file name.</exception>
     public Task<TargetObjectInfo?> DescribeObjectAsync(string objectId, CancellationToken cancellationToken)
     {
-        if (CheckName(objectId) is not null)
+        if (CheckName(objectId) is { } problem)
         {
-            return Task.FromResult<TargetObjectInfo?>(null);
+            throw new InvalidTargetObjectException(objectId, problem);
         }
 
         var path = ResolveFile(objectId);
@@ -178,7 +179,9 @@ internal sealed class FilesTargetConnector(FilesSettings settings, ILogger logge
     private static TargetObjectInfo Describe(string name, IReadOnlyList<string> columns) =>
         new(name, name, [.. columns.Select(c => new TargetFieldInfo(c, c, FieldType.String, "any", Required: false, SupportsIdentity: true))], Modes)
         {
+            // Replace mode adds missing columns and snapshot mode writes a new file, so only append is held to the header.
             AcceptsAnyField = true,
+            AppendFields = columns.Count == 0 ? null : columns,
         };
 
     /// <summary>Resolves a file of the directory, following links, and checks that it stays inside the files root.</summary>

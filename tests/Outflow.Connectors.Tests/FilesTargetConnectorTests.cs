@@ -98,12 +98,58 @@ public sealed class FilesTargetConnectorTests : IDisposable
     [Theory]
     [InlineData("../escape.csv")]
     [InlineData(".hidden.csv")]
+    [InlineData("a/b.csv")]
     [InlineData("")]
-    public async Task Describe_invalid_name_returns_null(string name)
+    public async Task Describe_invalid_name_names_rule(string name)
     {
         await using var target = Target("csv");
 
-        Assert.Null(await target.DescribeObjectAsync(name, CancellationToken.None));
+        var exception = await Assert.ThrowsAsync<InvalidTargetObjectException>(
+            () => target.DescribeObjectAsync(name, CancellationToken.None));
+
+        Assert.Equal(name, exception.ObjectId);
+        Assert.Contains("not a valid file name", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("without slashes", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Describe_csv_with_header_fixes_append_fields()
+    {
+        File.WriteAllText(OutPath("people.csv"), "id,first_name,email\r\n1,Ada,ada@example.com\r\n");
+        await using var target = Target("csv");
+
+        var info = await target.DescribeObjectAsync("people.csv", CancellationToken.None);
+
+        Assert.NotNull(info);
+        Assert.Equal(["id", "first_name", "email"], info.Fields.Select(f => f.Id));
+        Assert.Equal(["id", "first_name", "email"], info.AppendFields);
+        Assert.True(info.AcceptsAnyField);
+    }
+
+    [Fact]
+    public async Task Describe_new_or_jsonl_file_has_no_append_fields()
+    {
+        File.WriteAllText(OutPath("people.jsonl"), "{\"id\":1}\n");
+        await using var csv = Target("csv");
+        await using var jsonl = Target("jsonl");
+
+        var missing = await csv.DescribeObjectAsync("new.csv", CancellationToken.None);
+        var lines = await jsonl.DescribeObjectAsync("people.jsonl", CancellationToken.None);
+
+        Assert.Null(missing!.AppendFields);
+        Assert.Null(lines!.AppendFields);
+    }
+
+    [Fact]
+    public async Task Describe_directory_that_is_file_says_so()
+    {
+        File.WriteAllText(Path.Combine(_root, "plain"), "not a directory");
+        await using var target = _factory.CreateTarget(Configuration("plain", "csv"), Environment);
+
+        var exception = await Assert.ThrowsAsync<ConnectorException>(
+            () => target.DescribeObjectAsync("people.csv", CancellationToken.None));
+
+        Assert.Contains("is a file, not a directory", exception.Message, StringComparison.Ordinal);
     }
 
     [Fact]

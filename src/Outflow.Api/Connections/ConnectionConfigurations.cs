@@ -134,6 +134,11 @@ internal static class ConnectionConfigurations
                 property["default"] = field.Default.DeepClone();
             }
 
+            if (field.AllowedValues is { } allowed)
+            {
+                property["enum"] = new JsonArray([.. allowed.Select(value => JsonValue.Create(value))]);
+            }
+
             if (field.Secret)
             {
                 property["writeOnly"] = true;

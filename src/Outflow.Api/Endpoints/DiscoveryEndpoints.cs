@@ -208,7 +208,9 @@ internal static class DiscoveryEndpoints
         var info = await CallAsync(
             () => factory.CreateTarget(connection.Configuration, environment),
             connector => connector.DescribeObjectAsync(target, cancellationToken),
-            exception => ConnectionFailed(connection, exception));
+            exception => exception is InvalidTargetObjectException
+                ? new ApiException(StatusCodes.Status404NotFound, ApiErrorKeys.NotFound, exception.Message, "target", target)
+                : ConnectionFailed(connection, exception));
 
         if (info is null)
         {

@@ -107,6 +107,11 @@ internal sealed class SyncValidator
             await CheckFieldAsync(overrideFields[i], $"override_fields[{i}]", targetObject, models, mappedTargets, creating, cancellationToken);
         }
 
+        if (mode == SyncMode.Append && targetObject.AppendFields is { Count: > 0 } appendFields)
+        {
+            CheckAppendFields(targetObject.Id, appendFields, fields, overrideFields);
+        }
+
         if (mode.RequiresIdentity())
         {
             await CheckIdentityAsync(configuration.Identity, mode, targetObject, models, creating, cancellationToken);
@@ -165,8 +170,10 @@ internal sealed class SyncValidator
             return;
         }
 
+        // A table can gain a mode through its columns or indexes. A file or a webhook, which takes any field, cannot.
         var hint = mode switch
         {
+            _ when targetObject.AcceptsAnyField => "; use one of those modes",
             SyncMode.Snapshot => $"; snapshot needs the columns {SnapshotColumns.ExecutionId} and {SnapshotColumns.SnapshotAt} in the table",
             _ when mode.RequiresIdentity() => "; modes that match records need a primary key or single-column unique index",
             _ => "",
@@ -177,6 +184,51 @@ internal sealed class SyncValidator
             $"target object {targetObject.Id} does not support mode {mode.ToWire()}: it supports {supported}{hint}",
             "mode",
             mode.ToWire());
+    }
+
+    /// <summary>
+    /// Rejects an append mapping that does not write exactly the object's <see cref="TargetObjectInfo.AppendFields"/> in
+    /// their order. Records are written in the order of <c>fields</c> followed by <c>override_fields</c>.
+    /// </summary>
+    private static void CheckAppendFields(
+        string objectId, IReadOnlyList<string> appendFields, List<SyncField> fields, List<SyncField> overrideFields)
+    {
+        var mapped = fields.Select((f, i) => (Path: $"fields[{i}]", f.Target))
+            .Concat(overrideFields.Select((f, i) => (Path: $"override_fields[{i}]", f.Target)))
+            .ToList();
+        var columns = string.Join(", ", appendFields);
+        var rule = $"target object {objectId} has the columns {columns}, and append mode adds each record as one row "
+            + "under them, so map every column once, in this order (fields first, then override_fields)";
+        for (var i = 0; i < appendFields.Count; i++)
+        {
+            if (i >= mapped.Count)
+            {
+                throw ApiException.Unprocessable(
+                    ApiErrorKeys.InvalidFieldMapping,
+                    $"column {appendFields[i]} is not mapped: {rule}",
+                    "fields",
+                    appendFields[i]);
+            }
+
+            if (!string.Equals(mapped[i].Target, appendFields[i], StringComparison.Ordinal))
+            {
+                throw ApiException.Unprocessable(
+                    ApiErrorKeys.InvalidFieldMapping,
+                    $"{mapped[i].Path}.target is {mapped[i].Target}, but column {i + 1} is {appendFields[i]}: {rule}",
+                    $"{mapped[i].Path}.target",
+                    mapped[i].Target);
+            }
+        }
+
+        if (mapped.Count > appendFields.Count)
+        {
+            var extra = mapped[appendFields.Count];
+            throw ApiException.Unprocessable(
+                ApiErrorKeys.InvalidFieldMapping,
+                $"{extra.Path}.target {extra.Target} is not a column: {rule}",
+                $"{extra.Path}.target",
+                extra.Target);
+        }
     }
 
     /// <summary>Rejects a mapping to a column that snapshot mode fills with the execution's id or time.</summary>
@@ -338,6 +390,10 @@ internal sealed class SyncValidator
         {
             await using var connector = factory.CreateTarget(connection.Configuration, _environment);
             info = await connector.DescribeObjectAsync(target.Object, cancellationToken);
+        }
+        catch (InvalidTargetObjectException exception)
+        {
+            throw ApiException.Unprocessable(ApiErrorKeys.InvalidTargetName, exception.Message, "target.object", target.Object);
         }
         catch (ConnectorException exception)
         {

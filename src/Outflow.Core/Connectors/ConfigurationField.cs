@@ -4,7 +4,8 @@ namespace Outflow.Core.Connectors;
 
 /// <summary>
 /// One key of a connection type's configuration. <see cref="Type"/> is a JSON Schema type name
-/// (<c>string</c>, <c>integer</c>, <c>boolean</c>, <c>object</c>).
+/// (<c>string</c>, <c>integer</c>, <c>boolean</c>, <c>object</c>). <see cref="AllowedValues"/>, when set, lists every value
+/// that validation accepts, and the configuration's JSON Schema gives them as the property's <c>enum</c>.
 /// </summary>
 public sealed record ConfigurationField(
     string Name,
@@ -12,4 +13,5 @@ public sealed record ConfigurationField(
     string Description,
     bool Required = false,
     bool Secret = false,
-    JsonNode? Default = null);
+    JsonNode? Default = null,
+    IReadOnlyList<string>? AllowedValues = null);

@@ -6,6 +6,8 @@ public interface ITargetConnector : IAsyncDisposable
     Task<IReadOnlyList<TargetObjectInfo>> ListObjectsAsync(CancellationToken cancellationToken);
 
     /// <summary>Describes one object; returns null when it does not exist.</summary>
+    /// <exception cref="InvalidTargetObjectException"><paramref name="objectId"/> breaks a naming rule of the connection.</exception>
+    /// <exception cref="ConnectorException">The object could not be read.</exception>
     Task<TargetObjectInfo?> DescribeObjectAsync(string objectId, CancellationToken cancellationToken);
 
     /// <summary>

@@ -16,6 +16,12 @@ public sealed record TargetObjectInfo(
     public bool AcceptsAnyField { get; init; }
 
     /// <summary>
+    /// The fields that append mode must write, every one of them and in this order, or null when appended records may
+    /// have any fields. A CSV file with a header sets it, because each appended row must line up with that header.
+    /// </summary>
+    public IReadOnlyList<string>? AppendFields { get; init; }
+
+    /// <summary>
     /// Returns the listed field whose id or name is <paramref name="name"/>. On an object that accepts any field, an
     /// unlisted name gets a text field that may identify records.
     /// </summary>

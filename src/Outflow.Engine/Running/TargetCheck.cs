@@ -25,6 +25,15 @@ internal static class TargetCheck
                 "Add the column to the target or remove it from the sync's mapping");
         }
 
+        if (plan.Mode == SyncMode.Append
+            && targetObject.AppendFields is { Count: > 0 } appendFields
+            && !appendFields.SequenceEqual(plan.TargetFields, StringComparer.Ordinal))
+        {
+            throw new ExecutionFailedException(
+                $"target object \"{targetObject.Id}\" has the columns {string.Join(", ", appendFields)}, but the sync writes " +
+                $"{string.Join(", ", plan.TargetFields)}. Map every column once, in this order, or pick another target object");
+        }
+
         if (plan.IdentityTargetField is null)
         {
             return;

@@ -67,6 +67,25 @@ public sealed class FilesTargetTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Append_to_other_csv_header_fails_before_writing()
+    {
+        await using var harness = await EngineHarness.CreateAsync(postgres, TargetKind.Sqlite, SourceKind.Sqlite);
+        await harness.ExecuteSourceAsync("CREATE TABLE people (id bigint PRIMARY KEY, name text, amount bigint)");
+        await harness.ExecuteSourceAsync("INSERT INTO people VALUES (1, 'Ada', 10)");
+        var path = Path.Combine(harness.FilesRoot, "out", "people.csv");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, "name,id,amount\r\n");
+        var sync = await CreateSyncAsync(harness, "csv", SyncMode.Append, null);
+
+        var failed = await harness.RunAsync(sync);
+
+        Assert.Equal(ExecutionStatus.Failed, failed.Status);
+        Assert.Equal(ExecutionCounts.Zero, failed.Counts);
+        Assert.Contains(failed.Errors, e => e.Contains("has the columns name, id, amount", StringComparison.Ordinal));
+        Assert.Equal("name,id,amount\r\n", File.ReadAllText(path));
+    }
+
+    [Fact]
     public async Task Snapshot_writes_one_file_per_execution()
     {
         await using var harness = await EngineHarness.CreateAsync(postgres, TargetKind.Sqlite, SourceKind.PostgreSql);
