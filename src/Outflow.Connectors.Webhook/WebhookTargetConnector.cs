@@ -86,10 +86,8 @@ internal sealed class WebhookTargetConnector(
         var firstAttempt = time.GetUtcNow();
         for (var attempt = 1; ; attempt++)
         {
-            if (settings.MaxRequestsPerSecond is { } rate)
-            {
-                await limiters.WaitAsync(settings.Url, rate, cancellationToken).ConfigureAwait(false);
-            }
+            // An unlimited connection goes through the limiter too, so that limited connections to the URL count its requests.
+            await limiters.WaitAsync(settings.Url, settings.MaxRequestsPerSecond, cancellationToken).ConfigureAwait(false);
 
             var outcome = await AttemptAsync(body, cancellationToken).ConfigureAwait(false);
             if (outcome.Results is { } json)
