@@ -209,6 +209,32 @@ public sealed class WebhookTargetConnectorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DeleteRecordSendsEmptyFields()
+    {
+        await using var target = CreateTarget(batchSize: 10);
+        var batch = new WriteBatch(
+            "contacts",
+            "id",
+            ["id", "email"],
+            [
+                new TargetRecord(RecordOperation.Delete, 7L, [7L, "gone@example.com"]),
+                new TargetRecord(RecordOperation.Upsert, 8L, [8L, "kept@example.com"]),
+            ])
+        {
+            ExecutionId = Guid.NewGuid(),
+        };
+
+        var results = await target.WriteAsync(batch, CancellationToken.None);
+
+        Assert.Equal(RecordOutcome.Deleted, results[0].Outcome);
+        var records = Assert.Single(_receiver.Requests).Body["records"]!.AsArray();
+        Assert.Equal("delete", records[0]!["operation"]!.GetValue<string>());
+        Assert.Equal(7, records[0]!["identity"]!.GetValue<long>());
+        Assert.Empty(records[0]!["fields"]!.AsObject());
+        Assert.Equal("kept@example.com", records[1]!["fields"]!["email"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task RateIsSharedAcrossConnections()
     {
         // Two connections to one URL at 5 requests per second share one schedule: on a clock that moves only when the
