@@ -15,4 +15,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "The webhook at {Host} returned {Count} results for identities not in batch {BatchNumber}; they were ignored")]
     public static partial void UnknownResults(ILogger logger, string host, int batchNumber, int count);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "The webhook at {Host} accepted batch {BatchNumber} for object {ObjectId} with a response body over {MaxBytes} bytes; every record counts as written and per-record results were not read")]
+    public static partial void ResponseTooLarge(ILogger logger, string host, string objectId, int batchNumber, int maxBytes);
 }

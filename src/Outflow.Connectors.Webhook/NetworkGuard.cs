@@ -5,13 +5,17 @@ using Outflow.Core.Connectors;
 namespace Outflow.Connectors.Webhook;
 
 /// <summary>
-/// Rejects connections to loopback, private, link-local and unspecified addresses. The check runs when a connection
-/// opens, on every address the host name resolves to. The socket then connects only to the checked addresses, so a
-/// DNS response that changes between validation and connection (DNS rebinding) cannot reach a blocked address.
+/// Rejects connections to loopback, private, link-local, unspecified, multicast and reserved addresses. The check
+/// runs when a connection opens, on every address the host name resolves to. The socket then connects only to the
+/// checked addresses, so a DNS response that changes between validation and connection (DNS rebinding) cannot reach a blocked address.
 /// </summary>
 internal static class NetworkGuard
 {
-    /// <summary>Returns why an address is blocked (for example "a loopback address"), or null when it is public.</summary>
+    /// <summary>
+    /// Returns why an address is blocked (for example "a loopback address"), or null when it is public. An IPv6
+    /// address that embeds an IPv4 address for a translation mechanism (IPv4-mapped, NAT64 64:ff9b::/96, 6to4) is
+    /// judged by the embedded address, because a relay or the host's own stack may deliver it there.
+    /// </summary>
     public static string? FindBlockedRange(IPAddress address)
     {
         if (address.IsIPv4MappedToIPv6)
@@ -29,41 +33,78 @@ internal static class NetworkGuard
             return "the unspecified address";
         }
 
-        if (address.AddressFamily == AddressFamily.InterNetwork)
+        return address.AddressFamily switch
         {
-            var bytes = address.GetAddressBytes();
-            return bytes[0] switch
-            {
-                0 => "an address of the \"this network\" range 0.0.0.0/8",
-                10 => "a private address (10.0.0.0/8)",
-                172 when bytes[1] >= 16 && bytes[1] <= 31 => "a private address (172.16.0.0/12)",
-                192 when bytes[1] == 168 => "a private address (192.168.0.0/16)",
-                169 when bytes[1] == 254 => "a link-local address (169.254.0.0/16)",
-                100 when bytes[1] >= 64 && bytes[1] <= 127 => "a shared address (100.64.0.0/10)",
-                _ => null,
-            };
+            AddressFamily.InterNetwork => FindBlockedIPv4Range(address.GetAddressBytes()),
+            AddressFamily.InterNetworkV6 => FindBlockedIPv6Range(address.GetAddressBytes()),
+            _ => null,
+        };
+    }
+
+    private static string? FindBlockedIPv4Range(byte[] bytes) => bytes[0] switch
+    {
+        0 => "an address of the \"this network\" range 0.0.0.0/8",
+        10 => "a private address (10.0.0.0/8)",
+        172 when bytes[1] >= 16 && bytes[1] <= 31 => "a private address (172.16.0.0/12)",
+        192 when bytes[1] == 168 => "a private address (192.168.0.0/16)",
+        192 when bytes[1] == 0 && bytes[2] == 0 => "an IETF protocol assignment address (192.0.0.0/24)",
+        198 when bytes[1] is 18 or 19 => "a benchmarking address (198.18.0.0/15)",
+        169 when bytes[1] == 254 => "a link-local address (169.254.0.0/16)",
+        100 when bytes[1] >= 64 && bytes[1] <= 127 => "a shared address (100.64.0.0/10)",
+        >= 224 and <= 239 => "a multicast address (224.0.0.0/4)",
+        >= 240 => "a reserved or broadcast address (240.0.0.0/4, 255.255.255.255)",
+        _ => null,
+    };
+
+    private static string? FindBlockedIPv6Range(byte[] bytes)
+    {
+        if (bytes.AsSpan(0, 12).IndexOfAnyExcept((byte)0) < 0)
+        {
+            // ::/96 minus :: and ::1, which were checked before.
+            return "an IPv4-compatible address (::/96)";
         }
 
-        if (address.AddressFamily == AddressFamily.InterNetworkV6)
+        if (bytes[0] == 0x00 && bytes[1] == 0x64 && bytes[2] == 0xFF && bytes[3] == 0x9B)
         {
-            var bytes = address.GetAddressBytes();
-            if ((bytes[0] & 0xFE) == 0xFC)
+            if (bytes.AsSpan(4, 8).IndexOfAnyExcept((byte)0) < 0)
             {
-                return "a private address (fc00::/7)";
+                return FindEmbeddedRange("a NAT64 address", bytes.AsSpan(12, 4));
             }
 
-            if (address.IsIPv6LinkLocal)
+            // The local-use prefix 64:ff9b:1::/48 (RFC 8215) translates to addresses that the operator's network picks.
+            if (bytes[4] == 0x00 && bytes[5] == 0x01)
             {
-                return "a link-local address (fe80::/10)";
-            }
-
-            if (address.IsIPv6SiteLocal)
-            {
-                return "a site-local address (fec0::/10)";
+                return "a local-use NAT64 address (64:ff9b:1::/48)";
             }
         }
 
-        return null;
+        if (bytes[0] == 0x20 && bytes[1] == 0x02)
+        {
+            return FindEmbeddedRange("a 6to4 address", bytes.AsSpan(2, 4));
+        }
+
+        // Teredo addresses (RFC 4380) embed the server address and an obfuscated client address, so the whole
+        // prefix is blocked instead of deciding by either of them.
+        if (bytes[0] == 0x20 && bytes[1] == 0x01 && bytes[2] == 0x00 && bytes[3] == 0x00)
+        {
+            return "a Teredo address (2001::/32)";
+        }
+
+        return bytes[0] switch
+        {
+            0xFF => "a multicast address (ff00::/8)",
+            0xFC or 0xFD => "a private address (fc00::/7)",
+            0xFE when (bytes[1] & 0xC0) == 0x80 => "a link-local address (fe80::/10)",
+            0xFE when (bytes[1] & 0xC0) == 0xC0 => "a site-local address (fec0::/10)",
+            _ => null,
+        };
+    }
+
+    /// <summary>Returns why an IPv6 address that embeds <paramref name="ipv4"/> is blocked, or null when the IPv4 address is public.</summary>
+    private static string? FindEmbeddedRange(string kind, ReadOnlySpan<byte> ipv4)
+    {
+        var embedded = new IPAddress(ipv4);
+        return FindBlockedRange(embedded) is { } range ? $"{kind} that embeds {embedded}, {range}" : null;
     }
 
     /// <summary>

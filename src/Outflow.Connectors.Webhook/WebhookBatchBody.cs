@@ -39,7 +39,10 @@ internal sealed class WebhookBatchBody
                 writer.WritePropertyName("identity");
                 JsonValueWriter.Write(writer, record.Identity);
                 writer.WriteStartObject("fields");
-                for (var f = 0; f < record.Values.Length && f < fields.Count; f++)
+
+                // A delete names its record by identity alone, so its fields stay empty.
+                var fieldCount = record.Operation == RecordOperation.Delete ? 0 : Math.Min(record.Values.Length, fields.Count);
+                for (var f = 0; f < fieldCount; f++)
                 {
                     writer.WritePropertyName(fields[f]);
                     JsonValueWriter.Write(writer, record.Values[f]);

@@ -1,36 +1,40 @@
 namespace Outflow.Connectors.Webhook;
 
 /// <summary>
-/// Spaces requests to each webhook URL so that all syncs of this process together send at most the configured rate.
-/// When connections to one URL configure different rates, the lowest one applies to all of them.
+/// Spaces requests to each webhook URL. Every request to a URL, from any connection of this process, records its
+/// start time. A connection with a rate of R requests per second starts its next request no earlier than 1/R seconds
+/// after the latest start recorded for the URL. It therefore counts the requests of every other connection as well
+/// as its own. A connection without a rate starts at once but is still recorded.
 /// </summary>
-/// <remarks>NOTE: the limit applies per process, so a cluster of N workers can send up to N times the rate to one URL.</remarks>
+/// <remarks>
+/// Each request uses the rate of the connection that sends it, so a changed rate applies from the next request, and
+/// connections to one URL with different rates each keep their own spacing. NOTE: the limit applies per process, so
+/// a cluster of N workers can send up to N times the rate to one URL.
+/// </remarks>
 internal sealed class WebhookRateLimiters(TimeProvider time)
 {
-    private readonly Dictionary<string, UrlSchedule> _schedules = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _latestStarts = new(StringComparer.Ordinal);
 
-    /// <summary>Waits until the next request to <paramref name="url"/> may start, then reserves its slot.</summary>
-    public async Task WaitAsync(Uri url, double requestsPerSecond, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits until a request to <paramref name="url"/> at <paramref name="requestsPerSecond"/> may start, and records
+    /// its start so that later requests to the URL are spaced from it. A null rate records the start without waiting.
+    /// </summary>
+    public async Task WaitAsync(Uri url, double? requestsPerSecond, CancellationToken cancellationToken)
     {
-        var interval = TimeSpan.FromSeconds(1 / requestsPerSecond);
         TimeSpan delay;
-        lock (_schedules)
+        lock (_latestStarts)
         {
             var key = url.GetLeftPart(UriPartial.Query);
-            if (!_schedules.TryGetValue(key, out var schedule))
-            {
-                schedule = new UrlSchedule();
-                _schedules[key] = schedule;
-            }
-
-            if (schedule.Interval < interval)
-            {
-                schedule.Interval = interval;
-            }
-
             var now = time.GetUtcNow();
-            var start = schedule.NextStart > now ? schedule.NextStart : now;
-            schedule.NextStart = start + schedule.Interval;
+            var latest = _latestStarts.GetValueOrDefault(key, DateTimeOffset.MinValue);
+            var start = now;
+            if (requestsPerSecond is { } rate && latest + TimeSpan.FromSeconds(1 / rate) > now)
+            {
+                start = latest + TimeSpan.FromSeconds(1 / rate);
+            }
+
+            // An unlimited request starts now, but must not move back a later start that a limited request reserved.
+            _latestStarts[key] = start > latest ? start : latest;
             delay = start - now;
         }
 
@@ -38,12 +42,5 @@ internal sealed class WebhookRateLimiters(TimeProvider time)
         {
             await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
         }
-    }
-
-    private sealed class UrlSchedule
-    {
-        public DateTimeOffset NextStart { get; set; } = DateTimeOffset.MinValue;
-
-        public TimeSpan Interval { get; set; }
     }
 }

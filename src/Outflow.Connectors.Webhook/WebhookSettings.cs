@@ -196,8 +196,9 @@ internal sealed record WebhookSettings(
         }
 
         // The number is read from its JSON text, because a node built in code (an int) does not convert to double.
+        var text = node.ToJsonString();
         if (node.GetValueKind() != JsonValueKind.Number
-            || !double.TryParse(node.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var rate))
+            || !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var rate))
         {
             problems.Add(new ConfigurationProblem(
                 field, $"{field} must be a JSON number of requests per second, or null for no limit.", node.DeepClone(), IsWrongType: true));
@@ -206,8 +207,12 @@ internal sealed record WebhookSettings(
 
         if (!(rate > 0) || rate > MaxRate)
         {
+            // A number beyond the double range (1e309) parses as infinity, which JSON cannot represent, so the
+            // problem echoes the number as the request wrote it.
             problems.Add(new ConfigurationProblem(
-                field, $"{field} must be greater than 0 and at most {MaxRate} requests per second, got {rate}; omit it for no limit.", rate));
+                field,
+                $"{field} must be greater than 0 and at most {MaxRate} requests per second, got {text}; omit it for no limit.",
+                double.IsFinite(rate) ? rate : text));
             return null;
         }
 

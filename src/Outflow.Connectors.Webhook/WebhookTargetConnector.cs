@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using Outflow.Core.Connectors;
 using Outflow.Core.Syncs;
@@ -23,8 +24,11 @@ internal sealed class WebhookTargetConnector(
     /// <summary>The only object a webhook offers in its list; any other object id is accepted as well.</summary>
     public const string RecordsObjectId = "records";
 
-    /// <summary>Responses above this size are cut off; a result list for 10,000 records fits easily.</summary>
-    private const int MaxResponseBytes = 16 * 1024 * 1024;
+    /// <summary>The default of <see cref="MaxResponseBytes"/>: 16 MiB, large enough for a result list of 10,000 records.</summary>
+    public const int DefaultMaxResponseBytes = 16 * 1024 * 1024;
+
+    /// <summary>Bytes of an error response read for its message; the message shows only the first 300 characters.</summary>
+    private const int MaxErrorResponseBytes = 64 * 1024;
 
     private static readonly IReadOnlyList<SyncMode> Modes =
         [SyncMode.Create, SyncMode.Update, SyncMode.UpdateOrCreate, SyncMode.Remove, SyncMode.Append];
@@ -32,10 +36,15 @@ internal sealed class WebhookTargetConnector(
     private readonly HttpClient _client = new(handler, disposeHandler: false)
     {
         Timeout = Timeout.InfiniteTimeSpan,
-        MaxResponseContentBufferSize = MaxResponseBytes,
     };
 
     private int _batchNumber;
+
+    /// <summary>
+    /// The largest 2xx response body read for per-record results. A larger body still confirms the batch, but
+    /// without per-record results.
+    /// </summary>
+    public int MaxResponseBytes { get; init; } = DefaultMaxResponseBytes;
 
     private string Host => settings.Url.Authority;
 
@@ -86,14 +95,17 @@ internal sealed class WebhookTargetConnector(
         var firstAttempt = time.GetUtcNow();
         for (var attempt = 1; ; attempt++)
         {
-            if (settings.MaxRequestsPerSecond is { } rate)
-            {
-                await limiters.WaitAsync(settings.Url, rate, cancellationToken).ConfigureAwait(false);
-            }
+            // An unlimited connection goes through the limiter too, so that limited connections to the URL count its requests.
+            await limiters.WaitAsync(settings.Url, settings.MaxRequestsPerSecond, cancellationToken).ConfigureAwait(false);
 
             var outcome = await AttemptAsync(body, cancellationToken).ConfigureAwait(false);
             if (outcome.Results is { } json)
             {
+                if (outcome.IsTooLarge)
+                {
+                    Log.ResponseTooLarge(logger, Host, objectId, batchNumber, MaxResponseBytes);
+                }
+
                 return ReadResults(objectId, batchNumber, records, json);
             }
 
@@ -134,12 +146,14 @@ internal sealed class WebhookTargetConnector(
         using var request = CreateRequest(body);
         try
         {
-            using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseContentRead, linked.Token).ConfigureAwait(false);
+            using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
             if (status is >= 200 and <= 299)
             {
-                var text = await response.Content.ReadAsStringAsync(linked.Token).ConfigureAwait(false);
-                return AttemptOutcome.Success(text);
+                // The receiver has accepted the batch, so a body too large to read confirms every record instead of
+                // failing the batch and sending it again.
+                var (text, isComplete) = await ReadBodyAsync(response, MaxResponseBytes, linked.Token).ConfigureAwait(false);
+                return isComplete ? AttemptOutcome.Success(text) : AttemptOutcome.TooLarge();
             }
 
             var error = await DescribeStatusAsync(response, linked.Token).ConfigureAwait(false);
@@ -186,10 +200,42 @@ internal sealed class WebhookTargetConnector(
 
     private async Task<string> DescribeStatusAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        var (text, _) = await ReadBodyAsync(response, MaxErrorResponseBytes, cancellationToken).ConfigureAwait(false);
         var excerpt = text.Length > 300 ? text[..300] + "…" : text;
         var status = $"the webhook at {Host} returned HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
         return string.IsNullOrWhiteSpace(excerpt) ? status : $"{status} ({excerpt.Trim()})";
+    }
+
+    /// <summary>
+    /// Reads at most <paramref name="maxBytes"/> of the body as UTF-8, the encoding of JSON (RFC 8259, section 8.1).
+    /// <c>IsComplete</c> is false when the body is longer, and the text then contains only its start.
+    /// </summary>
+    private static async Task<(string Text, bool IsComplete)> ReadBodyAsync(
+        HttpResponseMessage response, int maxBytes, CancellationToken cancellationToken)
+    {
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            // One byte more than the limit is read, to tell a body of exactly the limit from a longer one.
+            var limit = maxBytes + 1L;
+            var buffer = new byte[Math.Min(limit, 81_920)];
+            using var content = new MemoryStream();
+            while (content.Length < limit)
+            {
+                var size = (int)Math.Min(buffer.Length, limit - content.Length);
+                var read = await stream.ReadAsync(buffer.AsMemory(0, size), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                content.Write(buffer, 0, read);
+            }
+
+            var isComplete = content.Length <= maxBytes;
+            var length = (int)Math.Min(content.Length, maxBytes);
+            return (Encoding.UTF8.GetString(content.GetBuffer(), 0, length), isComplete);
+        }
     }
 
     /// <summary>Reads Retry-After as seconds or an HTTP date (RFC 9110, section 10.2.3); a date in the past means now.</summary>
@@ -251,9 +297,12 @@ internal sealed class WebhookTargetConnector(
     /// What one attempt produced: the 2xx response body in <see cref="Results"/>, or an error that may be retried after
     /// <see cref="RetryAfter"/> when the response set one.
     /// </summary>
-    private sealed record AttemptOutcome(string? Results, string Error, bool IsRetryable, TimeSpan? RetryAfter)
+    private sealed record AttemptOutcome(string? Results, string Error, bool IsRetryable, TimeSpan? RetryAfter, bool IsTooLarge = false)
     {
         public static AttemptOutcome Success(string body) => new(body, "", false, null);
+
+        /// <summary>A 2xx response whose body exceeded the limit, which confirms the batch with no per-record results.</summary>
+        public static AttemptOutcome TooLarge() => new("", "", false, null, IsTooLarge: true);
 
         public static AttemptOutcome Retry(string error, TimeSpan? retryAfter) => new(null, error, true, retryAfter);
 

@@ -26,6 +26,19 @@ public sealed class WebhookConnectionTests(ApiServerFixture server) : IClassFixt
     }
 
     [Theory]
+    [InlineData("1e309")]
+    [InlineData("-1e309")]
+    public async Task Rate_beyond_double_range_returns_422(string json)
+    {
+        var response = await CreateAsync("max_requests_per_second", json);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.Status);
+        Assert.Equal("invalid_configuration", response.ErrorKey);
+        Assert.Equal("configuration.max_requests_per_second", response.ErrorField);
+        Assert.Contains($"got {json}", response.Text, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("url", "5", "configuration.url")]
     [InlineData("batch_size", "\"many\"", "configuration.batch_size")]
     [InlineData("headers", "[\"Authorization\"]", "configuration.headers")]

@@ -209,6 +209,57 @@ public sealed class WebhookTargetConnectorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DeleteRecordSendsEmptyFields()
+    {
+        await using var target = CreateTarget(batchSize: 10);
+        var batch = new WriteBatch(
+            "contacts",
+            "id",
+            ["id", "email"],
+            [
+                new TargetRecord(RecordOperation.Delete, 7L, [7L, "gone@example.com"]),
+                new TargetRecord(RecordOperation.Upsert, 8L, [8L, "kept@example.com"]),
+            ])
+        {
+            ExecutionId = Guid.NewGuid(),
+        };
+
+        var results = await target.WriteAsync(batch, CancellationToken.None);
+
+        Assert.Equal(RecordOutcome.Deleted, results[0].Outcome);
+        var records = Assert.Single(_receiver.Requests).Body["records"]!.AsArray();
+        Assert.Equal("delete", records[0]!["operation"]!.GetValue<string>());
+        Assert.Equal(7, records[0]!["identity"]!.GetValue<long>());
+        Assert.Empty(records[0]!["fields"]!.AsObject());
+        Assert.Equal("kept@example.com", records[1]!["fields"]!["email"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task OversizedSuccessBodyConfirmsBatch()
+    {
+        // The receiver rejects record 1, but its response is over the limit, so the results are not read.
+        _receiver.RejectedIdentities["1"] = "email is invalid";
+        for (var i = 0; i < 50; i++)
+        {
+            _receiver.ExtraResults.Enqueue(new JsonObject { ["identity"] = 1000 + i, ["error"] = new string('x', 40) });
+        }
+
+        var settings = new WebhookSettings(_receiver.Url, new Dictionary<string, string>(), 10, null);
+        using var handler = WebhookHttp.CreateHandler(allowPrivateNetworks: true);
+        await using var target = new WebhookTargetConnector(
+            settings, handler, new WebhookRateLimiters(TimeProvider.System), FastPolicy, TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance)
+        {
+            MaxResponseBytes = 1024,
+        };
+
+        var results = await target.WriteAsync(CreateBatch(Guid.NewGuid(), 2), CancellationToken.None);
+
+        Assert.All(results, r => Assert.Equal(RecordOutcome.Updated, r.Outcome));
+        Assert.Single(_receiver.Requests);
+    }
+
+    [Fact]
     public async Task RateIsSharedAcrossConnections()
     {
         // Two connections to one URL at 5 requests per second share one schedule: on a clock that moves only when the

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Outflow.Api.Json;
@@ -18,12 +19,12 @@ internal static class ApiErrorWriter
 
         if (exception.Value is not null)
         {
-            metadata["value"] = exception.Value;
+            metadata["value"] = ToWritableValue(exception.Value);
         }
 
         foreach (var (name, value) in exception.Metadata ?? new Dictionary<string, object?>())
         {
-            metadata[name] = value;
+            metadata[name] = ToWritableValue(value);
         }
 
         return new ApiError
@@ -34,6 +35,18 @@ internal static class ApiErrorWriter
             Metadata = metadata.Count == 0 ? null : metadata,
         };
     }
+
+    /// <summary>
+    /// Converts NaN and infinite numbers to their invariant text ("NaN", "Infinity"), because JSON numbers cannot
+    /// represent them and the serializer would throw, which turns the error response into a 500.
+    /// </summary>
+    private static object? ToWritableValue(object? value) => value switch
+    {
+        double number when !double.IsFinite(number) => number.ToString(CultureInfo.InvariantCulture),
+        float number when !float.IsFinite(number) => number.ToString(CultureInfo.InvariantCulture),
+        Half number when !Half.IsFinite(number) => number.ToString(CultureInfo.InvariantCulture),
+        _ => value,
+    };
 
     public static ApiException ToApiException(OutflowException exception)
     {
