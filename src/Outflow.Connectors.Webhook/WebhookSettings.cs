@@ -20,6 +20,9 @@ internal sealed record WebhookSettings(
     public const int MaxBatchSize = 10_000;
     public const double MaxRate = 10_000;
 
+    /// <summary>The lowest rate accepted, one request per 1,000 seconds, which keeps every wait within timer range.</summary>
+    public const double MinRate = 0.001;
+
     /// <summary>Header names that the connector sets itself, so a configuration may not set them.</summary>
     private static readonly HashSet<string> ReservedHeaders = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -205,13 +208,13 @@ internal sealed record WebhookSettings(
             return null;
         }
 
-        if (!(rate > 0) || rate > MaxRate)
+        if (!(rate >= MinRate) || rate > MaxRate)
         {
             // A number beyond the double range (1e309) parses as infinity, which JSON cannot represent, so the
             // problem echoes the number as the request wrote it.
             problems.Add(new ConfigurationProblem(
                 field,
-                $"{field} must be greater than 0 and at most {MaxRate} requests per second, got {text}; omit it for no limit.",
+                $"{field} must be from {MinRate} to {MaxRate} requests per second, got {text}; omit it for no limit.",
                 double.IsFinite(rate) ? rate : text));
             return null;
         }

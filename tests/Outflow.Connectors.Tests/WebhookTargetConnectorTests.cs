@@ -355,6 +355,7 @@ public sealed class WebhookTargetConnectorTests : IAsyncLifetime
     [InlineData("batch_size", "ten", "configuration.batch_size")]
     [InlineData("max_requests_per_second", 0, "configuration.max_requests_per_second")]
     [InlineData("max_requests_per_second", -1.5, "configuration.max_requests_per_second")]
+    [InlineData("max_requests_per_second", 0.0001, "configuration.max_requests_per_second")]
     public void ValidateNamesInvalidField(string key, object value, string field)
     {
         using var factory = new WebhookConnectorFactory();
