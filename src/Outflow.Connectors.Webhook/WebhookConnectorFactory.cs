@@ -42,7 +42,7 @@ public sealed class WebhookConnectorFactory : IConnectorFactory, IDisposable
                 "batch_size", "integer", $"Records per request, from 1 to {WebhookSettings.MaxBatchSize}", Default: WebhookSettings.DefaultBatchSize),
             new ConfigurationField(
                 "max_requests_per_second", "number",
-                "The most requests per second that all syncs of one server process send to this URL; no limit when absent"),
+                $"Requests per second, from {WebhookSettings.MinRate} to {WebhookSettings.MaxRate}: each request waits 1/rate seconds after the latest request this server process sent to the URL; no limit when absent"),
         ]);
 
     public IReadOnlyList<ConfigurationProblem> Validate(JsonObject configuration, ConnectorEnvironment environment)
