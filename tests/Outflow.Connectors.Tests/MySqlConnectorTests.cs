@@ -173,10 +173,15 @@ public sealed class MySqlConnectorTests(MariaDbFixture mariadb, PostgresFixture 
             [RecordOutcome.Inserted, RecordOutcome.Inserted, RecordOutcome.NotFound, RecordOutcome.Failed], first.Select(r => r.Outcome));
         Assert.Equal([RecordOutcome.Updated, RecordOutcome.Skipped, RecordOutcome.Deleted], second.Select(r => r.Outcome));
         Assert.Equal([true, false], await target.ContainsAsync(objectId, "id", [1L, 2L], CancellationToken.None));
-        var tooLong = await Assert.ThrowsAsync<ConnectorException>(() => target.WriteAsync(
+        var tooLong = await target.WriteAsync(
             new WriteBatch(objectId, "id", ["name", "qty"], [new TargetRecord(RecordOperation.Upsert, 5L, [new string('x', 21), 1L])]),
+            CancellationToken.None);
+        Assert.Equal(RecordOutcome.Failed, tooLong[0].Outcome);
+        Assert.Contains("21 characters", tooLong[0].Message, StringComparison.Ordinal);
+        var badNumber = await Assert.ThrowsAsync<ConnectorException>(() => target.WriteAsync(
+            new WriteBatch(objectId, "id", ["name", "qty"], [new TargetRecord(RecordOperation.Upsert, 5L, ["e", "many"])]),
             CancellationToken.None));
-        Assert.Contains("Data too long", tooLong.Message, StringComparison.Ordinal);
+        Assert.Contains("Incorrect integer value", badNumber.Message, StringComparison.Ordinal);
     }
 
     [Fact]
