@@ -126,6 +126,29 @@ public sealed class MySqlConnectorTests(MariaDbFixture mariadb, PostgresFixture 
     }
 
     [Fact]
+    public async Task SourceTypesCreatePostgresColumns()
+    {
+        var database = await CreateDatabaseAsync(
+            "CREATE TABLE t (id BIGINT UNSIGNED PRIMARY KEY, local DATETIME(6), instant TIMESTAMP(6) NULL, small INT UNSIGNED);");
+        await using var source = new MySqlFactory().CreateSource(database.Configuration, Environment);
+        var copy = await postgres.CreateDatabaseAsync();
+        await using var target = new PostgreSqlConnectorFactory().CreateTarget(copy.Configuration, Environment);
+
+        var columns = await source.DescribeAsync(new ModelSource(null, "t"), CancellationToken.None);
+        var info = await target.CreateObjectAsync(
+            new NewTargetObject(
+                "t", new Dictionary<string, string>(StringComparer.Ordinal), columns.Select(c => new NewTargetColumn(c.Name, c.Type, c.RemoteType)).ToList(), "id"),
+            CancellationToken.None);
+
+        Assert.Equal(
+            ["bigint unsigned", "timestamp without time zone", "timestamp with time zone", "int unsigned"],
+            columns.Select(c => c.RemoteType));
+        Assert.Equal(
+            ["numeric(20,0)", "timestamp without time zone", "timestamp with time zone", "bigint"],
+            info.Fields.Select(f => f.RemoteType));
+    }
+
+    [Fact]
     public async Task TargetDescribesIdentityAndComparison()
     {
         var database = await CreateDatabaseAsync("""
