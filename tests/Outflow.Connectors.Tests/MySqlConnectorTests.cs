@@ -63,8 +63,25 @@ public sealed class MySqlConnectorTests(MariaDbFixture mariadb, PostgresFixture 
 
         var rows = await source.ReadAllAsync(new ModelSource("SELECT * FROM dates ORDER BY id", null));
 
-        Assert.IsType<UnreadableValue>(rows[0][1]);
+        var unreadable = Assert.IsType<UnreadableValue>(rows[0][1]);
+        Assert.Contains("NULLIF(", unreadable.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("AllowZeroDateTime", unreadable.Message, StringComparison.Ordinal);
         Assert.Equal(new DateTime(2024, 1, 1), rows[1][1]);
+    }
+
+    [Fact]
+    public async Task SourceLongTimeShowsMySqlForm()
+    {
+        var database = await CreateDatabaseAsync("""
+            CREATE TABLE times (id INT PRIMARY KEY, span TIME(6));
+            INSERT INTO times VALUES (1, '838:59:59'), (2, '-00:00:01.5');
+            """);
+        await using var source = new MySqlFactory().CreateSource(database.Configuration, Environment);
+
+        var rows = await source.ReadAllAsync(new ModelSource("SELECT * FROM times ORDER BY id", null));
+
+        Assert.Contains("838:59:59", Assert.IsType<UnreadableValue>(rows[0][1]).Message, StringComparison.Ordinal);
+        Assert.Contains("-00:00:01.500000", Assert.IsType<UnreadableValue>(rows[1][1]).Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -106,6 +123,26 @@ public sealed class MySqlConnectorTests(MariaDbFixture mariadb, PostgresFixture 
 
         Assert.Contains("Access denied", exception.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("wrong", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TestNamesSilentServer()
+    {
+        // A listener that accepts the connection and never sends MySQL's greeting, as a server of another protocol does.
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var database = await mariadb.CreateDatabaseAsync();
+        var configuration = (System.Text.Json.Nodes.JsonObject)database.Configuration.DeepClone();
+        configuration["hostname"] = "127.0.0.1";
+        configuration["port"] = port;
+
+        var exception = await Assert.ThrowsAsync<ConnectorException>(
+            () => new MySqlFactory().TestAsync(configuration, Environment, CancellationToken.None));
+
+        Assert.Contains($"127.0.0.1:{port}", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("did not answer as MySQL or MariaDB", exception.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Operation canceled", exception.Message, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
