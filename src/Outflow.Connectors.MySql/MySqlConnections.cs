@@ -75,6 +75,20 @@ internal static class MySqlConnections
             && (major, minor).CompareTo((10, 3)) >= 0;
     }
 
+    private static bool IsTimeout(Exception exception)
+    {
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is OperationCanceledException or TimeoutException
+                || current is MySqlException { ErrorCode: MySqlErrorCode.CommandTimeoutExpired })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static async Task<MySqlConnection> OpenAsync(
         MySqlSettings settings, string connectionString, Func<MySqlConnection, string> setup, CancellationToken cancellationToken)
     {
@@ -89,6 +103,19 @@ internal static class MySqlConnections
             }
 
             return connection;
+        }
+        catch (Exception exception) when (MySqlErrors.IsDatabaseFailure(exception) && connection.State != System.Data.ConnectionState.Open
+            && !cancellationToken.IsCancellationRequested && IsTimeout(exception))
+        {
+            // MySqlConnector 3.0 reports a server that accepts the connection but never sends MySQL's greeting, such as an
+            // HTTP or PostgreSQL server, as a command timeout over a socket error "Operation canceled".
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw new ConnectorException(
+                $"could not connect to {settings.Hostname}:{settings.Port}: the server did not answer as MySQL or MariaDB within " +
+                $"{connection.ConnectionTimeout} seconds; check that the host and port are those of a MySQL or MariaDB server " +
+                "(port 3306 by default) and that it is not overloaded.",
+                isTransient: true,
+                exception);
         }
         catch (Exception exception) when (MySqlErrors.IsDatabaseFailure(exception))
         {

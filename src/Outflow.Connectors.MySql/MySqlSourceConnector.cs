@@ -154,7 +154,12 @@ internal sealed class MySqlSourceConnector(MySqlSettings settings, ILogger logge
         return (columns, kinds);
     }
 
-    /// <summary>Names a column's type as information_schema's COLUMN_TYPE does for the common cases, such as <c>decimal(10,2)</c>.</summary>
+    /// <summary>
+    /// Names a column's type as information_schema's COLUMN_TYPE does for the common cases, such as <c>decimal(10,2)</c>
+    /// and <c>bigint unsigned</c>. A new target table picks its column type from this name, and PostgreSQL reads a bare
+    /// <c>timestamp</c> as a time without zone. So DATETIME (no zone) and TIMESTAMP (an instant) get the SQL standard
+    /// names <c>timestamp without time zone</c> and <c>timestamp with time zone</c>.
+    /// </summary>
     private static string DescribeType(MySqlDbColumn column)
     {
         var name = (column.DataTypeName ?? "unknown").ToLowerInvariant();
@@ -162,6 +167,9 @@ internal sealed class MySqlSourceConnector(MySqlSettings settings, ILogger logge
         {
             MySqlDbType.Decimal or MySqlDbType.NewDecimal => $"{name}({column.NumericPrecision},{column.NumericScale})",
             MySqlDbType.Bool => "tinyint(1)",
+            MySqlDbType.UByte or MySqlDbType.UInt16 or MySqlDbType.UInt24 or MySqlDbType.UInt32 or MySqlDbType.UInt64 => name + " unsigned",
+            MySqlDbType.DateTime => "timestamp without time zone",
+            MySqlDbType.Timestamp => "timestamp with time zone",
             _ => name,
         };
     }

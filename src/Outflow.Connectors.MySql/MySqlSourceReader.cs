@@ -48,7 +48,17 @@ internal sealed class MySqlSourceReader(
                 _ => Reader.GetString(ordinal),
             };
         }
-        catch (Exception exception) when (exception is InvalidCastException or OverflowException or ArgumentException or FormatException or MySqlConversionException)
+        catch (InvalidCastException) when (kinds[ordinal] is MySqlValueKind.DateTime or MySqlValueKind.Timestamp or MySqlValueKind.Date)
+        {
+            // MySqlConnector raises InvalidCastException for a date with a zero year, month or day. Its message suggests a
+            // connection string option, which users of this connector cannot set.
+            var column = Columns[ordinal];
+            return new UnreadableValue(
+                $"column {column.Name} ({column.RemoteType}) holds a zero date such as 0000-00-00 or 2024-00-15, which no date type can hold. " +
+                $"Replace it in the model query, for example with NULLIF({column.Name}, '0000-00-00') for a DATE or " +
+                $"NULLIF({column.Name}, '0000-00-00 00:00:00') for a DATETIME or TIMESTAMP, or filter the row out.");
+        }
+        catch (Exception exception) when (IsConversionFailure(exception))
         {
             // Only this row is affected, so the engine reports it as a record error and goes on with the others.
             var column = Columns[ordinal];
@@ -58,6 +68,9 @@ internal sealed class MySqlSourceReader(
         }
     }
 
+    private static bool IsConversionFailure(Exception exception) =>
+        exception is InvalidCastException or OverflowException or ArgumentException or FormatException or MySqlConversionException;
+
     /// <summary>Returns a long, or a decimal for a BIGINT UNSIGNED or BIT(64) value above long's maximum.</summary>
     private static object ToNumber(ulong value) => value <= long.MaxValue ? (long)value : (decimal)value;
 
@@ -65,5 +78,15 @@ internal sealed class MySqlSourceReader(
     private static TimeOnly ToTimeOfDay(TimeSpan value) =>
         value >= TimeSpan.Zero && value < TimeSpan.FromDays(1)
             ? TimeOnly.FromTimeSpan(value)
-            : throw new OverflowException($"the TIME value {value} is not a time of day.");
+            : throw new OverflowException($"the TIME value {FormatTime(value)} is not a time of day.");
+
+    /// <summary>Formats a TIME value as MySQL shows it: <c>838:59:59</c> or <c>-00:00:01.500000</c>.</summary>
+    private static string FormatTime(TimeSpan value)
+    {
+        var magnitude = value.Duration();
+        var text = string.Create(
+            CultureInfo.InvariantCulture, $"{(value < TimeSpan.Zero ? "-" : "")}{(long)magnitude.TotalHours:00}:{magnitude.Minutes:00}:{magnitude.Seconds:00}");
+        var fraction = magnitude.Ticks % TimeSpan.TicksPerSecond;
+        return fraction == 0 ? text : string.Create(CultureInfo.InvariantCulture, $"{text}.{fraction / 10:000000}");
+    }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Outflow.Core.Connectors;
 
 namespace Outflow.Connectors.MySql;
@@ -17,6 +18,31 @@ internal sealed record MySqlColumn(
     public FieldType Type => MySqlTypes.ToFieldType(DataType, ColumnType);
 
     public bool IsUnsigned => ColumnType.Contains("unsigned", StringComparison.Ordinal);
+
+    /// <summary>
+    /// The first number in the column type's brackets: the precision of <c>decimal(10,2)</c>, the maximum length in
+    /// characters of <c>varchar(20)</c>, or null when the type has no brackets.
+    /// </summary>
+    public int? Length => TypeArgument(0);
+
+    /// <summary>The second number in the column type's brackets: the scale of <c>decimal(10,2)</c> or <c>float(7,4)</c>.</summary>
+    public int? Scale => TypeArgument(1);
+
+    private int? TypeArgument(int position)
+    {
+        var open = ColumnType.IndexOf('(', StringComparison.Ordinal);
+        var close = ColumnType.IndexOf(')', StringComparison.Ordinal);
+        if (open < 0 || close < open)
+        {
+            return null;
+        }
+
+        var arguments = ColumnType[(open + 1)..close].Split(',');
+        return position < arguments.Length
+            && int.TryParse(arguments[position], NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+                ? number
+                : null;
+    }
 
     /// <summary>
     /// How the column's collation compares text when it matches records: a <c>_ci</c> collation ignores case, and every

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using MySqlConnector;
 using Outflow.Core.Connectors;
@@ -140,6 +141,8 @@ internal static partial class MySqlTableCreation
             FieldType.Number when column.HasIntegerSource => "BIGINT",
             FieldType.Number when column.HasFloatSource => "DOUBLE",
 
+            FieldType.Number when ToDecimalType(source) is { } decimalType => decimalType,
+
             // The widest DECIMAL, because a plain DECIMAL is DECIMAL(10,0) and would round every fraction away. It
             // stores every .NET decimal exactly, because a decimal has at most 29 digits and 28 decimal places.
             FieldType.Number => "DECIMAL(65,30)",
@@ -159,6 +162,26 @@ internal static partial class MySqlTableCreation
             FieldType.Binary => isKey ? KeyBinary : "LONGBLOB",
             _ => isKey ? KeyText : "LONGTEXT",
         };
+    }
+
+    /// <summary>
+    /// Returns <c>DECIMAL(p,s)</c> for a source type <c>numeric(p,s)</c>, <c>numeric(p)</c> or <c>decimal(p,s)</c>, so
+    /// values read back with the source's scale. Returns null when MySQL's DECIMAL cannot hold the precision (at most
+    /// 65 digits) or the scale (at most 30).
+    /// </summary>
+    private static string? ToDecimalType(string source)
+    {
+        var match = DecimalTypeForm().Match(source);
+        if (!match.Success
+            || !int.TryParse(match.Groups[1].Value, CultureInfo.InvariantCulture, out var precision)
+            || !int.TryParse(match.Groups[2].Success ? match.Groups[2].Value : "0", CultureInfo.InvariantCulture, out var scale))
+        {
+            return null;
+        }
+
+        return precision is >= 1 and <= 65 && scale <= 30 && scale <= precision
+            ? string.Create(CultureInfo.InvariantCulture, $"DECIMAL({precision},{scale})")
+            : null;
     }
 
     /// <summary>
@@ -211,4 +234,8 @@ internal static partial class MySqlTableCreation
     // Quotes, backticks, semicolons and comments cannot match, so the name is safe to put into a statement.
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*(\s*\(\s*\d+\s*(,\s*\d+\s*)?\))?( [A-Za-z_][A-Za-z0-9_]*)*$")]
     private static partial Regex TypeNameForm();
+
+    // A numeric or decimal type with a precision and an optional scale, as PostgreSQL and MySQL name them in lower case.
+    [GeneratedRegex(@"^(?:numeric|decimal)\s*\(\s*(\d{1,4})\s*(?:,\s*(\d{1,4})\s*)?\)")]
+    private static partial Regex DecimalTypeForm();
 }

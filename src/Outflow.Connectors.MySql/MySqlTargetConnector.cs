@@ -152,6 +152,9 @@ internal sealed class MySqlTargetConnector(MySqlSettings settings, TimeSpan idle
 
     public string? CheckNewName(string name, bool isTable) => MySqlTableCreation.CheckName(name);
 
+    // NOTE: MySQL and MariaDB also compare column names without accents ('e' equals 'é'), which this comparer does not.
+    public StringComparer NewColumnNameComparer => StringComparer.OrdinalIgnoreCase;
+
     public async Task<string?> CheckColumnTypeAsync(string typeName, CancellationToken cancellationToken)
     {
         var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);

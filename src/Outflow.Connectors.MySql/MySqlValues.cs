@@ -10,8 +10,10 @@ internal sealed class MySqlValueException(string message) : Exception(message);
 internal readonly record struct MySqlStoredValue(object Value, string? Warning = null);
 
 /// <summary>
-/// Converts reader-contract values to the parameter values of target columns. Values the server can check in strict mode
-/// (a text for a number column, a number out of range) are passed on, so the server's error fails the record.
+/// Converts reader-contract values to the parameter values of target columns. A value the column would change without an
+/// error (rounded, cut or out of range) is rejected with <see cref="MySqlValueException"/>, which fails the record. A
+/// value stored in another form with the same meaning gets a warning. Other values the server checks in strict mode
+/// (text for a number column) are passed on, so the server's error fails the batch.
 /// </summary>
 internal static class MySqlValues
 {
@@ -29,38 +31,99 @@ internal static class MySqlValues
             "char" or "varchar" or "tinytext" or "text" or "mediumtext" or "longtext" or "enum" or "set" or "json" => ToText(value, column),
             "binary" or "varbinary" or "tinyblob" or "blob" or "mediumblob" or "longblob" => ToBytes(value, column),
             "datetime" or "timestamp" => ToTimestamp(value, column),
+            "decimal" or "float" or "double" when value is bool flag => new(flag ? 1 : 0),
+            "decimal" => MySqlNumbers.ToDecimal(value, column),
+            "float" or "double" => MySqlNumbers.ToFloatingPoint(value, column),
             _ => value switch
             {
                 double number when !double.IsFinite(number) =>
                     throw new MySqlValueException($"field {column.Name}: {Format(number)} cannot be stored, because MySQL and MariaDB have no NaN or infinity"),
-                bool flag when column.DataType is "decimal" or "float" or "double" => new(flag ? 1 : 0),
                 _ => new(value),
             },
         };
     }
 
-    private static MySqlStoredValue ToInteger(object value, MySqlColumn column) =>
-        value switch
+    private static MySqlStoredValue ToInteger(object value, MySqlColumn column)
+    {
+        switch (value)
         {
-            long or string => new(value),
-            bool flag => new(flag ? 1L : 0L),
+            case long number:
+                MySqlNumbers.CheckIntegerRange(number, value, column);
+                return new(value);
+            case string:
+                return new(value);
+            case bool flag:
+                return new(flag ? 1L : 0L);
+            case decimal number when number == decimal.Truncate(number):
+                MySqlNumbers.CheckIntegerRange(number, value, column);
+                return new(number >= 0 && column.IsUnsigned ? (ulong)number : number);
+            case double number when number == Math.Truncate(number) && Math.Abs(number) < 1e15:
+                MySqlNumbers.CheckIntegerRange((decimal)number, value, column);
+                return new((long)number);
 
             // The server rounds a fraction written to an integer column, even in strict mode, so it is rejected here.
-            decimal number when number == decimal.Truncate(number) =>
-                new(number >= 0 && column.IsUnsigned && number <= ulong.MaxValue ? (ulong)number : number),
-            double number when number == Math.Truncate(number) && Math.Abs(number) < 1e15 => new((long)number),
-            decimal or double =>
-                throw new MySqlValueException($"field {column.Name}: the column {column.ColumnType} takes whole numbers, not {Format(value)}."),
-            _ => throw Mismatch(value, column),
-        };
+            case decimal or double:
+                throw new MySqlValueException($"field {column.Name}: the column {column.ColumnType} takes whole numbers, not {Format(value)}.");
+            default:
+                throw Mismatch(value, column);
+        }
+    }
 
     private static MySqlStoredValue ToText(object value, MySqlColumn column) =>
         value switch
         {
-            string text => new(text),
+            string text => FitLength(text, column, warning: null),
             byte[] => throw Mismatch(value, column),
-            _ => new(Format(value), $"field {column.Name}: the {Describe(value)} was stored as text"),
+            _ => FitLength(Format(value), column, $"field {column.Name}: the {Describe(value)} was stored as text"),
         };
+
+    /// <summary>
+    /// Checks text against a CHAR(n) or VARCHAR(n) column, whose n counts characters. In strict mode the server rejects
+    /// longer text, except that it cuts off trailing spaces beyond n with only a note. A CHAR column also drops every
+    /// trailing space when it is read.
+    /// </summary>
+    private static MySqlStoredValue FitLength(string text, MySqlColumn column, string? warning)
+    {
+        if (column.DataType is not ("char" or "varchar") || column.Length is not { } maxLength)
+        {
+            return new(text, warning);
+        }
+
+        // utf8mb4 columns count a character outside the BMP once. NOTE: a column in a 3-byte or single-byte character
+        // set rejects or replaces such characters, which is left to the server.
+        var length = text.EnumerateRunes().Count();
+        if (length > maxLength)
+        {
+            var cut = text[IndexOfRune(text, maxLength)..];
+            if (cut.AsSpan().Trim(' ').Length > 0)
+            {
+                throw new MySqlValueException(
+                    $"field {column.Name}: the text has {length} characters, more than the maximum of {maxLength} of the column type " +
+                    $"{column.ColumnType}; widen the column or shorten the text in the model query.");
+            }
+
+            warning = Join(warning, $"field {column.Name}: trailing spaces beyond the column's maximum of {maxLength} characters were removed");
+        }
+        else if (column.DataType == "char" && text.EndsWith(' '))
+        {
+            warning = Join(warning, $"field {column.Name}: trailing spaces were removed, because a CHAR column drops them when it is read");
+        }
+
+        return new(text, warning);
+    }
+
+    private static int IndexOfRune(string text, int runes)
+    {
+        var index = 0;
+        for (var i = 0; i < runes; i++)
+        {
+            index += Rune.GetRuneAt(text, index).Utf16SequenceLength;
+        }
+
+        return index;
+    }
+
+    private static string Join(string? first, string second) => first is null ? second : $"{first}; {second}";
 
     private static MySqlStoredValue ToBytes(object value, MySqlColumn column) =>
         value switch
@@ -119,7 +182,7 @@ internal static class MySqlValues
         };
 
     /// <summary>Formats a value as invariant text: ISO 8601 for dates and times, the shortest round-trip form for doubles.</summary>
-    private static string Format(object value) =>
+    public static string Format(object value) =>
         value switch
         {
             bool flag => flag ? "true" : "false",

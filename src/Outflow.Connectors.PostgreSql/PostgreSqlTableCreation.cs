@@ -95,6 +95,9 @@ internal static partial class PostgreSqlTableCreation
         var source = column.SourceType?.ToLowerInvariant() ?? "";
         return column.Type switch
         {
+            // MySQL's BIGINT UNSIGNED reaches 18446744073709551615, which needs 20 digits and is beyond bigint.
+            FieldType.Number when column.HasIntegerSource && source.Contains("bigint", StringComparison.Ordinal)
+                && source.Contains("unsigned", StringComparison.Ordinal) => "numeric(20,0)",
             FieldType.Number when column.HasIntegerSource => "bigint",
             FieldType.Number when column.HasFloatSource => "double precision",
             FieldType.Number => "numeric",

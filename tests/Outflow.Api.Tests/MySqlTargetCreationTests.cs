@@ -110,6 +110,7 @@ public sealed class MySqlTargetCreationTests(MariaDbFixture mariadb, ApiServerFi
     [InlineData("unknown type", "invalid_field_type", "identity.remote_field_type_id", "no_such_type")]
     [InlineData("injected type", "invalid_field_type", "identity.remote_field_type_id", "BIGINT); DROP TABLE contacts; --")]
     [InlineData("unindexable key", "target_creation_failed", "target.new_name", "people")]
+    [InlineData("names differing in case", "invalid_target_name", "fields[0].target", "id")]
     public async Task Create_bad_new_target_returns_422(string problem, string key, string field, string? value)
     {
         var (connection, database) = await CreateConnectionAsync();
@@ -127,6 +128,12 @@ public sealed class MySqlTargetCreationTests(MariaDbFixture mariadb, ApiServerFi
 
             // MySQL indexes a TEXT column only by a prefix, so it cannot be a primary key.
             case "unindexable key": body["identity"]!["remote_field_type_id"] = "TEXT"; break;
+
+            // MySQL compares column names without case, so ID and id would be one column.
+            case "names differing in case":
+                body["identity"]!["target"] = "ID";
+                body["fields"]![0]!["target"] = "id";
+                break;
             default: throw new ArgumentOutOfRangeException(nameof(problem), problem, "unknown test case");
         }
 
@@ -135,6 +142,11 @@ public sealed class MySqlTargetCreationTests(MariaDbFixture mariadb, ApiServerFi
         Assert.True((int)response.Status == 422, response.Text);
         Assert.Equal(key, response.ErrorKey);
         Assert.Equal(field, response.ErrorField);
+        if (problem == "names differing in case")
+        {
+            Assert.Contains("identity.target ID", response.Text, StringComparison.Ordinal);
+        }
+
         if (value is not null)
         {
             Assert.Equal(value, response.Body!["metadata"]!["value"]!.GetValue<string>());

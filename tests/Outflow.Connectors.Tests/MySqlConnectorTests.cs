@@ -63,8 +63,25 @@ public sealed class MySqlConnectorTests(MariaDbFixture mariadb, PostgresFixture 
 
         var rows = await source.ReadAllAsync(new ModelSource("SELECT * FROM dates ORDER BY id", null));
 
-        Assert.IsType<UnreadableValue>(rows[0][1]);
+        var unreadable = Assert.IsType<UnreadableValue>(rows[0][1]);
+        Assert.Contains("NULLIF(", unreadable.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("AllowZeroDateTime", unreadable.Message, StringComparison.Ordinal);
         Assert.Equal(new DateTime(2024, 1, 1), rows[1][1]);
+    }
+
+    [Fact]
+    public async Task SourceLongTimeShowsMySqlForm()
+    {
+        var database = await CreateDatabaseAsync("""
+            CREATE TABLE times (id INT PRIMARY KEY, span TIME(6));
+            INSERT INTO times VALUES (1, '838:59:59'), (2, '-00:00:01.5');
+            """);
+        await using var source = new MySqlFactory().CreateSource(database.Configuration, Environment);
+
+        var rows = await source.ReadAllAsync(new ModelSource("SELECT * FROM times ORDER BY id", null));
+
+        Assert.Contains("838:59:59", Assert.IsType<UnreadableValue>(rows[0][1]).Message, StringComparison.Ordinal);
+        Assert.Contains("-00:00:01.500000", Assert.IsType<UnreadableValue>(rows[1][1]).Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -109,6 +126,26 @@ public sealed class MySqlConnectorTests(MariaDbFixture mariadb, PostgresFixture 
     }
 
     [Fact]
+    public async Task TestNamesSilentServer()
+    {
+        // A listener that accepts the connection and never sends MySQL's greeting, as a server of another protocol does.
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var database = await mariadb.CreateDatabaseAsync();
+        var configuration = (System.Text.Json.Nodes.JsonObject)database.Configuration.DeepClone();
+        configuration["hostname"] = "127.0.0.1";
+        configuration["port"] = port;
+
+        var exception = await Assert.ThrowsAsync<ConnectorException>(
+            () => new MySqlFactory().TestAsync(configuration, Environment, CancellationToken.None));
+
+        Assert.Contains($"127.0.0.1:{port}", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("did not answer as MySQL or MariaDB", exception.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Operation canceled", exception.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task SourceDescribesFieldTypes()
     {
         var database = await CreateDatabaseAsync(
@@ -123,6 +160,29 @@ public sealed class MySqlConnectorTests(MariaDbFixture mariadb, PostgresFixture 
             columns.Select(c => c.Type));
         Assert.Equal("decimal(10,2)", columns[1].RemoteType);
         Assert.Contains(database.Name + ".t", tables.Select(t => t.Id));
+    }
+
+    [Fact]
+    public async Task SourceTypesCreatePostgresColumns()
+    {
+        var database = await CreateDatabaseAsync(
+            "CREATE TABLE t (id BIGINT UNSIGNED PRIMARY KEY, local DATETIME(6), instant TIMESTAMP(6) NULL, small INT UNSIGNED);");
+        await using var source = new MySqlFactory().CreateSource(database.Configuration, Environment);
+        var copy = await postgres.CreateDatabaseAsync();
+        await using var target = new PostgreSqlConnectorFactory().CreateTarget(copy.Configuration, Environment);
+
+        var columns = await source.DescribeAsync(new ModelSource(null, "t"), CancellationToken.None);
+        var info = await target.CreateObjectAsync(
+            new NewTargetObject(
+                "t", new Dictionary<string, string>(StringComparer.Ordinal), columns.Select(c => new NewTargetColumn(c.Name, c.Type, c.RemoteType)).ToList(), "id"),
+            CancellationToken.None);
+
+        Assert.Equal(
+            ["bigint unsigned", "timestamp without time zone", "timestamp with time zone", "int unsigned"],
+            columns.Select(c => c.RemoteType));
+        Assert.Equal(
+            ["numeric(20,0)", "timestamp without time zone", "timestamp with time zone", "bigint"],
+            info.Fields.Select(f => f.RemoteType));
     }
 
     [Fact]
@@ -173,10 +233,15 @@ public sealed class MySqlConnectorTests(MariaDbFixture mariadb, PostgresFixture 
             [RecordOutcome.Inserted, RecordOutcome.Inserted, RecordOutcome.NotFound, RecordOutcome.Failed], first.Select(r => r.Outcome));
         Assert.Equal([RecordOutcome.Updated, RecordOutcome.Skipped, RecordOutcome.Deleted], second.Select(r => r.Outcome));
         Assert.Equal([true, false], await target.ContainsAsync(objectId, "id", [1L, 2L], CancellationToken.None));
-        var tooLong = await Assert.ThrowsAsync<ConnectorException>(() => target.WriteAsync(
+        var tooLong = await target.WriteAsync(
             new WriteBatch(objectId, "id", ["name", "qty"], [new TargetRecord(RecordOperation.Upsert, 5L, [new string('x', 21), 1L])]),
+            CancellationToken.None);
+        Assert.Equal(RecordOutcome.Failed, tooLong[0].Outcome);
+        Assert.Contains("21 characters", tooLong[0].Message, StringComparison.Ordinal);
+        var badNumber = await Assert.ThrowsAsync<ConnectorException>(() => target.WriteAsync(
+            new WriteBatch(objectId, "id", ["name", "qty"], [new TargetRecord(RecordOperation.Upsert, 5L, ["e", "many"])]),
             CancellationToken.None));
-        Assert.Contains("Data too long", tooLong.Message, StringComparison.Ordinal);
+        Assert.Contains("Incorrect integer value", badNumber.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -139,6 +139,10 @@ public sealed class MySqlTableCreationTests(MariaDbFixture mariadb)
                 new NewTargetColumn("huge", FieldType.Number, "bigint unsigned"),
                 new NewTargetColumn("ratio", FieldType.Number, "double precision"),
                 new NewTargetColumn("money", FieldType.Number, "numeric(10,2)"),
+                new NewTargetColumn("count", FieldType.Number, "NUMERIC ( 12 )"),
+                new NewTargetColumn("amount", FieldType.Number, "decimal(8,3) unsigned"),
+                new NewTargetColumn("wide", FieldType.Number, "numeric(100,2)"),
+                new NewTargetColumn("plain", FieldType.Number, "numeric"),
                 new NewTargetColumn("flag", FieldType.Boolean),
                 new NewTargetColumn("day", FieldType.Datetime, "date"),
                 new NewTargetColumn("local", FieldType.Datetime, "timestamp without time zone"),
@@ -159,7 +163,8 @@ public sealed class MySqlTableCreationTests(MariaDbFixture mariadb)
         Assert.Equal(
             [
                 "id varchar(255) utf8mb4_bin PRI", "whole bigint(20)", "huge bigint(20) unsigned", "ratio double",
-                "money decimal(65,30)", "flag tinyint(1)", "day date", "local datetime(6)", "stamp datetime(6)",
+                "money decimal(10,2)", "count decimal(12,0)", "amount decimal(8,3)", "wide decimal(65,30)",
+                "plain decimal(65,30)", "flag tinyint(1)", "day date", "local datetime(6)", "stamp datetime(6)",
                 "instant timestamp(6) NULL", "doc longtext utf8mb4_bin", "list longtext utf8mb4_bin", "raw longblob",
                 "name longtext utf8mb4_general_ci", "other longtext utf8mb4_general_ci", "picked smallint(6)",
             ],

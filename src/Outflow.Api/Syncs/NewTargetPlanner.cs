@@ -153,6 +153,7 @@ internal sealed class NewTargetPlanner(IModelStore models, Guid organizationId, 
         ITargetConnector connector, SyncConfiguration configuration, SyncMode mode, CancellationToken cancellationToken)
     {
         var columns = new List<NewTargetColumn>();
+        var paths = new Dictionary<string, string>(StringComparer.Ordinal);
         async Task AddAsync(string? name, SourceField? source, bool isConstant, string path, string? remoteType)
         {
             if (string.IsNullOrWhiteSpace(name) || columns.Any(c => string.Equals(c.Name, name, StringComparison.Ordinal)))
@@ -161,6 +162,17 @@ internal sealed class NewTargetPlanner(IModelStore models, Guid organizationId, 
             }
 
             CheckName(connector, name, isTable: false, path);
+            if (columns.FirstOrDefault(c => connector.NewColumnNameComparer.Equals(c.Name, name)) is { } same)
+            {
+                throw ApiException.Unprocessable(
+                    ApiErrorKeys.InvalidTargetName,
+                    $"{path} {name} and {paths[same.Name]} {same.Name} would name the same column, because the target database " +
+                    "compares column names without case: rename one of them",
+                    path,
+                    name);
+            }
+
+            paths[name] = path;
             var field = isConstant ? null : await FindModelFieldAsync(source, cancellationToken);
             columns.Add(new NewTargetColumn(name, isConstant ? FieldType.String : field?.Type ?? FieldType.Unknown, field?.RemoteType, remoteType));
         }

@@ -54,6 +54,12 @@ public interface ITargetConnector : IAsyncDisposable
     string? CheckNewName(string name, bool isTable) =>
         throw new NotSupportedException("this target type cannot create target objects");
 
+    /// <summary>
+    /// Compares the column names of a new table as the database does, so two names it takes for one column are
+    /// rejected before the table is created. MySQL, for example, compares column names without case.
+    /// </summary>
+    StringComparer NewColumnNameComparer => StringComparer.Ordinal;
+
     /// <summary>Checks that a column type name names a type of this database; returns why not, or null when it does.</summary>
     /// <exception cref="NotSupportedException">The type cannot create target objects.</exception>
     /// <exception cref="ConnectorException">The database could not be asked.</exception>
