@@ -100,9 +100,7 @@ internal sealed class ExecutionRunner : IExecutionRunner
         }
         catch (Exception exception) when (lease.IsLost || exception is LeaseLostException)
         {
-            await run.DisposeAsync().ConfigureAwait(false);
-            Log.ExecutionLeaseLost(logger, execution.SyncId, executionId);
-            return ExecutionRunResult.LeaseLost;
+            return await StopAfterTakeoverAsync(run, execution).ConfigureAwait(false);
         }
         catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
@@ -117,6 +115,11 @@ internal sealed class ExecutionRunner : IExecutionRunner
         }
         catch (Exception exception) when (exception is ExecutionFailedException or ConnectorException or OutflowException)
         {
+            if (!await lease.ConfirmHeldAsync().ConfigureAwait(false))
+            {
+                return await StopAfterTakeoverAsync(run, execution).ConfigureAwait(false);
+            }
+
             status = ExecutionStatus.Failed;
             errors.Add(exception.Message);
             Log.ExecutionFailed(logger, execution.SyncId, executionId, exception.Message);
@@ -124,6 +127,11 @@ internal sealed class ExecutionRunner : IExecutionRunner
         }
         catch (Exception exception)
         {
+            if (!await lease.ConfirmHeldAsync().ConfigureAwait(false))
+            {
+                return await StopAfterTakeoverAsync(run, execution).ConfigureAwait(false);
+            }
+
             status = ExecutionStatus.Failed;
             errors.Add($"internal error: {exception.Message}");
             Log.ExecutionInternalError(logger, exception, execution.SyncId, executionId);
@@ -186,6 +194,17 @@ internal sealed class ExecutionRunner : IExecutionRunner
             Log.LogFilesStoreFailed(_services.Logger, exception, execution.SyncId, execution.Id);
             return false;
         }
+    }
+
+    /// <summary>
+    /// Stops a run whose failure followed a takeover, such as a target session that the server ended while this worker
+    /// was paused past its lease. The failure is not the execution's: its new owner runs it from the last checkpoint.
+    /// </summary>
+    private async Task<ExecutionRunResult> StopAfterTakeoverAsync(ExecutionRun run, Execution execution)
+    {
+        await run.DisposeAsync().ConfigureAwait(false);
+        Log.ExecutionLeaseLost(_services.Logger, execution.SyncId, execution.Id);
+        return ExecutionRunResult.LeaseLost;
     }
 
     /// <summary>

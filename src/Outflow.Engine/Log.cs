@@ -88,6 +88,10 @@ internal static partial class Log
         Message = "Execution {ExecutionId} of sync {SyncId} stopped after losing its lease; its new owner continues it")]
     public static partial void ExecutionLeaseLost(ILogger logger, Guid syncId, Guid executionId);
 
+    [LoggerMessage(EventId = 2054, Level = LogLevel.Warning,
+        Message = "Checking the lease of execution {ExecutionId} after a failure failed, so the failure counts as the execution's own")]
+    public static partial void LeaseCheckFailed(ILogger logger, Exception exception, Guid executionId);
+
     [LoggerMessage(EventId = 2060, Level = LogLevel.Warning,
         Message = "Execution {ExecutionId} of sync {SyncId}: storing its record log files failed, so they stay in this " +
             "process's logs directory and only this process serves them")]

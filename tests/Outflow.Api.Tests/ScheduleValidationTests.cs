@@ -131,6 +131,7 @@ public sealed class ScheduleValidationTests(ApiServerFixture server) : IClassFix
         Assert.Equal("schedule.schedules[1].run_after.sync_ids[0]", response.ErrorField);
         Assert.Equal(thirdId, response.Body!["metadata"]!["value"]!.GetValue<string>());
         Assert.Contains(secondId, response.Body["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains($"sync {thirdId} runs", response.Body["message"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -315,12 +315,12 @@ internal sealed class SyncValidator
                 if (next == id)
                 {
                     var field = RunAfterPath(schedule, item.Entry);
+                    var loop = item.Sync == item.Entry
+                        ? $"sync {item.Sync} already runs after this sync, so the two would start each other in a loop"
+                        : $"sync {item.Entry} runs, through its own run-after links, after sync {item.Sync}, which runs "
+                            + "after this sync, so they would start each other in a loop";
                     throw ApiException.Unprocessable(
-                        ApiErrorKeys.InvalidSchedule,
-                        $"{field}: sync {item.Sync} already runs after this sync, so the two would start each other "
-                        + "in a loop: remove one of the links",
-                        field,
-                        item.Entry);
+                        ApiErrorKeys.InvalidSchedule, $"{field}: {loop}: remove one of the links", field, item.Entry);
                 }
 
                 pending.Push((next, item.Entry));

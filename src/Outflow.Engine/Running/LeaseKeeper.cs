@@ -63,6 +63,25 @@ internal sealed class LeaseKeeper : IAsyncDisposable
         ThrowIfLost();
     }
 
+    /// <summary>
+    /// Renews the lease now and returns whether this worker still holds it, so that a failure caused by another
+    /// worker's takeover, such as a target session the server ended during a pause, is not reported as the
+    /// execution's failure. When the store cannot be reached, the result is what this worker last knew.
+    /// </summary>
+    public async Task<bool> ConfirmHeldAsync()
+    {
+        try
+        {
+            await RenewAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            Log.LeaseCheckFailed(_logger, exception, _executionId);
+        }
+
+        return !IsLost;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stopped.CancelAsync().ConfigureAwait(false);

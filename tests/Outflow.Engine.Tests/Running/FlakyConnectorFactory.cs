@@ -37,7 +37,7 @@ internal sealed class FlakyConnectorFactory : IConnectorFactory
     /// </summary>
     public int LoseResultOfCall { get; set; } = int.MaxValue;
 
-    /// <summary>Runs after each write call that the target completed, with the call's number (counting from 1).</summary>
+    /// <summary>Runs after each write call that the target committed, with the call's number (counting from 1).</summary>
     public Action<int>? AfterWrite { get; set; }
 
     public int WriteCalls => _writeCalls;
@@ -96,6 +96,7 @@ internal sealed class FlakyConnectorFactory : IConnectorFactory
         private async Task<IReadOnlyList<RecordResult>> WriteThenLoseResultAsync(WriteBatch batch, int call, CancellationToken cancellationToken)
         {
             await inner.WriteAsync(batch, cancellationToken);
+            factory.AfterWrite?.Invoke(call);
             throw new InvalidOperationException($"the result of write call {call} was lost after the target committed it (injected failure)");
         }
 

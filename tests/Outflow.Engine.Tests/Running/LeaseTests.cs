@@ -103,6 +103,32 @@ public sealed class LeaseTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Failure_after_takeover_not_reported()
+    {
+        var flaky = new FlakyConnectorFactory();
+        await using var harness = await EngineHarness.CreateAsync(postgres, batchSize: 2, flakyTarget: flaky);
+        harness.ExecuteSource("CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT)");
+        harness.ExecuteSource("INSERT INTO people VALUES (1, 'Ada'), (2, 'Grace'), (3, 'Edsger')");
+        await harness.ExecuteTargetAsync("CREATE TABLE people (id bigint PRIMARY KEY, name text)");
+        var model = await harness.CreateModelAsync("SELECT id, name FROM people ORDER BY id", "id", "name");
+        var sync = await harness.CreateSyncAsync(model, SyncMode.UpdateOrCreate, "public.people", "id", "name");
+        var execution = await harness.CreateExecutionAsync(sync);
+
+        // Another worker claims the execution while the first write is in flight, and the write then fails, the way a
+        // target session that the server ended during a pause does.
+        flaky.Reset(loseResultOfCall: 1);
+        flaky.AfterWrite = _ => harness.Executions
+            .TryClaimAsync(execution.Id, "other-host:1", Lease, TimeProvider.System.GetUtcNow().AddHours(1), CancellationToken.None)
+            .GetAwaiter().GetResult();
+        var result = await harness.Runner.RunAsync(execution.Id, CancellationToken.None).WaitAsync(Guard);
+        var entries = await harness.ConsoleLog.ListAsync(execution.Id, null, 100, CancellationToken.None);
+
+        Assert.Equal(ExecutionRunOutcome.LeaseLost, result.Outcome);
+        Assert.DoesNotContain(entries, entry => entry.Message.Contains("internal error", StringComparison.Ordinal));
+        Assert.Equal(ExecutionStatus.Running, (await harness.Executions.GetByIdAsync(execution.Id, CancellationToken.None))!.Status);
+    }
+
+    [Fact]
     public async Task Runner_with_live_lease_elsewhere_does_not_start()
     {
         await using var harness = await EngineHarness.CreateAsync(postgres);
