@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Outflow.Core.Connectors;
 
 namespace Outflow.Connectors.MySql;
 
@@ -91,11 +92,10 @@ internal static class MySqlValues
 
         // utf8mb4 columns count a character outside the BMP once. NOTE: a column in a 3-byte or single-byte character
         // set rejects or replaces such characters, which is left to the server.
-        var length = text.EnumerateRunes().Count();
+        var (length, cutsContent) = CharacterLimit.Measure(text, maxLength);
         if (length > maxLength)
         {
-            var cut = text[IndexOfRune(text, maxLength)..];
-            if (cut.AsSpan().Trim(' ').Length > 0)
+            if (cutsContent)
             {
                 throw new MySqlValueException(
                     $"field {column.Name}: the text has {length} characters, more than the maximum of {maxLength} of the column type " +
@@ -110,17 +110,6 @@ internal static class MySqlValues
         }
 
         return new(text, warning);
-    }
-
-    private static int IndexOfRune(string text, int runes)
-    {
-        var index = 0;
-        for (var i = 0; i < runes; i++)
-        {
-            index += Rune.GetRuneAt(text, index).Utf16SequenceLength;
-        }
-
-        return index;
     }
 
     private static string Join(string? first, string second) => first is null ? second : $"{first}; {second}";

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Outflow.Core.Connectors;
 using System.Text.RegularExpressions;
 
 namespace Outflow.Connectors.PostgreSql;
@@ -251,11 +252,10 @@ internal static partial class PostgreSqlValues
         }
 
         // PostgreSQL counts characters as code points, so a character outside the BMP counts once.
-        var length = text.EnumerateRunes().Count();
+        var (length, cutsContent) = CharacterLimit.Measure(text, maxLength);
         if (length > maxLength)
         {
-            var cut = text[IndexOfRune(text, maxLength)..];
-            if (cut.AsSpan().Trim(' ').Length > 0)
+            if (cutsContent)
             {
                 throw new PostgreSqlValueException(
                     $"field {column.Name}: the text has {length} characters, more than the column's maximum of {maxLength}; " +
@@ -271,17 +271,6 @@ internal static partial class PostgreSqlValues
         }
 
         return new(text, warning);
-    }
-
-    private static int IndexOfRune(string text, int runes)
-    {
-        var index = 0;
-        for (var i = 0; i < runes; i++)
-        {
-            index += Rune.GetRuneAt(text, index).Utf16SequenceLength;
-        }
-
-        return index;
     }
 
     private static void CheckScale(decimal number, PostgreSqlColumn column)
