@@ -100,8 +100,8 @@ internal static partial class MySqlTableCreation
     }
 
     /// <summary>
-    /// Checks a type name first by its form (words with an optional size, so it can go into the CREATE TABLE statement
-    /// as written) and then by creating a temporary table with a column of that type, so the server decides.
+    /// Checks a type name by its form first: words with an optional size, which can go into the CREATE TABLE
+    /// statement as written. Then the server decides, through a temporary table with a column of that type.
     /// </summary>
     public static async Task<string?> CheckTypeAsync(MySqlConnection connection, string typeName, CancellationToken cancellationToken)
     {

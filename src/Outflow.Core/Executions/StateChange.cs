@@ -8,8 +8,8 @@ public sealed record StateChange(UInt128 IdentityHash, string Identity, UInt128?
 {
     /// <summary>
     /// The row hash recorded for an identity just before a write to its record, until the target confirms the write.
-    /// It matches no row, so a run that finds it treats the record as new and writes it again, and replace mode
-    /// deletes it once its row has left the model: a write that landed just before a crash is never forgotten.
+    /// It matches no row, so a run that finds it treats the record as new and writes it again. Replace mode deletes
+    /// it once its row has left the model, so a write that landed just before a crash is not forgotten.
     /// </summary>
     public static UInt128 Unconfirmed => UInt128.Zero;
 }

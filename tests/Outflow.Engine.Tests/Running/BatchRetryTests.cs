@@ -48,7 +48,7 @@ public sealed class BatchRetryTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task Write_committed_without_checkpoint_then_row_left_model_deleted()
+    public async Task Lost_checkpoint_then_row_removed_deletes()
     {
         var flaky = new FlakyConnectorFactory();
         await using var harness = await CreateHarnessAsync(flaky, batchSize: 2);
@@ -77,7 +77,7 @@ public sealed class BatchRetryTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task Delete_committed_without_checkpoint_then_row_returned_written_again()
+    public async Task Lost_delete_checkpoint_then_row_returns()
     {
         var flaky = new FlakyConnectorFactory();
         await using var harness = await CreateHarnessAsync(flaky, batchSize: 2);
@@ -105,7 +105,7 @@ public sealed class BatchRetryTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task Update_committed_without_checkpoint_then_row_reverted_written_again()
+    public async Task Lost_update_checkpoint_then_row_reverts()
     {
         var flaky = new FlakyConnectorFactory();
         await using var harness = await CreateHarnessAsync(flaky, batchSize: 2);
@@ -132,7 +132,7 @@ public sealed class BatchRetryTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task Write_committed_without_checkpoint_create_mode_writes_rest_once()
+    public async Task Lost_checkpoint_create_mode_writes_once()
     {
         var flaky = new FlakyConnectorFactory();
         await using var harness = await CreateHarnessAsync(flaky, batchSize: 2);
