@@ -61,6 +61,8 @@ internal sealed class FilesTargetConnector(FilesSettings settings, ILogger logge
         return Task.FromResult<TargetObjectInfo?>(Describe(objectId, _storage.ReadColumns(path)));
     }
 
+    public int PreferredBatchSize => 10_000;
+
     public async Task<IReadOnlyList<RecordResult>> WriteAsync(WriteBatch batch, CancellationToken cancellationToken)
     {
         if (batch.Records.Count == 0)

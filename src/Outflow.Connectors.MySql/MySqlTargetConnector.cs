@@ -37,6 +37,8 @@ internal sealed class MySqlTargetConnector(MySqlSettings settings, TimeSpan idle
         return table?.ToObjectInfo();
     }
 
+    public int PreferredBatchSize => 2_000;
+
     public async Task<IReadOnlyList<RecordResult>> WriteAsync(WriteBatch batch, CancellationToken cancellationToken)
     {
         if (batch.Records.Count == 0)

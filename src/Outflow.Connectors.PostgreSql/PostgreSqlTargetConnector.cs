@@ -38,6 +38,8 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
         return table?.ToObjectInfo();
     }
 
+    public int PreferredBatchSize => 10_000;
+
     public async Task<IReadOnlyList<RecordResult>> WriteAsync(WriteBatch batch, CancellationToken cancellationToken)
     {
         if (batch.Records.Count == 0)

@@ -31,6 +31,8 @@ internal sealed class SqliteTargetConnector(SqliteSettings settings, ILogger log
         return table?.ToObjectInfo();
     }
 
+    public int PreferredBatchSize => 10_000;
+
     public async Task<IReadOnlyList<RecordResult>> WriteAsync(WriteBatch batch, CancellationToken cancellationToken)
     {
         if (batch.Records.Count == 0)

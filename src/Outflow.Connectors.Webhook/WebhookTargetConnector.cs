@@ -54,10 +54,10 @@ internal sealed class WebhookTargetConnector(
     public Task<TargetObjectInfo?> DescribeObjectAsync(string objectId, CancellationToken cancellationToken) =>
         Task.FromResult<TargetObjectInfo?>(string.IsNullOrWhiteSpace(objectId) ? null : Describe(objectId));
 
+    public int PreferredBatchSize => settings.BatchSize;
+
     public async Task<IReadOnlyList<RecordResult>> WriteAsync(WriteBatch batch, CancellationToken cancellationToken)
     {
-        // NOTE: the engine hands over at most its own batch size (500 by default), so a larger batch_size sends
-        // batches of the engine's size.
         var results = new List<RecordResult>(batch.Records.Count);
         for (var start = 0; start < batch.Records.Count; start += settings.BatchSize)
         {

@@ -9,8 +9,11 @@ public sealed class EngineOptions
     /// <summary>The directory for each execution's scratch database, which is deleted when the execution ends.</summary>
     public required string ScratchDirectory { get; init; }
 
-    /// <summary>The maximum number of records sent to the target in one write.</summary>
-    public int BatchSize { get; init; } = 500;
+    /// <summary>
+    /// The maximum number of records sent to the target in one write, or null for the size the target connector
+    /// prefers.
+    /// </summary>
+    public int? BatchSize { get; init; }
 
     /// <summary>How many times a batch is tried when the target reports a transient failure, the first try included.</summary>
     public int MaxAttempts { get; init; } = 5;

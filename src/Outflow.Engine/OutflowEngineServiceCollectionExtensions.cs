@@ -15,7 +15,7 @@ public static class OutflowEngineServiceCollectionExtensions
     public static IServiceCollection AddOutflowEngine(this IServiceCollection services, EngineOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.BatchSize < 1)
+        if (options.BatchSize is < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, "BatchSize must be at least 1.");
         }

@@ -19,6 +19,12 @@ public interface ITargetConnector : IAsyncDisposable
     Task<IReadOnlyList<RecordResult>> WriteAsync(WriteBatch batch, CancellationToken cancellationToken);
 
     /// <summary>
+    /// How many records the engine passes to one <see cref="WriteAsync"/> call. Databases write large batches in about
+    /// the time of small ones, while a webhook sends each batch as one request.
+    /// </summary>
+    int PreferredBatchSize => 500;
+
+    /// <summary>
     /// Checks which identity values have a record in an object, comparing as the write statements match records.
     /// Returns one flag per value, in order. <paramref name="identities"/> use the value types of
     /// <see cref="ISourceReader"/>, as <see cref="TargetRecord.Identity"/> does. A value that the identity field cannot

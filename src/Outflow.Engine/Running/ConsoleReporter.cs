@@ -87,8 +87,13 @@ internal sealed class ConsoleReporter
             cancellationToken));
     }
 
-    /// <summary>Reports the end of the read: rows read, the changes found and the rows rejected as record errors.</summary>
-    public Task ModelReadAsync(long rows, long pending, long pendingNew, long errors, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reports the end of the read: rows read, the changes found, the rows rejected as record errors, and how long the
+    /// source took to deliver the rows (<paramref name="reading"/>) against the time spent hashing and comparing them
+    /// with the sync's state (<paramref name="detection"/>).
+    /// </summary>
+    public Task ModelReadAsync(
+        long rows, long pending, long pendingNew, long errors, TimeSpan reading, TimeSpan detection, CancellationToken cancellationToken)
     {
         var message = $"Read {Count(rows, "row")}: {Count(pending, "record")} to write ({Format(pendingNew)} new, " +
             $"{Format(pending - pendingNew)} changed)";
@@ -96,6 +101,9 @@ internal sealed class ConsoleReporter
         {
             message += $", {Count(errors, "row")} rejected as record errors (see the errors log)";
         }
+
+        message += FormattableString.Invariant(
+            $"; reading took {reading.TotalSeconds:0.0} s, change detection {detection.TotalSeconds:0.0} s");
 
         return WriteAsync(
             errors > 0 ? ConsoleLogLevels.Warn : ConsoleLogLevels.Info,
@@ -107,6 +115,8 @@ internal sealed class ConsoleReporter
                 ["pending_new"] = pendingNew,
                 ["pending_changed"] = pending - pendingNew,
                 ["errors"] = errors,
+                ["read_ms"] = (long)reading.TotalMilliseconds,
+                ["change_detection_ms"] = (long)detection.TotalMilliseconds,
             },
             cancellationToken);
     }

@@ -82,14 +82,16 @@ internal sealed class ExecutionRun(Execution execution, EngineServices services,
 
         Log.ModelRead(services.Logger, execution.SyncId, execution.Id, scanner.RowsRead, scanner.PendingCount, scanner.ErrorCount);
         await console.ModelReadAsync(
-            scanner.RowsRead, scanner.PendingCount, _scratch.CountPendingNew(), scanner.ErrorCount, cancellationToken).ConfigureAwait(false);
+            scanner.RowsRead, scanner.PendingCount, scanner.PendingNewCount, scanner.ErrorCount, scanner.ReadTime,
+            scanner.DetectionTime, cancellationToken).ConfigureAwait(false);
 
         var batchWriter = new BatchWriter(_session.Target!, services, _recorder, poller, lease, execution.SyncId, execution.Id, console);
-        var writer = new RecordWriter(_scratch, batchWriter, _recorder, poller, services.Options.BatchSize, console);
+        var batchSize = services.Options.BatchSize ?? _session.Target!.PreferredBatchSize;
+        var writer = new RecordWriter(_scratch, batchWriter, _recorder, poller, batchSize, console);
         if (scanner.PendingCount > 0)
         {
             await console.WritingAsync(
-                plan.IsDryRun, scanner.PendingCount, plan.TargetObject, services.Options.BatchSize, cancellationToken).ConfigureAwait(false);
+                plan.IsDryRun, scanner.PendingCount, plan.TargetObject, batchSize, cancellationToken).ConfigureAwait(false);
         }
 
         await writer.WriteChangesAsync(cancellationToken).ConfigureAwait(false);
@@ -103,11 +105,11 @@ internal sealed class ExecutionRun(Execution execution, EngineServices services,
         }
         else if (plan.DeletesAbsentRecords)
         {
-            await writer.DeleteAbsentAsync(services.State, execution.SyncId, cancellationToken).ConfigureAwait(false);
+            await writer.DeleteAbsentAsync(scanner.AbsentCount, cancellationToken).ConfigureAwait(false);
         }
         else if (plan.ActsOnAbsentRows && plan.Mode is SyncMode.Append or SyncMode.Snapshot or SyncMode.Remove)
         {
-            await writer.ForgetAbsentAsync(services.State, execution.SyncId, cancellationToken).ConfigureAwait(false);
+            await writer.ForgetAbsentAsync(scanner.AbsentCount, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Outflow.Core.Connectors;
 using Outflow.Core.Executions;
@@ -10,11 +11,11 @@ using Outflow.Engine.Scratch;
 namespace Outflow.Engine.Running;
 
 /// <summary>
-/// Reads the whole model and sorts its rows into the scratch database: every identity into <c>seen</c>, new
-/// and changed rows into <c>pending</c>. Rows the filters exclude take no part, as if the model lacked them.
-/// State is looked up in chunks so that memory stays bounded. After the read, rows of repeated identities are
-/// removed from <c>pending</c> and counted as errors. Modes without an identity key each row by its content and
-/// how many rows with that content came before it, so identical rows are distinct records.
+/// Reads the whole model into the scratch database, then compares it with the sync's state: both are walked in
+/// identity-hash order side by side, so neither needs to fit in memory. New and changed rows become pending, state
+/// entries the read did not see become deletes, and rows of repeated identities are counted as errors and not written.
+/// Rows the filters exclude take no part, as if the model lacked them. Modes without an identity key each row by its
+/// content and how many rows with that content came before it, so identical rows are distinct records.
 /// </summary>
 internal sealed class ModelScanner(
     SyncPlan plan,
@@ -26,15 +27,28 @@ internal sealed class ModelScanner(
     DateTimeOffset executionStart,
     ConsoleReporter console)
 {
-    /// <summary>The number of identities looked up in state per call.</summary>
-    public const int LookupChunkSize = 1000;
+    /// <summary>The number of rows a baseline records per checkpoint.</summary>
+    public const int BaselineChunkSize = 10_000;
 
-    private readonly List<Candidate> _chunk = new(LookupChunkSize);
     private long _errors;
+    private long _readTicks;
+    private long _scanTicks;
 
     public long RowsRead { get; private set; }
 
     public long PendingCount { get; private set; }
+
+    /// <summary>How many pending rows have an identity the sync's state lacks.</summary>
+    public long PendingNewCount { get; private set; }
+
+    /// <summary>The time spent waiting for the source's rows.</summary>
+    public TimeSpan ReadTime => Stopwatch.GetElapsedTime(0, _readTicks);
+
+    /// <summary>The rest of the scan: shaping, hashing and storing rows, then comparing them with the sync's state.</summary>
+    public TimeSpan DetectionTime => Stopwatch.GetElapsedTime(0, _scanTicks - _readTicks);
+
+    /// <summary>How many identities of the sync's state the read did not see.</summary>
+    public long AbsentCount { get; private set; }
 
     public long ErrorCount => _errors;
 
@@ -57,12 +71,21 @@ internal sealed class ModelScanner(
         var values = new object?[shaper.FieldCount];
         var trackingValues = new object?[shaper.TrackingCount];
         long taken = 0;
-        while ((plan.RowLimit is null || taken < plan.RowLimit) && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        var scanStart = Stopwatch.GetTimestamp();
+        while (plan.RowLimit is null || taken < plan.RowLimit)
         {
+            var readStart = Stopwatch.GetTimestamp();
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                _readTicks += Stopwatch.GetTimestamp() - readStart;
+                break;
+            }
+
+            reader.GetValues(row);
+            _readTicks += Stopwatch.GetTimestamp() - readStart;
             RowsRead++;
             poller.ThrowIfRequested();
             await console.RowsReadAsync(RowsRead, cancellationToken).ConfigureAwait(false);
-            reader.GetValues(row);
             if (FindUnreadable(row) is { } unreadable)
             {
                 RejectUnreadable(shaper, row, values, unreadable);
@@ -121,22 +144,18 @@ internal sealed class ModelScanner(
                 rowHash = tracking.RowHash;
             }
 
-            var identityHash = IdentityText.Hash(identity);
-            if (scratch.AddSeen(identityHash, identity, payload) > 1)
-            {
-                scratch.AddDuplicate(identityHash, identity, payload);
-                continue;
-            }
-
-            _chunk.Add(new Candidate(identityHash, identity, rowHash, payload));
-            if (_chunk.Count >= LookupChunkSize)
-            {
-                await FlushChunkAsync(cancellationToken).ConfigureAwait(false);
-            }
+            scratch.AddRow(IdentityText.Hash(identity), identity, rowHash, payload);
         }
 
-        await FlushChunkAsync(cancellationToken).ConfigureAwait(false);
+        await DiffAsync(cancellationToken).ConfigureAwait(false);
+        _scanTicks = Stopwatch.GetTimestamp() - scanStart;
         RejectDuplicates();
+        (PendingCount, PendingNewCount) = scratch.CountPending();
+        if (plan.IsBaseline)
+        {
+            await RecordBaselineAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         await recorder.CheckpointAsync([], new ExecutionCounts(Total: _errors, Error: _errors), cancellationToken)
             .ConfigureAwait(false);
     }
@@ -172,46 +191,102 @@ internal sealed class ModelScanner(
         recorder.LogRecord(RecordLogType.Errors, identity, RecordLogKeys.ValueUnreadable, unreadable.Message, values);
     }
 
-    private async Task FlushChunkAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Walks the rows and the sync's state in identity-hash order. An identity with one row is pending when the mode
+    /// wants it written; one with several rows is a duplicate; a state entry without a row is absent.
+    /// </summary>
+    private async Task DiffAsync(CancellationToken cancellationToken)
     {
-        if (_chunk.Count == 0)
+        var entries = plan.IsTest ? AsyncEnumerable.Empty<StateEntry>() : state.ReadAllAsync(syncId, cancellationToken);
+        var stored = entries.GetAsyncEnumerator(cancellationToken);
+        await using (stored.ConfigureAwait(false))
         {
-            return;
-        }
-
-        IReadOnlyDictionary<UInt128, UInt128> stored = plan.IsTest
-            ? new Dictionary<UInt128, UInt128>()
-            : await state.LookupAsync(syncId, _chunk.ConvertAll(c => c.IdentityHash), cancellationToken).ConfigureAwait(false);
-        var baseline = new List<StateChange>();
-        foreach (var candidate in _chunk)
-        {
-            var isNew = !stored.TryGetValue(candidate.IdentityHash, out var storedHash) || storedHash == StateChange.Unconfirmed;
-            var changed = isNew || plan.TreatAllAsChanged || storedHash != candidate.RowHash;
-
-            // Create never touches records it wrote before, unless a resync requests every row again.
-            var wanted = plan.Mode == SyncMode.Create ? isNew || plan.TreatAllAsChanged : changed;
-            if (!wanted)
+            var hasStored = await stored.MoveNextAsync().ConfigureAwait(false);
+            using var keys = scratch.ReadKeysByIdentity().GetEnumerator();
+            var hasKey = keys.MoveNext();
+            while (hasKey)
             {
-                continue;
+                var first = keys.Current;
+                var rows = 1;
+                while ((hasKey = keys.MoveNext()) && keys.Current.IdentityHash == first.IdentityHash)
+                {
+                    if (rows++ == 1)
+                    {
+                        scratch.AddDuplicate(first.RowId);
+                    }
+
+                    scratch.AddDuplicate(keys.Current.RowId);
+                }
+
+                UInt128? storedHash = null;
+                while (hasStored && stored.Current.IdentityHash <= first.IdentityHash)
+                {
+                    if (stored.Current.IdentityHash == first.IdentityHash)
+                    {
+                        storedHash = stored.Current.RowHash;
+                    }
+                    else
+                    {
+                        AddAbsent(stored.Current);
+                    }
+
+                    hasStored = await stored.MoveNextAsync().ConfigureAwait(false);
+                }
+
+                if (rows == 1)
+                {
+                    Decide(first, storedHash);
+                }
             }
 
-            if (plan.IsBaseline)
+            for (; hasStored; hasStored = await stored.MoveNextAsync().ConfigureAwait(false))
             {
-                baseline.Add(new StateChange(candidate.IdentityHash, candidate.Identity, candidate.RowHash));
-                continue;
+                AddAbsent(stored.Current);
             }
-
-            scratch.AddPending(candidate.IdentityHash, candidate.Identity, candidate.RowHash, isNew, candidate.Payload);
-            PendingCount++;
         }
 
-        _chunk.Clear();
         scratch.Commit();
-        if (baseline.Count > 0)
+    }
+
+    private void Decide(ScratchKey row, UInt128? storedHash)
+    {
+        var isNew = storedHash is null || storedHash == StateChange.Unconfirmed;
+        var changed = isNew || plan.TreatAllAsChanged || storedHash != row.RowHash;
+
+        // Create never touches records it wrote before, unless a resync requests every row again.
+        var wanted = plan.Mode == SyncMode.Create ? isNew || plan.TreatAllAsChanged : changed;
+        if (wanted)
         {
-            // The first row of an identity that repeats later is recorded too. The repeats still count as errors.
-            await recorder.CheckpointAsync(baseline, ExecutionCounts.Zero, cancellationToken).ConfigureAwait(false);
+            scratch.AddPending(row.RowId, isNew);
         }
+    }
+
+    private void AddAbsent(StateEntry entry)
+    {
+        scratch.AddDelete(entry.IdentityHash, entry.Identity);
+        AbsentCount++;
+    }
+
+    /// <summary>Records the pending rows in the state without writing them, and leaves nothing pending.</summary>
+    private async Task RecordBaselineAsync(CancellationToken cancellationToken)
+    {
+        long after = 0;
+        while (true)
+        {
+            var page = scratch.ReadPending(after, BaselineChunkSize);
+            if (page.Count == 0)
+            {
+                break;
+            }
+
+            after = page[^1].RowId;
+            var changes = page.ConvertAll(entry => new StateChange(entry.Record.IdentityHash, entry.Record.Identity, entry.Record.RowHash));
+            await recorder.CheckpointAsync(changes, ExecutionCounts.Zero, cancellationToken).ConfigureAwait(false);
+        }
+
+        scratch.ClearPending();
+        PendingCount = 0;
+        PendingNewCount = 0;
     }
 
     private void RejectDuplicates()
@@ -226,9 +301,5 @@ internal sealed class ModelScanner(
                 $"identity {row.Identity} appears in more than one row of the model, so none of those rows is written. " +
                 "Make the identity field unique in the model", values);
         }
-
-        PendingCount -= scratch.RemoveDuplicatesFromPending();
     }
-
-    private sealed record Candidate(UInt128 IdentityHash, string Identity, UInt128 RowHash, byte[] Payload);
 }

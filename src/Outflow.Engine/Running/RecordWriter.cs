@@ -56,12 +56,12 @@ internal sealed class RecordWriter(
     }
 
     /// <summary>
-    /// Deletes every record in the sync's state whose identity the read did not see. Only records the sync wrote
-    /// are in its state, so records written by anyone else are never deleted.
+    /// Deletes every record in the sync's state whose identity the read did not see (<paramref name="absent"/> of
+    /// them, collected by the diff). Only records the sync wrote are in its state, so records written by anyone else
+    /// are never deleted.
     /// </summary>
-    public async Task DeleteAbsentAsync(ISyncStateStore state, Guid syncId, CancellationToken cancellationToken)
+    public async Task DeleteAbsentAsync(long absent, CancellationToken cancellationToken)
     {
-        var absent = await CollectAbsentAsync(state, syncId, cancellationToken).ConfigureAwait(false);
         if (absent > 0)
         {
             await console.AbsentRecordsAsync(absent, deleting: true, cancellationToken).ConfigureAwait(false);
@@ -93,9 +93,8 @@ internal sealed class RecordWriter(
     /// Forgets the state entries of rows the read did not see, without touching the target. Appended and snapshot
     /// records stay, and a removed row that comes back is removed again.
     /// </summary>
-    public async Task ForgetAbsentAsync(ISyncStateStore state, Guid syncId, CancellationToken cancellationToken)
+    public async Task ForgetAbsentAsync(long absent, CancellationToken cancellationToken)
     {
-        var absent = await CollectAbsentAsync(state, syncId, cancellationToken).ConfigureAwait(false);
         if (absent > 0)
         {
             await console.AbsentRecordsAsync(absent, deleting: false, cancellationToken).ConfigureAwait(false);
@@ -115,25 +114,5 @@ internal sealed class RecordWriter(
             var changes = page.ConvertAll(entry => new StateChange(entry.Record.IdentityHash, entry.Record.Identity, null));
             await recorder.CheckpointAsync(changes, ExecutionCounts.Zero, cancellationToken).ConfigureAwait(false);
         }
-    }
-
-    /// <summary>Collects the absent records into the scratch database and returns how many there are.</summary>
-    private async Task<long> CollectAbsentAsync(ISyncStateStore state, Guid syncId, CancellationToken cancellationToken)
-    {
-        long absent = 0;
-        // The candidates are collected first so that no store cursor stays open while checkpoints change the state.
-        // Reading writes nothing, so a cancel request stops it at once.
-        using var stoppable = poller.Link(cancellationToken);
-        await foreach (var entry in state.ReadAllAsync(syncId, stoppable.Token).ConfigureAwait(false))
-        {
-            if (!scratch.IsSeen(entry.IdentityHash))
-            {
-                scratch.AddDelete(entry.IdentityHash, entry.Identity);
-                absent++;
-            }
-        }
-
-        scratch.Commit();
-        return absent;
     }
 }

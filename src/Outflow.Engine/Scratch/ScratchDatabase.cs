@@ -4,57 +4,52 @@ using Microsoft.Data.Sqlite;
 namespace Outflow.Engine.Scratch;
 
 /// <summary>
-/// A per-execution SQLite file that contains what the diff needs so that memory does not grow with the model:
-/// <c>seen</c> (every identity read, how often, and its first row), <c>duplicates</c> (the later rows of a
-/// repeated identity), <c>pending</c> (new and changed rows, in read order), <c>deletes</c> (records to
-/// delete) and <c>occurrences</c> (how often each row content was read, for modes without an identity). The file is not durable and is deleted on dispose. Methods are synchronous because the SQLite
-/// provider completes its async methods synchronously anyway.
+/// A per-execution SQLite file that holds what the diff needs, so that memory does not grow with the model:
+/// <c>rows</c> (every row read, in read order, appended without an index while the model is read),
+/// <c>pending</c> (the rows to write, by row number), <c>duplicates</c> (the rows of repeated identities),
+/// <c>deletes</c> (records the read did not see) and <c>occurrences</c> (how often each row content was read, for
+/// modes without an identity). After the read, an index sorts the rows by identity so the diff can walk them beside
+/// the sync's state, which is stored in the same order. The file is not durable and is deleted on dispose. Methods
+/// are synchronous because the SQLite provider completes its async methods synchronously anyway.
 /// </summary>
 internal sealed class ScratchDatabase : IDisposable
 {
+    // The cache bounds the memory the scratch file uses; sorting for the index spills to temporary files beyond it.
     private const string Schema = """
+        PRAGMA page_size = 8192;
         PRAGMA journal_mode = OFF;
         PRAGMA synchronous = OFF;
-        CREATE TABLE seen (identity_hash BLOB PRIMARY KEY, identity TEXT NOT NULL, occurrences INTEGER NOT NULL, payload BLOB NOT NULL);
-        CREATE TABLE duplicates (identity_hash BLOB NOT NULL, identity TEXT NOT NULL, payload BLOB NOT NULL);
-        CREATE TABLE pending (identity_hash BLOB PRIMARY KEY, identity TEXT NOT NULL, row_hash BLOB NOT NULL,
-            is_new INTEGER NOT NULL, payload BLOB NOT NULL);
+        PRAGMA cache_size = -16384;
+        CREATE TABLE rows (identity_hash BLOB NOT NULL, identity TEXT NOT NULL, row_hash BLOB NOT NULL, payload BLOB NOT NULL);
+        CREATE TABLE pending (row_id INTEGER PRIMARY KEY, is_new INTEGER NOT NULL);
+        CREATE TABLE duplicates (row_id INTEGER PRIMARY KEY);
         CREATE TABLE deletes (identity_hash BLOB PRIMARY KEY, identity TEXT NOT NULL);
         CREATE TABLE occurrences (content_hash BLOB PRIMARY KEY, count INTEGER NOT NULL);
         """;
 
+    private const int HashLength = 16;
+
     private readonly string _path;
     private readonly SqliteConnection _connection;
-    private readonly SqliteCommand _addSeen;
-    private readonly SqliteCommand _addDuplicate;
+    private readonly SqliteCommand _addRow;
     private readonly SqliteCommand _addPending;
-    private readonly SqliteCommand _isSeen;
+    private readonly SqliteCommand _addDuplicate;
     private readonly SqliteCommand _addDelete;
     private readonly SqliteCommand _addOccurrence;
+    private readonly byte[] _identityHash = new byte[HashLength];
+    private readonly byte[] _rowHash = new byte[HashLength];
     private bool _inTransaction;
+    private bool _indexed;
 
     private ScratchDatabase(string path, SqliteConnection connection)
     {
         _path = path;
         _connection = connection;
-        _addSeen = Prepare(
-            """
-            INSERT INTO seen (identity_hash, identity, occurrences, payload) VALUES ($hash, $identity, 1, $payload)
-            ON CONFLICT (identity_hash) DO UPDATE SET occurrences = occurrences + 1
-            RETURNING occurrences
-            """,
-            "$hash", "$identity", "$payload");
-        _addDuplicate = Prepare(
-            "INSERT INTO duplicates (identity_hash, identity, payload) VALUES ($hash, $identity, $payload)",
-            "$hash", "$identity", "$payload");
-        _addPending = Prepare(
-            """
-            INSERT INTO pending (identity_hash, identity, row_hash, is_new, payload)
-            VALUES ($hash, $identity, $row_hash, $is_new, $payload)
-            ON CONFLICT (identity_hash) DO NOTHING
-            """,
-            "$hash", "$identity", "$row_hash", "$is_new", "$payload");
-        _isSeen = Prepare("SELECT 1 FROM seen WHERE identity_hash = $hash", "$hash");
+        _addRow = Prepare(
+            "INSERT INTO rows (identity_hash, identity, row_hash, payload) VALUES ($hash, $identity, $row_hash, $payload)",
+            "$hash", "$identity", "$row_hash", "$payload");
+        _addPending = Prepare("INSERT INTO pending (row_id, is_new) VALUES ($row_id, $is_new)", "$row_id", "$is_new");
+        _addDuplicate = Prepare("INSERT INTO duplicates (row_id) VALUES ($row_id)", "$row_id");
         _addDelete = Prepare(
             "INSERT INTO deletes (identity_hash, identity) VALUES ($hash, $identity) ON CONFLICT (identity_hash) DO NOTHING",
             "$hash", "$identity");
@@ -96,12 +91,12 @@ internal sealed class ScratchDatabase : IDisposable
         }
     }
 
-    /// <summary>Records one more row of an identity and returns how many rows of it were read so far.</summary>
-    public long AddSeen(UInt128 identityHash, string identity, byte[] payload)
+    /// <summary>Appends one row read from the model.</summary>
+    public void AddRow(UInt128 identityHash, string identity, UInt128 rowHash, byte[] payload)
     {
         Begin();
-        SetValues(_addSeen, ToBytes(identityHash), identity, payload);
-        return (long)_addSeen.ExecuteScalar()!;
+        SetValues(_addRow, ToBytes(identityHash), identity, ToBytes(rowHash), payload);
+        _addRow.ExecuteNonQuery();
     }
 
     /// <summary>Records one more row with this content and returns how many were read so far.</summary>
@@ -112,26 +107,51 @@ internal sealed class ScratchDatabase : IDisposable
         return (long)_addOccurrence.ExecuteScalar()!;
     }
 
-    public void AddDuplicate(UInt128 identityHash, string identity, byte[] payload)
+    /// <summary>
+    /// Lists every row's number, identity hash and row hash, ordered by identity hash and then row hash, so that rows
+    /// of one identity are adjacent. The first call builds the index that gives this order. Rows, pending rows,
+    /// duplicates and deletes may be added while the list is read; they are committed by <see cref="Commit"/>.
+    /// </summary>
+    public IEnumerable<ScratchKey> ReadKeysByIdentity()
     {
+        Commit();
+        if (!_indexed)
+        {
+            // Built once after the read: sorting all rows at once is much faster than keeping an index up to date.
+            Execute("CREATE INDEX rows_identity ON rows (identity_hash, row_hash)");
+            _indexed = true;
+        }
+
         Begin();
-        SetValues(_addDuplicate, ToBytes(identityHash), identity, payload);
-        _addDuplicate.ExecuteNonQuery();
+        using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT rowid, identity_hash, row_hash FROM rows ORDER BY identity_hash, row_hash";
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            reader.GetBytes(1, 0, _identityHash, 0, HashLength);
+            reader.GetBytes(2, 0, _rowHash, 0, HashLength);
+            yield return new ScratchKey(
+                reader.GetInt64(0), BinaryPrimitives.ReadUInt128BigEndian(_identityHash), BinaryPrimitives.ReadUInt128BigEndian(_rowHash));
+        }
     }
 
-    public void AddPending(UInt128 identityHash, string identity, UInt128 rowHash, bool isNew, byte[] payload)
+    /// <summary>Marks a row to be written, in read order.</summary>
+    public void AddPending(long rowId, bool isNew)
     {
         Begin();
-        SetValues(_addPending, ToBytes(identityHash), identity, ToBytes(rowHash), isNew ? 1 : 0, payload);
+        SetValues(_addPending, rowId, isNew ? 1 : 0);
         _addPending.ExecuteNonQuery();
     }
 
-    public bool IsSeen(UInt128 identityHash)
+    /// <summary>Marks a row whose identity another row of the model also has.</summary>
+    public void AddDuplicate(long rowId)
     {
-        SetValues(_isSeen, ToBytes(identityHash));
-        return _isSeen.ExecuteScalar() is not null;
+        Begin();
+        SetValues(_addDuplicate, rowId);
+        _addDuplicate.ExecuteNonQuery();
     }
 
+    /// <summary>Records an identity of the sync's state that the read did not see.</summary>
     public void AddDelete(UInt128 identityHash, string identity)
     {
         Begin();
@@ -149,38 +169,47 @@ internal sealed class ScratchDatabase : IDisposable
         }
     }
 
-    /// <summary>Lists every row of the identities read more than once, grouped by identity.</summary>
+    /// <summary>Lists every row of the identities read more than once, grouped by identity and in read order within one.</summary>
     public IEnumerable<ScratchRow> ReadDuplicateRows()
     {
         Commit();
         using var command = _connection.CreateCommand();
         command.CommandText = """
-            SELECT identity_hash, identity, payload FROM seen WHERE occurrences > 1
-            UNION ALL
-            SELECT identity_hash, identity, payload FROM duplicates
-            ORDER BY identity_hash
+            SELECT r.identity, r.payload FROM duplicates d JOIN rows r ON r.rowid = d.row_id
+            ORDER BY r.identity_hash, r.rowid
             """;
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            yield return new ScratchRow(reader.GetString(1), (byte[])reader.GetValue(2));
+            yield return new ScratchRow(reader.GetString(0), (byte[])reader.GetValue(1));
         }
     }
 
-    /// <summary>Removes the rows of repeated identities from <c>pending</c>, because none of them is written, and returns how many.</summary>
-    public int RemoveDuplicatesFromPending()
-    {
-        Commit();
-        return Execute("DELETE FROM pending WHERE identity_hash IN (SELECT identity_hash FROM seen WHERE occurrences > 1)");
-    }
-
-    /// <summary>Counts the pending rows whose identity is not in the sync's state, for progress reports.</summary>
-    public long CountPendingNew()
+    /// <summary>Counts the pending rows, and those whose identity is not in the sync's state.</summary>
+    public (long Pending, long New) CountPending()
     {
         Commit();
         using var command = _connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM pending WHERE is_new = 1";
+        command.CommandText = "SELECT COUNT(*), COALESCE(SUM(is_new), 0) FROM pending";
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        return (reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+    /// <summary>Counts the records to delete.</summary>
+    public long CountDeletes()
+    {
+        Commit();
+        using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM deletes";
         return (long)command.ExecuteScalar()!;
+    }
+
+    /// <summary>Forgets every pending row, once a baseline recorded them without writing.</summary>
+    public void ClearPending()
+    {
+        Commit();
+        Execute("DELETE FROM pending");
     }
 
     /// <summary>Reads up to <paramref name="limit"/> pending rows after the row number <paramref name="after"/>, in read order.</summary>
@@ -189,8 +218,9 @@ internal sealed class ScratchDatabase : IDisposable
         Commit();
         using var command = _connection.CreateCommand();
         command.CommandText = """
-            SELECT rowid, identity_hash, identity, row_hash, is_new, payload FROM pending
-            WHERE rowid > $after ORDER BY rowid LIMIT $limit
+            SELECT p.row_id, r.identity_hash, r.identity, r.row_hash, p.is_new, r.payload
+            FROM pending p JOIN rows r ON r.rowid = p.row_id
+            WHERE p.row_id > $after ORDER BY p.row_id LIMIT $limit
             """;
         command.Parameters.AddWithValue("$after", after);
         command.Parameters.AddWithValue("$limit", limit);
@@ -231,10 +261,9 @@ internal sealed class ScratchDatabase : IDisposable
 
     public void Dispose()
     {
-        _addSeen.Dispose();
-        _addDuplicate.Dispose();
+        _addRow.Dispose();
         _addPending.Dispose();
-        _isSeen.Dispose();
+        _addDuplicate.Dispose();
         _addDelete.Dispose();
         _addOccurrence.Dispose();
         _connection.Dispose();
@@ -243,7 +272,7 @@ internal sealed class ScratchDatabase : IDisposable
 
     private static byte[] ToBytes(UInt128 value)
     {
-        var bytes = new byte[16];
+        var bytes = new byte[HashLength];
         BinaryPrimitives.WriteUInt128BigEndian(bytes, value);
         return bytes;
     }
