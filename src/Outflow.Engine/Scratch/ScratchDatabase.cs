@@ -1,16 +1,17 @@
 using System.Buffers.Binary;
+using System.Collections;
 using Microsoft.Data.Sqlite;
 
 namespace Outflow.Engine.Scratch;
 
 /// <summary>
 /// A per-execution SQLite file that holds what the diff needs, so that memory does not grow with the model:
-/// <c>rows</c> (every row read, in read order, appended without an index while the model is read),
-/// <c>pending</c> (the rows to write, by row number), <c>duplicates</c> (the rows of repeated identities),
-/// <c>deletes</c> (records the read did not see) and <c>occurrences</c> (how often each row content was read, for
-/// modes without an identity). After the read, an index sorts the rows by identity so the diff can walk them beside
-/// the sync's state, which is stored in the same order. The file is not durable and is deleted on dispose. Methods
-/// are synchronous because the SQLite provider completes its async methods synchronously anyway.
+/// <c>rows</c> (every row read, numbered in read order and appended without an index), <c>duplicates</c> (the rows
+/// of repeated identities), <c>deletes</c> (records the read did not see) and <c>occurrences</c> (how often each
+/// row content was read, for modes without an identity). Beside it, a <see cref="KeySorter"/> file sorts the rows'
+/// keys by identity so the diff can walk them beside the sync's state, which is stored in the same order. Which rows
+/// are pending, and which of those are new, is kept as two bits per row. The files are not durable and are deleted
+/// on dispose. Methods are synchronous because the SQLite provider completes its async methods synchronously anyway.
 /// </summary>
 internal sealed class ScratchDatabase : IDisposable
 {
@@ -20,8 +21,8 @@ internal sealed class ScratchDatabase : IDisposable
         PRAGMA journal_mode = OFF;
         PRAGMA synchronous = OFF;
         PRAGMA cache_size = -16384;
-        CREATE TABLE rows (identity_hash BLOB NOT NULL, identity TEXT NOT NULL, row_hash BLOB NOT NULL, payload BLOB NOT NULL);
-        CREATE TABLE pending (row_id INTEGER PRIMARY KEY, is_new INTEGER NOT NULL);
+        CREATE TABLE rows (row_id INTEGER PRIMARY KEY, identity_hash BLOB NOT NULL, identity TEXT NOT NULL, row_hash BLOB NOT NULL,
+            payload BLOB NOT NULL);
         CREATE TABLE duplicates (row_id INTEGER PRIMARY KEY);
         CREATE TABLE deletes (identity_hash BLOB PRIMARY KEY, identity TEXT NOT NULL);
         CREATE TABLE occurrences (content_hash BLOB PRIMARY KEY, count INTEGER NOT NULL);
@@ -29,26 +30,32 @@ internal sealed class ScratchDatabase : IDisposable
 
     private const int HashLength = 16;
 
+    private const string RowColumns = "SELECT row_id, identity_hash, identity, row_hash, payload FROM rows";
+
     private readonly string _path;
     private readonly SqliteConnection _connection;
     private readonly SqliteCommand _addRow;
-    private readonly SqliteCommand _addPending;
+    private readonly SqliteCommand _readRow;
     private readonly SqliteCommand _addDuplicate;
     private readonly SqliteCommand _addDelete;
     private readonly SqliteCommand _addOccurrence;
-    private readonly byte[] _identityHash = new byte[HashLength];
-    private readonly byte[] _rowHash = new byte[HashLength];
+    private readonly KeySorter _keys;
     private bool _inTransaction;
-    private bool _indexed;
+    private long _rowCount;
+    private BitArray? _pending;
+    private BitArray? _new;
+    private long _pendingCount;
+    private long _newCount;
 
     private ScratchDatabase(string path, SqliteConnection connection)
     {
         _path = path;
         _connection = connection;
+        _keys = new KeySorter(path + ".keys");
         _addRow = Prepare(
-            "INSERT INTO rows (identity_hash, identity, row_hash, payload) VALUES ($hash, $identity, $row_hash, $payload)",
-            "$hash", "$identity", "$row_hash", "$payload");
-        _addPending = Prepare("INSERT INTO pending (row_id, is_new) VALUES ($row_id, $is_new)", "$row_id", "$is_new");
+            "INSERT INTO rows (row_id, identity_hash, identity, row_hash, payload) VALUES ($row_id, $hash, $identity, $row_hash, $payload)",
+            "$row_id", "$hash", "$identity", "$row_hash", "$payload");
+        _readRow = Prepare(RowColumns + " WHERE row_id = $row_id", "$row_id");
         _addDuplicate = Prepare("INSERT INTO duplicates (row_id) VALUES ($row_id)", "$row_id");
         _addDelete = Prepare(
             "INSERT INTO deletes (identity_hash, identity) VALUES ($hash, $identity) ON CONFLICT (identity_hash) DO NOTHING",
@@ -95,8 +102,10 @@ internal sealed class ScratchDatabase : IDisposable
     public void AddRow(UInt128 identityHash, string identity, UInt128 rowHash, byte[] payload)
     {
         Begin();
-        SetValues(_addRow, ToBytes(identityHash), identity, ToBytes(rowHash), payload);
+        var rowId = ++_rowCount;
+        SetValues(_addRow, rowId, ToBytes(identityHash), identity, ToBytes(rowHash), payload);
         _addRow.ExecuteNonQuery();
+        _keys.Add(new ScratchKey(rowId, identityHash, rowHash));
     }
 
     /// <summary>Records one more row with this content and returns how many were read so far.</summary>
@@ -109,38 +118,29 @@ internal sealed class ScratchDatabase : IDisposable
 
     /// <summary>
     /// Lists every row's number, identity hash and row hash, ordered by identity hash and then row hash, so that rows
-    /// of one identity are adjacent. The first call builds the index that gives this order. Rows, pending rows,
-    /// duplicates and deletes may be added while the list is read; they are committed by <see cref="Commit"/>.
+    /// of one identity are adjacent. Pending rows, duplicates and deletes may be added while the list is read.
     /// </summary>
     public IEnumerable<ScratchKey> ReadKeysByIdentity()
     {
         Commit();
-        if (!_indexed)
-        {
-            // Built once after the read: sorting all rows at once is much faster than keeping an index up to date.
-            Execute("CREATE INDEX rows_identity ON rows (identity_hash, row_hash)");
-            _indexed = true;
-        }
-
-        Begin();
-        using var command = _connection.CreateCommand();
-        command.CommandText = "SELECT rowid, identity_hash, row_hash FROM rows ORDER BY identity_hash, row_hash";
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            reader.GetBytes(1, 0, _identityHash, 0, HashLength);
-            reader.GetBytes(2, 0, _rowHash, 0, HashLength);
-            yield return new ScratchKey(
-                reader.GetInt64(0), BinaryPrimitives.ReadUInt128BigEndian(_identityHash), BinaryPrimitives.ReadUInt128BigEndian(_rowHash));
-        }
+        return _keys.ReadSorted();
     }
 
-    /// <summary>Marks a row to be written, in read order.</summary>
+    /// <summary>Marks a row to be written.</summary>
     public void AddPending(long rowId, bool isNew)
     {
-        Begin();
-        SetValues(_addPending, rowId, isNew ? 1 : 0);
-        _addPending.ExecuteNonQuery();
+        _pending ??= new BitArray(checked((int)_rowCount + 1));
+        _new ??= new BitArray(_pending.Length);
+        var index = (int)rowId;
+        if (_pending[index])
+        {
+            return;
+        }
+
+        _pending[index] = true;
+        _new[index] = isNew;
+        _pendingCount++;
+        _newCount += isNew ? 1 : 0;
     }
 
     /// <summary>Marks a row whose identity another row of the model also has.</summary>
@@ -175,8 +175,8 @@ internal sealed class ScratchDatabase : IDisposable
         Commit();
         using var command = _connection.CreateCommand();
         command.CommandText = """
-            SELECT r.identity, r.payload FROM duplicates d JOIN rows r ON r.rowid = d.row_id
-            ORDER BY r.identity_hash, r.rowid
+            SELECT r.identity, r.payload FROM duplicates d JOIN rows r ON r.row_id = d.row_id
+            ORDER BY r.identity_hash, r.row_id
             """;
         using var reader = command.ExecuteReader();
         while (reader.Read())
@@ -186,55 +186,68 @@ internal sealed class ScratchDatabase : IDisposable
     }
 
     /// <summary>Counts the pending rows, and those whose identity is not in the sync's state.</summary>
-    public (long Pending, long New) CountPending()
-    {
-        Commit();
-        using var command = _connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*), COALESCE(SUM(is_new), 0) FROM pending";
-        using var reader = command.ExecuteReader();
-        reader.Read();
-        return (reader.GetInt64(0), reader.GetInt64(1));
-    }
-
-    /// <summary>Counts the records to delete.</summary>
-    public long CountDeletes()
-    {
-        Commit();
-        using var command = _connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM deletes";
-        return (long)command.ExecuteScalar()!;
-    }
+    public (long Pending, long New) CountPending() => (_pendingCount, _newCount);
 
     /// <summary>Forgets every pending row, once a baseline recorded them without writing.</summary>
     public void ClearPending()
     {
-        Commit();
-        Execute("DELETE FROM pending");
+        _pending?.SetAll(false);
+        _pendingCount = 0;
+        _newCount = 0;
     }
 
     /// <summary>Reads up to <paramref name="limit"/> pending rows after the row number <paramref name="after"/>, in read order.</summary>
     public List<(long RowId, PendingRecord Record)> ReadPending(long after, int limit)
     {
         Commit();
-        using var command = _connection.CreateCommand();
-        command.CommandText = """
-            SELECT p.row_id, r.identity_hash, r.identity, r.row_hash, p.is_new, r.payload
-            FROM pending p JOIN rows r ON r.rowid = p.row_id
-            WHERE p.row_id > $after ORDER BY p.row_id LIMIT $limit
-            """;
-        command.Parameters.AddWithValue("$after", after);
-        command.Parameters.AddWithValue("$limit", limit);
         var records = new List<(long, PendingRecord)>(limit);
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
+        if (_pending is null)
         {
-            var record = new PendingRecord(
-                FromBytes((byte[])reader.GetValue(1)),
-                reader.GetString(2),
-                FromBytes((byte[])reader.GetValue(3)),
-                reader.GetInt64(4) != 0,
-                (byte[])reader.GetValue(5));
-            records.Add((reader.GetInt64(0), record));
+            return records;
+        }
+
+        var rowIds = new List<long>(limit);
+        for (var rowId = after + 1; rowId <= _rowCount && rowIds.Count < limit; rowId++)
+        {
+            if (_pending[(int)rowId])
+            {
+                rowIds.Add(rowId);
+            }
+        }
+
+        if (rowIds.Count == 0)
+        {
+            return records;
+        }
+
+        // Dense pending rows, as in a first execution, are read in one range; sparse ones one by one.
+        var first = rowIds[0];
+        var last = rowIds[^1];
+        if (last - first + 1 <= 4L * rowIds.Count)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = RowColumns + " WHERE row_id BETWEEN $first AND $last ORDER BY row_id";
+            command.Parameters.AddWithValue("$first", first);
+            command.Parameters.AddWithValue("$last", last);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var rowId = reader.GetInt64(0);
+                if (_pending[(int)rowId])
+                {
+                    records.Add((rowId, ToPending(reader)));
+                }
+            }
+
+            return records;
+        }
+
+        foreach (var rowId in rowIds)
+        {
+            _readRow.Parameters[0].Value = rowId;
+            using var reader = _readRow.ExecuteReader();
+            reader.Read();
+            records.Add((rowId, ToPending(reader)));
         }
 
         return records;
@@ -261,13 +274,25 @@ internal sealed class ScratchDatabase : IDisposable
 
     public void Dispose()
     {
+        _keys.Dispose();
         _addRow.Dispose();
-        _addPending.Dispose();
+        _readRow.Dispose();
         _addDuplicate.Dispose();
         _addDelete.Dispose();
         _addOccurrence.Dispose();
         _connection.Dispose();
         File.Delete(_path);
+    }
+
+    private PendingRecord ToPending(SqliteDataReader reader)
+    {
+        var rowId = (int)reader.GetInt64(0);
+        return new PendingRecord(
+            FromBytes((byte[])reader.GetValue(1)),
+            reader.GetString(2),
+            FromBytes((byte[])reader.GetValue(3)),
+            _new![rowId],
+            (byte[])reader.GetValue(4));
     }
 
     private static byte[] ToBytes(UInt128 value)
