@@ -260,7 +260,7 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
 
     /// <summary>
     /// Splits the staged records into runs of consecutive records with one operation. Each run is one statement, and
-    /// the statements run in record order, so a record sees what the records of earlier runs wrote.
+    /// the statements run in record order, so each statement reads what the statements of earlier runs wrote.
     /// </summary>
     private static List<StatementRun> ToRuns(WriteBatch batch, List<int> ordinals)
     {
@@ -317,10 +317,11 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
     }
 
     /// <summary>
-    /// Finds the first staged record whose statement fails when the statements run on the records up to it, by a
-    /// binary search over such prefixes of the batch. The failed transaction is rolled back and the records are staged
-    /// again in a new one, and each probe runs inside a savepoint that is rolled back after it. Returns the record's
-    /// index in the batch, or null when no prefix fails again or a probe fails for another reason.
+    /// Finds the first staged record whose statement fails when the statements run on the records up to it. The
+    /// failed transaction is rolled back and the records are staged again in a new one. Prefixes of 1, 2, 4, … records
+    /// run until one fails, and a binary search between the last two finds the shortest failing prefix. Each probe runs
+    /// inside a savepoint that is rolled back after it. Returns the record's index in the batch, or null when no prefix
+    /// fails again or a probe fails for another reason.
     /// </summary>
     private static async Task<int?> FindFailedRecordAsync(
         NpgsqlTransaction failed,
@@ -339,13 +340,43 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
             await using var transactionScope = transaction.ConfigureAwait(false);
             await PostgreSqlStage.FillAsync(connection, ordinals, rows, statements.StageColumnCount, cancellationToken).ConfigureAwait(false);
 
-            // The prefix of the first `low` staged records succeeds, and the prefix of the first `high` fails once `found` is set.
-            var low = 0;
-            var high = ordinals.Count;
-            var found = false;
-            while (low + 1 < high || !found)
+            // The prefix of the first `succeeded` staged records succeeds, and the prefix of the first `failing` fails.
+            // Starting short keeps the search cheap when the failing record is early, as it is when every record fails.
+            var succeeded = 0;
+            var failing = 0;
+            for (var length = 1; failing == 0; length = Math.Min(length * 2, ordinals.Count))
             {
-                var length = found ? (low + high + 1) / 2 : high;
+                if (await FailsAsync(length).ConfigureAwait(false))
+                {
+                    failing = length;
+                }
+                else if (length == ordinals.Count)
+                {
+                    return null;
+                }
+                else
+                {
+                    succeeded = length;
+                }
+            }
+
+            while (succeeded + 1 < failing)
+            {
+                var length = (succeeded + failing) / 2;
+                if (await FailsAsync(length).ConfigureAwait(false))
+                {
+                    failing = length;
+                }
+                else
+                {
+                    succeeded = length;
+                }
+            }
+
+            return ordinals[failing - 1];
+
+            async Task<bool> FailsAsync(int length)
+            {
                 await transaction.SaveAsync(ProbeSavepoint, cancellationToken).ConfigureAwait(false);
                 var fails = false;
                 try
@@ -359,22 +390,8 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
                 }
 
                 await transaction.RollbackAsync(ProbeSavepoint, cancellationToken).ConfigureAwait(false);
-                if (fails)
-                {
-                    high = length;
-                    found = true;
-                }
-                else if (length == ordinals.Count)
-                {
-                    return null;
-                }
-                else
-                {
-                    low = length;
-                }
+                return fails;
             }
-
-            return ordinals[high - 1];
         }
         catch (Exception exception) when (PostgreSqlErrors.IsDatabaseFailure(exception))
         {

@@ -118,6 +118,26 @@ public sealed class PostgreSqlTargetBatchTests(PostgresFixture postgres)
         Assert.Empty(await database.QueryAsync("SELECT id FROM people"));
     }
 
+    [Theory]
+    [InlineData(new[] { 27 }, 27)]
+    [InlineData(new[] { 1, 2, 40 }, 1)]
+    [InlineData(new[] { 40 }, 40)]
+    [InlineData(new[] { 17, 33 }, 17)]
+    public async Task Write_failure_names_first_failed_record(int[] badRecords, int reported)
+    {
+        var database = await postgres.CreateDatabaseAsync("CREATE TABLE nums (id int PRIMARY KEY, n int);");
+        await using var target = _factory.CreateTarget(database.Configuration, Environment);
+        var records = Enumerable.Range(1, 40)
+            .Select(i => new TargetRecord(RecordOperation.Upsert, (long)i, [badRecords.Contains(i) ? "x" : (object)(long)i]))
+            .ToList();
+
+        var exception = await Assert.ThrowsAsync<ConnectorException>(() => target.WriteAsync(
+            new WriteBatch("public.nums", "id", ["n"], records), CancellationToken.None));
+
+        Assert.StartsWith($"writing 40 records to public.nums failed at record {reported}, ", exception.Message, StringComparison.Ordinal);
+        Assert.Empty(await database.QueryAsync("SELECT id FROM nums"));
+    }
+
     [Fact]
     public async Task Write_bytes_to_bytea_and_text()
     {
