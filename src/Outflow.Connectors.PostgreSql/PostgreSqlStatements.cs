@@ -1,22 +1,28 @@
-using Npgsql;
 using Outflow.Core.Connectors;
 using static Outflow.Connectors.PostgreSql.PostgreSqlIdentifiers;
 
 namespace Outflow.Connectors.PostgreSql;
 
 /// <summary>
-/// The statements that write one batch's records. Every parameter is cast to its column's type, and each
-/// statement returns a row only when it wrote one, so the results distinguish inserted, updated, skipped and missing records.
+/// The set-based statements that write one batch's records from the staging table that <see cref="PostgreSqlStage"/>
+/// fills. Each statement writes the staged records of one operation whose ordinals lie between its parameters $1 and
+/// $2, and casts every staged value to its column's type. It returns the ordinals of the records it wrote, so the
+/// results distinguish inserted, updated, skipped and missing records.
 /// </summary>
+/// <remarks>
+/// Staged column <c>v0</c> is the record's identity and <c>v1</c> to <c>vn</c> are its values in field order. Insert
+/// and upsert statements map the rows they return back to ordinals by the identity column, so they take the identity
+/// from the field when the fields include it, as the row stores it.
+/// </remarks>
 internal sealed class PostgreSqlStatements
 {
-    // The alias names the existing row in ON CONFLICT DO UPDATE, whatever the table is called.
+    // The alias names the table's row in every statement, whatever the table is called.
     private const string TargetAlias = "outflow_target";
 
     private readonly WriteBatch _batch;
     private readonly List<PostgreSqlColumn> _fields;
     private readonly PostgreSqlColumn? _identity;
-    private readonly bool _identityInFields;
+    private readonly int _identityFieldIndex = -1;
     private readonly string _append;
     private readonly string? _upsert;
     private readonly string? _insert;
@@ -31,9 +37,13 @@ internal sealed class PostgreSqlStatements
             .Select(name => table.FindColumn(name)
                 ?? throw new ConnectorException($"field {name} is not a writable column of table {table.ObjectId}; map the field to one of its columns."))
             .ToList();
+        var fieldCasts = _fields.Select((c, i) => Cast(i + 1, c)).ToList();
+
+        // Without a column list and with no selected columns, every column of the new rows takes its default.
         _append = _fields.Count == 0
-            ? $"INSERT INTO {table.QuotedName} DEFAULT VALUES RETURNING true"
-            : $"INSERT INTO {table.QuotedName} ({ColumnList(_fields)}) VALUES ({ValueList(_fields)}) RETURNING true";
+            ? $"INSERT INTO {table.QuotedName} SELECT FROM {PostgreSqlStage.Name} s {OrdinalRange} ORDER BY s.ordinal"
+            : $"INSERT INTO {table.QuotedName} ({ColumnList(_fields)}) SELECT {string.Join(", ", fieldCasts)} " +
+                $"FROM {PostgreSqlStage.Name} s {OrdinalRange} ORDER BY s.ordinal";
 
         // A batch of Append records only has no identity field and needs no statement that matches records.
         if (batch.IdentityField is null)
@@ -43,12 +53,21 @@ internal sealed class PostgreSqlStatements
 
         var identity = FindIdentity(table, batch.IdentityField);
         _identity = identity;
-        _identityInFields = _fields.Contains(identity);
-
-        // Insert columns are the fields, with the identity column first when the fields lack it; parameter n is insert column n.
-        List<PostgreSqlColumn> insertColumns = _identityInFields ? _fields : [identity, .. _fields];
+        _identityFieldIndex = _fields.IndexOf(identity);
         var quotedIdentity = Quote(identity.Name);
-        var insert = $"INSERT INTO {table.QuotedName} AS {TargetAlias} ({ColumnList(insertColumns)}) VALUES ({ValueList(insertColumns)})";
+        var targetIdentity = $"{TargetAlias}.{quotedIdentity}";
+
+        // Insert columns are the fields, with the identity column first when the fields lack it. Column cn of
+        // outflow_rows is insert column n, and ck is the identity.
+        List<PostgreSqlColumn> insertColumns = _identityFieldIndex >= 0 ? _fields : [identity, .. _fields];
+        List<string> insertCasts = _identityFieldIndex >= 0 ? fieldCasts : [Cast(0, identity), .. fieldCasts];
+        var identityColumn = $"c{insertColumns.IndexOf(identity)}";
+        var insertRows =
+            $"SELECT s.ordinal AS outflow_ordinal, {string.Join(", ", insertCasts.Select((cast, i) => $"{cast} AS c{i}"))} " +
+            $"FROM {PostgreSqlStage.Name} s {OrdinalRange}";
+        var insert =
+            $"INSERT INTO {table.QuotedName} AS {TargetAlias} ({ColumnList(insertColumns)}) " +
+            $"SELECT {string.Join(", ", insertColumns.Select((_, i) => $"c{i}"))} FROM outflow_rows ORDER BY outflow_ordinal";
 
         // An upsert without other columns still needs an assignment so that the conflicting row is returned.
         // A create-only field keeps its current value unless that is NULL.
@@ -58,20 +77,68 @@ internal sealed class PostgreSqlStatements
             : string.Join(", ", updatable.Select(c => IsCreateOnly(c)
                 ? $"{Quote(c.Name)} = COALESCE({TargetAlias}.{Quote(c.Name)}, EXCLUDED.{Quote(c.Name)})"
                 : $"{Quote(c.Name)} = EXCLUDED.{Quote(c.Name)}"));
-        _upsert = $"{insert} ON CONFLICT ({quotedIdentity}) DO UPDATE SET {excludedAssignments} RETURNING (xmax = 0)";
-        _insert = $"{insert} ON CONFLICT ({quotedIdentity}) DO NOTHING RETURNING true";
 
-        // Update and delete take the identity as parameter 1 and the update's fields, in field order, from parameter 2 on.
-        var identityMatch = $"{quotedIdentity} = {Cast(1, identity)}";
+        // Two records with one identity value make the upsert fail with "ON CONFLICT DO UPDATE command cannot affect
+        // row a second time", so each returned row matches exactly one record.
+        // NOTE: a BEFORE trigger that changes the identity value makes its row match no record, which is then reported
+        // as updated by an upsert and as skipped by an insert.
+        _upsert = $"""
+            WITH outflow_rows AS ({insertRows}),
+            outflow_written AS (
+                {insert}
+                ON CONFLICT ({quotedIdentity}) DO UPDATE SET {excludedAssignments}
+                RETURNING {targetIdentity} AS outflow_identity, ({TargetAlias}.xmax = 0) AS outflow_inserted)
+            SELECT r.outflow_ordinal, w.outflow_inserted
+            FROM outflow_written w JOIN outflow_rows r ON w.outflow_identity = r.{identityColumn}
+            """;
+
+        // Only the first record of an identity value is inserted, so a later one is skipped as the existing row would be.
+        _insert = $"""
+            WITH outflow_rows AS (
+                SELECT DISTINCT ON ({identityColumn}) * FROM ({insertRows}) AS cast_rows ORDER BY {identityColumn}, outflow_ordinal),
+            outflow_written AS (
+                {insert}
+                ON CONFLICT ({quotedIdentity}) DO NOTHING
+                RETURNING {targetIdentity} AS outflow_identity)
+            SELECT r.outflow_ordinal, true
+            FROM outflow_written w JOIN outflow_rows r ON w.outflow_identity = r.{identityColumn}
+            """;
+
+        // Update and delete match the staged identity (c0). An UPDATE … FROM applies only one of two records with the
+        // same identity value and returns one ordinal. So the update returns whether its record is the only one with
+        // the value, and the caller rejects the batch when it is not.
         var updateFields = _fields.Where(c => c != identity).ToList();
+        var updateRows =
+            $"SELECT s.ordinal AS outflow_ordinal, {Cast(0, identity)} AS c0" +
+            string.Concat(updateFields.Select((c, i) => $", {Cast(_fields.IndexOf(c) + 1, c)} AS c{i + 1}")) +
+            $" FROM {PostgreSqlStage.Name} s {OrdinalRange}";
         var assignments = updateFields.Count == 0
-            ? $"{quotedIdentity} = {quotedIdentity}"
+            ? $"{quotedIdentity} = {targetIdentity}"
             : string.Join(", ", updateFields.Select((c, i) => IsCreateOnly(c)
-                ? $"{Quote(c.Name)} = COALESCE({Quote(c.Name)}, {Cast(i + 2, c)})"
-                : $"{Quote(c.Name)} = {Cast(i + 2, c)}"));
-        _update = $"UPDATE {table.QuotedName} SET {assignments} WHERE {identityMatch} RETURNING true";
-        _delete = $"DELETE FROM {table.QuotedName} WHERE {identityMatch} RETURNING true";
+                ? $"{Quote(c.Name)} = COALESCE({TargetAlias}.{Quote(c.Name)}, r.c{i + 1})"
+                : $"{Quote(c.Name)} = r.c{i + 1}"));
+        _update = $"""
+            UPDATE {table.QuotedName} AS {TargetAlias} SET {assignments}
+            FROM (SELECT *, count(*) OVER (PARTITION BY c0) AS outflow_matches FROM ({updateRows}) AS cast_rows) AS r
+            WHERE {targetIdentity} = r.c0
+            RETURNING r.outflow_ordinal, r.outflow_matches = 1
+            """;
+
+        // Only the first record of an identity value can delete the row, so a later one is not found.
+        _delete = $"""
+            DELETE FROM {table.QuotedName} AS {TargetAlias}
+            USING (
+                SELECT DISTINCT ON (c0) s.ordinal AS outflow_ordinal, {Cast(0, identity)} AS c0
+                FROM {PostgreSqlStage.Name} s {OrdinalRange} ORDER BY c0, s.ordinal) AS r
+            WHERE {targetIdentity} = r.c0
+            RETURNING r.outflow_ordinal, true
+            """;
     }
+
+    /// <summary>The number of staged columns after the ordinal: the identity, then one per field.</summary>
+    public int StageColumnCount => _fields.Count + 1;
+
+    private static string OrdinalRange => "WHERE s.ordinal BETWEEN $1 AND $2";
 
     /// <summary>Returns the column that matches records by <paramref name="identityField"/>.</summary>
     /// <exception cref="ConnectorException">The field is not a writable column, or the column cannot identify records.</exception>
@@ -91,11 +158,27 @@ internal sealed class PostgreSqlStatements
     }
 
     /// <summary>
-    /// Creates the statement for one record, or returns the message of the value its column would change. The warning
-    /// collects how the columns store the record's values.
+    /// Returns the statement that writes the staged records of <paramref name="operation"/>. Its result rows are the
+    /// ordinal of each written record and a flag: true when an upsert inserted the row, false when an update matched
+    /// the row together with another record of the batch, and true otherwise. Append statements return no rows.
+    /// </summary>
+    public string Sql(RecordOperation operation) =>
+        operation switch
+        {
+            RecordOperation.Append => _append,
+            RecordOperation.Upsert => _upsert!,
+            RecordOperation.Insert => _insert!,
+            RecordOperation.Update => _update!,
+            RecordOperation.Delete => _delete!,
+            _ => throw new ArgumentOutOfRangeException(nameof(operation), operation, "unknown record operation"),
+        };
+
+    /// <summary>
+    /// Converts one record's values to their staged form, or returns the message of the value its column would
+    /// change. The warning collects how the columns store the record's values.
     /// </summary>
     /// <exception cref="ArgumentException">The record's values do not match the fields, or it needs the identity field the batch lacks.</exception>
-    public (NpgsqlBatchCommand? Command, string? Warning, string? Error) Create(TargetRecord record)
+    public (object?[]? Values, string? Warning, string? Error) Convert(TargetRecord record)
     {
         if (record.Operation != RecordOperation.Delete && record.Values.Length != _batch.Fields.Count)
         {
@@ -110,38 +193,35 @@ internal sealed class PostgreSqlStatements
                 nameof(record));
         }
 
-        var command = new NpgsqlBatchCommand(record.Operation switch
+        if (record.Operation is not (RecordOperation.Append or RecordOperation.Upsert or RecordOperation.Insert
+            or RecordOperation.Update or RecordOperation.Delete))
         {
-            RecordOperation.Append => _append,
-            RecordOperation.Upsert => _upsert!,
-            RecordOperation.Insert => _insert!,
-            RecordOperation.Update => _update!,
-            RecordOperation.Delete => _delete!,
-            _ => throw new ArgumentOutOfRangeException(nameof(record), record.Operation, "unknown record operation"),
-        });
+            throw new ArgumentOutOfRangeException(nameof(record), record.Operation, "unknown record operation");
+        }
 
+        var staged = new object?[StageColumnCount];
         var warnings = new List<string>();
         try
         {
             switch (record.Operation)
             {
                 case RecordOperation.Append:
-                    AddValues(command, record, skip: -1, warnings);
+                    ConvertValues(staged, record, skip: -1, warnings);
                     break;
                 case RecordOperation.Upsert or RecordOperation.Insert:
-                    if (!_identityInFields)
+                    if (_identityFieldIndex < 0)
                     {
-                        AddValue(command, record.Identity, _identity!, warnings);
+                        staged[0] = Convert(record.Identity, _identity!, warnings);
                     }
 
-                    AddValues(command, record, skip: -1, warnings);
+                    ConvertValues(staged, record, skip: -1, warnings);
                     break;
                 case RecordOperation.Update:
-                    AddValue(command, record.Identity, _identity!, warnings: null);
-                    AddValues(command, record, skip: _fields.IndexOf(_identity!), warnings);
+                    staged[0] = Convert(record.Identity, _identity!, warnings: null);
+                    ConvertValues(staged, record, skip: _identityFieldIndex, warnings);
                     break;
                 default:
-                    AddValue(command, record.Identity, _identity!, warnings: null);
+                    staged[0] = Convert(record.Identity, _identity!, warnings: null);
                     break;
             }
         }
@@ -150,34 +230,43 @@ internal sealed class PostgreSqlStatements
             return (null, null, exception.Message);
         }
 
-        return (command, warnings.Count == 0 ? null : string.Join("; ", warnings), null);
+        // The statements match rows by the identity with "=", which a NULL never satisfies.
+        var identityColumn = record.Operation is RecordOperation.Upsert or RecordOperation.Insert && _identityFieldIndex >= 0
+            ? _identityFieldIndex + 1
+            : 0;
+        if (record.Operation != RecordOperation.Append && staged[identityColumn] is null)
+        {
+            return (null, null, $"field {_identity!.Name}: the identity value is null, so the record cannot be matched; " +
+                "filter out rows without identity in the model query.");
+        }
+
+        return (staged, warnings.Count == 0 ? null : string.Join("; ", warnings), null);
     }
 
     private bool IsCreateOnly(PostgreSqlColumn column) => _batch.CreateOnlyFields.Contains(column.Name);
 
     private static string ColumnList(IEnumerable<PostgreSqlColumn> columns) => string.Join(", ", columns.Select(c => Quote(c.Name)));
 
-    private static string ValueList(IEnumerable<PostgreSqlColumn> columns) => string.Join(", ", columns.Select((c, i) => Cast(i + 1, c)));
+    private static string Cast(int stageColumn, PostgreSqlColumn column) => $"s.v{stageColumn}::{column.CastType}";
 
-    private static string Cast(int parameter, PostgreSqlColumn column) => $"${parameter}::{column.CastType}";
-
-    private static void AddValue(NpgsqlBatchCommand command, object? value, PostgreSqlColumn column, List<string>? warnings)
+    private static object? Convert(object? value, PostgreSqlColumn column, List<string>? warnings)
     {
         var stored = PostgreSqlValues.ToParameterValue(value, column);
-        command.Parameters.Add(PostgreSqlParameters.Create(stored.Value));
         if (stored.Warning is not null)
         {
             warnings?.Add(stored.Warning);
         }
+
+        return stored.Value;
     }
 
-    private void AddValues(NpgsqlBatchCommand command, TargetRecord record, int skip, List<string> warnings)
+    private void ConvertValues(object?[] staged, TargetRecord record, int skip, List<string> warnings)
     {
         for (var i = 0; i < record.Values.Length; i++)
         {
             if (i != skip)
             {
-                AddValue(command, record.Values[i], _fields[i], warnings);
+                staged[i + 1] = Convert(record.Values[i], _fields[i], warnings);
             }
         }
     }

@@ -15,6 +15,8 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
     : ITargetConnector
 {
     private readonly string _connectionString = settings.ToConnectionString(idleTransactionTimeout);
+    private const string ProbeSavepoint = "outflow_probe";
+
     private readonly ConcurrentDictionary<string, PostgreSqlTable> _tables = new(StringComparer.Ordinal);
 
     public async Task<IReadOnlyList<TargetObjectInfo>> ListObjectsAsync(CancellationToken cancellationToken)
@@ -52,26 +54,26 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
                 $"table {batch.ObjectId} does not exist; create it or pick another target object, named schema.table.");
         var statements = new PostgreSqlStatements(table, batch);
 
-        // A record with a value its column would change fails alone; the statements of the others run as one batch.
+        // A record with a value its column would change fails alone, and the others are staged and written together.
         var results = new RecordResult[batch.Records.Count];
         var warnings = new string?[batch.Records.Count];
-        var commandRecords = new List<int>(batch.Records.Count);
-        var commands = new List<NpgsqlBatchCommand>(batch.Records.Count);
+        var ordinals = new List<int>(batch.Records.Count);
+        var rows = new List<object?[]>(batch.Records.Count);
         for (var i = 0; i < results.Length; i++)
         {
-            var (command, warning, error) = statements.Create(batch.Records[i]);
-            if (command is null)
+            var (values, warning, error) = statements.Convert(batch.Records[i]);
+            if (values is null)
             {
                 results[i] = new RecordResult(RecordOutcome.Failed, error);
                 continue;
             }
 
             warnings[i] = warning;
-            commandRecords.Add(i);
-            commands.Add(command);
+            ordinals.Add(i);
+            rows.Add(values);
         }
 
-        if (commands.Count == 0)
+        if (ordinals.Count == 0)
         {
             return results;
         }
@@ -80,29 +82,43 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
         await using var connectionScope = connection.ConfigureAwait(false);
         var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var transactionScope = transaction.ConfigureAwait(false);
-        var npgsqlBatch = new NpgsqlBatch(connection, transaction);
-        await using var npgsqlBatchScope = npgsqlBatch.ConfigureAwait(false);
-        foreach (var command in commands)
+        var runs = ToRuns(batch, ordinals);
+        var returned = new bool?[batch.Records.Count];
+        try
         {
-            npgsqlBatch.BatchCommands.Add(command);
+            await PostgreSqlStage.FillAsync(connection, ordinals, rows, statements.StageColumnCount, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (PostgreSqlErrors.IsDatabaseFailure(exception))
+        {
+            throw RollBack(batch, exception, failedRecord: null);
         }
 
         try
         {
-            var reader = await npgsqlBatch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                foreach (var index in commandRecords)
-                {
-                    var hasRow = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                    results[index] = ToResult(batch.Records[index].Operation, hasRow, hasRow && reader.GetBoolean(0), warnings[index]);
-                    await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-                }
-            }
+            await ExecuteAsync(connection, transaction, statements, runs, returned, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (PostgreSqlErrors.IsDatabaseFailure(exception))
         {
-            throw RollBack(batch, exception, npgsqlBatch, commandRecords);
+            var failedRecord = exception is PostgresException { IsTransient: false } && ordinals.Count > 1
+                ? await FindFailedRecordAsync(transaction, statements, runs, rows, ordinals, cancellationToken).ConfigureAwait(false)
+                : null;
+            throw RollBack(batch, exception, failedRecord);
+        }
+
+        foreach (var i in ordinals)
+        {
+            var operation = batch.Records[i].Operation;
+            if (operation == RecordOperation.Update && returned[i] == false)
+            {
+                // The transaction is disposed without a commit, which rolls the batch back.
+                Log.BatchRolledBack(logger, batch.ObjectId, batch.Records.Count, null);
+                throw new ConnectorException(
+                    $"writing {batch.Records.Count} records to {batch.ObjectId} failed, and none of them were written: two of its " +
+                    $"update records have the same value of identity field {batch.IdentityField} after the cast to the column's " +
+                    "type, so one statement cannot apply both; write them in separate batches.");
+            }
+
+            results[i] = ToResult(operation, returned[i] is not null, returned[i] == true, warnings[i]);
         }
 
         // The session is idle inside its transaction from here, so a pause after this check ends the session before
@@ -119,7 +135,7 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
         }
         catch (Exception exception) when (PostgreSqlErrors.IsDatabaseFailure(exception))
         {
-            throw RollBack(batch, exception, npgsqlBatch, commandRecords);
+            throw RollBack(batch, exception, failedRecord: null);
         }
 
         Log.BatchWritten(logger, batch.ObjectId, batch.Records.Count);
@@ -244,11 +260,151 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
             _ => throw new ArgumentOutOfRangeException(nameof(operation), operation, "unknown record operation"),
         };
 
-    /// <summary>Logs a batch that failed and was rolled back, and wraps its failure with the failing record's position.</summary>
-    private ConnectorException RollBack(WriteBatch batch, Exception exception, NpgsqlBatch npgsqlBatch, List<int> commandRecords)
+    /// <summary>
+    /// Splits the staged records into runs of consecutive records with one operation. Each run is one statement, and
+    /// the statements run in record order, so each statement reads what the statements of earlier runs wrote.
+    /// </summary>
+    private static List<StatementRun> ToRuns(WriteBatch batch, List<int> ordinals)
     {
-        var failed = exception is NpgsqlException { BatchCommand: { } command } ? npgsqlBatch.BatchCommands.IndexOf(command) : -1;
-        var position = failed >= 0 ? $" at record {commandRecords[failed] + 1}" : "";
+        var runs = new List<StatementRun>();
+        foreach (var ordinal in ordinals)
+        {
+            var operation = batch.Records[ordinal].Operation;
+            if (runs.Count > 0 && runs[^1].Operation == operation)
+            {
+                runs[^1] = runs[^1] with { Last = ordinal };
+            }
+            else
+            {
+                runs.Add(new StatementRun(operation, ordinal, ordinal));
+            }
+        }
+
+        return runs;
+    }
+
+    /// <summary>
+    /// Runs the statements of <paramref name="runs"/> on the staged records with ordinals up to
+    /// <paramref name="lastOrdinal"/>, in one round trip, and stores each returned row's flag by its ordinal.
+    /// </summary>
+    private static async Task ExecuteAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        PostgreSqlStatements statements,
+        List<StatementRun> runs,
+        bool?[] returned,
+        CancellationToken cancellationToken,
+        int lastOrdinal = int.MaxValue)
+    {
+        var npgsqlBatch = new NpgsqlBatch(connection, transaction);
+        await using var npgsqlBatchScope = npgsqlBatch.ConfigureAwait(false);
+        foreach (var run in runs.Where(r => r.First <= lastOrdinal))
+        {
+            var command = new NpgsqlBatchCommand(statements.Sql(run.Operation));
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = run.First });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = Math.Min(run.Last, lastOrdinal) });
+            npgsqlBatch.BatchCommands.Add(command);
+        }
+
+        var reader = await npgsqlBatch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var readerScope = reader.ConfigureAwait(false);
+        do
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                returned[reader.GetInt32(0)] = reader.GetBoolean(1);
+            }
+        }
+        while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// Finds the first staged record whose statement fails when the statements run on the records up to it. The
+    /// failed transaction is rolled back and the records are staged again in a new one. Prefixes of 1, 2, 4, … records
+    /// run until one fails, and a binary search between the last two finds the shortest failing prefix. Each probe runs
+    /// inside a savepoint that is rolled back after it. Returns the record's index in the batch, or null when no prefix
+    /// fails again or a probe fails for another reason.
+    /// </summary>
+    private static async Task<int?> FindFailedRecordAsync(
+        NpgsqlTransaction failed,
+        PostgreSqlStatements statements,
+        List<StatementRun> runs,
+        List<object?[]> rows,
+        List<int> ordinals,
+        CancellationToken cancellationToken)
+    {
+        var connection = failed.Connection!;
+        var returned = new bool?[ordinals[^1] + 1];
+        try
+        {
+            await failed.RollbackAsync(cancellationToken).ConfigureAwait(false);
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using var transactionScope = transaction.ConfigureAwait(false);
+            await PostgreSqlStage.FillAsync(connection, ordinals, rows, statements.StageColumnCount, cancellationToken).ConfigureAwait(false);
+
+            // The prefix of the first `succeeded` staged records succeeds, and the prefix of the first `failing` fails.
+            // Starting short keeps the search cheap when the failing record is early, as it is when every record fails.
+            var succeeded = 0;
+            var failing = 0;
+            for (var length = 1; failing == 0; length = Math.Min(length * 2, ordinals.Count))
+            {
+                if (await FailsAsync(length).ConfigureAwait(false))
+                {
+                    failing = length;
+                }
+                else if (length == ordinals.Count)
+                {
+                    return null;
+                }
+                else
+                {
+                    succeeded = length;
+                }
+            }
+
+            while (succeeded + 1 < failing)
+            {
+                var length = (succeeded + failing) / 2;
+                if (await FailsAsync(length).ConfigureAwait(false))
+                {
+                    failing = length;
+                }
+                else
+                {
+                    succeeded = length;
+                }
+            }
+
+            return ordinals[failing - 1];
+
+            async Task<bool> FailsAsync(int length)
+            {
+                await transaction.SaveAsync(ProbeSavepoint, cancellationToken).ConfigureAwait(false);
+                var fails = false;
+                try
+                {
+                    await ExecuteAsync(connection, transaction, statements, runs, returned, cancellationToken, ordinals[length - 1])
+                        .ConfigureAwait(false);
+                }
+                catch (PostgresException)
+                {
+                    fails = true;
+                }
+
+                await transaction.RollbackAsync(ProbeSavepoint, cancellationToken).ConfigureAwait(false);
+                return fails;
+            }
+        }
+        catch (Exception exception) when (PostgreSqlErrors.IsDatabaseFailure(exception))
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Logs a batch that failed and was rolled back, and wraps its failure with the failing record's position.</summary>
+    private ConnectorException RollBack(WriteBatch batch, Exception exception, int? failedRecord)
+    {
+        var position = failedRecord is { } index ? $" at record {index + 1}" : "";
         Log.BatchRolledBack(logger, batch.ObjectId, batch.Records.Count, (exception as PostgresException)?.SqlState);
         return PostgreSqlErrors.Wrap(
             exception, batch.Records.Count == 1
@@ -287,4 +443,7 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
         _tables[objectId] = tables[0];
         return tables[0];
     }
+
+    /// <summary>Consecutive staged records with one operation, from ordinal <see cref="First"/> to <see cref="Last"/>.</summary>
+    private readonly record struct StatementRun(RecordOperation Operation, int First, int Last);
 }

@@ -1,0 +1,303 @@
+using Outflow.Connectors.PostgreSql;
+using Outflow.Core.Connectors;
+using Outflow.Testing;
+
+namespace Outflow.Connectors.Tests;
+
+/// <summary>Batches that the set-based statements of the PostgreSQL target write from one staging table.</summary>
+[Collection(PostgresFixture.CollectionName)]
+public sealed class PostgreSqlTargetBatchTests(PostgresFixture postgres)
+{
+    private static readonly ConnectorEnvironment Environment = new("/tmp");
+    private readonly PostgreSqlConnectorFactory _factory = new();
+
+    [Fact]
+    public async Task Write_mixed_operations_apply_in_record_order()
+    {
+        var database = await postgres.CreateDatabaseAsync("""
+            CREATE TABLE people (id bigint PRIMARY KEY, name text);
+            INSERT INTO people VALUES (1, 'Ann');
+            """);
+        await using var target = _factory.CreateTarget(database.Configuration, Environment);
+
+        var results = await target.WriteAsync(
+            new WriteBatch("public.people", "id", ["id", "name"], [
+                new TargetRecord(RecordOperation.Upsert, 1L, [1L, "Ann B"]),
+                new TargetRecord(RecordOperation.Delete, 1L, []),
+                new TargetRecord(RecordOperation.Upsert, 1L, [1L, "Ann C"]),
+                new TargetRecord(RecordOperation.Insert, 2L, [2L, "Bob"]),
+                new TargetRecord(RecordOperation.Insert, 2L, [2L, "Bobby"]),
+                new TargetRecord(RecordOperation.Update, 2L, [2L, "Bob B"]),
+                new TargetRecord(RecordOperation.Append, 3L, [3L, "Cy"]),
+                new TargetRecord(RecordOperation.Delete, 4L, []),
+            ]),
+            CancellationToken.None);
+
+        Assert.Equal(
+            [
+                RecordOutcome.Updated, RecordOutcome.Deleted, RecordOutcome.Inserted, RecordOutcome.Inserted,
+                RecordOutcome.Skipped, RecordOutcome.Updated, RecordOutcome.Inserted, RecordOutcome.NotFound,
+            ],
+            results.Select(r => r.Outcome));
+        var rows = await database.QueryAsync("SELECT id, name FROM people ORDER BY id");
+        Assert.Equal([[1L, "Ann C"], [2L, "Bob B"], [3L, "Cy"]], rows);
+    }
+
+    [Fact]
+    public async Task Write_upsert_mixes_existing_and_new()
+    {
+        var database = await postgres.CreateDatabaseAsync("""
+            CREATE TABLE people (id bigint PRIMARY KEY, name text, age int);
+            INSERT INTO people VALUES (1, 'Ann', 30), (2, 'Bob', 40);
+            """);
+        await using var target = _factory.CreateTarget(database.Configuration, Environment);
+
+        var results = await target.WriteAsync(
+            new WriteBatch("public.people", "id", ["name", "age"], [
+                new TargetRecord(RecordOperation.Upsert, 3L, ["Cy", 20L]),
+                new TargetRecord(RecordOperation.Upsert, 1L, ["Ann B", 31L]),
+                new TargetRecord(RecordOperation.Upsert, "4", ["Di", null]),
+                new TargetRecord(RecordOperation.Upsert, 2L, ["Bob B", 41L]),
+            ]),
+            CancellationToken.None);
+
+        Assert.Equal(
+            [RecordOutcome.Inserted, RecordOutcome.Updated, RecordOutcome.Inserted, RecordOutcome.Updated],
+            results.Select(r => r.Outcome));
+        var rows = await database.QueryAsync("SELECT id, name, age FROM people ORDER BY id");
+        Assert.Equal([[1L, "Ann B", 31], [2L, "Bob B", 41], [3L, "Cy", 20], [4L, "Di", null]], rows);
+    }
+
+    [Fact]
+    public async Task Write_cast_failure_reports_database_message()
+    {
+        var database = await postgres.CreateDatabaseAsync("""
+            CREATE TABLE nums (id int PRIMARY KEY, n int);
+            INSERT INTO nums VALUES (1, 1);
+            """);
+        await using var target = _factory.CreateTarget(database.Configuration, Environment);
+
+        var batch = await Assert.ThrowsAsync<ConnectorException>(() => target.WriteAsync(
+            new WriteBatch("public.nums", "id", ["n"], [
+                new TargetRecord(RecordOperation.Upsert, 2L, [2L]),
+                new TargetRecord(RecordOperation.Upsert, 3L, ["abc"]),
+                new TargetRecord(RecordOperation.Update, 1L, [100L]),
+            ]),
+            CancellationToken.None));
+        var single = await Assert.ThrowsAsync<ConnectorException>(() => target.WriteAsync(
+            new WriteBatch("public.nums", "id", ["n"], [new TargetRecord(RecordOperation.Upsert, 3L, ["abc"])]),
+            CancellationToken.None));
+
+        Assert.Equal(
+            "writing 3 records to public.nums failed at record 2, and none of them were written: " +
+            "invalid input syntax for type integer: \"abc\" [SQLSTATE 22P02]",
+            batch.Message);
+        Assert.False(batch.IsTransient);
+        Assert.Equal("writing 1 record to public.nums failed: invalid input syntax for type integer: \"abc\" [SQLSTATE 22P02]", single.Message);
+        Assert.Equal([[1, 1]], await database.QueryAsync("SELECT id, n FROM nums"));
+    }
+
+    [Fact]
+    public async Task Write_constraint_failure_names_later_record()
+    {
+        // The second insert of email a@example.com fails only after the first one, so the position is the later record.
+        var database = await postgres.CreateDatabaseAsync("CREATE TABLE people (id bigint PRIMARY KEY, email text UNIQUE);");
+        await using var target = _factory.CreateTarget(database.Configuration, Environment);
+
+        var exception = await Assert.ThrowsAsync<ConnectorException>(() => target.WriteAsync(
+            new WriteBatch("public.people", "id", ["email"], [
+                new TargetRecord(RecordOperation.Upsert, 1L, ["a@example.com"]),
+                new TargetRecord(RecordOperation.Upsert, 2L, ["b@example.com"]),
+                new TargetRecord(RecordOperation.Delete, 5L, []),
+                new TargetRecord(RecordOperation.Upsert, 3L, ["a@example.com"]),
+            ]),
+            CancellationToken.None));
+
+        Assert.Contains("failed at record 4", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("[SQLSTATE 23505]", exception.Message, StringComparison.Ordinal);
+        Assert.Empty(await database.QueryAsync("SELECT id FROM people"));
+    }
+
+    [Theory]
+    [InlineData(new[] { 27 }, 27)]
+    [InlineData(new[] { 1, 2, 40 }, 1)]
+    [InlineData(new[] { 40 }, 40)]
+    [InlineData(new[] { 17, 33 }, 17)]
+    public async Task Write_failure_names_first_failed_record(int[] badRecords, int reported)
+    {
+        var database = await postgres.CreateDatabaseAsync("CREATE TABLE nums (id int PRIMARY KEY, n int);");
+        await using var target = _factory.CreateTarget(database.Configuration, Environment);
+        var records = Enumerable.Range(1, 40)
+            .Select(i => new TargetRecord(RecordOperation.Upsert, (long)i, [badRecords.Contains(i) ? "x" : (object)(long)i]))
+            .ToList();
+
+        var exception = await Assert.ThrowsAsync<ConnectorException>(() => target.WriteAsync(
+            new WriteBatch("public.nums", "id", ["n"], records), CancellationToken.None));
+
+        Assert.StartsWith($"writing 40 records to public.nums failed at record {reported}, ", exception.Message, StringComparison.Ordinal);
+        Assert.Empty(await database.QueryAsync("SELECT id FROM nums"));
+    }
+
+    [Fact]
+    public async Task Write_bytes_to_bytea_and_text()
+    {
+        var database = await postgres.CreateDatabaseAsync("CREATE TABLE files (id bigint PRIMARY KEY, raw bytea, label text);");
+        await using var target = _factory.CreateTarget(database.Configuration, Environment);
+        var bytes = new byte[] { 0, 1, 0xfe, 0xff };
+
+        // The raw column gets bytes and bytea's hexadecimal text input form in one batch.
+        var mixed = await target.WriteAsync(
+            new WriteBatch("public.files", "id", ["raw", "label"], [
+                new TargetRecord(RecordOperation.Upsert, 1L, [bytes, new byte[] { 0x0a }]),
+                new TargetRecord(RecordOperation.Upsert, 2L, ["\\x0a0b", null]),
+                new TargetRecord(RecordOperation.Upsert, 3L, [null, "plain"]),
+            ]),
+            CancellationToken.None);
+        var bytesOnly = await target.WriteAsync(
+            new WriteBatch("public.files", "id", ["raw"], [
+                new TargetRecord(RecordOperation.Upsert, 4L, [Array.Empty<byte>()]),
+                new TargetRecord(RecordOperation.Upsert, 3L, [bytes]),
+            ]),
+            CancellationToken.None);
+
+        Assert.Equal([RecordOutcome.Inserted, RecordOutcome.Inserted, RecordOutcome.Inserted], mixed.Select(r => r.Outcome));
+        Assert.Equal("field label: the binary value was stored as hexadecimal text", mixed[0].Warning);
+        Assert.Equal([RecordOutcome.Inserted, RecordOutcome.Updated], bytesOnly.Select(r => r.Outcome));
+        var rows = await database.QueryAsync("SELECT id, raw, label FROM files ORDER BY id");
+        Assert.Equal([1L, bytes, "\\x0a"], rows[0]);
+        Assert.Equal([2L, new byte[] { 0x0a, 0x0b }, null], rows[1]);
+        Assert.Equal([3L, bytes, "plain"], rows[2]);
+        Assert.Equal([4L, Array.Empty<byte>(), null], rows[3]);
+    }
+
+    [Fact]
+    public async Task Write_create_only_fields_in_mixed_batch()
+    {
+        var database = await postgres.CreateDatabaseAsync("""
+            CREATE TABLE contacts (id bigint PRIMARY KEY, email text, source text);
+            INSERT INTO contacts VALUES (1, 'ann@example.com', NULL), (2, 'bob@example.com', 'import');
+            """);
+        await using var target = _factory.CreateTarget(database.Configuration, Environment);
+
+        var results = await target.WriteAsync(
+            new WriteBatch("public.contacts", "id", ["id", "email", "source"], [
+                new TargetRecord(RecordOperation.Update, 1L, [1L, "ann@new.example", "web"]),
+                new TargetRecord(RecordOperation.Upsert, 2L, [2L, "bob@new.example", "web"]),
+                new TargetRecord(RecordOperation.Insert, 3L, [3L, "cy@example.com", "web"]),
+            ])
+            { CreateOnlyFields = new HashSet<string>(StringComparer.Ordinal) { "source" } },
+            CancellationToken.None);
+
+        Assert.Equal([RecordOutcome.Updated, RecordOutcome.Updated, RecordOutcome.Inserted], results.Select(r => r.Outcome));
+        var rows = await database.QueryAsync("SELECT id, email, source FROM contacts ORDER BY id");
+        Assert.Equal([1L, "ann@new.example", "web"], rows[0]);
+        Assert.Equal([2L, "bob@new.example", "import"], rows[1]);
+        Assert.Equal([3L, "cy@example.com", "web"], rows[2]);
+    }
+
+    [Fact]
+    public async Task Write_null_identity_fails_only_its_record()
+    {
+        var database = await postgres.CreateDatabaseAsync("CREATE TABLE people (id bigint UNIQUE, name text);");
+        await using var target = _factory.CreateTarget(database.Configuration, Environment);
+
+        var results = await target.WriteAsync(
+            new WriteBatch("public.people", "id", ["id", "name"], [
+                new TargetRecord(RecordOperation.Upsert, 1L, [1L, "Ann"]),
+                new TargetRecord(RecordOperation.Upsert, 2L, [null, "Nobody"]),
+                new TargetRecord(RecordOperation.Insert, 3L, [null, "Nobody"]),
+            ]),
+            CancellationToken.None);
+
+        Assert.Equal([RecordOutcome.Inserted, RecordOutcome.Failed, RecordOutcome.Failed], results.Select(r => r.Outcome));
+        Assert.StartsWith("field id: the identity value is null", results[1].Message, StringComparison.Ordinal);
+        Assert.Equal([[1L, "Ann"]], await database.QueryAsync("SELECT id, name FROM people"));
+    }
+
+    [Fact]
+    public async Task Write_same_identity_after_cast()
+    {
+        // 1.0 and 1 are different texts but one numeric value.
+        var database = await postgres.CreateDatabaseAsync("""
+            CREATE TABLE items (id numeric PRIMARY KEY, name text);
+            INSERT INTO items VALUES (1, 'one'), (2, 'two');
+            """);
+        await using var target = _factory.CreateTarget(database.Configuration, Environment);
+
+        var upsert = await Assert.ThrowsAsync<ConnectorException>(() => target.WriteAsync(
+            new WriteBatch("public.items", "id", ["name"], [
+                new TargetRecord(RecordOperation.Upsert, "1.0", ["a"]),
+                new TargetRecord(RecordOperation.Upsert, "1", ["b"]),
+            ]),
+            CancellationToken.None));
+        var update = await Assert.ThrowsAsync<ConnectorException>(() => target.WriteAsync(
+            new WriteBatch("public.items", "id", ["name"], [
+                new TargetRecord(RecordOperation.Update, "2.0", ["a"]),
+                new TargetRecord(RecordOperation.Update, "2", ["b"]),
+            ]),
+            CancellationToken.None));
+        var insert = await target.WriteAsync(
+            new WriteBatch("public.items", "id", ["name"], [
+                new TargetRecord(RecordOperation.Insert, "3.0", ["first"]),
+                new TargetRecord(RecordOperation.Insert, "3", ["second"]),
+            ]),
+            CancellationToken.None);
+        var delete = await target.WriteAsync(
+            new WriteBatch("public.items", "id", [], [
+                new TargetRecord(RecordOperation.Delete, "1", []),
+                new TargetRecord(RecordOperation.Delete, "1.00", []),
+            ]),
+            CancellationToken.None);
+
+        Assert.Contains("cannot affect row a second time", upsert.Message, StringComparison.Ordinal);
+        Assert.False(upsert.IsTransient);
+        Assert.Contains("have the same value of identity field id", update.Message, StringComparison.Ordinal);
+        Assert.False(update.IsTransient);
+        Assert.Equal([RecordOutcome.Inserted, RecordOutcome.Skipped], insert.Select(r => r.Outcome));
+        Assert.Equal([RecordOutcome.Deleted, RecordOutcome.NotFound], delete.Select(r => r.Outcome));
+        var rows = await database.QueryAsync("SELECT id::text, name FROM items ORDER BY id");
+        Assert.Equal([["2", "two"], ["3.0", "first"]], rows);
+    }
+
+    [Fact]
+    public async Task Write_append_without_fields_uses_defaults()
+    {
+        var database = await postgres.CreateDatabaseAsync("CREATE TABLE ticks (n serial, at text DEFAULT 'now');");
+        await using var target = _factory.CreateTarget(database.Configuration, Environment);
+
+        var results = await target.WriteAsync(
+            new WriteBatch("public.ticks", null, [], [
+                new TargetRecord(RecordOperation.Append, "k1", []),
+                new TargetRecord(RecordOperation.Append, "k2", []),
+            ]),
+            CancellationToken.None);
+
+        Assert.Equal([RecordOutcome.Inserted, RecordOutcome.Inserted], results.Select(r => r.Outcome));
+        Assert.Equal([[1, "now"], [2, "now"]], await database.QueryAsync("SELECT n, at FROM ticks ORDER BY n"));
+    }
+
+    [Fact]
+    public async Task Write_column_names_of_staging_table()
+    {
+        // Target columns named like the staging table's columns and aliases must not be confused with them.
+        var database = await postgres.CreateDatabaseAsync("""
+            CREATE TABLE odd (ordinal bigint PRIMARY KEY, v0 text, c0 text, outflow_ordinal text, s text, r text);
+            INSERT INTO odd VALUES (1, 'a', 'b', 'c', 'd', 'e');
+            """);
+        await using var target = _factory.CreateTarget(database.Configuration, Environment);
+        string[] fields = ["v0", "c0", "outflow_ordinal", "s", "r"];
+
+        var results = await target.WriteAsync(
+            new WriteBatch("public.odd", "ordinal", fields, [
+                new TargetRecord(RecordOperation.Upsert, 2L, ["v", "w", "x", "y", "z"]),
+                new TargetRecord(RecordOperation.Update, 1L, ["1", "2", "3", "4", "5"]),
+                new TargetRecord(RecordOperation.Insert, 1L, ["-", "-", "-", "-", "-"]),
+            ]),
+            CancellationToken.None);
+
+        Assert.Equal([RecordOutcome.Inserted, RecordOutcome.Updated, RecordOutcome.Skipped], results.Select(r => r.Outcome));
+        var rows = await database.QueryAsync("SELECT * FROM odd ORDER BY ordinal");
+        Assert.Equal([1L, "1", "2", "3", "4", "5"], rows[0]);
+        Assert.Equal([2L, "v", "w", "x", "y", "z"], rows[1]);
+    }
+}
