@@ -25,6 +25,7 @@ internal static class SyncRows
         string[] statements =
         [
             "DELETE FROM sync_state WHERE sync_id = @SyncId",
+            "DELETE FROM sync_state_in_flight WHERE sync_id = @SyncId",
             "DELETE FROM execution_console_log WHERE execution_id IN (SELECT id FROM executions WHERE sync_id = @SyncId)",
             "DELETE FROM execution_log_files WHERE execution_id IN (SELECT id FROM executions WHERE sync_id = @SyncId)",
             "DELETE FROM executions WHERE sync_id = @SyncId",

@@ -91,6 +91,85 @@ internal sealed class SyncStateStore : ISyncStateStore
         using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         using var transaction = await _database.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
 
+        await AddCountsAsync(connection, transaction, syncId, executionId, leaseToken, countsDelta, cancellationToken).ConfigureAwait(false);
+
+        await ApplyChangesAsync(connection, transaction, sync, changes, cancellationToken).ConfigureAwait(false);
+
+        using var landed = connection.CreateCommand();
+        landed.Transaction = transaction;
+        landed.CommandText = "DELETE FROM sync_state_in_flight WHERE execution_id = @execution_id";
+        AddParameter(landed, "@execution_id", StoreValues.ToText(executionId));
+        await landed.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task SetInFlightAsync(
+        Guid syncId, Guid executionId, string? leaseToken, IReadOnlyList<StateEntry> identities, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(identities);
+        using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var transaction = await _database.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+        await AddCountsAsync(connection, transaction, syncId, executionId, leaseToken, ExecutionCounts.Zero, cancellationToken)
+            .ConfigureAwait(false);
+
+        using var upsert = connection.CreateCommand();
+        upsert.Transaction = transaction;
+        upsert.CommandText = """
+            INSERT INTO sync_state_in_flight (execution_id, sync_id, identities) VALUES (@execution_id, @sync_id, @identities)
+            ON CONFLICT (execution_id) DO UPDATE SET identities = excluded.identities
+            """;
+        AddParameter(upsert, "@execution_id", StoreValues.ToText(executionId));
+        AddParameter(upsert, "@sync_id", StoreValues.ToText(syncId));
+        AddParameter(upsert, "@identities", InFlightIdentities.Encode(identities));
+        await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<int> ResolveInFlightAsync(Guid syncId, CancellationToken cancellationToken)
+    {
+        var sync = StoreValues.ToText(syncId);
+        using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var transaction = await _database.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+        var changes = new List<StateChange>();
+        using (var select = connection.CreateCommand())
+        {
+            select.Transaction = transaction;
+            select.CommandText = "SELECT identities FROM sync_state_in_flight WHERE sync_id = @sync_id";
+            AddParameter(select, "@sync_id", sync);
+            using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                foreach (var entry in InFlightIdentities.Decode((byte[])reader.GetValue(0)))
+                {
+                    changes.Add(new StateChange(entry.IdentityHash, entry.Identity, StateChange.Unconfirmed));
+                }
+            }
+        }
+
+        if (changes.Count > 0)
+        {
+            await ApplyChangesAsync(connection, transaction, sync, changes, cancellationToken).ConfigureAwait(false);
+        }
+
+        using var delete = connection.CreateCommand();
+        delete.Transaction = transaction;
+        delete.CommandText = "DELETE FROM sync_state_in_flight WHERE sync_id = @sync_id";
+        AddParameter(delete, "@sync_id", sync);
+        await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return changes.Count;
+    }
+
+    /// <summary>
+    /// Adds the counts to the execution. The count update comes first in every write and carries the lease check, so a
+    /// worker that lost its lease changes nothing, and its row lock makes a concurrent claim wait until the write commits.
+    /// </summary>
+    private static async Task AddCountsAsync(
+        DbConnection connection, DbTransaction transaction, Guid syncId, Guid executionId, string? leaseToken,
+        ExecutionCounts countsDelta, CancellationToken cancellationToken)
+    {
+        var sync = StoreValues.ToText(syncId);
         using var counts = connection.CreateCommand();
         counts.Transaction = transaction;
 
@@ -132,7 +211,12 @@ internal sealed class SyncStateStore : ISyncStateStore
                 $"Cannot checkpoint execution {executionId} of sync {syncId}: the execution does not exist for that sync. "
                 + "The sync may have been deleted while the execution ran. Nothing was stored.");
         }
+    }
 
+    private static async Task ApplyChangesAsync(
+        DbConnection connection, DbTransaction transaction, string sync, IReadOnlyList<StateChange> changes,
+        CancellationToken cancellationToken)
+    {
         using var upsert = connection.CreateCommand();
         upsert.Transaction = transaction;
         upsert.CommandText = """
@@ -166,8 +250,6 @@ internal sealed class SyncStateStore : ISyncStateStore
                 await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
         }
-
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static DbParameter AddParameter(DbCommand command, string name, object value)

@@ -148,11 +148,14 @@ internal sealed class SyncStore : ISyncStore
         await WriteModelLinksAsync(connection, transaction, sync, cancellationToken).ConfigureAwait(false);
         if (clearState)
         {
-            await connection.ExecuteAsync(new CommandDefinition(
-                "DELETE FROM sync_state WHERE sync_id = @Id",
-                new { row.Id },
-                transaction,
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            foreach (var table in (string[])["sync_state", "sync_state_in_flight"])
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    $"DELETE FROM {table} WHERE sync_id = @Id",
+                    new { row.Id },
+                    transaction,
+                    cancellationToken: cancellationToken)).ConfigureAwait(false);
+            }
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

@@ -174,6 +174,20 @@ public abstract class ExecutionLeaseTests(PostgresFixture? postgres)
         Assert.Equal([(UInt128)1, 3], state.Keys.Order().ToList());
     }
 
+    [Fact]
+    public async Task SetInFlightAsync_with_replaced_token_stores_nothing()
+    {
+        await using var store = await TestStore.CreateAsync(postgres);
+        var execution = await AddExecutionAsync(store);
+        var oldToken = await store.ClaimAsync(execution.Id, Claimed, "host-a:1");
+        await store.ClaimAsync(execution.Id, AfterExpiry, "host-b:2");
+
+        await Assert.ThrowsAsync<LeaseLostException>(() => store.State.SetInFlightAsync(
+            execution.SyncId, execution.Id, oldToken, [new StateEntry(1, "a", 0)], CancellationToken.None));
+
+        Assert.Equal(0, await store.State.ResolveInFlightAsync(execution.SyncId, CancellationToken.None));
+    }
+
     private static async Task<Execution> AddExecutionAsync(TestStore store)
     {
         var (_, _, _, sync) = await store.AddSyncWithParentsAsync();

@@ -38,6 +38,60 @@ public abstract class SyncStateStoreTests(PostgresFixture? postgres)
         Assert.Equal(new ExecutionCounts(Total: 6, Insert: 3, Update: 1, Upserts: 3, Delete: 1, Error: 1, Warnings: 2), stored!.Counts);
     }
 
+    [Fact]
+    public async Task ResolveInFlightAsync_marks_a_batch_left_in_flight_unconfirmed()
+    {
+        await using var store = await TestStore.CreateAsync(postgres);
+        var (_, _, _, sync) = await store.AddSyncWithParentsAsync();
+        var (execution, _) = await store.Executions.CreateIfIdleAsync(
+            TestStore.NewExecution(sync, TestStore.BaseTime), CancellationToken.None);
+        await store.State.CheckpointAsync(
+            sync.Id, execution.Id, null, [new StateChange(1, "a", 10), new StateChange(2, "b", 20)], ExecutionCounts.Zero,
+            CancellationToken.None);
+        await store.State.SetInFlightAsync(
+            sync.Id, execution.Id, null, [new StateEntry(2, "b", 0), new StateEntry(3, "Zürich ✓", 0)], CancellationToken.None);
+
+        Assert.Equal(2, await store.State.ResolveInFlightAsync(sync.Id, CancellationToken.None));
+
+        var state = await store.State.ReadAllAsync(sync.Id, CancellationToken.None).ToListAsync();
+        Assert.Equal(
+            [new StateEntry(1, "a", 10), new StateEntry(2, "b", StateChange.Unconfirmed), new StateEntry(3, "Zürich ✓", StateChange.Unconfirmed)],
+            state);
+        Assert.Equal(0, await store.ScalarAsync("SELECT COUNT(*) FROM sync_state_in_flight"));
+        Assert.Equal(0, await store.State.ResolveInFlightAsync(sync.Id, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task CheckpointAsync_removes_the_batch_in_flight_it_confirms()
+    {
+        await using var store = await TestStore.CreateAsync(postgres);
+        var (_, _, _, sync) = await store.AddSyncWithParentsAsync();
+        var (execution, _) = await store.Executions.CreateIfIdleAsync(
+            TestStore.NewExecution(sync, TestStore.BaseTime), CancellationToken.None);
+        await store.State.SetInFlightAsync(sync.Id, execution.Id, null, [new StateEntry(1, "a", 0)], CancellationToken.None);
+        await store.State.SetInFlightAsync(sync.Id, execution.Id, null, [new StateEntry(2, "b", 0)], CancellationToken.None);
+
+        await store.State.CheckpointAsync(
+            sync.Id, execution.Id, null, [new StateChange(2, "b", 20)], new ExecutionCounts(Total: 1, Insert: 1), CancellationToken.None);
+
+        Assert.Equal(0, await store.State.ResolveInFlightAsync(sync.Id, CancellationToken.None));
+        Assert.Equal([new StateEntry(2, "b", 20)], await store.State.ReadAllAsync(sync.Id, CancellationToken.None).ToListAsync());
+    }
+
+    [Fact]
+    public async Task DeleteAsync_of_a_sync_removes_its_batch_in_flight()
+    {
+        await using var store = await TestStore.CreateAsync(postgres);
+        var (_, _, _, sync) = await store.AddSyncWithParentsAsync();
+        var (execution, _) = await store.Executions.CreateIfIdleAsync(
+            TestStore.NewExecution(sync, TestStore.BaseTime), CancellationToken.None);
+        await store.State.SetInFlightAsync(sync.Id, execution.Id, null, [new StateEntry(1, "a", 0)], CancellationToken.None);
+
+        await store.Syncs.DeleteAsync(sync.OrganizationId, sync.Id, CancellationToken.None);
+
+        Assert.Equal(0, await store.ScalarAsync("SELECT COUNT(*) FROM sync_state_in_flight"));
+    }
+
     [Theory]
     [InlineData(false, 2)]
     [InlineData(true, 0)]

@@ -15,10 +15,27 @@ public interface ISyncStateStore
 
     /// <summary>
     /// Applies the state changes and adds <paramref name="countsDelta"/> to the execution's counts in one
-    /// store transaction. With a <paramref name="leaseToken"/>, commits only while that token holds the execution's
-    /// lease, and throws <see cref="LeaseLostException"/> otherwise; null skips that check.
+    /// store transaction, and forgets the execution's batch in flight (<see cref="SetInFlightAsync"/>). With a
+    /// <paramref name="leaseToken"/>, commits only while that token holds the execution's lease, and throws
+    /// <see cref="LeaseLostException"/> otherwise; null skips that check.
     /// </summary>
     Task CheckpointAsync(
         Guid syncId, Guid executionId, string? leaseToken, IReadOnlyList<StateChange> changes, ExecutionCounts countsDelta,
         CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records the identities of the batch the execution writes next, replacing its earlier batch in flight, before
+    /// the write starts. The checkpoint that confirms the write removes them. Fenced by the lease as the checkpoint is.
+    /// </summary>
+    /// <exception cref="LeaseLostException">The lease token no longer holds the execution, so nothing was stored.</exception>
+    Task SetInFlightAsync(
+        Guid syncId, Guid executionId, string? leaseToken, IReadOnlyList<StateEntry> identities, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Turns every batch in flight of the sync's executions into state entries with the row hash
+    /// <see cref="StateChange.Unconfirmed"/>, and returns how many identities that marked. A batch is left in flight when
+    /// its execution stopped between the write and its checkpoint, so the target may or may not hold its records; a run
+    /// calls this before it compares the model with the state, so that it writes them again or deletes them.
+    /// </summary>
+    Task<int> ResolveInFlightAsync(Guid syncId, CancellationToken cancellationToken);
 }

@@ -32,7 +32,6 @@ internal sealed class BatchWriter(
         cancellationToken.ThrowIfCancellationRequested();
         var before = recorder.Totals;
         _splits = 0;
-        await recorder.MarkUnconfirmedAsync(items, cancellationToken).ConfigureAwait(false);
         await WriteRangeAsync(items, 0, items.Count, fields, cancellationToken).ConfigureAwait(false);
         var after = recorder.Totals;
         console.AddBatchIssues(items.Count, _splits, after.Error - before.Error, after.Warnings - before.Warnings);
@@ -80,6 +79,7 @@ internal sealed class BatchWriter(
                 retry.Records, retry.Attempt, retry.MaxAttempts, retry.Delay, retry.Reason, token),
             BeforeCommit = lease.EnsureHeldAsync,
         };
+        await recorder.SetInFlightAsync(slice, cancellationToken).ConfigureAwait(false);
         var maxAttempts = services.Options.MaxAttempts;
         for (var attempt = 1; ; attempt++)
         {

@@ -40,27 +40,30 @@ internal sealed class CheckpointRecorder(
     }
 
     /// <summary>
-    /// Marks the records of a batch <see cref="StateChange.Unconfirmed"/> before it is written, so that a run after
-    /// a crash between the target's commit and the checkpoint writes them again or deletes them, instead of trusting
-    /// state that the lost checkpoint never updated. Appended records have no identity to match, so they are not marked.
+    /// Records the identities of a write before it starts, so that a run after a crash between the target's commit and
+    /// the checkpoint marks them <see cref="StateChange.Unconfirmed"/> and writes them again or deletes them, instead of
+    /// trusting state that the lost checkpoint never updated. The checkpoint of the write removes the record. Appended
+    /// records have no identity to match, so they are not recorded.
     /// </summary>
-    public Task MarkUnconfirmedAsync(IReadOnlyList<WriteItem> items, CancellationToken cancellationToken)
+    public Task SetInFlightAsync(IReadOnlyList<WriteItem> items, CancellationToken cancellationToken)
     {
         if (plan.IsTest || plan.IsDryRun)
         {
             return Task.CompletedTask;
         }
 
-        var changes = new List<StateChange>(items.Count);
+        var identities = new List<StateEntry>(items.Count);
         foreach (var (pending, record) in items)
         {
             if (record.Operation != RecordOperation.Append)
             {
-                changes.Add(new StateChange(pending.IdentityHash, pending.Identity, StateChange.Unconfirmed));
+                identities.Add(new StateEntry(pending.IdentityHash, pending.Identity, StateChange.Unconfirmed));
             }
         }
 
-        return changes.Count == 0 ? Task.CompletedTask : CheckpointAsync(changes, ExecutionCounts.Zero, cancellationToken);
+        return identities.Count == 0
+            ? Task.CompletedTask
+            : state.SetInFlightAsync(syncId, executionId, lease.Token, identities, cancellationToken);
     }
 
     /// <summary>Records the target's results of one confirmed write and checkpoints them.</summary>

@@ -459,6 +459,17 @@ internal static class PostgreSqlMigrations
         );
         """;
 
+    // The identities of the batch an execution is writing, recorded before the write and removed by the checkpoint
+    // that confirms it. A row left behind by a crash is turned into unconfirmed state entries by the next run.
+    private const string StateInFlight = """
+        CREATE TABLE sync_state_in_flight (
+            execution_id text COLLATE "C" NOT NULL PRIMARY KEY REFERENCES executions (id),
+            sync_id text COLLATE "C" NOT NULL REFERENCES syncs (id),
+            identities bytea NOT NULL
+        );
+        CREATE INDEX sync_state_in_flight_sync ON sync_state_in_flight (sync_id);
+        """;
+
     public static IReadOnlyList<StoreMigration> All { get; } =
     [
         new(1, "initial schema", InitialSchema),
@@ -469,5 +480,6 @@ internal static class PostgreSqlMigrations
         new(6, "execution leases", ExecutionLeases),
         new(7, "scheduled executions", ScheduledExecutions),
         new(8, "execution log files", ExecutionLogFiles),
+        new(9, "state in flight", StateInFlight),
     ];
 }

@@ -487,6 +487,17 @@ internal static class SqliteMigrations
         );
         """;
 
+    // The identities of the batch an execution is writing, recorded before the write and removed by the checkpoint
+    // that confirms it. A row left behind by a crash is turned into unconfirmed state entries by the next run.
+    private const string StateInFlight = """
+        CREATE TABLE sync_state_in_flight (
+            execution_id TEXT NOT NULL PRIMARY KEY REFERENCES executions (id),
+            sync_id TEXT NOT NULL REFERENCES syncs (id),
+            identities BLOB NOT NULL
+        );
+        CREATE INDEX sync_state_in_flight_sync ON sync_state_in_flight (sync_id);
+        """;
+
     public static IReadOnlyList<StoreMigration> All { get; } =
     [
         new(1, "initial schema", InitialSchema),
@@ -497,5 +508,6 @@ internal static class SqliteMigrations
         new(6, "execution leases", ExecutionLeases),
         new(7, "scheduled executions", ScheduledExecutions),
         new(8, "execution log files", ExecutionLogFiles),
+        new(9, "state in flight", StateInFlight),
     ];
 }

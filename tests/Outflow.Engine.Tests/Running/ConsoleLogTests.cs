@@ -22,7 +22,9 @@ public sealed class ConsoleLogTests(PostgresFixture postgres)
         Assert.False(entries[0].Payload!["resumed"]!.GetValue<bool>());
         Assert.Contains("Reading model \"people\" from the source", messages);
         var read = Assert.Single(entries, entry => entry.Message.StartsWith("Read 3 rows:", StringComparison.Ordinal));
-        Assert.Equal("Read 3 rows: 3 records to write (3 new, 0 changed)", read.Message);
+        Assert.StartsWith("Read 3 rows: 3 records to write (3 new, 0 changed); reading took ", read.Message, StringComparison.Ordinal);
+        Assert.True(read.Payload!["read_ms"]!.GetValue<long>() >= 0);
+        Assert.True(read.Payload!["change_detection_ms"]!.GetValue<long>() >= 0);
         Assert.Equal(3, read.Payload!["rows_read"]!.GetValue<long>());
         Assert.Equal(3, read.Payload!["pending_new"]!.GetValue<long>());
         Assert.Contains("Writing 3 records to \"people\" in batches of up to 500", messages);
