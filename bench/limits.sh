@@ -23,8 +23,22 @@ if [ "${1:-}" = "--quick" ]; then
 fi
 
 . bench/lib.sh
+# Ctrl-C or SIGTERM stops the script after the current step, and the EXIT trap of bench/lib.sh stops the cluster.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 bench_start_postgres
 dotnet build src/Outflow -c Release --nologo -v quiet >/dev/null
 dotnet build bench/Outflow.Bench -c Release --nologo -v quiet >/dev/null
-# Not exec: the EXIT trap of bench/lib.sh must run afterwards to stop the cluster and remove its directory.
-dotnet bench/Outflow.Bench/bin/Release/net10.0/outflow-bench.dll --pg-port "$pg_port" --work "$work" "${mode[@]}" "$@"
+
+# The harness runs in the background so that a signal to this script reaches it at once: it stops its servers and
+# exits, and only then does the EXIT trap stop the cluster under them.
+dotnet bench/Outflow.Bench/bin/Release/net10.0/outflow-bench.dll --pg-port "$pg_port" --work "$work" "${mode[@]}" "$@" &
+harness_pid=$!
+trap 'kill -TERM "$harness_pid" 2>/dev/null || true' INT TERM
+status=0
+wait "$harness_pid" || status=$?
+while kill -0 "$harness_pid" 2>/dev/null; do
+    status=0
+    wait "$harness_pid" || status=$?
+done
+exit "$status"
