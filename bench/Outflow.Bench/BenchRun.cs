@@ -46,7 +46,9 @@ internal static class BenchRun
         var memory = new MemoryScenario(options, postgres);
         var memoryResult = await memory.RunAsync(cancellationToken);
         scenarios["peak_memory"] = memoryResult;
-        report["scenarios"] = Order(scenarios);
+        var ordered = Order(scenarios);
+        report["scenarios"] = ordered;
+        report["summary"] = Summarize(ordered);
 
         if (options.ChartDirectory is not null)
         {
@@ -71,6 +73,18 @@ internal static class BenchRun
         }
 
         return ordered;
+    }
+
+    /// <summary>Counts the scenarios whose ratio meets its target, misses it, or could not be measured.</summary>
+    private static JsonObject Summarize(JsonObject scenarios)
+    {
+        var passes = scenarios.Select(scenario => scenario.Value!["pass"]?.GetValue<bool>()).ToList();
+        return new JsonObject
+        {
+            ["passed"] = passes.Count(pass => pass == true),
+            ["failed"] = passes.Count(pass => pass == false),
+            ["not_measured"] = passes.Count(pass => pass is null),
+        };
     }
 
     private static string Short(JsonNode? commit) => commit?.GetValue<string>() is { Length: >= 7 } text ? text[..7] : "unknown";
