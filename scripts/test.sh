@@ -39,6 +39,9 @@ bench/full-sync.sh 2000
 bench/cancel-check.sh 100000
 # api + 1 worker against api + 2 workers on a PostgreSQL store, once each. It exits non-zero when a target is wrong.
 bench/workers.sh 4 500 1
+# The ratio harness at a tiny size, about 30 seconds after its build: it exits non-zero when an execution fails or its
+# counts or target rows are wrong, never because a ratio misses its target.
+bench/limits.sh --quick --rows 5000 --pairs 1 --memory-rows 1000,5000 --executions 2000 --page 20 --page-requests 20
 
 # Polytomic's TypeScript SDK (npm `polytomic` 1.18.1) against a live server, about a minute.
 tests/conformance/run.sh
