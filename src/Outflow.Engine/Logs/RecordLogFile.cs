@@ -50,6 +50,9 @@ internal sealed class RecordLogFile : IDisposable
         Finish(fieldNames, values);
     }
 
+    /// <summary>Appends the line that the last call to <see cref="WriteChange"/> of <paramref name="other"/> wrote.</summary>
+    public void CopyLastLine(RecordLogFile other) => Append(other._line.WrittenSpan);
+
     public void Flush() => _stream?.Flush();
 
     public void Dispose()
@@ -79,9 +82,13 @@ internal sealed class RecordLogFile : IDisposable
         _json.WriteEndObject();
         _json.WriteEndObject();
         _json.Flush();
+        Append(_line.WrittenSpan);
+    }
 
+    private void Append(ReadOnlySpan<byte> line)
+    {
         var stream = CurrentStream();
-        stream.Write(_line.WrittenSpan);
+        stream.Write(line);
         stream.WriteByte((byte)'\n');
         _linesInFile++;
     }

@@ -57,8 +57,9 @@ internal sealed class RecordLogWriter : IDisposable
             RecordLogType.Deletes => (_deletes, "delete"),
             _ => throw new ArgumentOutOfRangeException(nameof(type), type, "not a change log"),
         };
+        // Both files get the same line, so it is formatted once.
         _records.WriteChange(identity, operation, fieldNames, values);
-        file.WriteChange(identity, operation, fieldNames, values);
+        file.CopyLastLine(_records);
     }
 
     /// <summary>Writes buffered lines to the files. Called before each checkpoint so that the logs never lag the counts.</summary>
