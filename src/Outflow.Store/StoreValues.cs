@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
 
 namespace Outflow.Store;
 
@@ -38,5 +40,28 @@ internal static class StoreValues
         }
 
         return BinaryPrimitives.ReadUInt128BigEndian(bytes);
+    }
+
+    /// <summary>
+    /// Reads the hash in column <paramref name="ordinal"/>. On PostgreSQL it copies the bytes into
+    /// <paramref name="buffer"/>, a reusable array of <see cref="HashLength"/> bytes, so a row allocates no array.
+    /// </summary>
+    public static UInt128 ReadHash(DbDataReader reader, int ordinal, byte[] buffer)
+    {
+        // Microsoft.Data.Sqlite's GetBytes was slower in ReadAllAsync than allocating the 16-byte array.
+        if (reader is SqliteDataReader)
+        {
+            return ToHash(reader.GetFieldValue<byte[]>(ordinal));
+        }
+
+        var length = reader.GetBytes(ordinal, 0, null, 0, 0);
+        if (length != HashLength)
+        {
+            throw new InvalidDataException(
+                $"A stored hash has {length} bytes instead of {HashLength}, so the sync_state table is damaged.");
+        }
+
+        reader.GetBytes(ordinal, 0, buffer, 0, HashLength);
+        return BinaryPrimitives.ReadUInt128BigEndian(buffer);
     }
 }

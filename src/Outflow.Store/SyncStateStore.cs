@@ -1,7 +1,10 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
-using System.Text;
+using Microsoft.Data.Sqlite;
+using Npgsql;
 using Outflow.Core.Executions;
+using Outflow.Store.PostgreSql;
+using Outflow.Store.Sqlite;
 
 namespace Outflow.Store;
 
@@ -11,9 +14,6 @@ namespace Outflow.Store;
 /// </summary>
 internal sealed class SyncStateStore : ISyncStateStore
 {
-    /// <summary>Identity hashes per lookup statement, well under SQLite's default limit of 32,766 parameters (since 3.32).</summary>
-    private const int LookupChunkSize = 500;
-
     private readonly IStoreDatabase _database;
 
     public SyncStateStore(IStoreDatabase database)
@@ -31,25 +31,16 @@ internal sealed class SyncStateStore : ISyncStateStore
             return found;
         }
 
+        var sync = StoreValues.ToText(syncId);
+        var requested = identityHashes.ToList();
         using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var chunk in identityHashes.Chunk(LookupChunkSize))
+        if (connection is NpgsqlConnection postgres)
         {
-            using var command = connection.CreateCommand();
-            var sql = new StringBuilder("SELECT identity_hash, row_hash FROM sync_state WHERE sync_id = @sync_id AND identity_hash IN (");
-            AddParameter(command, "@sync_id", StoreValues.ToText(syncId));
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                var name = "@h" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                sql.Append(i == 0 ? name : ", " + name);
-                AddParameter(command, name, StoreValues.ToBytes(chunk[i]));
-            }
-
-            command.CommandText = sql.Append(')').ToString();
-            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                found[StoreValues.ToHash((byte[])reader.GetValue(0))] = StoreValues.ToHash((byte[])reader.GetValue(1));
-            }
+            await PostgreSqlStateWrites.LookupAsync(postgres, sync, requested, found, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            SqliteStateWrites.Lookup((SqliteConnection)connection, sync, requested, found, cancellationToken);
         }
 
         return found;
@@ -68,12 +59,16 @@ internal sealed class SyncStateStore : ISyncStateStore
             "SELECT identity_hash, identity, row_hash FROM sync_state WHERE sync_id = @sync_id ORDER BY identity_hash";
         AddParameter(command, "@sync_id", StoreValues.ToText(syncId));
         using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+
+        // Microsoft.Data.Sqlite's ReadAsync only wraps Read, so the SQLite store reads synchronously.
+        var synchronous = reader is SqliteDataReader;
+        var buffer = new byte[StoreValues.HashLength];
+        while (synchronous ? reader.Read() : await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            yield return new StateEntry(
-                StoreValues.ToHash((byte[])reader.GetValue(0)),
-                reader.GetString(1),
-                StoreValues.ToHash((byte[])reader.GetValue(2)));
+            cancellationToken.ThrowIfCancellationRequested();
+            var identityHash = StoreValues.ReadHash(reader, 0, buffer);
+            var identity = reader.GetString(1);
+            yield return new StateEntry(identityHash, identity, StoreValues.ReadHash(reader, 2, buffer));
         }
     }
 
@@ -92,7 +87,6 @@ internal sealed class SyncStateStore : ISyncStateStore
         using var transaction = await _database.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
 
         await AddCountsAsync(connection, transaction, syncId, executionId, leaseToken, countsDelta, cancellationToken).ConfigureAwait(false);
-
         await ApplyChangesAsync(connection, transaction, sync, changes, cancellationToken).ConfigureAwait(false);
 
         using var landed = connection.CreateCommand();
@@ -217,39 +211,60 @@ internal sealed class SyncStateStore : ISyncStateStore
         DbConnection connection, DbTransaction transaction, string sync, IReadOnlyList<StateChange> changes,
         CancellationToken cancellationToken)
     {
-        using var upsert = connection.CreateCommand();
-        upsert.Transaction = transaction;
-        upsert.CommandText = """
-            INSERT INTO sync_state (sync_id, identity_hash, identity, row_hash)
-            VALUES (@sync_id, @identity_hash, @identity, @row_hash)
-            ON CONFLICT (sync_id, identity_hash) DO UPDATE SET identity = excluded.identity, row_hash = excluded.row_hash
-            """;
-        AddParameter(upsert, "@sync_id", sync);
-        var upsertIdentityHash = AddParameter(upsert, "@identity_hash", Array.Empty<byte>());
-        var upsertIdentity = AddParameter(upsert, "@identity", "");
-        var upsertRowHash = AddParameter(upsert, "@row_hash", Array.Empty<byte>());
-
-        using var delete = connection.CreateCommand();
-        delete.Transaction = transaction;
-        delete.CommandText = "DELETE FROM sync_state WHERE sync_id = @sync_id AND identity_hash = @identity_hash";
-        AddParameter(delete, "@sync_id", sync);
-        var deleteIdentityHash = AddParameter(delete, "@identity_hash", Array.Empty<byte>());
-
-        foreach (var change in changes)
+        var (upserts, deletes) = CollapseChanges(changes);
+        if (connection is NpgsqlConnection postgres)
         {
-            if (change.RowHash is UInt128 rowHash)
+            var postgresTransaction = (NpgsqlTransaction)transaction;
+            if (upserts.Count > 0)
             {
-                upsertIdentityHash.Value = StoreValues.ToBytes(change.IdentityHash);
-                upsertIdentity.Value = change.Identity;
-                upsertRowHash.Value = StoreValues.ToBytes(rowHash);
-                await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await PostgreSqlStateWrites.UpsertAsync(postgres, postgresTransaction, sync, upserts, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (deletes.Count > 0)
+            {
+                await PostgreSqlStateWrites.DeleteAsync(postgres, postgresTransaction, sync, deletes, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        else
+        {
+            var sqlite = (SqliteConnection)connection;
+            var sqliteTransaction = (SqliteTransaction)transaction;
+            SqliteStateWrites.Upsert(sqlite, sqliteTransaction, sync, upserts, cancellationToken);
+            SqliteStateWrites.Delete(sqlite, sqliteTransaction, sync, deletes, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Keeps the last change per identity hash, which is the state that applying the changes one by one in
+    /// order would leave, and splits them into upserts and deletes sorted by identity hash. With distinct
+    /// hashes the order between statements no longer matters, and sorted keys touch neighboring index pages.
+    /// </summary>
+    private static (List<StateChange> Upserts, List<UInt128> Deletes) CollapseChanges(IReadOnlyList<StateChange> changes)
+    {
+        var seen = new HashSet<UInt128>(changes.Count);
+        var upserts = new List<StateChange>(changes.Count);
+        var deletes = new List<UInt128>();
+        for (var i = changes.Count - 1; i >= 0; i--)
+        {
+            var change = changes[i];
+            if (!seen.Add(change.IdentityHash))
+            {
+                continue;
+            }
+
+            if (change.RowHash is null)
+            {
+                deletes.Add(change.IdentityHash);
             }
             else
             {
-                deleteIdentityHash.Value = StoreValues.ToBytes(change.IdentityHash);
-                await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                upserts.Add(change);
             }
         }
+
+        upserts.Sort(static (left, right) => left.IdentityHash.CompareTo(right.IdentityHash));
+        deletes.Sort();
+        return (upserts, deletes);
     }
 
     private static DbParameter AddParameter(DbCommand command, string name, object value)

@@ -1,4 +1,5 @@
 using Outflow.Core.Executions;
+using Outflow.Store.Sqlite;
 using Outflow.Testing;
 
 namespace Outflow.Store.Tests;
@@ -215,5 +216,145 @@ public abstract class SyncStateStoreTests(PostgresFixture? postgres)
         Assert.Equal(hashes.Order(), entries.Select(entry => entry.IdentityHash));
         Assert.All(entries, entry => Assert.Equal(entry.IdentityHash.ToString(), entry.Identity));
         Assert.All(entries, entry => Assert.Equal(entry.IdentityHash ^ 0xFF, entry.RowHash));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(SqliteStateWrites.UpsertRowsPerStatement - 1)]
+    [InlineData(SqliteStateWrites.UpsertRowsPerStatement)]
+    [InlineData(SqliteStateWrites.UpsertRowsPerStatement + 1)]
+    [InlineData(SqliteStateWrites.HashesPerStatement)]
+    [InlineData(SqliteStateWrites.HashesPerStatement + 1)]
+    [InlineData(3 * SqliteStateWrites.HashesPerStatement)]
+    [InlineData(2345)]
+    public async Task CheckpointAsync_applies_chunk_boundary_sizes(int count)
+    {
+        await using var store = await TestStore.CreateAsync(postgres);
+        var (sync, execution) = await AddExecutionAsync(store);
+        var inserted = Enumerable.Range(0, count).Select(i => new StateChange(SpreadHash(i), "id-" + i, (UInt128)i + 1)).ToList();
+        var updated = inserted.Select(change => change with { RowHash = change.RowHash + 1000 }).ToList();
+        var deleted = inserted.Select(change => change with { RowHash = null }).ToList();
+
+        await store.State.CheckpointAsync(sync, execution, null, inserted, ExecutionCounts.Zero, CancellationToken.None);
+        var afterInsert = await ReadAllAsync(store, sync);
+        await store.State.CheckpointAsync(sync, execution, null, updated, ExecutionCounts.Zero, CancellationToken.None);
+        var afterUpdate = await ReadAllAsync(store, sync);
+        await store.State.CheckpointAsync(sync, execution, null, deleted, ExecutionCounts.Zero, CancellationToken.None);
+        var afterDelete = await ReadAllAsync(store, sync);
+
+        Assert.Equal(Expected(inserted), afterInsert);
+        Assert.Equal(Expected(updated), afterUpdate);
+        Assert.Empty(afterDelete);
+    }
+
+    [Fact]
+    public async Task CheckpointAsync_same_hash_twice_keeps_last()
+    {
+        await using var store = await TestStore.CreateAsync(postgres);
+        var (sync, execution) = await AddExecutionAsync(store);
+        await store.State.CheckpointAsync(
+            sync, execution, null, [new StateChange(4, "d", 40), new StateChange(5, "e", 50)], ExecutionCounts.Zero,
+            CancellationToken.None);
+
+        List<StateChange> changes =
+        [
+            // Upsert then delete, of a new hash and of a stored one.
+            new StateChange(1, "a", 10), new StateChange(1, "a", null),
+            new StateChange(4, "d", 41), new StateChange(4, "d", null),
+
+            // Delete then upsert, of a new hash and of a stored one.
+            new StateChange(2, "b", null), new StateChange(2, "b", 20),
+            new StateChange(5, "e", null), new StateChange(5, "e2", 51),
+
+            // Two upserts, with the engine's unconfirmed marker first.
+            new StateChange(3, "c", StateChange.Unconfirmed), new StateChange(3, "c2", 30),
+        ];
+        await store.State.CheckpointAsync(sync, execution, null, changes, ExecutionCounts.Zero, CancellationToken.None);
+
+        var entries = await ReadAllAsync(store, sync);
+        Assert.Equal([new StateEntry(2, "b", 20), new StateEntry(3, "c2", 30), new StateEntry(5, "e2", 51)], entries);
+    }
+
+    [Fact]
+    public async Task CheckpointAsync_mixed_changes_match_in_order_application()
+    {
+        await using var store = await TestStore.CreateAsync(postgres);
+        var (sync, execution) = await AddExecutionAsync(store);
+        var stored = Enumerable.Range(0, 700).Select(i => new StateChange(SpreadHash(i), "id-" + i, (UInt128)i + 1)).ToList();
+        await store.State.CheckpointAsync(sync, execution, null, stored, ExecutionCounts.Zero, CancellationToken.None);
+
+        // Every third change is a delete and the rest are upserts. Hashes 700 to 999 are new, and hashes 0 to 499
+        // come twice, 1000 changes apart, so upserts and deletes of one hash fall into different statement chunks.
+        var changes = new List<StateChange>();
+        for (var i = 0; i < 1500; i++)
+        {
+            var hash = SpreadHash(i % 1000);
+            var identity = "id-" + (i % 1000);
+            changes.Add(i % 3 == 0 ? new StateChange(hash, identity, null) : new StateChange(hash, identity, (UInt128)i + 5000));
+        }
+
+        await store.State.CheckpointAsync(sync, execution, null, changes, ExecutionCounts.Zero, CancellationToken.None);
+
+        Assert.Equal(Expected([.. stored, .. changes]), await ReadAllAsync(store, sync));
+    }
+
+    [Fact]
+    public async Task CheckpointAsync_with_wrong_token_stores_no_chunk()
+    {
+        await using var store = await TestStore.CreateAsync(postgres);
+        var (sync, execution) = await AddExecutionAsync(store);
+        var token = await store.ClaimAsync(execution, TestStore.BaseTime);
+        var stored = new StateChange(SpreadHash(0), "id-0", 1);
+        await store.State.CheckpointAsync(sync, execution, token, [stored], new ExecutionCounts(Total: 1), CancellationToken.None);
+        var changes = Enumerable.Range(0, 1000)
+            .Select(i => new StateChange(SpreadHash(i), "id-" + i, i % 2 == 0 ? null : (UInt128)i + 7))
+            .ToList();
+
+        await Assert.ThrowsAsync<LeaseLostException>(() => store.State.CheckpointAsync(
+            sync, execution, token + "-wrong", changes, new ExecutionCounts(Total: 1000), CancellationToken.None));
+
+        Assert.Equal([new StateEntry(stored.IdentityHash, "id-0", 1)], await ReadAllAsync(store, sync));
+        Assert.Equal(new ExecutionCounts(Total: 1), (await store.Executions.GetByIdAsync(execution, CancellationToken.None))!.Counts);
+    }
+
+    /// <summary>Returns a hash whose high and low bytes both vary with <paramref name="i"/>.</summary>
+    private static UInt128 SpreadHash(int i) => ((UInt128)(uint)(i * 2654435761u) << 96) | (UInt128)i;
+
+    /// <summary>Returns the state that applying the changes one by one in order leaves, ordered by identity hash.</summary>
+    private static List<StateEntry> Expected(IEnumerable<StateChange> changes)
+    {
+        var state = new Dictionary<UInt128, StateEntry>();
+        foreach (var change in changes)
+        {
+            if (change.RowHash is UInt128 rowHash)
+            {
+                state[change.IdentityHash] = new StateEntry(change.IdentityHash, change.Identity, rowHash);
+            }
+            else
+            {
+                state.Remove(change.IdentityHash);
+            }
+        }
+
+        return [.. state.Values.OrderBy(entry => entry.IdentityHash)];
+    }
+
+    private static async Task<List<StateEntry>> ReadAllAsync(TestStore store, Guid syncId)
+    {
+        var entries = new List<StateEntry>();
+        await foreach (var entry in store.State.ReadAllAsync(syncId, CancellationToken.None))
+        {
+            entries.Add(entry);
+        }
+
+        return entries;
+    }
+
+    private static async Task<(Guid SyncId, Guid ExecutionId)> AddExecutionAsync(TestStore store)
+    {
+        var (_, _, _, sync) = await store.AddSyncWithParentsAsync();
+        var (execution, _) = await store.Executions.CreateIfIdleAsync(
+            TestStore.NewExecution(sync, TestStore.BaseTime), CancellationToken.None);
+        return (sync.Id, execution.Id);
     }
 }
