@@ -15,7 +15,7 @@ public interface ISyncStateStore
 
     /// <summary>
     /// Applies the state changes and adds <paramref name="countsDelta"/> to the execution's counts in one
-    /// store transaction, and forgets the execution's batch in flight (<see cref="SetInFlightAsync"/>). With a
+    /// store transaction, and removes the execution's batch in flight (<see cref="SetInFlightAsync"/>). With a
     /// <paramref name="leaseToken"/>, commits only while that token holds the execution's lease, and throws
     /// <see cref="LeaseLostException"/> otherwise; null skips that check.
     /// </summary>
@@ -34,8 +34,8 @@ public interface ISyncStateStore
     /// <summary>
     /// Turns every batch in flight of the sync's executions into state entries with the row hash
     /// <see cref="StateChange.Unconfirmed"/>, and returns how many identities that marked. A batch is left in flight when
-    /// its execution stopped between the write and its checkpoint, so the target may or may not hold its records; a run
-    /// calls this before it compares the model with the state, so that it writes them again or deletes them.
+    /// its execution stopped between the write and its checkpoint, so the target may or may not hold its records. A run
+    /// calls this before it compares the model with the state, and then writes those records again or deletes them.
     /// </summary>
     Task<int> ResolveInFlightAsync(Guid syncId, CancellationToken cancellationToken);
 }

@@ -5,7 +5,7 @@ using Microsoft.Data.Sqlite;
 namespace Outflow.Engine.Scratch;
 
 /// <summary>
-/// A per-execution SQLite file that holds what the diff needs, so that memory does not grow with the model:
+/// A per-execution SQLite file that contains what the diff needs, so that memory does not grow with the model:
 /// <c>rows</c> (every row read, numbered in read order and appended without an index), <c>duplicates</c> (the rows
 /// of repeated identities), <c>deletes</c> (records the read did not see) and <c>occurrences</c> (how often each
 /// row content was read, for modes without an identity). Beside it, a <see cref="KeySorter"/> file sorts the rows'
@@ -15,7 +15,7 @@ namespace Outflow.Engine.Scratch;
 /// </summary>
 internal sealed class ScratchDatabase : IDisposable
 {
-    // The cache bounds the memory the scratch file uses; sorting for the index spills to temporary files beyond it.
+    // The cache bounds the memory that the scratch file uses.
     private const string Schema = """
         PRAGMA page_size = 8192;
         PRAGMA journal_mode = OFF;
