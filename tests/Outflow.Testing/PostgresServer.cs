@@ -165,7 +165,8 @@ public sealed class PostgresServer : IAsyncDisposable
             cancellationToken);
         File.Delete(passwordFile);
 
-        // Durability settings are off because the cluster is thrown away after the tests.
+        // Durability settings are off because the cluster is thrown away after the tests. Every test database keeps the
+        // idle connections of its pools open until the pools prune them, so the limit is well above one per test.
         var settings = string.Join(
             '\n',
             "listen_addresses = '127.0.0.1'",
@@ -173,7 +174,7 @@ public sealed class PostgresServer : IAsyncDisposable
             "fsync = off",
             "synchronous_commit = off",
             "full_page_writes = off",
-            "max_connections = 200",
+            "max_connections = 400",
             "");
         await File.AppendAllTextAsync(Path.Combine(DataDirectory, "postgresql.conf"), settings, cancellationToken);
 
