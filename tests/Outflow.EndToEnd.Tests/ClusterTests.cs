@@ -12,7 +12,8 @@ namespace Outflow.EndToEnd.Tests;
 public sealed class ClusterTests(PostgresFixture postgres)
 {
     private const int SmallRows = 300;
-    private const int LargeRows = 20_000;
+    // Ten batches of the postgresql target's 10,000 records, so that a stop after the first batch leaves a partial target.
+    private const int LargeRows = 100_000;
 
     [Fact]
     public async Task Workers_run_once_and_take_over()
