@@ -121,7 +121,7 @@ internal sealed class SqliteScenario(BenchOptions options, Postgres postgres, Ou
         var count = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
         if (count != expected)
         {
-            throw new BenchCheckException($"{database} holds {count} rows after {writer}, expected {expected}.");
+            throw new BenchCheckException($"{database} contains {count} rows after {writer}, expected {expected}.");
         }
     }
 

@@ -175,7 +175,7 @@ public abstract class ExecutionLeaseTests(PostgresFixture? postgres)
     }
 
     [Fact]
-    public async Task SetInFlightAsync_with_replaced_token_stores_nothing()
+    public async Task SetInFlight_with_replaced_token_fails()
     {
         await using var store = await TestStore.CreateAsync(postgres);
         var execution = await AddExecutionAsync(store);

@@ -40,7 +40,7 @@ public abstract class SyncStateStoreTests(PostgresFixture? postgres)
     }
 
     [Fact]
-    public async Task ResolveInFlightAsync_marks_a_batch_left_in_flight_unconfirmed()
+    public async Task ResolveInFlight_marks_leftover_unconfirmed()
     {
         await using var store = await TestStore.CreateAsync(postgres);
         var (_, _, _, sync) = await store.AddSyncWithParentsAsync();
@@ -63,7 +63,7 @@ public abstract class SyncStateStoreTests(PostgresFixture? postgres)
     }
 
     [Fact]
-    public async Task CheckpointAsync_removes_the_batch_in_flight_it_confirms()
+    public async Task Checkpoint_removes_batch_in_flight()
     {
         await using var store = await TestStore.CreateAsync(postgres);
         var (_, _, _, sync) = await store.AddSyncWithParentsAsync();
@@ -80,7 +80,7 @@ public abstract class SyncStateStoreTests(PostgresFixture? postgres)
     }
 
     [Fact]
-    public async Task DeleteAsync_of_a_sync_removes_its_batch_in_flight()
+    public async Task DeleteSync_removes_batch_in_flight()
     {
         await using var store = await TestStore.CreateAsync(postgres);
         var (_, _, _, sync) = await store.AddSyncWithParentsAsync();

@@ -193,7 +193,7 @@ internal sealed class ModelScanner(
 
     /// <summary>
     /// Walks the rows and the sync's state in identity-hash order. An identity with one row is pending when the mode
-    /// wants it written; one with several rows is a duplicate; a state entry without a row is absent.
+    /// writes it, and an identity with several rows is a duplicate. A state entry without a row is absent.
     /// </summary>
     private async Task DiffAsync(CancellationToken cancellationToken)
     {
