@@ -12,7 +12,7 @@ namespace Outflow.EndToEnd.Tests;
 public sealed class CrashRecoveryTests(PostgresFixture postgres) : IDisposable
 {
     private const string ApiKey = "crash-recovery-key-0123456789";
-    private const int Rows = 30_000;
+    private const int Rows = 100_000;
 
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "outflow-crash-" + Guid.NewGuid().ToString("N"));
 

@@ -11,7 +11,7 @@ namespace Outflow.EndToEnd.Tests;
 [Collection(PostgresFixture.CollectionName)]
 public sealed class LeaseFencingTests(PostgresFixture postgres)
 {
-    private const int Rows = 20_000;
+    private const int Rows = 100_000;
 
     [Fact]
     public async Task Paused_worker_writes_nothing_after_resuming()
