@@ -1,5 +1,10 @@
+using System.Data;
+using System.Data.Common;
 using System.IO.Compression;
 using Dapper;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using NpgsqlTypes;
 using Outflow.Core.Executions;
 using Outflow.Store.Rows;
 
@@ -7,7 +12,9 @@ namespace Outflow.Store;
 
 /// <summary>
 /// Record log files in the <c>execution_log_files</c> table, one row per file with its content gzip-compressed.
-/// JSON Lines logs repeat the same keys on every line, so they compress well.
+/// JSON Lines logs repeat the same keys on every line, so they compress well. Contents are streamed in and out
+/// (incremental blob I/O on SQLite, stream parameters and sequential reads on PostgreSQL), so storing or serving a
+/// file takes the same memory whatever its size.
 /// </summary>
 internal sealed class ExecutionLogStore(IStoreDatabase database) : IExecutionLogStore
 {
@@ -35,27 +42,20 @@ internal sealed class ExecutionLogStore(IStoreDatabase database) : IExecutionLog
         for (var ordinal = 0; ordinal < files.Count; ordinal++)
         {
             var file = files[ordinal].File;
-
-            // NOTE: each file is compressed into memory before the insert, because Microsoft.Data.Sqlite takes no
-            // stream parameter. A log file has at most 100,000 lines, so this stays within tens of megabytes.
             var content = await CompressAsync(files[ordinal].OpenContent, cancellationToken).ConfigureAwait(false);
-            await connection.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT INTO execution_log_files (execution_id, name, ordinal, type, records, bytes, content)
-                VALUES (@ExecutionId, @Name, @Ordinal, @Type, @Records, @Bytes, @Content)
-                """,
-                new
+            await using (content.ConfigureAwait(false))
+            {
+                var row = new ExecutionLogFileInsert(locked, file, ordinal, content);
+                if (connection is NpgsqlConnection postgres)
                 {
-                    ExecutionId = locked,
-                    file.Name,
-                    Ordinal = ordinal,
-                    file.Type,
-                    file.Records,
-                    file.Bytes,
-                    Content = content,
-                },
-                transaction,
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
+                    await InsertAsync(postgres, (NpgsqlTransaction)transaction, row, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await InsertAsync((SqliteConnection)connection, (SqliteTransaction)transaction, row, cancellationToken)
+                        .ConfigureAwait(false);
+                }
+            }
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -79,29 +79,149 @@ internal sealed class ExecutionLogStore(IStoreDatabase database) : IExecutionLog
     public async Task<Stream?> OpenAsync(Guid executionId, string name, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(name);
-        using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var key = new { ExecutionId = StoreValues.ToText(executionId), Name = name };
+            var content = connection is NpgsqlConnection postgres
+                ? await OpenAsync(postgres, key.ExecutionId, key.Name, cancellationToken).ConfigureAwait(false)
+                : await OpenAsync((SqliteConnection)connection, key.ExecutionId, key.Name, cancellationToken).ConfigureAwait(false);
+            if (content is null)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+                return null;
+            }
 
-        // NOTE: the whole compressed file is read into memory, and decompressed as the caller reads the stream.
-        var content = await connection.QueryFirstOrDefaultAsync<byte[]>(new CommandDefinition(
-            "SELECT content FROM execution_log_files WHERE execution_id = @ExecutionId AND name = @Name",
-            new { ExecutionId = StoreValues.ToText(executionId), Name = name },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return content is null ? null : new GZipStream(new MemoryStream(content, writable: false), CompressionMode.Decompress);
+            return new GZipStream(content, CompressionMode.Decompress);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
-    private static async Task<byte[]> CompressAsync(Func<Stream> openContent, CancellationToken cancellationToken)
+    /// <summary>
+    /// Compresses a log file into a temporary file that deletes itself when closed, so a file of any size is stored
+    /// with a fixed amount of memory and its compressed length is known before the insert.
+    /// </summary>
+    private static async Task<FileStream> CompressAsync(Func<Stream> openContent, CancellationToken cancellationToken)
     {
-        using var compressed = new MemoryStream();
-        var source = openContent();
-        await using (source.ConfigureAwait(false))
+        var path = Path.Combine(Path.GetTempPath(), $"outflow-log-{Guid.NewGuid():N}.gz");
+        var compressed = new FileStream(
+            path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, CopyBufferSize, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        try
         {
-            var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true);
-            await using (gzip.ConfigureAwait(false))
+            var source = openContent();
+            await using (source.ConfigureAwait(false))
             {
-                await source.CopyToAsync(gzip, cancellationToken).ConfigureAwait(false);
+                var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true);
+                await using (gzip.ConfigureAwait(false))
+                {
+                    await source.CopyToAsync(gzip, CopyBufferSize, cancellationToken).ConfigureAwait(false);
+                }
             }
+
+            compressed.Position = 0;
+            return compressed;
+        }
+        catch
+        {
+            await compressed.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static async Task InsertAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, ExecutionLogFileInsert row, CancellationToken cancellationToken)
+    {
+        // The content goes to Npgsql as a stream parameter, so it is never copied into one array.
+        using var command = new NpgsqlCommand(InsertSql("@content"), connection, transaction);
+        AddColumns(command, row);
+        command.Parameters.Add(new NpgsqlParameter("content", NpgsqlDbType.Bytea) { Value = row.Content });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task InsertAsync(
+        SqliteConnection connection, SqliteTransaction transaction, ExecutionLogFileInsert row, CancellationToken cancellationToken)
+    {
+        // The row is inserted with a blob of zeros of the right length, which SQLite's incremental blob I/O then
+        // overwrites in place, inside the same transaction.
+        long rowId;
+        using (var command = connection.CreateCommand())
+        {
+            command.Transaction = transaction;
+            command.CommandText = InsertSql("zeroblob(@length)") + " RETURNING rowid";
+            AddColumns(command, row);
+            command.Parameters.AddWithValue("@length", row.Content.Length);
+            rowId = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         }
 
-        return compressed.ToArray();
+        using var blob = new SqliteBlob(connection, "execution_log_files", "content", rowId);
+        await row.Content.CopyToAsync(blob, CopyBufferSize, cancellationToken).ConfigureAwait(false);
     }
+
+    private static string InsertSql(string content) =>
+        $"""
+        INSERT INTO execution_log_files (execution_id, name, ordinal, type, records, bytes, content)
+        VALUES (@execution_id, @name, @ordinal, @type, @records, @bytes, {content})
+        """;
+
+    private static void AddColumns(DbCommand command, ExecutionLogFileInsert row)
+    {
+        Add(command, "@execution_id", row.ExecutionId);
+        Add(command, "@name", row.File.Name);
+        Add(command, "@ordinal", row.Ordinal);
+        Add(command, "@type", row.File.Type);
+        Add(command, "@records", row.File.Records);
+        Add(command, "@bytes", row.File.Bytes);
+    }
+
+    private static void Add(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+
+    private static async Task<Stream?> OpenAsync(
+        NpgsqlConnection connection, string executionId, string name, CancellationToken cancellationToken)
+    {
+        var command = new NpgsqlCommand(
+            "SELECT content FROM execution_log_files WHERE execution_id = @execution_id AND name = @name", connection);
+        command.Parameters.AddWithValue("execution_id", executionId);
+        command.Parameters.AddWithValue("name", name);
+
+        // Sequential access streams the column from the network as the caller reads it.
+        var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess | CommandBehavior.SingleRow, cancellationToken)
+            .ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await reader.DisposeAsync().ConfigureAwait(false);
+            await command.DisposeAsync().ConfigureAwait(false);
+            return null;
+        }
+
+        return new OwningStream(reader.GetStream(0), reader, command, connection);
+    }
+
+    private static async Task<Stream?> OpenAsync(
+        SqliteConnection connection, string executionId, string name, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT rowid FROM execution_log_files WHERE execution_id = @execution_id AND name = @name";
+        command.Parameters.AddWithValue("@execution_id", executionId);
+        command.Parameters.AddWithValue("@name", name);
+        if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not long rowId)
+        {
+            return null;
+        }
+
+        return new OwningStream(new SqliteBlob(connection, "execution_log_files", "content", rowId, readOnly: true), connection);
+    }
+
+    private const int CopyBufferSize = 81_920;
+
+    private sealed record ExecutionLogFileInsert(string ExecutionId, ExecutionLogFile File, int Ordinal, FileStream Content);
 }

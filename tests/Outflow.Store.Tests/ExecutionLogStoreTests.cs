@@ -98,6 +98,60 @@ public abstract class ExecutionLogStoreTests(PostgresFixture? postgres)
         Assert.Equal(0, await store.ScalarAsync("SELECT COUNT(*) FROM execution_log_files"));
     }
 
+    [Fact]
+    public async Task Large_file_round_trips()
+    {
+        await using var store = await TestStore.CreateAsync(postgres);
+        var execution = await AddExecutionAsync(store);
+
+        // Hex digits of a seeded generator compress poorly, so the stored content spans many pages and buffers.
+        var random = new Random(7);
+        var text = string.Concat(Enumerable.Range(0, 40_000).Select(i => $"{{\"id\":{i},\"v\":\"{random.NextInt64():x16}{random.NextInt64():x16}\"}}\n"));
+        await store.LogFiles.ReplaceAsync(execution.Id, [Content("inserts", "inserts-0000.jsonl", text)], CancellationToken.None);
+
+        Assert.Equal(text, await ReadAsync(store, execution.Id, "inserts-0000.jsonl"));
+        Assert.True(await store.ScalarAsync("SELECT SUM(LENGTH(content)) FROM execution_log_files") > 1_000_000);
+    }
+
+    [Fact]
+    public async Task Unreadable_file_keeps_earlier_files()
+    {
+        await using var store = await TestStore.CreateAsync(postgres);
+        var execution = await AddExecutionAsync(store);
+        await store.LogFiles.ReplaceAsync(execution.Id, [Content("records", "records-0000.jsonl", "old\n")], CancellationToken.None);
+
+        var broken = new ExecutionLogFileContent(
+            new ExecutionLogFile("records", "records-0001.jsonl", 1, 4), () => new FailingStream(new string('x', 200_000)));
+        await Assert.ThrowsAsync<IOException>(() => store.LogFiles.ReplaceAsync(
+            execution.Id, [Content("records", "records-0000.jsonl", "new\n"), broken], CancellationToken.None));
+
+        var listed = await store.LogFiles.ListAsync(execution.Id, CancellationToken.None);
+        Assert.Equal(["records-0000.jsonl"], listed.Select(file => file.Name));
+        Assert.Equal("old\n", await ReadAsync(store, execution.Id, "records-0000.jsonl"));
+    }
+
+    [Fact]
+    public async Task Open_stream_outlives_other_writes()
+    {
+        await using var store = await TestStore.CreateAsync(postgres);
+        var execution = await AddExecutionAsync(store);
+        var other = await AddExecutionAsync(store);
+        var text = string.Concat(Enumerable.Range(0, 20_000).Select(i => $"{{\"id\":{i}}}\n"));
+        await store.LogFiles.ReplaceAsync(execution.Id, [Content("inserts", "inserts-0000.jsonl", text)], CancellationToken.None);
+
+        var stream = await store.LogFiles.OpenAsync(execution.Id, "inserts-0000.jsonl", CancellationToken.None);
+        Assert.NotNull(stream);
+        await using (stream)
+        {
+            using var reader = new StreamReader(stream, Encoding.UTF8);
+            var first = await reader.ReadLineAsync();
+            await store.LogFiles.ReplaceAsync(other.Id, [Content("records", "records-0000.jsonl", "{}\n")], CancellationToken.None);
+            Assert.Equal(text, first + "\n" + await reader.ReadToEndAsync());
+        }
+
+        Assert.Equal("{}\n", await ReadAsync(store, other.Id, "records-0000.jsonl"));
+    }
+
     private static async Task<Execution> AddExecutionAsync(TestStore store)
     {
         var (_, _, _, sync) = await store.AddSyncWithParentsAsync();
@@ -120,6 +174,32 @@ public abstract class ExecutionLogStoreTests(PostgresFixture? postgres)
         {
             using var reader = new StreamReader(stream, Encoding.UTF8);
             return await reader.ReadToEndAsync();
+        }
+    }
+
+    /// <summary>Returns the bytes of a text, then fails the way a file on a broken disk would.</summary>
+    private sealed class FailingStream(string text) : MemoryStream(Encoding.UTF8.GetBytes(text), writable: false)
+    {
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var read = await base.ReadAsync(buffer, cancellationToken);
+            if (read == 0)
+            {
+                throw new IOException("the log file could not be read");
+            }
+
+            return read;
+        }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var read = base.Read(buffer, offset, count);
+            if (read == 0)
+            {
+                throw new IOException("the log file could not be read");
+            }
+
+            return read;
         }
     }
 }
