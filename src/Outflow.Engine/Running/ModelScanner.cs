@@ -135,7 +135,6 @@ internal sealed class ModelScanner(
             }
 
             taken++;
-            var payload = encoder.Payload.ToArray();
             var rowHash = encoder.RowHash;
             if (tracking is not null)
             {
@@ -144,7 +143,7 @@ internal sealed class ModelScanner(
                 rowHash = tracking.RowHash;
             }
 
-            scratch.AddRow(IdentityText.Hash(identity), identity, rowHash, payload);
+            scratch.AddRow(IdentityText.Hash(identity), identity, rowHash, encoder.Payload);
         }
 
         await DiffAsync(cancellationToken).ConfigureAwait(false);
@@ -212,10 +211,10 @@ internal sealed class ModelScanner(
                 {
                     if (rows++ == 1)
                     {
-                        scratch.AddDuplicate(first.RowId);
+                        scratch.AddDuplicate(first);
                     }
 
-                    scratch.AddDuplicate(keys.Current.RowId);
+                    scratch.AddDuplicate(keys.Current);
                 }
 
                 UInt128? storedHash = null;

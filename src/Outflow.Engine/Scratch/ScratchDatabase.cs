@@ -5,12 +5,12 @@ using Microsoft.Data.Sqlite;
 namespace Outflow.Engine.Scratch;
 
 /// <summary>
-/// A per-execution SQLite file that contains what the diff needs, so that memory does not grow with the model:
-/// <c>rows</c> (every row read, numbered in read order and appended without an index), <c>duplicates</c> (the rows
-/// of repeated identities), <c>deletes</c> (records the read did not see) and <c>occurrences</c> (how often each
-/// row content was read, for modes without an identity). Beside it, a <see cref="KeySorter"/> file sorts the rows'
-/// keys by identity so the diff can walk them beside the sync's state, which is stored in the same order. Which rows
-/// are pending, and which of those are new, is kept as two bits per row. The files are not durable and are deleted
+/// The per-execution files that contain what the diff needs, so that memory does not grow with the model: a
+/// <see cref="RowFile"/> with every row read, numbered in read order, and a SQLite file with <c>duplicates</c> (the
+/// rows of repeated identities), <c>deletes</c> (records the read did not see) and <c>occurrences</c> (how often each
+/// row content was read, for modes without an identity). A <see cref="KeySorter"/> file sorts the rows' keys by
+/// identity so the diff can walk them beside the sync's state, which is stored in the same order. Which rows are
+/// pending, and which of those are new, is kept as two bits per row. The files are not durable and are deleted
 /// on dispose. Methods are synchronous because the SQLite provider completes its async methods synchronously anyway.
 /// </summary>
 internal sealed class ScratchDatabase : IDisposable
@@ -21,27 +21,21 @@ internal sealed class ScratchDatabase : IDisposable
         PRAGMA journal_mode = OFF;
         PRAGMA synchronous = OFF;
         PRAGMA cache_size = -16384;
-        CREATE TABLE rows (row_id INTEGER PRIMARY KEY, identity_hash BLOB NOT NULL, identity TEXT NOT NULL, row_hash BLOB NOT NULL,
-            payload BLOB NOT NULL);
-        CREATE TABLE duplicates (row_id INTEGER PRIMARY KEY);
+        CREATE TABLE duplicates (row_id INTEGER PRIMARY KEY, identity_hash BLOB NOT NULL);
         CREATE TABLE deletes (identity_hash BLOB PRIMARY KEY, identity TEXT NOT NULL);
         CREATE TABLE occurrences (content_hash BLOB PRIMARY KEY, count INTEGER NOT NULL);
         """;
 
     private const int HashLength = 16;
 
-    private const string RowColumns = "SELECT row_id, identity_hash, identity, row_hash, payload FROM rows";
-
     private readonly string _path;
     private readonly SqliteConnection _connection;
-    private readonly SqliteCommand _addRow;
-    private readonly SqliteCommand _readRow;
     private readonly SqliteCommand _addDuplicate;
     private readonly SqliteCommand _addDelete;
     private readonly SqliteCommand _addOccurrence;
     private readonly KeySorter _keys;
+    private readonly RowFile _rows;
     private bool _inTransaction;
-    private long _rowCount;
     private BitArray? _pending;
     private BitArray? _new;
     private long _pendingCount;
@@ -52,11 +46,8 @@ internal sealed class ScratchDatabase : IDisposable
         _path = path;
         _connection = connection;
         _keys = new KeySorter(path + ".keys");
-        _addRow = Prepare(
-            "INSERT INTO rows (row_id, identity_hash, identity, row_hash, payload) VALUES ($row_id, $hash, $identity, $row_hash, $payload)",
-            "$row_id", "$hash", "$identity", "$row_hash", "$payload");
-        _readRow = Prepare(RowColumns + " WHERE row_id = $row_id", "$row_id");
-        _addDuplicate = Prepare("INSERT INTO duplicates (row_id) VALUES ($row_id)", "$row_id");
+        _rows = new RowFile(path + ".rows");
+        _addDuplicate = Prepare("INSERT INTO duplicates (row_id, identity_hash) VALUES ($row_id, $hash)", "$row_id", "$hash");
         _addDelete = Prepare(
             "INSERT INTO deletes (identity_hash, identity) VALUES ($hash, $identity) ON CONFLICT (identity_hash) DO NOTHING",
             "$hash", "$identity");
@@ -99,12 +90,9 @@ internal sealed class ScratchDatabase : IDisposable
     }
 
     /// <summary>Appends one row read from the model.</summary>
-    public void AddRow(UInt128 identityHash, string identity, UInt128 rowHash, byte[] payload)
+    public void AddRow(UInt128 identityHash, string identity, UInt128 rowHash, ReadOnlySpan<byte> payload)
     {
-        Begin();
-        var rowId = ++_rowCount;
-        SetValues(_addRow, rowId, ToBytes(identityHash), identity, ToBytes(rowHash), payload);
-        _addRow.ExecuteNonQuery();
+        var rowId = _rows.Append(identityHash, identity, rowHash, payload);
         _keys.Add(new ScratchKey(rowId, identityHash, rowHash));
     }
 
@@ -129,7 +117,7 @@ internal sealed class ScratchDatabase : IDisposable
     /// <summary>Marks a row to be written.</summary>
     public void AddPending(long rowId, bool isNew)
     {
-        _pending ??= new BitArray(checked((int)_rowCount + 1));
+        _pending ??= new BitArray(checked((int)_rows.Count + 1));
         _new ??= new BitArray(_pending.Length);
         var index = (int)rowId;
         if (_pending[index])
@@ -144,10 +132,10 @@ internal sealed class ScratchDatabase : IDisposable
     }
 
     /// <summary>Marks a row whose identity another row of the model also has.</summary>
-    public void AddDuplicate(long rowId)
+    public void AddDuplicate(ScratchKey row)
     {
         Begin();
-        SetValues(_addDuplicate, rowId);
+        SetValues(_addDuplicate, row.RowId, ToBytes(row.IdentityHash));
         _addDuplicate.ExecuteNonQuery();
     }
 
@@ -159,7 +147,7 @@ internal sealed class ScratchDatabase : IDisposable
         _addDelete.ExecuteNonQuery();
     }
 
-    /// <summary>Commits the rows added since the last commit. Rows are added in transactions because one per row is slow.</summary>
+    /// <summary>Commits the duplicates and deletes added since the last commit, which are added in transactions because one per row is slow.</summary>
     public void Commit()
     {
         if (_inTransaction)
@@ -174,14 +162,12 @@ internal sealed class ScratchDatabase : IDisposable
     {
         Commit();
         using var command = _connection.CreateCommand();
-        command.CommandText = """
-            SELECT r.identity, r.payload FROM duplicates d JOIN rows r ON r.row_id = d.row_id
-            ORDER BY r.identity_hash, r.row_id
-            """;
+        command.CommandText = "SELECT row_id FROM duplicates ORDER BY identity_hash, row_id";
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            yield return new ScratchRow(reader.GetString(0), (byte[])reader.GetValue(1));
+            var row = _rows.Read(reader.GetInt64(0));
+            yield return new ScratchRow(row.Identity, row.Payload);
         }
     }
 
@@ -206,48 +192,13 @@ internal sealed class ScratchDatabase : IDisposable
             return records;
         }
 
-        var rowIds = new List<long>(limit);
-        for (var rowId = after + 1; rowId <= _rowCount && rowIds.Count < limit; rowId++)
+        for (var rowId = after + 1; rowId <= _rows.Count && records.Count < limit; rowId++)
         {
             if (_pending[(int)rowId])
             {
-                rowIds.Add(rowId);
+                var row = _rows.Read(rowId);
+                records.Add((rowId, new PendingRecord(row.IdentityHash, row.Identity, row.RowHash, _new![(int)rowId], row.Payload)));
             }
-        }
-
-        if (rowIds.Count == 0)
-        {
-            return records;
-        }
-
-        // Dense pending rows, as in a first execution, are read in one range; sparse ones one by one.
-        var first = rowIds[0];
-        var last = rowIds[^1];
-        if (last - first + 1 <= 4L * rowIds.Count)
-        {
-            using var command = _connection.CreateCommand();
-            command.CommandText = RowColumns + " WHERE row_id BETWEEN $first AND $last ORDER BY row_id";
-            command.Parameters.AddWithValue("$first", first);
-            command.Parameters.AddWithValue("$last", last);
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                var rowId = reader.GetInt64(0);
-                if (_pending[(int)rowId])
-                {
-                    records.Add((rowId, ToPending(reader)));
-                }
-            }
-
-            return records;
-        }
-
-        foreach (var rowId in rowIds)
-        {
-            _readRow.Parameters[0].Value = rowId;
-            using var reader = _readRow.ExecuteReader();
-            reader.Read();
-            records.Add((rowId, ToPending(reader)));
         }
 
         return records;
@@ -275,24 +226,12 @@ internal sealed class ScratchDatabase : IDisposable
     public void Dispose()
     {
         _keys.Dispose();
-        _addRow.Dispose();
-        _readRow.Dispose();
+        _rows.Dispose();
         _addDuplicate.Dispose();
         _addDelete.Dispose();
         _addOccurrence.Dispose();
         _connection.Dispose();
         File.Delete(_path);
-    }
-
-    private PendingRecord ToPending(SqliteDataReader reader)
-    {
-        var rowId = (int)reader.GetInt64(0);
-        return new PendingRecord(
-            FromBytes((byte[])reader.GetValue(1)),
-            reader.GetString(2),
-            FromBytes((byte[])reader.GetValue(3)),
-            _new![rowId],
-            (byte[])reader.GetValue(4));
     }
 
     private static byte[] ToBytes(UInt128 value)
