@@ -18,6 +18,7 @@ internal sealed class RowFile : IDisposable
     private const int OffsetLength = sizeof(long);
     private const int WriteBufferSize = 256 * 1024;
     private const int ReadWindowSize = 64 * 1024;
+    private const int JumpReadSize = 4 * 1024;
 
     private readonly string _dataPath;
     private readonly string _indexPath;
@@ -116,8 +117,8 @@ internal sealed class RowFile : IDisposable
         new(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, WriteBufferSize, FileOptions.None);
 
     /// <summary>
-    /// A buffer of the bytes around the last position read, so reading neighboring rows in order reads the file in
-    /// large pieces, and reading rows far apart reads only a window each.
+    /// A buffer of the bytes from the last position that missed it, so reading rows in order reads the file in large
+    /// pieces.
     /// </summary>
     private sealed class ReadWindow(SafeFileHandle file)
     {
@@ -142,11 +143,15 @@ internal sealed class RowFile : IDisposable
                 _buffer = new byte[count];
             }
 
+            // Reading on from the window, as reading rows in order does, fills a whole window. A jump far ahead or
+            // back reads only a page, so rows far apart cost about a page each.
+            var readsOn = position >= _start && position <= _start + _length + _buffer.Length;
+            var size = Math.Max(count, readsOn ? _buffer.Length : JumpReadSize);
             _start = position;
             _length = 0;
             while (_length < count)
             {
-                var read = RandomAccess.Read(file, _buffer.AsSpan(_length), position + _length);
+                var read = RandomAccess.Read(file, _buffer.AsSpan(_length, size - _length), position + _length);
                 if (read == 0)
                 {
                     throw new EndOfStreamException($"the scratch row file ends at byte {position + _length}, before the row it lists");
