@@ -150,6 +150,16 @@ public sealed class ClusterHarness : IAsyncDisposable
         }
     }
 
+    /// <summary>Checks the condition every 20 ms until it holds, and fails with a cancellation once the timeout passes.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        using var guard = new CancellationTokenSource(timeout);
+        while (!await condition())
+        {
+            await Task.Delay(20, guard.Token);
+        }
+    }
+
     /// <summary>Writes a SQLite database with a table <c>rows (id, name)</c> holding <c>row {id}</c> for ids 1 to <paramref name="rows"/>.</summary>
     public static async Task WriteRowsSourceAsync(string path, int rows)
     {

@@ -153,8 +153,10 @@ public sealed class ClusterTests(PostgresFixture postgres)
         Assert.True(cluster.Workers[0].LoggedStart(executionId));
         Assert.False(cluster.Api.LoggedStart(executionId));
 
-        // The worker moved its files into the store, and the api process never had any of its own.
-        Assert.False(Directory.Exists(Path.Combine(cluster.DataDirectoryOf("worker-1"), "logs", executionId)));
+        // The worker moved its files into the store, and the api process never had any of its own. The worker deletes
+        // its local copies only after it records the end, so they may outlive the terminal status by a moment.
+        var workerLogs = Path.Combine(cluster.DataDirectoryOf("worker-1"), "logs", executionId);
+        await ClusterHarness.WaitUntilAsync(() => Task.FromResult(!Directory.Exists(workerLogs)), TimeSpan.FromSeconds(30));
         Assert.False(Directory.Exists(Path.Combine(cluster.DataDirectoryOf("api"), "logs", executionId)));
 
         var index = await api.GetAsync($"api/syncs/{syncId}/executions/{executionId}/logs");

@@ -31,7 +31,7 @@ public sealed class LeaseFencingTests(PostgresFixture postgres)
         var executionId = started["data"]!["id"]!.GetValue<string>();
 
         // Pause the owner once a few batches are in, well before the last one.
-        await WaitUntilAsync(async () => await ScalarAsync(target, "SELECT count(*) FROM public.rows") >= 2_000, TimeSpan.FromSeconds(60));
+        await ClusterHarness.WaitUntilAsync(async () => await ScalarAsync(target, "SELECT count(*) FROM public.rows") >= 2_000, TimeSpan.FromSeconds(60));
         var paused = workers.Single(worker => worker.LoggedStart(executionId));
         var survivor = workers.Single(worker => worker != paused);
         await paused.SignalAsync("STOP");
@@ -54,7 +54,7 @@ public sealed class LeaseFencingTests(PostgresFixture postgres)
         var before = await ReadExecutionAsync(cluster.Store, executionId);
 
         // The resumed worker notices the lost lease at its next renewal or lease check, at the latest.
-        await WaitUntilAsync(
+        await ClusterHarness.WaitUntilAsync(
             () => Task.FromResult(paused.Logged($"Execution {executionId} lost its lease")), TimeSpan.FromSeconds(30));
         var after = await ReadExecutionAsync(cluster.Store, executionId);
 
@@ -99,15 +99,6 @@ public sealed class LeaseFencingTests(PostgresFixture postgres)
                 DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION public.slow_commit();
             """);
         return target;
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
-    {
-        using var guard = new CancellationTokenSource(timeout);
-        while (!await condition())
-        {
-            await Task.Delay(20, guard.Token);
-        }
     }
 
     /// <summary>Reads the execution's row as stored, lease columns included.</summary>
