@@ -42,6 +42,10 @@ bench/workers.sh 4 500 1
 # The ratio harness at a tiny size, about 30 seconds after its build: it exits non-zero when an execution fails or its
 # counts or target rows are wrong, never because a ratio misses its target.
 bench/limits.sh --quick --rows 5000 --pairs 1 --memory-rows 1000,5000 --executions 2000 --page 20 --page-requests 20
+# Each micro-benchmark once (BenchmarkDotNet's Dry job), about 15 seconds after its Release build: it exits non-zero
+# when a benchmark fails to build or run. It runs in-process because BenchmarkDotNet's default toolchain first rebuilds
+# the engine in a generated project, about 50 seconds more on a busy 2-core machine. Full runs use that toolchain.
+bench/micro.sh --quick --inProcess
 
 # Polytomic's TypeScript SDK (npm `polytomic` 1.18.1) against a live server, about a minute.
 tests/conformance/run.sh
