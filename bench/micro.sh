@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the BenchmarkDotNet micro-benchmarks in bench/Outflow.Micro: the engine's per-row work in change detection
 # (encoding and hashing a row, decoding a payload, hashing an identity) and its scratch files (sorting the keys,
-# storing the rows). Builds Release and prints BenchmarkDotNet's summary table. Reports and logs go to
+# storing the rows). Builds Release and prints BenchmarkDotNet's summary tables. Reports and logs go to
 # bench/artifacts/micro, which git ignores, and the scratch files to a directory under $TMPDIR (default /tmp)
 # that the benchmarks delete.
 #
