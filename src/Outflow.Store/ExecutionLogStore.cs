@@ -218,6 +218,8 @@ internal sealed class ExecutionLogStore(IStoreDatabase database) : IExecutionLog
             return null;
         }
 
+        // NOTE: the open blob keeps a read transaction until the stream is disposed, so a slow download keeps the WAL
+        // from being checkpointed past it, and the WAL file grows while executions write.
         return new OwningStream(new SqliteBlob(connection, "execution_log_files", "content", rowId, readOnly: true), connection);
     }
 
