@@ -73,8 +73,11 @@ public static class TestObjects
         return new SyncSetup(source, modelId, target, response.Data["id"]!.GetValue<string>());
     }
 
-    /// <summary>Starts an execution of a sync and waits for it, asserting that it completes without record errors.</summary>
-    public static async Task RunSyncAsync(ApiClient client, string syncId)
+    /// <summary>
+    /// Starts an execution of a sync and waits for it, asserting that it completes without record errors. Returns the
+    /// execution's id.
+    /// </summary>
+    public static async Task<string> RunSyncAsync(ApiClient client, string syncId)
     {
         var started = await client.SendAsync(HttpMethod.Post, $"/api/syncs/{syncId}/executions");
         Assert.True(started.Status == HttpStatusCode.OK, started.Text);
@@ -89,7 +92,7 @@ public static class TestObjects
             {
                 Assert.True(status == "completed", response.Text);
                 Assert.Equal(0, response.Data["counts"]!["error"]!.GetValue<long>());
-                return;
+                return executionId;
             }
 
             await Task.Delay(50);
