@@ -55,7 +55,9 @@ internal sealed class PageTokenCodec
             throw Invalid(token);
         }
 
-        if (bytes.Length <= MacLength)
+        // The decoder skips whitespace and accepts padding, so other strings decode to the same bytes. Only the exact
+        // string this server issued is valid.
+        if (bytes.Length <= MacLength || !string.Equals(Base64Url.EncodeToString(bytes), token, StringComparison.Ordinal))
         {
             throw Invalid(token);
         }
