@@ -21,7 +21,6 @@ public sealed class TenancyTests(TwoOrganizationsFixture fixture) : IClassFixtur
         ["GET /readyz"] = "needs no key and reads no object",
         ["GET /api/connection_types/{id}"] = "the id is a connection type such as sqlite, which every organization shares",
         ["POST /api/connections/test"] = "tests the configuration in the body and stores nothing",
-        ["POST /api/connections"] = "the body names no stored object, and ConnectionEndpointsTests checks that its organization_id is ignored",
         ["GET /api/logs/download/{token}"] = "the signed token is the credential, not the key; TamperingTests sends foreign and altered tokens",
     };
 
@@ -37,6 +36,7 @@ public sealed class TenancyTests(TwoOrganizationsFixture fixture) : IClassFixtur
         var covered = pathIdRoutes
             .Concat(BodyIdRequests(Owner, Intruder).Select(request => request.Route))
             .Concat(ReadRoutes)
+            .Concat(OrganizationIdRoutes)
             .Concat(RoutesWithoutObjectIds.Keys)
             .ToHashSet(StringComparer.Ordinal);
 
@@ -147,6 +147,51 @@ public sealed class TenancyTests(TwoOrganizationsFixture fixture) : IClassFixtur
             ReadRoutes.Order(StringComparer.Ordinal),
             walks.Keys.Select(path => "GET " + RouteOfReadPath(path)).Distinct().Order(StringComparer.Ordinal));
     }
+
+    [Fact]
+    public async Task Body_organization_id_is_ignored()
+    {
+        var ownerBefore = await SnapshotAsync(Owner);
+        var own = Intruder.Objects;
+        var foreignOrganization = JsonValue.Create(Owner.OrganizationId);
+
+        var connection = new JsonObject
+        {
+            ["name"] = "claims another organization",
+            ["type"] = "sqlite",
+            ["configuration"] = Intruder.SourceConfiguration.DeepClone(),
+            ["organization_id"] = foreignOrganization.DeepClone(),
+        };
+        var model = TestObjects.ModelBody(own.SourceConnectionId, "SELECT id, name, email FROM people");
+        model["organization_id"] = foreignOrganization.DeepClone();
+        var sync = TestObjects.SyncBody(own.ModelId, own.TargetConnectionId);
+        sync["organization_id"] = foreignOrganization.DeepClone();
+
+        var createdConnection = await AssertSavedInOwnOrganizationAsync(HttpMethod.Post, "/api/connections", connection);
+        var createdModel = await AssertSavedInOwnOrganizationAsync(HttpMethod.Post, "/api/models", model);
+        var createdSync = await AssertSavedInOwnOrganizationAsync(HttpMethod.Post, "/api/syncs", sync);
+        await AssertSavedInOwnOrganizationAsync(HttpMethod.Put, $"/api/connections/{createdConnection}", connection);
+        await AssertSavedInOwnOrganizationAsync(HttpMethod.Put, $"/api/models/{createdModel}", model);
+        await AssertSavedInOwnOrganizationAsync(HttpMethod.Put, $"/api/syncs/{createdSync}", sync);
+
+        await AssertUnchangedAsync(Owner, ownerBefore);
+        foreach (var path in new[] { $"/api/syncs/{createdSync}", $"/api/models/{createdModel}", $"/api/connections/{createdConnection}" })
+        {
+            var deleted = await Intruder.Client.DeleteAsync(path);
+            Assert.True(deleted.Status == HttpStatusCode.OK, $"{path}: {deleted.Text}");
+        }
+    }
+
+    /// <summary>The create and replace routes, to each of which <see cref="Body_organization_id_is_ignored"/> sends another organization_id.</summary>
+    private static IReadOnlyList<string> OrganizationIdRoutes =>
+    [
+        "POST /api/connections",
+        "POST /api/models",
+        "POST /api/syncs",
+        "PUT /api/connections/{id}",
+        "PUT /api/models/{id}",
+        "PUT /api/syncs/{id}",
+    ];
 
     /// <summary>The read routes that take no object id, each of which <see cref="List_walks_show_no_foreign_ids"/> calls.</summary>
     private static IReadOnlyList<string> ReadRoutes =>
@@ -271,6 +316,20 @@ public sealed class TenancyTests(TwoOrganizationsFixture fixture) : IClassFixtur
             Send("PUT /api/syncs/{id}", $"/api/syncs/{own.SyncId}", TestObjects.SyncBody(objects.ModelId, own.TargetConnectionId)),
             Send("PUT /api/syncs/{id}", $"/api/syncs/{own.SyncId}", runAfter.DeepClone()),
         ];
+    }
+
+    /// <summary>
+    /// Sends a body that names the owner's organization with the intruder's key, and asserts that the object is saved in
+    /// the intruder's organization. Returns the object's id.
+    /// </summary>
+    private async Task<string> AssertSavedInOwnOrganizationAsync(HttpMethod method, string path, JsonNode body)
+    {
+        var response = await Intruder.Client.SendAsync(method, path, body.ToJsonString());
+        Assert.True(response.Status == HttpStatusCode.OK, $"{method} {path}: {response.Text}");
+        Assert.True(
+            response.Data["organization_id"]?.GetValue<string>() == Intruder.OrganizationId,
+            $"{method} {path} saved the object in another organization: {response.Text}");
+        return response.Data["id"]!.GetValue<string>();
     }
 
     private static ForeignRequest Get(string template, string path) => new("GET " + template, HttpMethod.Get, path, null);
