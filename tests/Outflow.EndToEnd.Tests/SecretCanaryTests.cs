@@ -44,6 +44,9 @@ public sealed partial class SecretCanaryTests(PostgresFixture postgres) : IDispo
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "outflow-secrets-" + Guid.NewGuid().ToString("N"));
     private readonly List<string> _transcript = [];
 
+    /// <summary>The tokens of the signed log download URLs the API returned, each a credential until it expires.</summary>
+    private readonly List<string> _downloadTokens = [];
+
     [Fact]
     public async Task Planted_secrets_never_leave_server()
     {
@@ -132,6 +135,13 @@ public sealed partial class SecretCanaryTests(PostgresFixture postgres) : IDispo
             AssertNoCanaryInDataDirectory();
             Assert.Equal(0, await server.TerminateAsync(TimeSpan.FromMinutes(1)));
             AssertNoCanary("server output", string.Join('\n', server.Output));
+
+            Assert.NotEmpty(_downloadTokens);
+            foreach (var token in _downloadTokens)
+            {
+                var line = server.Output.FirstOrDefault(line => line.Contains(token, StringComparison.Ordinal));
+                Assert.True(line is null, $"the server output contains a log download token: {line}");
+            }
         }
 
         AssertNoCanary("API responses", string.Join('\n', _transcript));
@@ -423,7 +433,8 @@ public sealed partial class SecretCanaryTests(PostgresFixture postgres) : IDispo
                 var urls = await SendAsync(http, HttpMethod.Get, $"{path}/{type}");
                 foreach (var url in urls.Json!["data"]!["urls"]!.AsArray())
                 {
-                    var download = await SendAsync(http, HttpMethod.Get, url!.GetValue<string>());
+                    _downloadTokens.Add(new Uri(url!.GetValue<string>()).Segments[^1]);
+                    var download = await SendAsync(http, HttpMethod.Get, url.GetValue<string>());
                     Assert.Equal(HttpStatusCode.OK, download.Status);
                 }
 
