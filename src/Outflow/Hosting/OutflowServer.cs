@@ -136,8 +136,8 @@ public static class OutflowServer
         logging.AddFilter("Microsoft.AspNetCore.Mvc.Infrastructure.DefaultActionDescriptorCollectionProvider", LogLevel.Warning);
 
         // The hosting layer logs every request's full URL at Information. A log download URL contains the signed
-        // token that grants the file without an API key, so whoever reads the logs could download customers' data.
-        // The endpoint log lines that remain name the route template, not the token.
+        // token that grants the file without an API key, so anyone who can read the logs could download customers'
+        // data. The endpoint log lines that remain name the route template, not the token.
         logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         if (Console.IsOutputRedirected)
         {
