@@ -19,6 +19,7 @@ public sealed class MariaDbServer : IAsyncDisposable
     private const int StartAttempts = 3;
 
     private readonly string _rootDirectory;
+    private readonly SemaphoreSlim _restart = new(1, 1);
     private Process? _process;
     private int _databaseCounter;
 
@@ -69,6 +70,7 @@ public sealed class MariaDbServer : IAsyncDisposable
     /// <summary>Creates a new, empty database and returns its name, a connection string and an Outflow <c>mysql</c> configuration.</summary>
     public async Task<MariaDbDatabase> CreateDatabaseAsync(CancellationToken cancellationToken = default)
     {
+        await EnsureRunningAsync(cancellationToken);
         var name = "outflow_test_" + Interlocked.Increment(ref _databaseCounter).ToString(CultureInfo.InvariantCulture);
         await ExecuteAsAdminAsync($"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci", cancellationToken);
         var configuration = new JsonObject
@@ -106,6 +108,8 @@ public sealed class MariaDbServer : IAsyncDisposable
             _process.Dispose();
         }
 
+        _restart.Dispose();
+
         try
         {
             Directory.Delete(_rootDirectory, recursive: true);
@@ -131,6 +135,40 @@ public sealed class MariaDbServer : IAsyncDisposable
             ["--no-defaults", "--datadir=" + DataDirectory, "--user=" + user, "--auth-root-authentication-method=normal", "--skip-test-db"],
             cancellationToken);
 
+        await StartServerAsync(user, cancellationToken);
+        await ExecuteAsAdminAsync(
+            $"CREATE USER '{Username}'@'127.0.0.1' IDENTIFIED BY '{Password}'; GRANT ALL ON *.* TO '{Username}'@'127.0.0.1'",
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Starts the server again on the same data directory when it has exited, so that one crash of mariadbd fails the
+    /// test that was running instead of every test after it. The log of the crashed server goes to standard error.
+    /// </summary>
+    private async Task EnsureRunningAsync(CancellationToken cancellationToken)
+    {
+        await _restart.WaitAsync(cancellationToken);
+        try
+        {
+            if (_process is { HasExited: false })
+            {
+                return;
+            }
+
+            await Console.Error.WriteLineAsync($"mariadbd exited during the tests; starting it again. Its log:\n{await ReadLogAsync(cancellationToken)}");
+            _process?.Dispose();
+            _process = null;
+            MySqlConnection.ClearAllPools();
+            await StartServerAsync(Environment.UserName, cancellationToken);
+        }
+        finally
+        {
+            _restart.Release();
+        }
+    }
+
+    private async Task StartServerAsync(string user, CancellationToken cancellationToken)
+    {
         // Another process can take the port between probing and binding, so a failed start retries on a new port.
         for (var attempt = 1; ; attempt++)
         {
@@ -142,15 +180,13 @@ public sealed class MariaDbServer : IAsyncDisposable
 
             if (attempt >= StartAttempts)
             {
-                var log = File.Exists(LogFile) ? await File.ReadAllTextAsync(LogFile, cancellationToken) : "";
-                throw new InvalidOperationException($"mariadbd did not start:\n{log}");
+                throw new InvalidOperationException($"mariadbd did not start:\n{await ReadLogAsync(cancellationToken)}");
             }
         }
-
-        await ExecuteAsAdminAsync(
-            $"CREATE USER '{Username}'@'127.0.0.1' IDENTIFIED BY '{Password}'; GRANT ALL ON *.* TO '{Username}'@'127.0.0.1'",
-            cancellationToken);
     }
+
+    private async Task<string> ReadLogAsync(CancellationToken cancellationToken) =>
+        File.Exists(LogFile) ? await File.ReadAllTextAsync(LogFile, cancellationToken) : "";
 
     private async Task<bool> TryStartAsync(string user, CancellationToken cancellationToken)
     {
