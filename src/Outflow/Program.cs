@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Outflow.Client;
 using Outflow.Commands;
 
 namespace Outflow;
@@ -15,6 +16,8 @@ public static class Program
             MigrateCommand.Create(),
             KeysCommand.Create(),
             DemoCommand.Create(),
+            SyncsCommand.Create(),
+            ExecutionsCommand.Create(),
         };
 
         try
@@ -24,7 +27,7 @@ public static class Program
             var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
             return await root.Parse(args).InvokeAsync(configuration);
         }
-        catch (Exception exception) when (exception is InvalidOperationException or IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (exception is ClientException or InvalidOperationException or IOException or UnauthorizedAccessException)
         {
             // Expected failures (bad settings, a port in use, a file that exists) get one line, not a stack trace.
             await Console.Error.WriteLineAsync($"outflow: {exception.Message}");

@@ -40,6 +40,22 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Keys_create_json_names_organization()
+    {
+        var environment = new Dictionary<string, string> { ["OUTFLOW_DATA_DIR"] = _dataDirectory };
+
+        var created = await OutflowProcess.RunAsync(environment, "keys", "create", "--org", "acme", "--name", "deploy", "--json");
+
+        Assert.True(created.ExitCode == 0, created.Error);
+        var key = JsonNode.Parse(created.Output)!;
+        Assert.Equal("acme", key["organization_name"]!.GetValue<string>());
+        Assert.Equal("deploy", key["name"]!.GetValue<string>());
+        Assert.Equal("user", key["kind"]!.GetValue<string>());
+        Assert.True(Guid.TryParse(key["organization_id"]!.GetValue<string>(), out _));
+        Assert.True(key["key"]!.GetValue<string>().Length >= 32);
+    }
+
+    [Fact]
     public async Task Serve_with_other_master_key_fails_with_message()
     {
         var firstKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));

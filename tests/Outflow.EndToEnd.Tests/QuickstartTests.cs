@@ -10,6 +10,7 @@ namespace Outflow.EndToEnd.Tests;
 public sealed class QuickstartTests
 {
     private const string ApiKey = "quickstart-admin-key-0123456789";
+    private const string ClientBlockMarker = "---client-commands---";
 
     [Fact]
     public async Task Readme_quickstart_syncs_the_demo_customers()
@@ -30,12 +31,20 @@ public sealed class QuickstartTests
                 var (exitCode, output) = await RunBashAsync(script, workDirectory, environment);
                 Assert.True(exitCode == 0, $"the quickstart failed with exit code {exitCode}:\n{output}");
 
-                // The script's last command prints the execution list.
-                var listing = JsonNode.Parse(output[output.IndexOf("{\n  \"data\"", StringComparison.Ordinal)..])!;
+                // The first block's last command prints the execution list.
+                var marker = output.IndexOf(ClientBlockMarker, StringComparison.Ordinal);
+                Assert.True(marker >= 0, output);
+                var listing = JsonNode.Parse(output[output.IndexOf("{\n  \"data\"", StringComparison.Ordinal)..marker])!;
                 var execution = listing["data"]![0]!;
                 Assert.Equal("completed", execution["status"]!.GetValue<string>());
                 Assert.Equal(59, execution["counts"]!["insert"]!.GetValue<long>());
                 Assert.Equal(0, execution["counts"]!["error"]!.GetValue<long>());
+
+                // The second block runs the sync again with the client, which finds nothing changed, and lists.
+                var client = output[marker..];
+                Assert.Matches(@"Execution [0-9a-f-]{36} completed in [0-9.]+ s: 0 inserted, 0 updated, 0 deleted, 0 errors", client);
+                Assert.Matches(@"\n[0-9a-f-]{36}\s+customers to crm\s+updateOrCreate\s+yes\s+completed", client);
+                Assert.Equal(2, client.Split('\n').Count(line => line.Contains("completed   manual", StringComparison.Ordinal)));
             }
         }
         finally
@@ -44,13 +53,20 @@ public sealed class QuickstartTests
         }
     }
 
-    /// <summary>Extracts the quickstart's shell block from the README and points it at this test's server.</summary>
+    /// <summary>
+    /// Extracts the quickstart's two shell blocks from the README, the API calls and then the client commands, and
+    /// points them at this test's server. A marker line between them separates their output.
+    /// </summary>
     private static string QuickstartScript(Uri address)
     {
         var readme = File.ReadAllText(Path.Combine(OutflowProcess.RepositoryRoot(), "README.md"));
         var section = readme[readme.IndexOf("## Quickstart", StringComparison.Ordinal)..];
         var start = section.IndexOf("```sh\n", StringComparison.Ordinal) + "```sh\n".Length;
-        var block = section[start..section.IndexOf("```", start, StringComparison.Ordinal)];
+        var end = section.IndexOf("```", start, StringComparison.Ordinal);
+        var clientStart = section.IndexOf("```sh\n", end + 3, StringComparison.Ordinal) + "```sh\n".Length;
+        Assert.True(clientStart < section.IndexOf("\n## ", StringComparison.Ordinal), "the quickstart has no second shell block");
+        var block = section[start..end] + $"echo {ClientBlockMarker}\nexport OUTFLOW_URL={address}\n" +
+            section[clientStart..section.IndexOf("```", clientStart, StringComparison.Ordinal)];
         Assert.Contains("export OUTFLOW_API_KEY=", block);
         Assert.Contains("URL=http://127.0.0.1:8080", block);
         Assert.Contains("dotnet run --project src/Outflow --", block);

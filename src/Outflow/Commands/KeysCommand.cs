@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json.Nodes;
 using Outflow.Core.Organizations;
 
 namespace Outflow.Commands;
@@ -27,12 +28,14 @@ internal static class KeysCommand
             DefaultValueFactory = _ => "user",
         };
         kind.AcceptOnlyFromAmong("user", "organization");
+        var json = new Option<bool>("--json") { Description = "Print the key with its organization, name and kind as JSON" };
 
         var create = new Command("create", "Create an API key for an organization and print it once");
         options.AddTo(create, withUrls: false);
         create.Options.Add(organization);
         create.Options.Add(name);
         create.Options.Add(kind);
+        create.Options.Add(json);
         create.SetAction(async (parseResult, cancellationToken) =>
         {
             await using var store = StoreAccess.Open(options.Load(parseResult));
@@ -40,9 +43,24 @@ internal static class KeysCommand
             var org = await store.Organizations.GetOrCreateOrganizationAsync(parseResult.GetRequiredValue(organization), cancellationToken);
             var key = ApiKeySecret.Generate();
             var keyKind = parseResult.GetValue(kind) == "organization" ? ApiKeyKind.Organization : ApiKeyKind.User;
-            await store.Organizations.CreateApiKeyAsync(
-                org.Id, parseResult.GetValue(name) ?? "cli", keyKind, ApiKeySecret.Hash(key), cancellationToken);
-            Console.WriteLine(key);
+            var keyName = parseResult.GetValue(name) ?? "cli";
+            await store.Organizations.CreateApiKeyAsync(org.Id, keyName, keyKind, ApiKeySecret.Hash(key), cancellationToken);
+            if (parseResult.GetValue(json))
+            {
+                Client.Output.WriteJson(new JsonObject
+                {
+                    ["key"] = key,
+                    ["name"] = keyName,
+                    ["kind"] = parseResult.GetValue(kind),
+                    ["organization_id"] = org.Id,
+                    ["organization_name"] = org.Name,
+                });
+            }
+            else
+            {
+                Console.WriteLine(key);
+            }
+
             return 0;
         });
 
