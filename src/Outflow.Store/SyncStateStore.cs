@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Npgsql;
+using Outflow.Core.Diagnostics;
 using Outflow.Core.Executions;
 using Outflow.Store.PostgreSql;
 using Outflow.Store.Sqlite;
@@ -95,6 +96,7 @@ internal sealed class SyncStateStore : ISyncStateStore
         AddParameter(landed, "@execution_id", StoreValues.ToText(executionId));
         await landed.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
 
+        CrashPoints.Reach(CrashPoints.CheckpointBeforeCommit);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 

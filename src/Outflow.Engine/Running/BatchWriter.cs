@@ -1,4 +1,5 @@
 using Outflow.Core.Connectors;
+using Outflow.Core.Diagnostics;
 
 namespace Outflow.Engine.Running;
 
@@ -64,6 +65,7 @@ internal sealed class BatchWriter(
             }
         }
 
+        CrashPoints.Reach(CrashPoints.AfterTargetWrite);
         await recorder.RecordResultsAsync(slice, results, CancellationToken.None).ConfigureAwait(false);
     }
 

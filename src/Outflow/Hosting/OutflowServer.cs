@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Outflow.Api.Errors;
 using Outflow.Core.Connectors;
+using Outflow.Core.Diagnostics;
 using Outflow.Core.Organizations;
 using Outflow.Core.Storage;
 
@@ -30,8 +31,13 @@ public static class OutflowServer
                 + "Set --store (OUTFLOW_STORE) to a PostgreSQL connection string, or run outflow serve for the embedded SQLite mode.");
         }
 
+        ArmCrashPoint(settings.CrashPoint);
         var application = Build(settings, role);
         var logger = application.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Outflow.Server");
+        if (CrashPoints.Armed is { } crashPoint)
+        {
+            Log.CrashPointArmed(logger, crashPoint);
+        }
 
         var maintenance = application.Services.GetRequiredService<IStoreMaintenance>();
         await maintenance.MigrateAsync(cancellationToken);
@@ -49,6 +55,18 @@ public static class OutflowServer
             logger, role.ToString().ToLowerInvariant(), maintenance.Describe(), server.BaseAddress.ToString(), settings.ResolvedDataDirectory,
             settings.ResolvedFilesRoot);
         return server;
+    }
+
+    private static void ArmCrashPoint(string? setting)
+    {
+        try
+        {
+            CrashPoints.Arm(setting);
+        }
+        catch (FormatException exception)
+        {
+            throw new InvalidOperationException(exception.Message, exception);
+        }
     }
 
     private static WebApplication Build(ServerSettings settings, ServerRole role)

@@ -56,6 +56,12 @@ public sealed record ServerSettings
     /// </summary>
     public TimeSpan RecoverySweepInterval { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// A point where the process kills itself with SIGKILL, as <c>NAME:OCCURRENCE</c>, to test crash recovery (see
+    /// <see cref="Core.Diagnostics.CrashPoints"/>); unset, the default, arms none.
+    /// </summary>
+    public string? CrashPoint { get; init; }
+
     public string ResolvedDataDirectory => Path.GetFullPath(DataDirectory);
 
     public string ResolvedFilesRoot => Path.GetFullPath(FilesRoot ?? Path.Combine(ResolvedDataDirectory, "files"));

@@ -9,7 +9,7 @@ namespace Outflow.Hosting;
 /// (<c>DATA_DIR</c>, <c>URLS</c>, <c>STORE</c>, <c>FILES_ROOT</c>, <c>BOOTSTRAP_KEY</c>, <c>MASTER_KEY</c>,
 /// <c>LOG_URL_LIFETIME_SECONDS</c>, <c>RATE_LIMIT_PER_SECOND</c>, <c>RATE_LIMIT_BURST</c>,
 /// <c>IDEMPOTENCY_KEY_LIFETIME_HOURS</c>, <c>CONTINUOUS_INTERVAL_SECONDS</c>, <c>EXECUTION_LEASE_SECONDS</c>,
-/// <c>ALLOW_PRIVATE_NETWORKS</c>).
+/// <c>ALLOW_PRIVATE_NETWORKS</c>, <c>CRASH_POINT</c>).
 /// </summary>
 internal static class SettingsLoader
 {
@@ -56,6 +56,7 @@ internal static class SettingsLoader
             RecoverySweepInterval = ReadWholeNumber(configuration, "RECOVERY_SWEEP_INTERVAL_SECONDS", "seconds", 1, MaximumSweepSeconds) is int sweepSeconds
                 ? TimeSpan.FromSeconds(sweepSeconds)
                 : defaults.RecoverySweepInterval,
+            CrashPoint = configuration["CRASH_POINT"],
         };
     }
 
