@@ -57,6 +57,30 @@ public sealed class ApiClient : IDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until the sync has no current execution and returns its last one, for example an execution that a restarted
+    /// server resumes.
+    /// </summary>
+    public async Task<JsonNode> WaitForLastExecutionAsync(string syncId)
+    {
+        var deadline = Environment.TickCount64 + 180_000;
+        while (true)
+        {
+            var status = (await GetAsync($"api/syncs/{syncId}/status"))["data"]!;
+            if (status["current_execution"] is null && status["last_execution"] is { } last)
+            {
+                return last;
+            }
+
+            if (Environment.TickCount64 > deadline)
+            {
+                throw new TimeoutException($"the resumed execution did not finish: {status.ToJsonString()}");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
     public void Dispose() => _http.Dispose();
 
     /// <summary>

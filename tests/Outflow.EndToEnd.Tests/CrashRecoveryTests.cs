@@ -51,7 +51,7 @@ public sealed class CrashRecoveryTests(PostgresFixture postgres) : IDisposable
         await using (second)
         {
             using var api = new ApiClient(restartedAddress, ApiKey);
-            var execution = await WaitForLastExecutionAsync(api, syncId);
+            var execution = await api.WaitForLastExecutionAsync(syncId);
             Assert.Equal("completed", execution["status"]!.GetValue<string>());
             Assert.Equal(0, execution["counts"]!["error"]!.GetValue<long>());
 
@@ -102,27 +102,6 @@ public sealed class CrashRecoveryTests(PostgresFixture postgres) : IDisposable
         }
 
         await transaction.CommitAsync();
-    }
-
-
-    private static async Task<System.Text.Json.Nodes.JsonNode> WaitForLastExecutionAsync(ApiClient api, string syncId)
-    {
-        var deadline = Environment.TickCount64 + 180_000;
-        while (true)
-        {
-            var status = (await api.GetAsync($"api/syncs/{syncId}/status"))["data"]!;
-            if (status["current_execution"] is null && status["last_execution"] is { } last)
-            {
-                return last;
-            }
-
-            if (Environment.TickCount64 > deadline)
-            {
-                throw new TimeoutException($"the resumed execution did not finish: {status.ToJsonString()}");
-            }
-
-            await Task.Delay(200);
-        }
     }
 
     private static async Task<long> CountAsync(PostgresDatabase database) => (await SummarizeAsync(database)).Count;

@@ -69,6 +69,23 @@ public sealed partial class OutflowProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
+    /// <summary>Waits until the process exits by itself, for example at a crash point, and returns its exit code.</summary>
+    /// <exception cref="TimeoutException">The process is still running after <paramref name="timeout"/>.</exception>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var wait = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(wait.Token);
+        }
+        catch (OperationCanceledException) when (wait.IsCancellationRequested)
+        {
+            throw new TimeoutException($"the process did not exit within {timeout}:\n" + string.Join('\n', Output.TakeLast(20)));
+        }
+
+        return _process.ExitCode;
+    }
+
     /// <summary>The process id, which an execution lease records in its owner as host:pid.</summary>
     public int Id => _process.Id;
 
