@@ -106,6 +106,8 @@ internal sealed class CheckpointRecorder(
                     break;
                 case RecordOutcome.NotFound when record.Operation == RecordOperation.Delete:
                     // Someone else already removed it: the target already matches what the mode requires, with nothing to count.
+                    // NOTE: a delete that an earlier attempt committed just before a crash also ends here when it is sent
+                    // again, so the resumed execution does not count it.
                     changes.Add(new StateChange(pending.IdentityHash, pending.Identity, keepDeleted ? pending.RowHash : null));
                     break;
                 case RecordOutcome.NotFound:
