@@ -124,6 +124,28 @@ public sealed class CommandLineTests : IDisposable
         Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("after-target-write:0")]
+    [InlineData("after-target-write:x")]
+    [InlineData("before-everything")]
+    [InlineData("checkpoint-before-commit:1:2")]
+    public async Task Invalid_crash_point_fails_with_message(string value)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["OUTFLOW_DATA_DIR"] = _dataDirectory,
+            ["OUTFLOW_CRASH_POINT"] = value,
+        };
+
+        var result = await OutflowProcess.RunAsync(environment, "serve", "--urls", "http://127.0.0.1:0");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("CRASH_POINT must be NAME or NAME:OCCURRENCE", result.Error, StringComparison.Ordinal);
+        Assert.Contains($"got \"{value}\"", result.Error, StringComparison.Ordinal);
+        Assert.Contains("OUTFLOW_CRASH_POINT", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Demo_existing_files_fail_with_message()
     {

@@ -49,27 +49,40 @@ public sealed class CrashMatrixTests(PostgresFixture postgres, CrashMatrixTests.
 
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "outflow-crash-matrix-" + Guid.NewGuid().ToString("N"));
 
+    /// <summary>The metadata store's connection string, or null for the SQLite store in the data directory.</summary>
+    private string? _store;
+
     private string FilesRoot => Path.Combine(_dataDirectory, "files");
 
     private string SourcePath => Path.Combine(FilesRoot, "rows.sqlite");
 
-    public static TheoryData<string, string, string> Cases()
+    /// <summary>
+    /// Returns the cases as target, scenario, kill point and metadata store. Every case uses the SQLite store, except that
+    /// the full matrix also crashes inside a checkpoint on a PostgreSQL store, whose server rolls the open transaction
+    /// back when the connection drops.
+    /// </summary>
+    public static TheoryData<string, string, string, string> Cases()
     {
-        var cases = new TheoryData<string, string, string>();
+        var cases = new TheoryData<string, string, string, string>();
         foreach (var scenario in Scenarios)
         {
             foreach (var target in Targets)
             {
                 foreach (var boundary in Boundaries(scenario))
                 {
-                    cases.Add(target, scenario, boundary);
+                    cases.Add(target, scenario, boundary, "sqlite");
                 }
 
                 for (var kill = 1; kill <= RandomKills; kill++)
                 {
-                    cases.Add(target, scenario, $"{RandomKill}:{kill}");
+                    cases.Add(target, scenario, $"{RandomKill}:{kill}", "sqlite");
                 }
             }
+        }
+
+        if (IsFull && Scenarios.Contains("change"))
+        {
+            cases.Add("sqlite", "change", $"{CrashPoints.CheckpointBeforeCommit}:3", "postgresql");
         }
 
         return cases;
@@ -77,8 +90,13 @@ public sealed class CrashMatrixTests(PostgresFixture postgres, CrashMatrixTests.
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public async Task Killed_execution_resumes_exactly(string target, string scenario, string kill)
+    public async Task Killed_execution_resumes_exactly(string target, string scenario, string kill, string store)
     {
+        if (store == "postgresql")
+        {
+            _store = (await postgres.CreateDatabaseAsync()).ConnectionString;
+        }
+
         output.WriteLine($"rows {Rows}, seed {Seed} (OUTFLOW_CRASH_SEED={Seed} replays the random delays)");
         Directory.CreateDirectory(FilesRoot);
         File.Copy(source.Path, SourcePath);
@@ -111,6 +129,7 @@ public sealed class CrashMatrixTests(PostgresFixture postgres, CrashMatrixTests.
             if (isRandom)
             {
                 await KillAfterRandomDelayAsync(crashing.Process, target, scenario, kill, executionId);
+                output.WriteLine($"the target had {await table.CountAsync()} rows at the kill");
             }
             else
             {
@@ -258,6 +277,11 @@ public sealed class CrashMatrixTests(PostgresFixture postgres, CrashMatrixTests.
         if (crashPoint is not null)
         {
             environment["OUTFLOW_CRASH_POINT"] = crashPoint;
+        }
+
+        if (_store is not null)
+        {
+            environment["OUTFLOW_STORE"] = _store;
         }
 
         var (process, address) = await OutflowProcess.StartServerAsync(environment, "--urls", "http://127.0.0.1:0");

@@ -28,6 +28,9 @@ public sealed class CrashRecoveryTests(PostgresFixture postgres) : IDisposable
         {
             ["OUTFLOW_DATA_DIR"] = _dataDirectory,
             ["OUTFLOW_BOOTSTRAP_KEY"] = ApiKey,
+
+            // The restarted process takes the killed one's execution over once its lease has expired.
+            ["OUTFLOW_EXECUTION_LEASE_SECONDS"] = "3",
         };
 
         string syncId;
