@@ -6,12 +6,14 @@ namespace Outflow.Store;
 
 /// <summary>
 /// The stored form of a batch in flight: for each identity, its 16-byte big-endian hash, the UTF-8 length of its text
-/// as a 32-bit little-endian integer, then the text. One value per batch keeps the record before each write to a
+/// as a 32-bit little-endian integer, then the text. The length's top bit is set when the state knew the record before
+/// the write (<see cref="StateChange.UnconfirmedKnown"/>). One value per batch keeps the record before each write to a
 /// single row, whatever the batch size.
 /// </summary>
 internal static class InFlightIdentities
 {
     private const int HashLength = 16;
+    private const uint KnownFlag = 0x8000_0000;
 
     public static byte[] Encode(IReadOnlyList<StateEntry> identities)
     {
@@ -27,7 +29,8 @@ internal static class InFlightIdentities
         {
             BinaryPrimitives.WriteUInt128BigEndian(span, entry.IdentityHash);
             var textLength = Encoding.UTF8.GetBytes(entry.Identity, span[(HashLength + 4)..]);
-            BinaryPrimitives.WriteInt32LittleEndian(span[HashLength..], textLength);
+            var known = entry.RowHash == StateChange.UnconfirmedKnown ? KnownFlag : 0;
+            BinaryPrimitives.WriteUInt32LittleEndian(span[HashLength..], (uint)textLength | known);
             span = span[(HashLength + 4 + textLength)..];
         }
 
@@ -47,13 +50,15 @@ internal static class InFlightIdentities
             }
 
             var hash = BinaryPrimitives.ReadUInt128BigEndian(span);
-            var textLength = BinaryPrimitives.ReadInt32LittleEndian(span[HashLength..]);
-            if (textLength < 0 || span.Length < HashLength + 4 + textLength)
+            var lengthField = BinaryPrimitives.ReadUInt32LittleEndian(span[HashLength..]);
+            var textLength = (int)(lengthField & ~KnownFlag);
+            if (span.Length < HashLength + 4 + textLength)
             {
                 throw Damaged();
             }
 
-            entries.Add(new StateEntry(hash, Encoding.UTF8.GetString(span.Slice(HashLength + 4, textLength)), StateChange.Unconfirmed));
+            var mark = (lengthField & KnownFlag) != 0 ? StateChange.UnconfirmedKnown : StateChange.Unconfirmed;
+            entries.Add(new StateEntry(hash, Encoding.UTF8.GetString(span.Slice(HashLength + 4, textLength)), mark));
             span = span[(HashLength + 4 + textLength)..];
         }
 

@@ -138,7 +138,7 @@ internal sealed class SyncStateStore : ISyncStateStore
             {
                 foreach (var entry in InFlightIdentities.Decode((byte[])reader.GetValue(0)))
                 {
-                    changes.Add(new StateChange(entry.IdentityHash, entry.Identity, StateChange.Unconfirmed));
+                    changes.Add(new StateChange(entry.IdentityHash, entry.Identity, entry.RowHash));
                 }
             }
         }

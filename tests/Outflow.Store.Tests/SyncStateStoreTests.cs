@@ -63,6 +63,30 @@ public abstract class SyncStateStoreTests(PostgresFixture? postgres)
     }
 
     [Fact]
+    public async Task ResolveInFlight_keeps_known_mark()
+    {
+        await using var store = await TestStore.CreateAsync(postgres);
+        var (_, _, _, sync) = await store.AddSyncWithParentsAsync();
+        var (execution, _) = await store.Executions.CreateIfIdleAsync(
+            TestStore.NewExecution(sync, TestStore.BaseTime), CancellationToken.None);
+        await store.State.CheckpointAsync(
+            sync.Id, execution.Id, null, [new StateChange(1, "a", 10), new StateChange(2, "b", 20)], ExecutionCounts.Zero,
+            CancellationToken.None);
+        StateEntry[] inFlight =
+        [
+            new(1, "a", StateChange.UnconfirmedKnown),
+            new(2, "Zürich ✓", StateChange.UnconfirmedKnown),
+            new(3, "c", StateChange.Unconfirmed),
+        ];
+        await store.State.SetInFlightAsync(sync.Id, execution.Id, null, inFlight, CancellationToken.None);
+
+        Assert.Equal(3, await store.State.ResolveInFlightAsync(sync.Id, CancellationToken.None));
+
+        var state = await store.State.ReadAllAsync(sync.Id, CancellationToken.None).ToListAsync();
+        Assert.Equal(inFlight, state.OrderBy(entry => entry.IdentityHash));
+    }
+
+    [Fact]
     public async Task Checkpoint_removes_batch_in_flight()
     {
         await using var store = await TestStore.CreateAsync(postgres);

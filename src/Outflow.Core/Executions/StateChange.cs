@@ -12,4 +12,13 @@ public sealed record StateChange(UInt128 IdentityHash, string Identity, UInt128?
     /// it once its row has left the model, so a write that landed just before a crash is not forgotten.
     /// </summary>
     public static UInt128 Unconfirmed => UInt128.Zero;
+
+    /// <summary>
+    /// Like <see cref="Unconfirmed"/>, for an identity whose record the state knew before the write: an update or a
+    /// delete. A run that finds it writes the record again as changed, not as new.
+    /// </summary>
+    public static UInt128 UnconfirmedKnown => UInt128.One;
+
+    /// <summary>Whether a stored row hash is one of the marks of a write that was not confirmed.</summary>
+    public static bool IsUnconfirmed(UInt128 rowHash) => rowHash == Unconfirmed || rowHash == UnconfirmedKnown;
 }

@@ -3,6 +3,7 @@ using Outflow.Core.Executions;
 using Outflow.Core.Syncs;
 using Outflow.Engine.Logs;
 using Outflow.Engine.Planning;
+using Outflow.Engine.Scratch;
 
 namespace Outflow.Engine.Running;
 
@@ -41,9 +42,10 @@ internal sealed class CheckpointRecorder(
 
     /// <summary>
     /// Records the identities of a write before it starts, so that a run after a crash between the target's commit and
-    /// the checkpoint marks them <see cref="StateChange.Unconfirmed"/> and writes them again or deletes them, instead of
-    /// trusting state that the lost checkpoint never updated. The checkpoint of the write removes the record. Appended
-    /// records have no identity to match, so they are not recorded.
+    /// the checkpoint marks them <see cref="StateChange.Unconfirmed"/> (new records) or
+    /// <see cref="StateChange.UnconfirmedKnown"/> (the others) and writes them again or deletes them, instead of trusting
+    /// state that the lost checkpoint never updated. The checkpoint of the write removes the record. Appended records
+    /// have no identity to match, so they are not recorded.
     /// </summary>
     public Task SetInFlightAsync(IReadOnlyList<WriteItem> items, CancellationToken cancellationToken)
     {
@@ -57,7 +59,8 @@ internal sealed class CheckpointRecorder(
         {
             if (record.Operation != RecordOperation.Append)
             {
-                identities.Add(new StateEntry(pending.IdentityHash, pending.Identity, StateChange.Unconfirmed));
+                var mark = pending.IsNew ? StateChange.Unconfirmed : StateChange.UnconfirmedKnown;
+                identities.Add(new StateEntry(pending.IdentityHash, pending.Identity, mark));
             }
         }
 
@@ -81,7 +84,7 @@ internal sealed class CheckpointRecorder(
             var result = results[i];
             var isUpsert = record.Operation == RecordOperation.Upsert;
             IReadOnlyList<string> names = record.Values.Length == 0 ? [] : plan.TargetFields;
-            switch (result.Outcome)
+            switch (AsFirstWrite(pending, record.Operation, result.Outcome))
             {
                 case RecordOutcome.Inserted:
                     inserts++;
@@ -106,8 +109,6 @@ internal sealed class CheckpointRecorder(
                     break;
                 case RecordOutcome.NotFound when record.Operation == RecordOperation.Delete:
                     // Someone else already removed it: the target already matches what the mode requires, with nothing to count.
-                    // NOTE: a delete that an earlier attempt committed just before a crash also ends here when it is sent
-                    // again, so the resumed execution does not count it.
                     changes.Add(new StateChange(pending.IdentityHash, pending.Identity, keepDeleted ? pending.RowHash : null));
                     break;
                 case RecordOutcome.NotFound:
@@ -142,6 +143,24 @@ internal sealed class CheckpointRecorder(
             Warnings: warnings);
         return CheckpointAsync(changes, delta, cancellationToken);
     }
+
+    /// <summary>
+    /// Returns the outcome to count for a record. A record that an earlier attempt of the execution was writing when it
+    /// crashed (<see cref="PendingRecord.Replayed"/>) may have reached the target before the crash, and then its resend
+    /// finds the record that the first write created, or nothing left to delete. Such a record is counted as the first
+    /// write, so a resumed execution counts each record once, as an execution without the crash would.
+    /// </summary>
+    /// <remarks>
+    /// NOTE: if the first write never reached the target, a new record whose identity the target already had for
+    /// another reason is counted as inserted, where a run without the crash would count it as updated.
+    /// </remarks>
+    private static RecordOutcome AsFirstWrite(PendingRecord pending, RecordOperation operation, RecordOutcome outcome) =>
+        pending.Replayed switch
+        {
+            true when pending.IsNew && outcome is RecordOutcome.Updated or RecordOutcome.Skipped => RecordOutcome.Inserted,
+            true when operation == RecordOperation.Delete && outcome == RecordOutcome.NotFound => RecordOutcome.Deleted,
+            _ => outcome,
+        };
 
     /// <summary>
     /// Flushes the record logs, then commits state changes and counts in one store transaction, fenced by the lease.

@@ -250,19 +250,20 @@ internal sealed class ModelScanner(
     private void Decide(ScratchKey row, UInt128? storedHash)
     {
         var isNew = storedHash is null || storedHash == StateChange.Unconfirmed;
+        var replayed = storedHash is { } stored && StateChange.IsUnconfirmed(stored);
         var changed = isNew || plan.TreatAllAsChanged || storedHash != row.RowHash;
 
         // Create never touches records it wrote before, unless a resync requests every row again.
         var wanted = plan.Mode == SyncMode.Create ? isNew || plan.TreatAllAsChanged : changed;
         if (wanted)
         {
-            scratch.AddPending(row.RowId, isNew);
+            scratch.AddPending(row.RowId, isNew, replayed);
         }
     }
 
     private void AddAbsent(StateEntry entry)
     {
-        scratch.AddDelete(entry.IdentityHash, entry.Identity);
+        scratch.AddDelete(entry.IdentityHash, entry.Identity, StateChange.IsUnconfirmed(entry.RowHash));
         AbsentCount++;
     }
 

@@ -22,7 +22,7 @@ internal sealed class ScratchDatabase : IDisposable
         PRAGMA synchronous = OFF;
         PRAGMA cache_size = -16384;
         CREATE TABLE duplicates (row_id INTEGER PRIMARY KEY, identity_hash BLOB NOT NULL);
-        CREATE TABLE deletes (identity_hash BLOB PRIMARY KEY, identity TEXT NOT NULL);
+        CREATE TABLE deletes (identity_hash BLOB PRIMARY KEY, identity TEXT NOT NULL, replayed INTEGER NOT NULL);
         CREATE TABLE occurrences (content_hash BLOB PRIMARY KEY, count INTEGER NOT NULL);
         """;
 
@@ -38,6 +38,7 @@ internal sealed class ScratchDatabase : IDisposable
     private bool _inTransaction;
     private BitArray? _pending;
     private BitArray? _new;
+    private BitArray? _replayed;
     private long _pendingCount;
     private long _newCount;
 
@@ -49,8 +50,8 @@ internal sealed class ScratchDatabase : IDisposable
         _rows = new RowFile(path + ".rows");
         _addDuplicate = Prepare("INSERT INTO duplicates (row_id, identity_hash) VALUES ($row_id, $hash)", "$row_id", "$hash");
         _addDelete = Prepare(
-            "INSERT INTO deletes (identity_hash, identity) VALUES ($hash, $identity) ON CONFLICT (identity_hash) DO NOTHING",
-            "$hash", "$identity");
+            "INSERT INTO deletes (identity_hash, identity, replayed) VALUES ($hash, $identity, $replayed) ON CONFLICT (identity_hash) DO NOTHING",
+            "$hash", "$identity", "$replayed");
         _addOccurrence = Prepare(
             """
             INSERT INTO occurrences (content_hash, count) VALUES ($hash, 1)
@@ -114,11 +115,12 @@ internal sealed class ScratchDatabase : IDisposable
         return _keys.ReadSorted();
     }
 
-    /// <summary>Marks a row to be written.</summary>
-    public void AddPending(long rowId, bool isNew)
+    /// <summary>Marks a row to be written; <paramref name="replayed"/> when an earlier attempt crashed while writing it.</summary>
+    public void AddPending(long rowId, bool isNew, bool replayed)
     {
         _pending ??= new BitArray(checked((int)_rows.Count + 1));
         _new ??= new BitArray(_pending.Length);
+        _replayed ??= new BitArray(_pending.Length);
         var index = (int)rowId;
         if (_pending[index])
         {
@@ -127,6 +129,7 @@ internal sealed class ScratchDatabase : IDisposable
 
         _pending[index] = true;
         _new[index] = isNew;
+        _replayed[index] = replayed;
         _pendingCount++;
         _newCount += isNew ? 1 : 0;
     }
@@ -140,10 +143,10 @@ internal sealed class ScratchDatabase : IDisposable
     }
 
     /// <summary>Records an identity of the sync's state that the read did not see.</summary>
-    public void AddDelete(UInt128 identityHash, string identity)
+    public void AddDelete(UInt128 identityHash, string identity, bool replayed)
     {
         Begin();
-        SetValues(_addDelete, ToBytes(identityHash), identity);
+        SetValues(_addDelete, ToBytes(identityHash), identity, replayed ? 1 : 0);
         _addDelete.ExecuteNonQuery();
     }
 
@@ -197,7 +200,8 @@ internal sealed class ScratchDatabase : IDisposable
             if (_pending[(int)rowId])
             {
                 var row = _rows.Read(rowId);
-                records.Add((rowId, new PendingRecord(row.IdentityHash, row.Identity, row.RowHash, _new![(int)rowId], row.Payload)));
+                var record = new PendingRecord(row.IdentityHash, row.Identity, row.RowHash, _new![(int)rowId], row.Payload, _replayed![(int)rowId]);
+                records.Add((rowId, record));
             }
         }
 
@@ -209,14 +213,14 @@ internal sealed class ScratchDatabase : IDisposable
     {
         Commit();
         using var command = _connection.CreateCommand();
-        command.CommandText = "SELECT rowid, identity_hash, identity FROM deletes WHERE rowid > $after ORDER BY rowid LIMIT $limit";
+        command.CommandText = "SELECT rowid, identity_hash, identity, replayed FROM deletes WHERE rowid > $after ORDER BY rowid LIMIT $limit";
         command.Parameters.AddWithValue("$after", after);
         command.Parameters.AddWithValue("$limit", limit);
         var records = new List<(long, PendingRecord)>(limit);
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            var record = new PendingRecord(FromBytes((byte[])reader.GetValue(1)), reader.GetString(2), 0, false, []);
+            var record = new PendingRecord(FromBytes((byte[])reader.GetValue(1)), reader.GetString(2), 0, false, [], reader.GetInt64(3) != 0);
             records.Add((reader.GetInt64(0), record));
         }
 
