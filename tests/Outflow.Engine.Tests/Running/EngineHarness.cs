@@ -159,6 +159,15 @@ internal sealed class EngineHarness : IAsyncDisposable
         return harness;
     }
 
+    /// <summary>
+    /// Points the target connection at another port of 127.0.0.1, such as a <see cref="TcpFaultProxy"/>'s in front of the
+    /// target database.
+    /// </summary>
+    public Task RouteTargetAsync(int port) => SetPortAsync(TargetConnectionId, port);
+
+    /// <summary>Points the source connection at another port of 127.0.0.1, such as a <see cref="TcpFaultProxy"/>'s.</summary>
+    public Task RouteSourceAsync(int port) => SetPortAsync(SourceConnectionId, port);
+
     /// <summary>Returns the target object id of a table: schema-qualified in PostgreSQL, the bare name in SQLite.</summary>
     public string TargetObject(string table) => TargetKind == TargetKind.PostgreSql ? "public." + table : table;
 
@@ -511,6 +520,16 @@ internal sealed class EngineHarness : IAsyncDisposable
         var connection = NewConnection("files " + format, "files", new JsonObject { ["directory"] = directory, ["format"] = format });
         await _services.GetRequiredService<IConnectionStore>().InsertAsync(connection, CancellationToken.None);
         return connection.Id;
+    }
+
+    private async Task SetPortAsync(Guid connectionId, int port)
+    {
+        var connections = _services.GetRequiredService<IConnectionStore>();
+        var connection = await connections.GetAsync(Organization.Id, connectionId, CancellationToken.None);
+        Assert.NotNull(connection);
+        Assert.True(connection.Configuration.ContainsKey("port"), $"connection {connection.Name} has no port to change");
+        connection.Configuration["port"] = port;
+        await connections.UpdateAsync(connection, CancellationToken.None);
     }
 
     private Connection NewConnection(string name, string type, JsonObject configuration)

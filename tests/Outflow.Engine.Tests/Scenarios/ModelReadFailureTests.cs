@@ -20,7 +20,7 @@ public sealed class ModelReadFailureTests(PostgresFixture postgres)
     {
         await using var harness = await EngineHarness.CreateAsync(postgres, target, source, batchSize: 10);
         await People.CreateTablesAsync(harness);
-        await harness.ExecuteSourceAsync(InsertRows(source));
+        await harness.ExecuteSourceAsync(People.InsertRows(RowCount, source));
         var model = await People.CreateModelAsync(harness);
         var sync = await harness.CreateSyncAsync(People.Configuration(harness, model, SyncMode.Replace));
         var first = await harness.RunAsync(sync);
@@ -79,13 +79,6 @@ public sealed class ModelReadFailureTests(PostgresFixture postgres)
         // Nothing is deleted while a row could not be read, so row 3's record and row 2's old values stay.
         Assert.Equal(["1|Ada|20", "2|Grace|20", "3|Edsger|30"], await harness.QueryTargetRowsAsync(People.SelectTargetRows));
     }
-
-    private static string InsertRows(SourceKind source) => source == SourceKind.PostgreSql
-        ? $"INSERT INTO people SELECT i, 'person ' || i, i FROM generate_series(1, {RowCount}) AS i"
-        : $"""
-            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {RowCount})
-            INSERT INTO people SELECT i, 'person ' || i, i FROM n
-            """;
 
     /// <summary>
     /// An amount expression that fails only when the source evaluates row 40: PostgreSQL divides by zero, and SQLite

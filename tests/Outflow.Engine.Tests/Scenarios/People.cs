@@ -25,6 +25,18 @@ internal static class People
         await harness.InstallWriteLogAsync("people");
     }
 
+    /// <summary>Returns the statement that inserts the rows 1 to <paramref name="count"/>, named and valued after their id.</summary>
+    public static string InsertRows(int count, SourceKind source) => source == SourceKind.PostgreSql
+        ? $"INSERT INTO people SELECT i, 'person ' || i, i FROM generate_series(1, {count}) AS i"
+        : $"""
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {count})
+            INSERT INTO people SELECT i, 'person ' || i, i FROM n
+            """;
+
+    /// <summary>Returns the rows of <see cref="InsertRows"/> as <see cref="EngineHarness.QueryTargetRowsAsync"/> reads them.</summary>
+    public static List<string> ExpectedRows(int count) =>
+        Enumerable.Range(1, count).Select(id => $"{id}|person {id}|{id}").ToList();
+
     public static Task<Model> CreateModelAsync(EngineHarness harness, string query = Query) =>
         harness.CreateModelAsync(query, Fields);
 
