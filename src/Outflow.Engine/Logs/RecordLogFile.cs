@@ -55,11 +55,7 @@ internal sealed class RecordLogFile : IDisposable
 
     public void Flush() => _stream?.Flush();
 
-    public void Dispose()
-    {
-        _stream?.Dispose();
-        _json.Dispose();
-    }
+    public void Dispose() => Disposables.DisposeAll(_stream, _json);
 
     private void Start(object? identity)
     {

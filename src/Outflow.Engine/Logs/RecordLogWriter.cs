@@ -71,13 +71,7 @@ internal sealed class RecordLogWriter : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        foreach (var file in Files())
-        {
-            file.Dispose();
-        }
-    }
+    public void Dispose() => Disposables.DisposeAll(Files());
 
     private RecordLogFile[] Files() => [_records, _inserts, _updates, _deletes, _errors, _warnings];
 }

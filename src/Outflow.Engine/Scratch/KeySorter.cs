@@ -91,8 +91,14 @@ internal sealed class KeySorter : IDisposable
 
     public void Dispose()
     {
-        _file?.Dispose();
-        File.Delete(_path);
+        try
+        {
+            _file?.Dispose();
+        }
+        finally
+        {
+            File.Delete(_path);
+        }
     }
 
     private static int Compare(ScratchKey x, ScratchKey y)

@@ -107,10 +107,15 @@ internal sealed class RowFile : IDisposable
 
     public void Dispose()
     {
-        _data.Dispose();
-        _index.Dispose();
-        File.Delete(_dataPath);
-        File.Delete(_indexPath);
+        try
+        {
+            Disposables.DisposeAll(_data, _index);
+        }
+        finally
+        {
+            File.Delete(_dataPath);
+            File.Delete(_indexPath);
+        }
     }
 
     private static FileStream Create(string path) =>

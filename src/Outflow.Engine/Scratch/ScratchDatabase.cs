@@ -229,13 +229,14 @@ internal sealed class ScratchDatabase : IDisposable
 
     public void Dispose()
     {
-        _keys.Dispose();
-        _rows.Dispose();
-        _addDuplicate.Dispose();
-        _addDelete.Dispose();
-        _addOccurrence.Dispose();
-        _connection.Dispose();
-        File.Delete(_path);
+        try
+        {
+            Disposables.DisposeAll(_keys, _rows, _addDuplicate, _addDelete, _addOccurrence, _connection);
+        }
+        finally
+        {
+            File.Delete(_path);
+        }
     }
 
     private static byte[] ToBytes(UInt128 value)

@@ -71,6 +71,24 @@ public sealed class RowFileTests : IDisposable
         Assert.Throws<ArgumentOutOfRangeException>(() => file.Read(number));
     }
 
+    [Fact]
+    public void Dispose_on_full_disk_closes_both_files()
+    {
+        // Writes to /dev/full (Linux) fail with ENOSPC, so the data file's last flush fails as on a full disk.
+        var path = Path.Combine(_directory, "rows");
+        File.CreateSymbolicLink(path, "/dev/full");
+        var file = new RowFile(path);
+        file.Append(1, "one", 11, [1]);
+
+        Assert.Throws<IOException>(file.Dispose);
+
+        Assert.False(File.Exists(path + ".index"));
+        Assert.False(File.Exists(path));
+        using var next = new RowFile(path);
+        next.Append(1, "one", 11, [1]);
+        Assert.Equal("one", next.Read(1).Identity);
+    }
+
     private static void AssertRow(StoredRow expected, StoredRow actual)
     {
         Assert.Equal(expected.IdentityHash, actual.IdentityHash);
