@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.Extensions.Logging;
 using Outflow.Core;
 using Outflow.Core.Connections;
@@ -133,7 +134,7 @@ internal sealed class ExecutionRunner : IExecutionRunner
             }
 
             status = ExecutionStatus.Failed;
-            errors.Add($"internal error: {exception.Message}");
+            errors.Add(DescribeInternalFailure(exception));
             Log.ExecutionInternalError(logger, exception, execution.SyncId, executionId);
             await console.FailedAsync(errors[^1]).ConfigureAwait(false);
         }
@@ -175,6 +176,23 @@ internal sealed class ExecutionRunner : IExecutionRunner
             logger, execution.SyncId, executionId, status.ToWire(), (long)time.GetElapsedTime(startedAt).TotalMilliseconds,
             counts.Total, counts.Insert, counts.Update, counts.Delete, counts.Error, counts.Warnings);
         return ExecutionRunResult.Ended;
+    }
+
+    /// <summary>
+    /// Describes a failure outside the connectors for the execution's errors. Connectors wrap their own database and
+    /// network failures, so a database failure here comes from the store or the scratch database, and a file failure
+    /// from the data directory, such as a full disk. Either is worth retrying once the cause is fixed, unlike a bug.
+    /// </summary>
+    private static string DescribeInternalFailure(Exception exception)
+    {
+        const string Resume = "The next execution resumes from the last checkpoint.";
+        var reason = (NetworkErrors.Describe(exception) ?? exception.Message).TrimEnd('.');
+        return exception switch
+        {
+            DbException => $"reading or writing the store or the execution's scratch database failed: {reason}. {Resume}",
+            IOException => $"reading or writing a file in the data directory failed: {reason}. {Resume}",
+            _ => $"internal error: {exception.Message}",
+        };
     }
 
     /// <summary>
