@@ -13,8 +13,8 @@ namespace Outflow.Scheduling;
 /// a firing whose process died, so this covers an execution whose process stopped between creating and dispatching
 /// it, or before it could hand it back.
 /// A process that executes syncs also sweeps every <see cref="OutflowSchedulingOptions.RecoverySweepInterval"/> for
-/// created or queued executions that lost their trigger while it runs, for example because another process stopped
-/// before handing one back.
+/// unfinished executions that lost their trigger while it runs, for example because another process stopped before
+/// handing one back, or because a job failed on an unreachable store after its execution had started.
 /// </summary>
 internal sealed class ExecutionRecoveryService(
     IExecutionStore executions,
@@ -65,8 +65,10 @@ internal sealed class ExecutionRecoveryService(
     }
 
     /// <summary>
-    /// Dispatches the created or queued executions, created more than one sweep interval ago, that no trigger covers,
-    /// and returns how many it dispatched. Running executions are left to the recovery of their firing.
+    /// Dispatches the unfinished executions, created more than one sweep interval ago, that no trigger covers, and
+    /// returns how many it dispatched. The trigger of a firing exists until its job returns, so a started execution
+    /// without one has no job left: its job failed before it could record the outcome, for example because the store
+    /// was unreachable. Its new firing claims it once its lease has expired and resumes it from its last checkpoint.
     /// </summary>
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
@@ -76,7 +78,7 @@ internal sealed class ExecutionRecoveryService(
         var dispatched = 0;
         foreach (var execution in unfinished)
         {
-            if (execution.Status is not (ExecutionStatus.Created or ExecutionStatus.Queued) || execution.CreatedAt > cutoff
+            if (execution.CreatedAt > cutoff
                 || await QuartzExecutionDispatcher.IsDispatchedAsync(scheduler, execution.SyncId, execution.Id, cancellationToken)
                     .ConfigureAwait(false))
             {
@@ -84,9 +86,9 @@ internal sealed class ExecutionRecoveryService(
             }
 
             // Between the listing and the trigger check, a firing may have run the execution and removed its trigger,
-            // so only one that is still waiting to start is dispatched.
+            // so only one that is still unfinished is dispatched.
             var current = await executions.GetByIdAsync(execution.Id, cancellationToken).ConfigureAwait(false);
-            if (current?.Status is not (ExecutionStatus.Created or ExecutionStatus.Queued))
+            if (current is null || current.Status.IsTerminal())
             {
                 continue;
             }

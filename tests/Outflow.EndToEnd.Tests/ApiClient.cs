@@ -27,6 +27,9 @@ public sealed class ApiClient : IDisposable
 
     public async Task<JsonNode> PutAsync(string path, object body) => await SendAsync(HttpMethod.Put, path, body);
 
+    /// <summary>Returns whether an execution with the wire status <paramref name="status"/> has ended.</summary>
+    public static bool IsTerminal(string status) => TerminalStatuses.Contains(status);
+
     /// <summary>Sends a request and returns the status with the parsed body (null when empty).</summary>
     public async Task<(HttpStatusCode Status, JsonNode? Body)> SendRawAsync(HttpMethod method, string path, object? body)
     {
