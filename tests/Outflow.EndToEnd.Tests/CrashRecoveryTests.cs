@@ -1,5 +1,3 @@
-using Microsoft.Data.Sqlite;
-using Npgsql;
 using Outflow.Testing;
 
 namespace Outflow.EndToEnd.Tests;
@@ -21,9 +19,9 @@ public sealed class CrashRecoveryTests(PostgresFixture postgres) : IDisposable
     {
         var filesRoot = Path.Combine(_dataDirectory, "files");
         Directory.CreateDirectory(filesRoot);
-        await WriteSourceAsync(Path.Combine(filesRoot, "rows.sqlite"));
+        await RowsTable.WriteSourceAsync(Path.Combine(filesRoot, "rows.sqlite"), Rows);
         var database = await postgres.CreateDatabaseAsync();
-        await ExecuteAsync(database, "CREATE TABLE public.rows (id bigint PRIMARY KEY, name text, amount numeric(12, 2))");
+        await RowsTable.CreateTargetAsync(database);
         var environment = new Dictionary<string, string>
         {
             ["OUTFLOW_DATA_DIR"] = _dataDirectory,
@@ -58,10 +56,10 @@ public sealed class CrashRecoveryTests(PostgresFixture postgres) : IDisposable
             Assert.Equal("completed", execution["status"]!.GetValue<string>());
             Assert.Equal(0, execution["counts"]!["error"]!.GetValue<long>());
 
-            var (count, distinct, total) = await SummarizeAsync(database);
+            var (count, distinct, total) = await RowsTable.SummarizeAsync(database);
             Assert.Equal(Rows, count);
             Assert.Equal(Rows, distinct);
-            Assert.Equal(ExpectedTotal(), total);
+            Assert.Equal(RowsTable.ExpectedTotal(Rows), total);
 
             var again = await api.RunSyncAsync(syncId);
             Assert.Equal(0, again["counts"]!["total"]!.GetValue<long>());
@@ -76,55 +74,5 @@ public sealed class CrashRecoveryTests(PostgresFixture postgres) : IDisposable
         }
     }
 
-    private static decimal Amount(int id) => id % 1000 / 100m;
-
-    private static decimal ExpectedTotal() => Enumerable.Range(1, Rows).Sum(Amount);
-
-    private static async Task WriteSourceAsync(string path)
-    {
-        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
-        await connection.OpenAsync();
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
-        await using (var create = connection.CreateCommand())
-        {
-            create.CommandText = "CREATE TABLE rows (id INTEGER PRIMARY KEY, name TEXT, amount TEXT)";
-            await create.ExecuteNonQueryAsync();
-        }
-
-        await using var insert = connection.CreateCommand();
-        insert.CommandText = "INSERT INTO rows VALUES ($id, $name, $amount)";
-        var id = insert.Parameters.Add("$id", SqliteType.Integer);
-        var name = insert.Parameters.Add("$name", SqliteType.Text);
-        var amount = insert.Parameters.Add("$amount", SqliteType.Text);
-        for (var i = 1; i <= Rows; i++)
-        {
-            id.Value = i;
-            name.Value = $"row {i} ✓";
-            amount.Value = Amount(i).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            await insert.ExecuteNonQueryAsync();
-        }
-
-        await transaction.CommitAsync();
-    }
-
-    private static async Task<long> CountAsync(PostgresDatabase database) => (await SummarizeAsync(database)).Count;
-
-    private static async Task<(long Count, long Distinct, decimal Total)> SummarizeAsync(PostgresDatabase database)
-    {
-        await using var connection = new NpgsqlConnection(database.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "SELECT count(*), count(DISTINCT id), coalesce(sum(amount), 0) FROM public.rows", connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        await reader.ReadAsync();
-        return (reader.GetInt64(0), reader.GetInt64(1), reader.GetDecimal(2));
-    }
-
-    private static async Task ExecuteAsync(PostgresDatabase database, string sql)
-    {
-        await using var connection = new NpgsqlConnection(database.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
+    private static async Task<long> CountAsync(PostgresDatabase database) => (await RowsTable.SummarizeAsync(database)).Count;
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using Outflow.Testing;
 using Xunit.Abstractions;
@@ -78,10 +77,14 @@ public sealed class DiskFullTests(PostgresFixture postgres, ITestOutputHelper ou
                 output.WriteLine($"{disk.Fill(0)} bytes free in the data directory");
             }
 
-            var execution = await WaitForEndOrDiskFullAsync(api, first, syncId, executionId);
+            // Once a write found the disk full, space is freed, whether or not the execution has ended.
+            var serverErrors = new List<HttpStatusCode>();
+            var execution = await ExecutionPolling.WaitForEndAsync(
+                api, first, syncId, executionId, serverErrors, () => first.Logged("disk is full") || first.Logged("No space left"));
             disk.Free();
-            execution ??= await WaitForEndOrDiskFullAsync(api, first, syncId, executionId, untilEnd: true);
+            execution ??= await ExecutionPolling.WaitForEndAsync(api, first, syncId, executionId, serverErrors);
             output.WriteLine($"execution {executionId} ended: {execution!.ToJsonString()}");
+            output.WriteLine($"{serverErrors.Count} polls returned 5xx: {string.Join(", ", serverErrors.Distinct())}");
 
             var status = execution["status"]!.GetValue<string>();
             Assert.True(status is "completed" or "failed", $"execution {executionId} ended {status}");
@@ -130,39 +133,5 @@ public sealed class DiskFullTests(PostgresFixture postgres, ITestOutputHelper ou
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA integrity_check";
         Assert.Equal("ok", command.ExecuteScalar() as string);
-    }
-
-    /// <summary>
-    /// Polls the execution until it ends, and returns it, or until the server logs that a write found the disk full,
-    /// and returns null, unless <paramref name="untilEnd"/>. A 5xx response while the disk is full is polled again.
-    /// </summary>
-    private static async Task<JsonNode?> WaitForEndOrDiskFullAsync(
-        ApiClient api, OutflowProcess process, string syncId, string executionId, bool untilEnd = false)
-    {
-        var deadline = Environment.TickCount64 + 120_000;
-        while (true)
-        {
-            var (status, body) = await api.SendRawAsync(HttpMethod.Get, $"api/syncs/{syncId}/executions/{executionId}", null);
-            Assert.True(
-                status == HttpStatusCode.OK || (int)status >= 500,
-                $"polling execution {executionId} returned {(int)status}: {body?.ToJsonString()}");
-            if (status == HttpStatusCode.OK && ApiClient.IsTerminal(body!["data"]!["status"]!.GetValue<string>()))
-            {
-                return body["data"]!;
-            }
-
-            if (!untilEnd && (process.Logged("disk is full") || process.Logged("No space left")))
-            {
-                return null;
-            }
-
-            if (Environment.TickCount64 > deadline)
-            {
-                throw new TimeoutException(
-                    $"execution {executionId} did not end: {body?.ToJsonString()}\nThe server's output:\n" + string.Join('\n', process.Output));
-            }
-
-            await Task.Delay(100);
-        }
     }
 }

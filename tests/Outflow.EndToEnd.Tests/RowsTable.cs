@@ -37,7 +37,7 @@ internal static class RowsTable
         for (var i = 1; i <= rows; i++)
         {
             id.Value = i;
-            name.Value = $"row {i}";
+            name.Value = $"row {i} ✓";
             amount.Value = Amount(i).ToString(CultureInfo.InvariantCulture);
             await insert.ExecuteNonQueryAsync();
         }

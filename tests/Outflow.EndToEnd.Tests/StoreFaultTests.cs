@@ -92,10 +92,12 @@ public sealed class StoreFaultTests(PostgresFixture postgres, ITestOutputHelper 
             }
 
             await fault(proxy);
-            var execution = await WaitForEndAsync(api, process, syncId, executionId);
+            var serverErrors = new List<HttpStatusCode>();
+            var execution = (await ExecutionPolling.WaitForEndAsync(api, process, syncId, executionId, serverErrors))!;
 
             var status = execution["status"]!.GetValue<string>();
             output.WriteLine($"after {proxy.Cuts} cuts, execution {executionId} ended: {execution.ToJsonString()}");
+            output.WriteLine($"{serverErrors.Count} polls returned 5xx: {string.Join(", ", serverErrors.Distinct())}");
             Assert.True(
                 status is "completed" or "failed",
                 $"execution {executionId} ended {status}: {execution.ToJsonString()}");
@@ -136,33 +138,5 @@ public sealed class StoreFaultTests(PostgresFixture postgres, ITestOutputHelper 
     {
         var sum = Count(execution, "insert") + Count(execution, "update") + Count(execution, "delete") + Count(execution, "error");
         Assert.True(Count(execution, "total") == sum, $"counts do not add up: {execution["counts"]!.ToJsonString()}");
-    }
-
-    /// <summary>
-    /// Polls the execution until it reaches a terminal status. A request that returns 5xx while the store is unreachable
-    /// is sent again; any other unexpected status fails the test.
-    /// </summary>
-    private static async Task<JsonNode> WaitForEndAsync(ApiClient api, OutflowProcess process, string syncId, string executionId)
-    {
-        var deadline = Environment.TickCount64 + 60_000;
-        while (true)
-        {
-            var (status, body) = await api.SendRawAsync(HttpMethod.Get, $"api/syncs/{syncId}/executions/{executionId}", null);
-            Assert.True(
-                status == HttpStatusCode.OK || (int)status >= 500,
-                $"polling execution {executionId} returned {(int)status}: {body?.ToJsonString()}");
-            if (status == HttpStatusCode.OK && ApiClient.IsTerminal(body!["data"]!["status"]!.GetValue<string>()))
-            {
-                return body["data"]!;
-            }
-
-            if (Environment.TickCount64 > deadline)
-            {
-                throw new TimeoutException(
-                    $"execution {executionId} did not end: {body?.ToJsonString()}\nThe server's output:\n" + string.Join('\n', process.Output));
-            }
-
-            await Task.Delay(100);
-        }
     }
 }
