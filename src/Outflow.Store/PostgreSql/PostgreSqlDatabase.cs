@@ -56,8 +56,8 @@ internal sealed class PostgreSqlDatabase : IStoreDatabase, IAsyncDisposable, IDi
         return Task.CompletedTask;
     }
 
-    // NOTE: Npgsql does not check a pooled session before it hands it out, so after the network or the server dropped
-    // the store's sessions, each dropped one fails the first command sent on it, and an API request can fail with 500.
+    // NOTE: Npgsql does not check a pooled session before it hands it out. After the network or the server dropped the
+    // store's sessions, each dropped one fails the first command sent on it, so an API request can fail with 500.
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 
