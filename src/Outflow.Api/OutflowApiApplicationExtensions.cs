@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Outflow.Api;
 using Outflow.Api.Authentication;
+using Outflow.Api.Dashboard;
 using Outflow.Api.Endpoints;
 using Outflow.Api.Errors;
 using Outflow.Api.Idempotency;
@@ -17,8 +18,8 @@ public static class OutflowApiApplicationExtensions
     /// Adds, for requests under <c>/api</c>, error handling and the API version check; ApiError bodies for the
     /// framework's bodiless errors, such as unmatched routes and methods, on every path; then the reference page at <c>/docs</c>, routing, API key authentication,
     /// for <c>/api</c> rate limiting and <c>Idempotency-Key</c> handling, every <c>/api</c> route and the OpenAPI
-    /// document at <c>/openapi/v1.json</c>. Routes outside <c>/api</c>, including the document, the reference
-    /// page and those the host maps, need no authentication and have no rate limit.
+    /// document at <c>/openapi/v1.json</c>, and the dashboard at <c>/</c>. Routes outside <c>/api</c>, including the document, the reference
+    /// page, the dashboard and those the host maps, need no authentication and have no rate limit.
     /// </summary>
     public static WebApplication UseOutflowApi(this WebApplication app)
     {
@@ -65,6 +66,7 @@ public static class OutflowApiApplicationExtensions
         routes.MapExecutionEndpoints();
         routes.MapExecutionConsoleLogEndpoints();
         routes.MapExecutionLogEndpoints();
+        app.MapOutflowDashboard();
         return app;
     }
 
