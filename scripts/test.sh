@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 # The tests need PostgreSQL's server binaries for their clusters, and MariaDB's (Debian's mariadb-server)
 # for the throwaway servers of the mysql connector's tests. A test runs the README's quickstart as
 # written, which needs curl and jq, and the short benchmark run needs sqlite3 and bc. The SDK conformance
-# suite needs Node.js (20 or later) and npm.
+# suite needs Node.js (20 or later) and npm. The dashboard's browser tests drive Debian's chromium
+# (/usr/bin/chromium) through Playwright, which launches it by path and downloads no browser.
 missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ] || missing+=(mariadb-server)
@@ -17,6 +18,7 @@ command -v sqlite3 >/dev/null || missing+=(sqlite3)
 command -v bc >/dev/null || missing+=(bc)
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "Installing ${missing[*]} from Debian's packages..."
     sudo_cmd=""
