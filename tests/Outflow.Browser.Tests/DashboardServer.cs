@@ -28,10 +28,13 @@ public sealed class DashboardServer : IAsyncLifetime
 
     public string FilesRoot => Path.Combine(_workDirectory, ".outflow", "files");
 
-    /// <summary>Where the tests write their screenshots: OUTFLOW_SCREENSHOT_DIR when set, else a temporary directory.</summary>
+    /// <summary>
+    /// Where the tests write their screenshots: OUTFLOW_SCREENSHOT_DIR when set, relative to the repository root, else
+    /// a temporary directory. The test host's working directory is not the shell's, so a relative path cannot use it.
+    /// </summary>
     public string ScreenshotDirectory { get; } =
         Environment.GetEnvironmentVariable("OUTFLOW_SCREENSHOT_DIR") is { Length: > 0 } directory
-            ? Path.GetFullPath(directory)
+            ? Path.GetFullPath(directory, OutflowProcess.RepositoryRoot())
             : Path.Combine(Path.GetTempPath(), "outflow-dashboard-screenshots");
 
     public async Task InitializeAsync()

@@ -30,7 +30,7 @@ export class ApiError extends Error {
   }
 }
 
-/** Listeners for rate limiting, set by the page so that it can show the wait. */
+/** Callbacks that the page sets, to show the wait after a 429 and to return to the login page after a 401. */
 export const events = {
   onRateLimited: (_seconds) => {},
   onUnauthorized: () => {},

@@ -65,7 +65,7 @@ export function formatNumber(value) {
   return typeof value === "number" ? value.toLocaleString() : "—";
 }
 
-/** A status word as a badge whose class colors it: completed, failed, running and so on. */
+/** Builds a badge for a status word (completed, failed, running and so on), colored by its class. */
 export function statusBadge(status) {
   return h("span", { class: `badge status-${status ?? "none"}` }, status ?? "never run");
 }

@@ -146,7 +146,7 @@ export function executionView(main, syncId, executionId) {
     return (await get(path)).data.urls[0];
   }
 
-  // Signed URLs expire (15 minutes by default), so each download asks for a fresh one.
+  // Signed URLs expire (15 minutes by default), so each download requests a fresh one.
   async function download(file) {
     const url = await signedUrl(file);
     const link = h("a", { href: url, download: file.name, hidden: true });
@@ -210,7 +210,7 @@ function parseLine(line) {
   }
 }
 
-/** A table with one column per property that any record has, in the order first seen. */
+/** Builds a table with one column per property that any record has, in the order first seen. */
 function recordTable(records) {
   const columns = [];
   for (const record of records) {
