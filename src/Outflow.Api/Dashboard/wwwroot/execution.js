@@ -107,7 +107,11 @@ export function executionView(main, syncId, executionId) {
       await readConsoleLog();
       if (TERMINAL_STATUSES.has(execution.status)) {
         finished = true;
-        await Promise.all([loadFiles(), loadRecordErrors()]);
+        const index = (await get(`${executionPath}/logs`)).data;
+        if (!stopped) {
+          renderFiles(index);
+          await loadRecordErrors(index);
+        }
         return;
       }
     } catch (error) {
@@ -118,11 +122,7 @@ export function executionView(main, syncId, executionId) {
     }
   }
 
-  async function loadFiles() {
-    const index = (await get(`${executionPath}/logs`)).data;
-    if (stopped) {
-      return;
-    }
+  function renderFiles(index) {
     if (index.files.length === 0) {
       files.replaceChildren(h("p", { class: "empty" }, "No log files."));
       return;
@@ -155,12 +155,8 @@ export function executionView(main, syncId, executionId) {
     link.remove();
   }
 
-  async function loadRecordErrors() {
-    const index = (await get(`${executionPath}/logs`)).data;
+  async function loadRecordErrors(index) {
     const file = index.files.find((candidate) => candidate.type === "errors" && candidate.records > 0);
-    if (stopped) {
-      return;
-    }
     if (!file) {
       recordErrors.replaceChildren(h("p", { class: "empty" }, "None."));
       return;
