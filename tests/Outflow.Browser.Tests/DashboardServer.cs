@@ -9,7 +9,7 @@ namespace Outflow.Browser.Tests;
 /// One <c>outflow serve</c> on a free port of 127.0.0.1 with the demo databases, and one headless Debian Chromium
 /// driven by Playwright, shared by the dashboard tests. Each test makes its own syncs, so their order does not matter.
 /// </summary>
-public sealed class DashboardServer : IAsyncLifetime
+public class DashboardServer : IAsyncLifetime
 {
     public const string ApiKey = "dashboard-admin-key-0123456789";
 
@@ -17,8 +17,20 @@ public sealed class DashboardServer : IAsyncLifetime
     private const string ChromiumPath = "/usr/bin/chromium";
 
     private readonly string _workDirectory = Path.Combine(Path.GetTempPath(), "outflow-dashboard-" + Guid.NewGuid().ToString("N"));
+    private readonly IReadOnlyDictionary<string, string> _settings;
     private OutflowProcess? _server;
     private IPlaywright? _playwright;
+
+    public DashboardServer()
+        : this(new Dictionary<string, string>())
+    {
+    }
+
+    /// <summary>Starts the server with these OUTFLOW_* environment variables added.</summary>
+    protected DashboardServer(IReadOnlyDictionary<string, string> settings)
+    {
+        _settings = settings;
+    }
 
     public Uri Address { get; private set; } = null!;
 
@@ -52,6 +64,11 @@ public sealed class DashboardServer : IAsyncLifetime
             ["OUTFLOW_BOOTSTRAP_KEY"] = ApiKey,
             ["OUTFLOW_DATA_DIR"] = Path.Combine(_workDirectory, ".outflow"),
         };
+        foreach (var (name, value) in _settings)
+        {
+            environment[name] = value;
+        }
+
         (_server, Address) = await OutflowProcess.StartServerAsync(environment, "--urls", "http://127.0.0.1:0");
         var (exitCode, output, error) = await OutflowProcess.RunAsync(environment, "demo");
         if (exitCode != 0)

@@ -33,6 +33,7 @@ export class ApiError extends Error {
 /** Callbacks that the page sets, to show the wait after a 429 and to return to the login page after a 401. */
 export const events = {
   onRateLimited: (_seconds) => {},
+  onRateLimitPassed: () => {},
   onUnauthorized: () => {},
 };
 
@@ -62,6 +63,10 @@ export async function request(method, path, body, options = {}) {
       events.onRateLimited(seconds);
       await sleep(seconds * 1000);
       continue;
+    }
+
+    if (retry > 0) {
+      events.onRateLimitPassed();
     }
 
     const text = await response.text();

@@ -10,13 +10,20 @@ import { syncsView } from "./syncs.js";
 
 const main = document.getElementById("main");
 const identity = document.getElementById("identity");
+const notice = document.getElementById("notice");
 const logout = document.getElementById("logout");
 
 let stopView = () => {};
 let loginMessage = null;
 
 events.onRateLimited = (seconds) => {
-  showNotice(`The server is rate-limiting this API key: retrying in ${seconds} s.`, "info");
+  showNotice(`The server is rate-limiting this API key: retrying in ${seconds} s.`, "rate-limit");
+};
+
+events.onRateLimitPassed = () => {
+  if (notice.classList.contains("notice-rate-limit")) {
+    showNotice(null);
+  }
 };
 
 events.onUnauthorized = () => {

@@ -4,7 +4,7 @@ import { ApiError } from "./api.js";
 
 const notice = document.getElementById("notice");
 
-/** Shows a message above the view; kind "error" or "info" sets its color. An empty message hides it. */
+/** Shows a message above the view; kind "error", "info" or "rate-limit" sets its color. An empty message hides it. */
 export function showNotice(message, kind = "error") {
   notice.textContent = message ?? "";
   notice.className = `notice notice-${kind}`;
