@@ -196,6 +196,14 @@ internal sealed class OutflowApi : IDisposable
         return stopwatch.Elapsed;
     }
 
+    /// <summary>Sends a GET and returns the parsed body; throws when the status is not 2xx.</summary>
+    public Task<JsonNode> GetAsync(string path, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Get, path, null, cancellationToken);
+
+    /// <summary>Sends a POST with a JSON body and returns the parsed response body; throws when the status is not 2xx.</summary>
+    public Task<JsonNode> PostAsync(string path, JsonNode body, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, path, body, cancellationToken);
+
     public void Dispose() => _http.Dispose();
 
     private async Task<string> CreateAsync(string path, JsonObject body, CancellationToken cancellationToken) =>

@@ -14,10 +14,15 @@ internal sealed class OutflowServer : IAsyncDisposable
     public const string AdminKey = "bench-admin-key-0123456789";
 
     private readonly Process _process;
+    private readonly string _serverDll;
+    private readonly IReadOnlyDictionary<string, string> _environment;
 
-    private OutflowServer(Process process, string dataDirectory, Uri baseAddress)
+    private OutflowServer(
+        Process process, string serverDll, IReadOnlyDictionary<string, string> environment, string dataDirectory, Uri baseAddress)
     {
         _process = process;
+        _serverDll = serverDll;
+        _environment = environment;
         DataDirectory = dataDirectory;
         BaseAddress = baseAddress;
         Api = new OutflowApi(baseAddress, AdminKey);
@@ -37,9 +42,13 @@ internal sealed class OutflowServer : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
-    /// <summary>Starts a server on a free port and waits at most 60 seconds until <c>/healthz</c> returns 200.</summary>
+    /// <summary>
+    /// Starts a server on a free port and waits at most 60 seconds until <c>/healthz</c> returns 200. The environment
+    /// variables are set after the harness's own, so they can turn the rate limit back on.
+    /// </summary>
     public static async Task<OutflowServer> StartAsync(
-        string repositoryDirectory, string dataDirectory, CancellationToken cancellationToken)
+        string repositoryDirectory, string dataDirectory, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var serverDll = Path.Combine(repositoryDirectory, "src/Outflow/bin/Release/net10.0/outflow.dll");
         if (!File.Exists(serverDll))
@@ -62,8 +71,14 @@ internal sealed class OutflowServer : IAsyncDisposable
         // The harness polls every 20 ms and walks a thousand pages, which the default limit of 50 requests per second
         // would throttle.
         start.Environment["OUTFLOW_RATE_LIMIT_PER_SECOND"] = "0";
+        environment ??= new Dictionary<string, string>();
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("Starting outflow serve failed.");
-        var server = new OutflowServer(process, dataDirectory, baseAddress);
+        var server = new OutflowServer(process, serverDll, environment, dataDirectory, baseAddress);
         try
         {
             await server.WaitUntilHealthyAsync(log, cancellationToken);
@@ -75,6 +90,18 @@ internal sealed class OutflowServer : IAsyncDisposable
         }
 
         return server;
+    }
+
+    /// <summary>
+    /// Creates a user API key in the organization of the admin key with <c>outflow keys create</c>, which opens the
+    /// server's store from a second process, and returns the key.
+    /// </summary>
+    public async Task<string> CreateApiKeyAsync(string name, CancellationToken cancellationToken)
+    {
+        var script = $"dotnet {Shell.Quote(_serverDll)} keys create --org default --name {Shell.Quote(name)} " +
+            $"--data-dir {Shell.Quote(DataDirectory)}";
+        var (_, output) = await Shell.RunAsync(script, _environment, cancellationToken);
+        return output.Trim();
     }
 
     /// <summary>Returns the process's peak resident set size (VmHWM in /proc/PID/status, in KiB) in megabytes of 10^6 bytes.</summary>

@@ -6,15 +6,25 @@ using Outflow.Bench;
 
 // Measures Outflow against the fastest way to do the same work on the same machine (psql COPY pipes, the sqlite3
 // shell) and prints one JSON object of ratios. bench/limits.sh starts the PostgreSQL cluster and builds Release first.
-BenchOptions options;
+// With `load` as the first argument it runs the API load run of bench/load.sh instead.
+var load = args is ["load", ..];
+BenchOptions? options = null;
+LoadOptions? loadOptions = null;
 try
 {
-    options = BenchOptions.Parse(args);
+    if (load)
+    {
+        loadOptions = LoadOptions.Parse(args[1..]);
+    }
+    else
+    {
+        options = BenchOptions.Parse(args);
+    }
 }
 catch (ArgumentException exception)
 {
     Console.Error.WriteLine(exception.Message);
-    Console.Error.WriteLine(BenchOptions.Usage);
+    Console.Error.WriteLine(load ? LoadOptions.Usage : BenchOptions.Usage);
     return 2;
 }
 
@@ -33,8 +43,20 @@ using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel
 
 try
 {
-    var report = await BenchRun.RunAsync(options, cancellation.Token);
     var json = new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    if (loadOptions is not null)
+    {
+        var (loadReport, failures) = await new LoadRun(loadOptions).RunAsync(cancellation.Token);
+        Console.WriteLine(loadReport.ToJsonString(json));
+        foreach (var failure in failures)
+        {
+            Console.Error.WriteLine($"Check failed: {failure}");
+        }
+
+        return failures.Count == 0 ? 0 : 1;
+    }
+
+    var report = await BenchRun.RunAsync(options!, cancellation.Token);
     Console.WriteLine(report.ToJsonString(json));
     return 0;
 }
