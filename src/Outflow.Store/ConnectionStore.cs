@@ -51,7 +51,7 @@ internal sealed class ConnectionStore : IConnectionStore
     public async Task InsertAsync(Connection connection, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        using var db = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var db = await _database.OpenWriteAsync(cancellationToken).ConfigureAwait(false);
         await db.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO connections
@@ -68,7 +68,7 @@ internal sealed class ConnectionStore : IConnectionStore
     public async Task UpdateAsync(Connection connection, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        using var db = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var db = await _database.OpenWriteAsync(cancellationToken).ConfigureAwait(false);
         var updated = await db.ExecuteAsync(new CommandDefinition(
             """
             UPDATE connections
@@ -92,7 +92,7 @@ internal sealed class ConnectionStore : IConnectionStore
 
     public async Task DeleteAsync(Guid organizationId, Guid id, CancellationToken cancellationToken)
     {
-        using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var connection = await _database.OpenWriteAsync(cancellationToken).ConfigureAwait(false);
         using var transaction = await _database.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
         var usage = await ReadUsageAsync(connection, transaction, organizationId, id, cancellationToken).ConfigureAwait(false);
         foreach (var syncId in usage.SyncIds)

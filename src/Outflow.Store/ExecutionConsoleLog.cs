@@ -39,7 +39,7 @@ internal sealed class ExecutionConsoleLog : IExecutionConsoleLog
         ArgumentException.ThrowIfNullOrEmpty(level);
         ArgumentNullException.ThrowIfNull(message);
         var id = StoreValues.ToText(executionId);
-        using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var connection = await _database.OpenWriteAsync(cancellationToken).ConfigureAwait(false);
         using var transaction = await _database.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
 
         // Where the write transaction does not exclude other writers, locking the execution's row makes concurrent

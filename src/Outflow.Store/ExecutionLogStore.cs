@@ -22,7 +22,7 @@ internal sealed class ExecutionLogStore(IStoreDatabase database) : IExecutionLog
     {
         ArgumentNullException.ThrowIfNull(files);
         var id = StoreValues.ToText(executionId);
-        using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var connection = await database.OpenWriteAsync(cancellationToken).ConfigureAwait(false);
         using var transaction = await database.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
 
         // Locking the execution's row makes two processes that store the same execution's files take turns, and

@@ -32,7 +32,7 @@ internal sealed class ExecutionStore : IExecutionStore
     {
         ArgumentNullException.ThrowIfNull(execution);
         var row = ToRow(execution);
-        using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var connection = await _database.OpenWriteAsync(cancellationToken).ConfigureAwait(false);
         using var transaction = await _database.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
 
         // Locking the sync's row makes concurrent creators for one sync, in any process, take turns, so
@@ -324,7 +324,7 @@ internal sealed class ExecutionStore : IExecutionStore
 
     private async Task<int> ExecuteAsync(string sql, object parameters, CancellationToken cancellationToken)
     {
-        using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var connection = await _database.OpenWriteAsync(cancellationToken).ConfigureAwait(false);
         return await connection.ExecuteAsync(new CommandDefinition(
             sql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }

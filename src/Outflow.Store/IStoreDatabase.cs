@@ -30,6 +30,12 @@ internal interface IStoreDatabase
     Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
     /// <summary>
+    /// Opens a connection for an operation that writes. Where the database has a single writer (SQLite), the
+    /// process's writers wait here for their turn, in order, and each keeps it until it closes the connection.
+    /// </summary>
+    Task<DbConnection> OpenWriteAsync(CancellationToken cancellationToken);
+
+    /// <summary>
     /// Begins a transaction that takes the write lock at once, so that concurrent writers wait for each other
     /// instead of failing when a read lock would be upgraded.
     /// </summary>

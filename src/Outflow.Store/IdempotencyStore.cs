@@ -38,7 +38,7 @@ internal sealed class IdempotencyStore : IIdempotencyStore
             ExpiresAt = StoreValues.ToUnixMilliseconds(record.ExpiresAt),
             Now = StoreValues.ToUnixMilliseconds(now),
         };
-        using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var connection = await _database.OpenWriteAsync(cancellationToken).ConfigureAwait(false);
         using var transaction = await _database.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
 
         // An expired record no longer holds its key, and neither does a claim whose lease ended without a response,
@@ -83,7 +83,7 @@ internal sealed class IdempotencyStore : IIdempotencyStore
     {
         ArgumentNullException.ThrowIfNull(scope);
         ArgumentNullException.ThrowIfNull(response);
-        using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var connection = await _database.OpenWriteAsync(cancellationToken).ConfigureAwait(false);
         var updated = await connection.ExecuteAsync(new CommandDefinition(
             $"""
             UPDATE idempotency_keys
@@ -108,7 +108,7 @@ internal sealed class IdempotencyStore : IIdempotencyStore
     public async Task ReleaseAsync(IdempotencyScope scope, Guid claimId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
-        using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var connection = await _database.OpenWriteAsync(cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync(new CommandDefinition(
             $"DELETE FROM idempotency_keys WHERE {ScopeCondition} AND claim_id = @ClaimId AND response_status IS NULL",
             new
@@ -123,7 +123,7 @@ internal sealed class IdempotencyStore : IIdempotencyStore
 
     public async Task<int> DeleteExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var connection = await _database.OpenWriteAsync(cancellationToken).ConfigureAwait(false);
         return await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM idempotency_keys WHERE expires_at <= @Now",
             new { Now = StoreValues.ToUnixMilliseconds(now) },

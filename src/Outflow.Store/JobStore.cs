@@ -19,7 +19,7 @@ internal sealed class JobStore : IJobStore
     public async Task InsertAsync(Job job, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
-        using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var connection = await _database.OpenWriteAsync(cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO jobs (id, organization_id, type, status, result, error, created_at, updated_at)
@@ -56,7 +56,7 @@ internal sealed class JobStore : IJobStore
 
     public async Task<bool> MarkRunningAsync(Guid id, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var connection = await _database.OpenWriteAsync(cancellationToken).ConfigureAwait(false);
         var updated = await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE jobs SET status = 'running', updated_at = @Now WHERE id = @Id AND status = 'created'",
             new { Id = StoreValues.ToText(id), Now = StoreValues.ToUnixMilliseconds(now) },
@@ -73,7 +73,7 @@ internal sealed class JobStore : IJobStore
     public async Task<int> FailUnfinishedAsync(
         DateTimeOffset createdBefore, string error, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var connection = await _database.OpenWriteAsync(cancellationToken).ConfigureAwait(false);
         return await connection.ExecuteAsync(new CommandDefinition(
             $"""
             UPDATE jobs SET status = 'failed', error = @Error, updated_at = @Now
@@ -90,7 +90,7 @@ internal sealed class JobStore : IJobStore
 
     public async Task<int> DeleteFinishedAsync(DateTimeOffset updatedBefore, CancellationToken cancellationToken)
     {
-        using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var connection = await _database.OpenWriteAsync(cancellationToken).ConfigureAwait(false);
         return await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM jobs WHERE status IN ('done', 'failed') AND updated_at < @UpdatedBefore",
             new { UpdatedBefore = StoreValues.ToUnixMilliseconds(updatedBefore) },
@@ -100,7 +100,7 @@ internal sealed class JobStore : IJobStore
     private async Task<bool> FinishAsync(
         Guid id, JobStatus status, string? result, string? error, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var connection = await _database.OpenWriteAsync(cancellationToken).ConfigureAwait(false);
         var updated = await connection.ExecuteAsync(new CommandDefinition(
             $"""
             UPDATE jobs SET status = @Status, result = @Result, error = @Error, updated_at = @Now

@@ -46,7 +46,7 @@ internal sealed class ModelStore : IModelStore
     public async Task InsertAsync(Model model, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
-        using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var connection = await _database.OpenWriteAsync(cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO models
@@ -64,7 +64,7 @@ internal sealed class ModelStore : IModelStore
     public async Task UpdateAsync(Model model, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
-        using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var connection = await _database.OpenWriteAsync(cancellationToken).ConfigureAwait(false);
         var updated = await connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE models
@@ -99,7 +99,7 @@ internal sealed class ModelStore : IModelStore
 
     public async Task DeleteAsync(Guid organizationId, Guid id, CancellationToken cancellationToken)
     {
-        using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var connection = await _database.OpenWriteAsync(cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM models WHERE organization_id = @OrganizationId AND id = @Id",
             new { OrganizationId = StoreValues.ToText(organizationId), Id = StoreValues.ToText(id) },

@@ -30,7 +30,7 @@ internal sealed class OrganizationStore : IOrganizationStore
     public async Task<Organization> GetOrCreateOrganizationAsync(string name, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var connection = await _database.OpenWriteAsync(cancellationToken).ConfigureAwait(false);
         using var transaction = await _database.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
 
         // ON CONFLICT makes a concurrent creator of the same name, in any process, wait for the first and
@@ -60,7 +60,7 @@ internal sealed class OrganizationStore : IOrganizationStore
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(keyHash);
         var id = Guid.NewGuid();
-        using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var connection = await _database.OpenWriteAsync(cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO api_keys (id, organization_id, name, kind, key_hash, created_at)

@@ -13,7 +13,10 @@ public static class StoreConnectionStrings
     public const int SqliteBusyTimeoutSeconds = 10;
 
     /// <summary>Returns a Microsoft.Data.Sqlite connection string for the database file at <paramref name="path"/>.</summary>
-    public static string ForSqlite(string path)
+    public static string ForSqlite(string path) => ForSqlite(path, SqliteBusyTimeoutSeconds);
+
+    /// <summary>Returns the connection string with another busy timeout, which tests shorten.</summary>
+    internal static string ForSqlite(string path, int busyTimeoutSeconds)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         return new SqliteConnectionStringBuilder
@@ -22,7 +25,7 @@ public static class StoreConnectionStrings
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
             Pooling = true,
-            DefaultTimeout = SqliteBusyTimeoutSeconds,
+            DefaultTimeout = busyTimeoutSeconds,
         }.ToString();
     }
 

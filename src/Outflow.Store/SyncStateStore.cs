@@ -84,7 +84,7 @@ internal sealed class SyncStateStore : ISyncStateStore
         ArgumentNullException.ThrowIfNull(changes);
         ArgumentNullException.ThrowIfNull(countsDelta);
         var sync = StoreValues.ToText(syncId);
-        using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var connection = await _database.OpenWriteAsync(cancellationToken).ConfigureAwait(false);
         using var transaction = await _database.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
 
         await AddCountsAsync(connection, transaction, syncId, executionId, leaseToken, countsDelta, cancellationToken).ConfigureAwait(false);
@@ -104,7 +104,7 @@ internal sealed class SyncStateStore : ISyncStateStore
         Guid syncId, Guid executionId, string? leaseToken, IReadOnlyList<StateEntry> identities, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(identities);
-        using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var connection = await _database.OpenWriteAsync(cancellationToken).ConfigureAwait(false);
         using var transaction = await _database.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
         await AddCountsAsync(connection, transaction, syncId, executionId, leaseToken, ExecutionCounts.Zero, cancellationToken)
             .ConfigureAwait(false);
@@ -125,7 +125,7 @@ internal sealed class SyncStateStore : ISyncStateStore
     public async Task<int> ResolveInFlightAsync(Guid syncId, CancellationToken cancellationToken)
     {
         var sync = StoreValues.ToText(syncId);
-        using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var connection = await _database.OpenWriteAsync(cancellationToken).ConfigureAwait(false);
         using var transaction = await _database.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
         var changes = new List<StateChange>();
         using (var select = connection.CreateCommand())

@@ -100,7 +100,7 @@ internal sealed class SyncStore : ISyncStore
     {
         ArgumentNullException.ThrowIfNull(sync);
         var row = ToRow(sync);
-        using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var connection = await _database.OpenWriteAsync(cancellationToken).ConfigureAwait(false);
         using var transaction = await _database.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync(new CommandDefinition(
             """
@@ -122,7 +122,7 @@ internal sealed class SyncStore : ISyncStore
     {
         ArgumentNullException.ThrowIfNull(sync);
         var row = ToRow(sync);
-        using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var connection = await _database.OpenWriteAsync(cancellationToken).ConfigureAwait(false);
         using var transaction = await _database.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
         var updated = await connection.ExecuteAsync(new CommandDefinition(
             """
@@ -163,7 +163,7 @@ internal sealed class SyncStore : ISyncStore
 
     public async Task DeleteAsync(Guid organizationId, Guid id, CancellationToken cancellationToken)
     {
-        using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var connection = await _database.OpenWriteAsync(cancellationToken).ConfigureAwait(false);
         using var transaction = await _database.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
         var exists = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT COUNT(*) FROM syncs WHERE organization_id = @OrganizationId AND id = @Id",
