@@ -44,6 +44,11 @@ bench/workers.sh 4 500 1
 # The ratio harness at a tiny size, about 30 seconds after its build: it exits non-zero when an execution fails or its
 # counts or target rows are wrong, never because a ratio misses its target.
 bench/limits.sh --quick --rows 5000 --pairs 1 --memory-rows 1000,5000 --executions 2000 --page 20 --page-requests 20
+# The API load run for 10 seconds: 50 clients against a server whose syncs execute again and again, about a minute
+# with creating the 50 API keys. It exits non-zero when a response was neither 2xx, a rate limiter 429 nor a 409 of
+# Start Sync, or a request got no response. It also does when an execution did not complete or left its target wrong,
+# and never because of a latency.
+bench/load.sh 10 50 --rows 20000
 # Each micro-benchmark once (BenchmarkDotNet's Dry job), about 15 seconds after its Release build: it exits non-zero
 # when a benchmark fails to build or run. It runs in-process because BenchmarkDotNet's default toolchain first rebuilds
 # the engine in a generated project, about 50 seconds more on a busy 2-core machine. Full runs use that toolchain.

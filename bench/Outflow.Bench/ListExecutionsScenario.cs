@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Microsoft.Data.Sqlite;
 
 namespace Outflow.Bench;
 
@@ -28,7 +27,7 @@ internal sealed class ListExecutionsScenario(BenchOptions options, Postgres post
         PostgresScenarios.RequireCompleted(template, "template");
 
         Progress.Write($"inserting {options.Executions - 1:N0} copies of execution {template.Id} into the store");
-        await InsertCopiesAsync(template.Id, options.Executions - 1, cancellationToken);
+        await server.InsertExecutionCopiesAsync(template.Id, options.Executions - 1, cancellationToken);
 
         // Page tokens are cursors, so reaching page N takes N - 1 requests.
         string? token = null;
@@ -73,43 +72,5 @@ internal sealed class ListExecutionsScenario(BenchOptions options, Postgres post
         result["page_1_median_ms"] = Results.Round(Results.Median(first));
         result[$"page_{options.Page.ToString(CultureInfo.InvariantCulture)}_median_ms"] = Results.Round(Results.Median(deep));
         return result;
-    }
-
-    /// <summary>
-    /// Inserts copies of the template execution, each one second older than the one before, so List Executions
-    /// (newest first) returns the template first. The server keeps running: the store is in WAL mode, and the busy
-    /// timeout covers the server's own short writes.
-    /// </summary>
-    private async Task InsertCopiesAsync(string templateId, long copies, CancellationToken cancellationToken)
-    {
-        var connectionString = new SqliteConnectionStringBuilder { DataSource = server.StorePath, Pooling = false }.ToString();
-        await using var connection = new SqliteConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-
-        // The copies' version digit is 0, so their ids cannot collide with the version 4 ids of Guid.NewGuid that the
-        // server creates.
-        command.CommandText =
-            """
-            PRAGMA busy_timeout = 30000;
-            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $copies)
-            INSERT INTO executions
-                (id, organization_id, sync_id, status, type, created_at, started_at, completed_at, sort_key,
-                 count_total, count_insert, count_update, count_upserts, count_delete, count_error, count_warnings,
-                 errors, configuration, encryption_passphrase, options, cancel_requested)
-            SELECT printf('%08x-0000-0000-8000-%012x', i, i), e.organization_id, e.sync_id, e.status, e.type,
-                   e.created_at - i * 1000, e.started_at - i * 1000, e.completed_at - i * 1000, e.sort_key - i * 1000,
-                   e.count_total, e.count_insert, e.count_update, e.count_upserts, e.count_delete, e.count_error,
-                   e.count_warnings, e.errors, e.configuration, e.encryption_passphrase, e.options, 0
-            FROM executions e, n
-            WHERE e.id = $template;
-            """;
-        command.Parameters.AddWithValue("$copies", copies);
-        command.Parameters.AddWithValue("$template", templateId);
-        var inserted = await command.ExecuteNonQueryAsync(cancellationToken);
-        if (inserted != copies)
-        {
-            throw new BenchCheckException($"Inserted {inserted} copies of execution {templateId} into the store, expected {copies}.");
-        }
     }
 }

@@ -21,6 +21,9 @@ internal sealed class LoadRun(LoadOptions options)
     /// <summary>Rows of the small sync's model: its executions are short, so it collects enough of them for paging.</summary>
     private const long SmallSyncRows = 100;
 
+    /// <summary>Finished executions of the small sync copied into a SQLite store, so that List Executions has pages.</summary>
+    private const int SeededExecutions = 120;
+
     /// <summary>Interval between the source changes: each updates 1% of the rows.</summary>
     private static readonly TimeSpan ChangeInterval = TimeSpan.FromSeconds(1);
 
@@ -58,6 +61,7 @@ internal sealed class LoadRun(LoadOptions options)
         await using var server = await OutflowServer.StartAsync(
             options.RepositoryDirectory, dataDirectory, cancellationToken, environment);
         var workload = await CreateWorkloadAsync(server.Api, cancellationToken);
+        await SeedExecutionsAsync(server, workload.BusySyncIds[^1], cancellationToken);
         var keys = await CreateKeysAsync(server, cancellationToken);
 
         var failures = new List<string>();
@@ -100,6 +104,7 @@ internal sealed class LoadRun(LoadOptions options)
             ["rows"] = options.Rows,
             ["busy_syncs"] = options.Syncs,
             ["small_sync_rows"] = SmallSyncRows,
+            ["seeded_executions"] = options.Store == "sqlite" ? SeededExecutions : 0,
             ["store"] = options.Store == "sqlite" ? "sqlite" : "postgresql",
             ["rate_limit"] = new JsonObject { ["per_second"] = options.RateLimitPerSecond, ["burst"] = options.RateLimitBurst },
         };
@@ -165,6 +170,26 @@ internal sealed class LoadRun(LoadOptions options)
             ScratchConnectionId = scratchId,
             BusySyncIds = syncIds,
         };
+    }
+
+    /// <summary>
+    /// Runs the small sync once and, on a SQLite store, copies that execution <see cref="SeededExecutions"/> times, so
+    /// that List Executions of the small sync returns page tokens from the start.
+    /// </summary>
+    private async Task SeedExecutionsAsync(OutflowServer server, string smallSyncId, CancellationToken cancellationToken)
+    {
+        var template = await server.Api.RunExecutionAsync(smallSyncId, cancellationToken);
+        if (template.Status != "completed")
+        {
+            throw new BenchCheckException($"The first execution {template.Id} of the small sync ended {template.Status}.");
+        }
+
+        // NOTE: on a PostgreSQL store the small sync starts without copies, so page tokens of List Executions appear
+        // only once it has run more than 50 times.
+        if (options.Store == "sqlite")
+        {
+            await server.InsertExecutionCopiesAsync(template.Id, SeededExecutions, cancellationToken);
+        }
     }
 
     /// <summary>Creates the clients' API keys, four <c>outflow keys create</c> processes at a time.</summary>
