@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
 using Outflow.Connectors.Sqlite;
 using Outflow.Core.Connectors;
 
@@ -43,6 +44,29 @@ public sealed class SqliteSourceConnectorTests : IDisposable
 
         Assert.Equal(["INTEGER", "INTEGER", "TEXT", ""], columns.Select(c => c.RemoteType));
         Assert.Equal([FieldType.Number, FieldType.Number, FieldType.String, FieldType.Unknown], columns.Select(c => c.Type));
+    }
+
+    [Fact]
+    public async Task Describe_waits_for_writer_lock()
+    {
+        // In the rollback journal mode of this file, an exclusive transaction keeps every reader out.
+        using var writer = new SqliteConnection($"Data Source={Path.Combine(_files.Root, "source.db")};Pooling=False");
+        writer.Open();
+        using var command = writer.CreateCommand();
+        command.CommandText = "BEGIN EXCLUSIVE";
+        command.ExecuteNonQuery();
+
+        // The connector waits for the lock on a blocked thread, so the test runs it on another one.
+        var describe = Task.Run(() => _source.DescribeAsync(
+            new ModelSource("SELECT id, name || '!' AS shout FROM items", null), CancellationToken.None));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.False(describe.IsCompleted, $"Describe ended while the file was locked: {describe.Exception}");
+
+        command.CommandText = "COMMIT";
+        command.ExecuteNonQuery();
+        var columns = await describe;
+
+        Assert.Equal(["id", "shout"], columns.Select(c => c.Name));
     }
 
     [Fact]
