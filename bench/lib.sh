@@ -5,6 +5,7 @@
 #   bench_start_server            builds Release and starts `outflow serve`; sets $url, $server_pid
 #   api ARGS...                   curl with the admin key and JSON content type
 #   bench_pg_connection NAME      creates a postgresql connection to the cluster, prints its id
+#   bench_exec_harness ARGS...    runs bench/Outflow.Bench's Release build and exits with its status
 
 work=$(mktemp -d /tmp/outflow-bench.XXXXXX)
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
@@ -46,4 +47,19 @@ api() { curl -sS -H "Authorization: Bearer $key" -H 'Content-Type: application/j
 
 bench_pg_connection() {
     api -X POST "$url/api/connections" -d "{\"name\":\"$1\",\"type\":\"postgresql\",\"configuration\":{\"hostname\":\"127.0.0.1\",\"port\":$pg_port,\"database\":\"postgres\",\"username\":\"postgres\",\"password\":\"unused-with-trust-auth\"}}" | jq -r .data.id
+}
+
+# The harness runs in the background so that a signal to the script reaches it at once: it stops its servers and
+# exits, and only then does the EXIT trap stop the cluster under them.
+bench_exec_harness() {
+    dotnet bench/Outflow.Bench/bin/Release/net10.0/outflow-bench.dll "$@" &
+    harness_pid=$!
+    trap 'kill -TERM "$harness_pid" 2>/dev/null || true' INT TERM
+    status=0
+    wait "$harness_pid" || status=$?
+    while kill -0 "$harness_pid" 2>/dev/null; do
+        status=0
+        wait "$harness_pid" || status=$?
+    done
+    exit "$status"
 }

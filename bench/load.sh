@@ -39,16 +39,4 @@ fi
 
 dotnet build src/Outflow -c Release --nologo -v quiet >/dev/null
 dotnet build bench/Outflow.Bench -c Release --nologo -v quiet >/dev/null
-
-# The harness runs in the background so that a signal to this script reaches it at once: it stops its server and
-# exits, and only then does the EXIT trap of bench/lib.sh remove the directory under it.
-dotnet bench/Outflow.Bench/bin/Release/net10.0/outflow-bench.dll load "${options[@]}" "$@" &
-harness_pid=$!
-trap 'kill -TERM "$harness_pid" 2>/dev/null || true' INT TERM
-status=0
-wait "$harness_pid" || status=$?
-while kill -0 "$harness_pid" 2>/dev/null; do
-    status=0
-    wait "$harness_pid" || status=$?
-done
-exit "$status"
+bench_exec_harness load "${options[@]}" "$@"

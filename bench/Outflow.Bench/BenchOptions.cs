@@ -57,28 +57,12 @@ internal sealed record BenchOptions
     /// <summary>Parses the arguments. A later occurrence of an option overrides an earlier one.</summary>
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < args.Count; i++)
-        {
-            var name = args[i];
-            if (!name.StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Count)
-            {
-                throw new ArgumentException($"Invalid argument '{name}': expected --option VALUE.");
-            }
-
-            values[name] = args[++i];
-        }
-
         var known = new[]
         {
             "--pg-port", "--work", "--repo", "--mode", "--rows", "--pairs", "--memory-rows", "--executions", "--page",
             "--page-requests", "--chart-dir",
         };
-        var unknown = values.Keys.FirstOrDefault(key => !known.Contains(key, StringComparer.Ordinal));
-        if (unknown is not null)
-        {
-            throw new ArgumentException($"Unknown option '{unknown}'.");
-        }
+        var values = OptionValues.Parse(args, known);
 
         var defaults = new BenchOptions { PostgresPort = 0, WorkDirectory = "", RepositoryDirectory = "" };
         var options = new BenchOptions

@@ -58,28 +58,12 @@ internal sealed record LoadOptions
     /// <summary>Parses the arguments after <c>load</c>. A later occurrence of an option overrides an earlier one.</summary>
     public static LoadOptions Parse(IReadOnlyList<string> args)
     {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < args.Count; i++)
-        {
-            var name = args[i];
-            if (!name.StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Count)
-            {
-                throw new ArgumentException($"Invalid argument '{name}': expected --option VALUE.");
-            }
-
-            values[name] = args[++i];
-        }
-
         var known = new[]
         {
             "--work", "--repo", "--seconds", "--clients", "--keys", "--rows", "--syncs", "--store", "--rate-limit",
             "--rate-burst",
         };
-        var unknown = values.Keys.FirstOrDefault(key => !known.Contains(key, StringComparer.Ordinal));
-        if (unknown is not null)
-        {
-            throw new ArgumentException($"Unknown option '{unknown}'.");
-        }
+        var values = OptionValues.Parse(args, known);
 
         if (!values.TryGetValue("--work", out var work))
         {
