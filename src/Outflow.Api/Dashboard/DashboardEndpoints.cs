@@ -37,10 +37,9 @@ internal static class DashboardEndpoints
 
     public static void MapOutflowDashboard(this IEndpointRouteBuilder app)
     {
-        app.MapMethods("/", [HttpMethods.Get, HttpMethods.Head], context => ServeAsync(context, IndexFile))
-            .ExcludeFromDescription();
-        app.MapMethods(AssetPrefix + "{file}", [HttpMethods.Get, HttpMethods.Head], context =>
-                ServeAsync(context, (string)context.Request.RouteValues["file"]!))
+        // GET only: a HEAD request could not carry the ApiError body that every other 4xx of the server has.
+        app.MapGet("/", context => ServeAsync(context, IndexFile)).ExcludeFromDescription();
+        app.MapGet(AssetPrefix + "{file}", context => ServeAsync(context, (string)context.Request.RouteValues["file"]!))
             .ExcludeFromDescription();
     }
 
@@ -71,9 +70,7 @@ internal static class DashboardEndpoints
 
         response.ContentType = file.ContentType;
         response.ContentLength = file.Content.Length;
-        return HttpMethods.IsHead(context.Request.Method)
-            ? Task.CompletedTask
-            : response.Body.WriteAsync(file.Content, context.RequestAborted).AsTask();
+        return response.Body.WriteAsync(file.Content, context.RequestAborted).AsTask();
     }
 
     /// <summary>Reads every embedded dashboard file once; only these names are ever served, never a path on disk.</summary>
