@@ -146,6 +146,7 @@ public sealed class CrashMatrixTests(PostgresFixture postgres, CrashMatrixTests.
         Assert.Equal(executionId, execution["id"]!.GetValue<string>());
         Assert.Equal("completed", execution["status"]!.GetValue<string>());
         CheckCounts(execution["counts"]!, expected);
+        await CheckLogFilesAsync(resumed.Api, syncId, execution);
 
         var model = await ReadSourceAsync(SourcePath);
         var written = await table.ReadAsync();
@@ -244,6 +245,23 @@ public sealed class CrashMatrixTests(PostgresFixture postgres, CrashMatrixTests.
         Assert.Equal(expected.Inserts, inserts);
         Assert.Equal(expected.Updates, updates);
         Assert.Equal(expected.Deletes, deletes);
+    }
+
+    /// <summary>
+    /// Checks that each change log lists as many records as the execution counts: the lines that the killed process
+    /// wrote for writes it never checkpointed must not stay beside the lines of the resumed execution's writes.
+    /// </summary>
+    private static async Task CheckLogFilesAsync(ApiClient api, string syncId, JsonNode execution)
+    {
+        var counts = execution["counts"]!;
+        var index = await api.GetAsync($"api/syncs/{syncId}/executions/{execution["id"]!.GetValue<string>()}/logs");
+        var files = index["data"]!["files"]!.AsArray();
+        long Lines(string type) => files.Where(file => file!["type"]!.GetValue<string>() == type).Sum(file => file!["records"]!.GetValue<long>());
+
+        Assert.Equal(counts["insert"]!.GetValue<long>(), Lines("inserts"));
+        Assert.Equal(counts["update"]!.GetValue<long>(), Lines("updates"));
+        Assert.Equal(counts["delete"]!.GetValue<long>(), Lines("deletes"));
+        Assert.Equal(counts["total"]!.GetValue<long>(), Lines("records"));
     }
 
     private async Task KillAfterRandomDelayAsync(OutflowProcess process, string target, string scenario, string kill, string executionId)

@@ -7,8 +7,8 @@ namespace Outflow.Engine.Logs;
 
 /// <summary>
 /// One type of record log, as JSON Lines files named <c>{type}-{n:0000}.jsonl</c>, starting a new file after
-/// <see cref="MaxLinesPerFile"/> lines. Lines are buffered; <see cref="Flush"/> pushes them to the file. A file
-/// opened to continue appends after the lines an earlier attempt of the execution wrote.
+/// <see cref="MaxLinesPerFile"/> lines. Lines are buffered; <see cref="Flush"/> pushes them to the file. A log opened
+/// to continue keeps the lines that an earlier attempt of the execution checkpointed and appends after them.
 /// </summary>
 internal sealed class RecordLogFile : IDisposable
 {
@@ -22,14 +22,20 @@ internal sealed class RecordLogFile : IDisposable
     private int _fileNumber = -1;
     private int _linesInFile;
 
-    public RecordLogFile(string directory, string prefix, bool resume = false)
+    /// <param name="directory">The execution's log directory.</param>
+    /// <param name="prefix">The log type, which starts each file name.</param>
+    /// <param name="keepLines">
+    /// To continue an earlier attempt: how many of its lines the execution's last checkpoint counted. Lines after those
+    /// belong to writes that the resumed execution makes again, so they are cut off. Null starts a new log.
+    /// </param>
+    public RecordLogFile(string directory, string prefix, long? keepLines = null)
     {
         _directory = directory;
         _prefix = prefix;
         _json = new Utf8JsonWriter(_line);
-        if (resume)
+        if (keepLines is { } keep)
         {
-            OpenLast();
+            OpenAfter(keep);
         }
     }
 
@@ -89,32 +95,50 @@ internal sealed class RecordLogFile : IDisposable
         _linesInFile++;
     }
 
-    /// <summary>Opens the newest file of an earlier attempt for appending, after its last complete line.</summary>
-    private void OpenLast()
+    /// <summary>
+    /// Keeps the first <paramref name="keep"/> complete lines of an earlier attempt's files, deletes the rest, and opens
+    /// the file of the last kept line for appending. When the files hold fewer lines, as on a worker that did not run the
+    /// earlier attempt, every complete line is kept.
+    /// </summary>
+    private void OpenAfter(long keep)
     {
         if (!Directory.Exists(_directory))
         {
             return;
         }
 
-        var last = Directory.EnumerateFiles(_directory, $"{_prefix}-*.jsonl")
+        var files = Directory.EnumerateFiles(_directory, $"{_prefix}-*.jsonl")
             .Select(path => (Path: path, Number: ParseNumber(Path.GetFileNameWithoutExtension(path))))
             .Where(file => file.Number >= 0)
             .OrderBy(file => file.Number)
-            .LastOrDefault();
-        if (last.Path is null)
+            .ToList();
+        var kept = 0L;
+        foreach (var (path, number) in files)
         {
-            return;
-        }
+            if (kept == keep && (keep == 0 || _stream is not null))
+            {
+                File.Delete(path);
+                continue;
+            }
 
-        // Lines reach the file before the checkpoint that counts them, so a crash can leave a partial last line.
-        var bytes = File.ReadAllBytes(last.Path);
-        var end = Array.LastIndexOf(bytes, (byte)'\n') + 1;
-        _stream = new FileStream(last.Path, FileMode.Open, FileAccess.Write, FileShare.Read, 64 * 1024);
-        _stream.SetLength(end);
-        _stream.Seek(end, SeekOrigin.Begin);
-        _fileNumber = last.Number;
-        _linesInFile = bytes.AsSpan(0, end).Count((byte)'\n');
+            // Lines reach the file before the checkpoint that counts them, so a crash can leave extra and partial lines.
+            var bytes = File.ReadAllBytes(path);
+            var end = 0;
+            var lines = 0;
+            while (kept + lines < keep && Array.IndexOf(bytes, (byte)'\n', end) is var newline and >= 0)
+            {
+                end = newline + 1;
+                lines++;
+            }
+
+            _stream?.Dispose();
+            _stream = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.Read, 64 * 1024);
+            _stream.SetLength(end);
+            _stream.Seek(end, SeekOrigin.Begin);
+            _fileNumber = number;
+            _linesInFile = lines;
+            kept += lines;
+        }
     }
 
     private int ParseNumber(string name) =>

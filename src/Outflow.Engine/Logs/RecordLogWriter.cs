@@ -15,12 +15,18 @@ internal sealed class RecordLogWriter : IDisposable
     private readonly RecordLogFile _errors;
     private readonly RecordLogFile _warnings;
 
-    public RecordLogWriter(string logsDirectory, Guid executionId)
+    /// <param name="logsDirectory">The directory of every execution's record logs.</param>
+    /// <param name="executionId">The execution, whose logs go into a directory of its id.</param>
+    /// <param name="checkpointed">
+    /// The execution's counts at its last checkpoint: a resumed execution keeps that many lines of each change log and
+    /// writes the records after them again.
+    /// </param>
+    public RecordLogWriter(string logsDirectory, Guid executionId, ExecutionCounts checkpointed)
     {
         var directory = Path.Combine(logsDirectory, executionId.ToString());
 
         // A resumed execution counts its record errors and warnings again, so the files of its earlier attempt go.
-        // Written records were checkpointed and are not written again, so their logs continue instead.
+        // Checkpointed records are not written again, so their lines stay and the logs continue after them.
         // NOTE: value_coerced warnings of records the earlier attempt wrote go with those files and are not counted again.
         if (Directory.Exists(directory))
         {
@@ -31,10 +37,11 @@ internal sealed class RecordLogWriter : IDisposable
             }
         }
 
-        _records = new RecordLogFile(directory, ExecutionLogTypes.Records, resume: true);
-        _inserts = new RecordLogFile(directory, ExecutionLogTypes.Inserts, resume: true);
-        _updates = new RecordLogFile(directory, ExecutionLogTypes.Updates, resume: true);
-        _deletes = new RecordLogFile(directory, ExecutionLogTypes.Deletes, resume: true);
+        var written = checkpointed.Insert + checkpointed.Update + checkpointed.Delete;
+        _records = new RecordLogFile(directory, ExecutionLogTypes.Records, written);
+        _inserts = new RecordLogFile(directory, ExecutionLogTypes.Inserts, checkpointed.Insert);
+        _updates = new RecordLogFile(directory, ExecutionLogTypes.Updates, checkpointed.Update);
+        _deletes = new RecordLogFile(directory, ExecutionLogTypes.Deletes, checkpointed.Delete);
         _errors = new RecordLogFile(directory, ExecutionLogTypes.Errors);
         _warnings = new RecordLogFile(directory, ExecutionLogTypes.Warnings);
     }

@@ -67,7 +67,7 @@ internal sealed class ExecutionRun(Execution execution, EngineServices services,
                 .ToHashSet(StringComparer.Ordinal),
         };
         _scratch = ScratchDatabase.Create(services.Options.ScratchDirectory, execution.Id);
-        _logs = new RecordLogWriter(services.Options.LogsDirectory, execution.Id);
+        _logs = new RecordLogWriter(services.Options.LogsDirectory, execution.Id, execution.Counts);
         _recorder = new CheckpointRecorder(services.State, lease, execution.SyncId, execution.Id, plan, _logs, execution.Counts);
         await _recorder.ResetRecountedAsync(cancellationToken).ConfigureAwait(false);
 
