@@ -106,12 +106,35 @@ internal static class SyncsCommand
                 await Console.Error.WriteLineAsync($"Started execution {executionId} of sync {id}");
             }
 
+            // Ctrl+C stops following: the execution runs on the server, which a client cannot stop by leaving.
+            using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            ConsoleCancelEventHandler onCancel = (_, args) =>
+            {
+                args.Cancel = true;
+                interrupt.Cancel();
+            };
+            Console.CancelKeyPress += onCancel;
             var follower = new ExecutionFollower(client, id, executionId);
-            var execution = json
-                ? await follower.WaitAsync(cancellationToken)
-                : Console.IsErrorRedirected
-                    ? await follower.ShowLogAsync(cancellationToken)
-                    : await follower.ShowProgressAsync(cancellationToken);
+            JsonNode execution;
+            try
+            {
+                execution = json
+                    ? await follower.WaitAsync(interrupt.Token)
+                    : Console.IsErrorRedirected
+                        ? await follower.ShowLogAsync(interrupt.Token)
+                        : await follower.ShowProgressAsync(interrupt.Token);
+            }
+            catch (OperationCanceledException) when (interrupt.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                await Console.Error.WriteLineAsync(
+                    $"Stopped following execution {executionId}, which keeps running on the server. See it with " +
+                    $"`outflow executions list {id}`, or cancel it with POST /api/syncs/{id}/cancel.");
+                return 130;
+            }
+            finally
+            {
+                Console.CancelKeyPress -= onCancel;
+            }
 
             if (json)
             {

@@ -38,7 +38,16 @@ internal static class KeysCommand
         create.Options.Add(json);
         create.SetAction(async (parseResult, cancellationToken) =>
         {
-            await using var store = StoreAccess.Open(options.Load(parseResult));
+            var settings = options.Load(parseResult);
+            if (Hosting.StoreRegistration.MissingSqliteStore(settings) is { } newStore)
+            {
+                // A key in a new store does not authenticate with a server that runs on another data directory.
+                await Console.Error.WriteLineAsync(
+                    $"outflow: no store exists at {newStore}, so a new one is created there. If a server is running, pass " +
+                    "its data directory with --data-dir (OUTFLOW_DATA_DIR), or the key will not work with it.");
+            }
+
+            await using var store = StoreAccess.Open(settings);
             await store.Maintenance.MigrateAsync(cancellationToken);
             var org = await store.Organizations.GetOrCreateOrganizationAsync(parseResult.GetRequiredValue(organization), cancellationToken);
             var key = ApiKeySecret.Generate();

@@ -7,6 +7,13 @@ internal static class StoreRegistration
 
     private static string SqlitePath(ServerSettings settings) => Path.Combine(settings.ResolvedDataDirectory, "outflow.db");
 
+    /// <summary>
+    /// Returns the SQLite store file that the settings name when it does not exist yet, so that a command can say it
+    /// is about to create one; null for a PostgreSQL store or an existing file.
+    /// </summary>
+    public static string? MissingSqliteStore(ServerSettings settings) =>
+        IsSqlite(settings.Store) && !File.Exists(SqlitePath(settings)) ? SqlitePath(settings) : null;
+
     /// <exception cref="InvalidOperationException">The settings name a store this version does not support.</exception>
     public static void AddStore(IServiceCollection services, ServerSettings settings)
     {
