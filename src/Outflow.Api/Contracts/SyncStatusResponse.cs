@@ -4,7 +4,7 @@ namespace Outflow.Api.Contracts;
 
 /// <summary>
 /// A sync's status: its non-terminal execution, its most recent terminal one, and the next scheduled start
-/// (always null while only manual schedules are supported).
+/// (null for a manual schedule or an inactive sync).
 /// </summary>
 internal sealed record SyncStatusResponse
 {

@@ -68,7 +68,13 @@ internal sealed class ExecutionFollower(ServerClient client, string syncId, stri
 
                     var counts = execution["counts"];
                     var written = Output.Number(counts, "total");
-                    if (write.IsStarted)
+                    if (write.IsStarted && _toWrite == 0 && written == 0)
+                    {
+                        write.MaxValue = 1;
+                        write.Value = 1;
+                        write.Description = "Nothing to write";
+                    }
+                    else if (write.IsStarted)
                     {
                         write.MaxValue = Math.Max(_toWrite, Math.Max(written, 1));
                         write.Value = written;

@@ -7,7 +7,12 @@ namespace Outflow.Client;
 /// <summary>Writes the client commands' results: JSON for scripts, tables and summaries for people.</summary>
 internal static class Output
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    // Output for terminals and scripts, not HTML, so quotes and angle brackets stay as they are instead of \u0022.
+    private static readonly JsonSerializerOptions Indented = new()
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     public static void WriteJson(JsonNode node) => Console.Out.WriteLine(node.ToJsonString(Indented));
 

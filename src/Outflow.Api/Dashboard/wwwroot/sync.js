@@ -143,7 +143,11 @@ export function syncView(main, syncId) {
     loadPage().catch(showError);
   });
 
-  loadSync().then(poll).catch(showError);
+  loadSync().then(poll).catch((error) => {
+    // A sync that cannot be read (an unknown id, say) leaves only the way back, not buttons that would fail.
+    showError(error);
+    main.replaceChildren(h("p", {}, h("a", { href: "#/" }, "← Syncs")));
+  });
 
   return () => {
     stopped = true;
