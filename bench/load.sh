@@ -13,9 +13,9 @@
 # `dotnet bench/Outflow.Bench/bin/Release/net10.0/outflow-bench.dll load`.
 #
 # Prints one JSON object: request counts, per-route p50/p95/p99/max latency and throughput, and the
-# executions' statuses. Exits 1 when a response was neither 2xx, a 429 of the rate limiter nor a 409 of
-# Start Sync for a sync already running, when a request got no response, or when an execution did not
-# complete or left its target different from the model; never because of a latency.
+# executions' statuses. Exits 1 on a response other than 2xx, a 429 of the rate limiter or a 409 of Start Sync
+# for a sync already running, and on a request without a response. Exits 1 as well when an execution did not
+# complete or left its target different from the model. A latency never fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}

@@ -97,8 +97,8 @@ internal sealed class RecordLogFile : IDisposable
 
     /// <summary>
     /// Keeps the first <paramref name="keep"/> complete lines of an earlier attempt's files, deletes the rest, and opens
-    /// the file of the last kept line for appending. When the files hold fewer lines, as on a worker that did not run the
-    /// earlier attempt, every complete line is kept.
+    /// the file of the last kept line for appending. When the files contain fewer lines, as on a worker that did not
+    /// run the earlier attempt, every complete line is kept.
     /// </summary>
     private void OpenAfter(long keep)
     {
@@ -112,10 +112,10 @@ internal sealed class RecordLogFile : IDisposable
             .Where(file => file.Number >= 0)
             .OrderBy(file => file.Number)
             .ToList();
-        var kept = 0L;
+        var keptLines = 0L;
         foreach (var (path, number) in files)
         {
-            if (kept == keep && (keep == 0 || _stream is not null))
+            if (keptLines == keep && (keep == 0 || _stream is not null))
             {
                 File.Delete(path);
                 continue;
@@ -125,7 +125,7 @@ internal sealed class RecordLogFile : IDisposable
             var bytes = File.ReadAllBytes(path);
             var end = 0;
             var lines = 0;
-            while (kept + lines < keep && Array.IndexOf(bytes, (byte)'\n', end) is var newline and >= 0)
+            while (keptLines + lines < keep && Array.IndexOf(bytes, (byte)'\n', end) is var newline and >= 0)
             {
                 end = newline + 1;
                 lines++;
@@ -137,7 +137,7 @@ internal sealed class RecordLogFile : IDisposable
             _stream.Seek(end, SeekOrigin.Begin);
             _fileNumber = number;
             _linesInFile = lines;
-            kept += lines;
+            keptLines += lines;
         }
     }
 

@@ -8,8 +8,8 @@ internal static class StoreRegistration
     private static string SqlitePath(ServerSettings settings) => Path.Combine(settings.ResolvedDataDirectory, "outflow.db");
 
     /// <summary>
-    /// Returns the SQLite store file that the settings name when it does not exist yet, so that a command can say it
-    /// is about to create one; null for a PostgreSQL store or an existing file.
+    /// Returns the SQLite store file that the settings name when it does not exist yet, so that a command can warn
+    /// that it is about to create one. Returns null for a PostgreSQL store or an existing file.
     /// </summary>
     public static string? MissingSqliteStore(ServerSettings settings) =>
         IsSqlite(settings.Store) && !File.Exists(SqlitePath(settings)) ? SqlitePath(settings) : null;
