@@ -21,4 +21,9 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1106, Level = LogLevel.Information, Message = "Dropped PostgreSQL table {ObjectId}")]
     public static partial void TableDropped(ILogger logger, string objectId);
+
+    [LoggerMessage(
+        EventId = 1107, Level = LogLevel.Information,
+        Message = "PostgreSQL table {ObjectId} rejected a COPY of {RecordCount} new records (SQLSTATE {SqlState}), so statements write its batches")]
+    public static partial void CopyRejected(ILogger logger, string objectId, int recordCount, string? sqlState);
 }

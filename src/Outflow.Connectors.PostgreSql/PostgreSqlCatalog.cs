@@ -10,7 +10,8 @@ internal static class PostgreSqlCatalog
     // is the only key column of a unique index (which includes primary keys) without a predicate or an expression,
     // because only such an index can serve as an ON CONFLICT target. A domain's column has no modifier of its own, so the
     // domain's modifier is read instead. A nondeterministic collation, of the column or of that index, is returned by
-    // name, because it can make values of different text equal in ways the engine cannot reproduce.
+    // name, because it can make values of different text equal in ways the engine cannot reproduce. COPY ignores rules,
+    // so whether the table has any is read too.
     private const string ColumnsQuery = """
         SELECT n.nspname, c.relname, a.attname,
                format_type(a.atttypid, a.atttypmod),
@@ -29,7 +30,8 @@ internal static class PostgreSqlCatalog
                    (SELECT co.collname FROM pg_index i JOIN pg_collation co ON co.oid = i.indcollation[0]
                     WHERE i.indrelid = c.oid AND i.indisunique AND i.indnkeyatts = 1 AND i.indkey[0] = a.attnum
                       AND i.indpred IS NULL AND i.indexprs IS NULL AND NOT co.collisdeterministic
-                    ORDER BY co.collname LIMIT 1))
+                    ORDER BY co.collname LIMIT 1)),
+               c.relhasrules
         FROM pg_class c
         JOIN pg_namespace n ON n.oid = c.relnamespace
         JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
@@ -67,7 +69,7 @@ internal static class PostgreSqlCatalog
                 columns = [];
                 currentSchema = schema;
                 currentTable = table;
-                tables.Add(new PostgreSqlTable(schema, table, columns));
+                tables.Add(new PostgreSqlTable(schema, table, columns) { HasRules = reader.GetBoolean(12) });
             }
 
             columns.Add(new PostgreSqlColumn(

@@ -1,11 +1,10 @@
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Outflow.Connectors.PostgreSql;
 
 /// <summary>
 /// The temporary table that contains one batch's converted values for <see cref="PostgreSqlStatements"/>, filled with a
-/// binary COPY. Values travel as text and the statements cast each one to its column's type, so PostgreSQL's own input
+/// COPY in text format. Values travel as text and the statements cast each one to its column's type, so PostgreSQL's own input
 /// rules decide what a column accepts: "1.5" fails for an integer column and "abc" fails for a json column.
 /// <see cref="PostgreSqlValues"/> first rejects what those rules would change silently.
 /// </summary>
@@ -37,23 +36,8 @@ internal static class PostgreSqlStage
             await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        var copy = $"COPY {Name} (ordinal, {string.Join(", ", columns)}) FROM STDIN (FORMAT BINARY)";
-        var importer = await connection.BeginBinaryImportAsync(copy, cancellationToken).ConfigureAwait(false);
-        await using (importer.ConfigureAwait(false))
-        {
-            for (var row = 0; row < rows.Count; row++)
-            {
-                await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(ordinals[row], NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
-                var values = rows[row];
-                for (var column = 0; column < columnCount; column++)
-                {
-                    await WriteValueAsync(importer, values[column], isBytes[column], cancellationToken).ConfigureAwait(false);
-                }
-            }
-
-            await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
-        }
+        var copy = $"COPY {Name} (ordinal, {string.Join(", ", columns)}) FROM STDIN";
+        await PostgreSqlCopyText.CopyAsync(connection, copy, rows, 0, ordinals, cancellationToken).ConfigureAwait(false);
 
         // Without statistics the planner estimates one staged row per statement and joins the rows a statement
         // returns to the staged rows in a nested loop, which takes time quadratic in the batch size.
@@ -79,14 +63,4 @@ internal static class PostgreSqlStage
 
         return hasBytes.Select((bytes, column) => bytes && !hasText[column]).ToArray();
     }
-
-    private static Task WriteValueAsync(NpgsqlBinaryImporter importer, object? value, bool isBytesColumn, CancellationToken cancellationToken) =>
-        value switch
-        {
-            null => importer.WriteNullAsync(cancellationToken),
-            string text => importer.WriteAsync(text, NpgsqlDbType.Text, cancellationToken),
-            byte[] bytes when isBytesColumn => importer.WriteAsync(bytes, NpgsqlDbType.Bytea, cancellationToken),
-            byte[] bytes => importer.WriteAsync("\\x" + Convert.ToHexStringLower(bytes), NpgsqlDbType.Text, cancellationToken),
-            _ => throw new ArgumentException($"a converted value must be null, text or bytes, not {value.GetType().Name}", nameof(value)),
-        };
 }

@@ -28,6 +28,7 @@ internal sealed class PostgreSqlStatements
     private readonly string? _insert;
     private readonly string? _update;
     private readonly string? _delete;
+    private readonly string? _copyNew;
 
     /// <exception cref="ConnectorException">The identity column or a field is not a writable column of the table, or the identity column has no unique index.</exception>
     public PostgreSqlStatements(PostgreSqlTable table, WriteBatch batch)
@@ -62,6 +63,7 @@ internal sealed class PostgreSqlStatements
         List<PostgreSqlColumn> insertColumns = _identityFieldIndex >= 0 ? _fields : [identity, .. _fields];
         List<string> insertCasts = _identityFieldIndex >= 0 ? fieldCasts : [Cast(0, identity), .. fieldCasts];
         var identityColumn = $"c{insertColumns.IndexOf(identity)}";
+        _copyNew = table.HasRules ? null : $"COPY {table.QuotedName} ({ColumnList(insertColumns)}) FROM STDIN";
         var insertRows =
             $"SELECT s.ordinal AS outflow_ordinal, {string.Join(", ", insertCasts.Select((cast, i) => $"{cast} AS c{i}"))} " +
             $"FROM {PostgreSqlStage.Name} s {OrdinalRange}";
@@ -134,6 +136,16 @@ internal sealed class PostgreSqlStatements
             RETURNING r.outflow_ordinal, true
             """;
     }
+
+    /// <summary>
+    /// The COPY that inserts upsert and insert records straight into the table, with the converted values from index
+    /// <see cref="CopyNewFirstValue"/> on, or null when the table has rules, which COPY would skip. It fails as a whole
+    /// when a record's identity is already in the table, where the statements would update or skip that record.
+    /// </summary>
+    public string? CopyNewSql => _copyNew;
+
+    /// <summary>The index of the first converted value that <see cref="CopyNewSql"/> takes: 0 holds the identity only when the fields lack it.</summary>
+    public int CopyNewFirstValue => _identityFieldIndex >= 0 ? 1 : 0;
 
     /// <summary>The number of staged columns after the ordinal: the identity, then one per field.</summary>
     public int StageColumnCount => _fields.Count + 1;

@@ -9,6 +9,9 @@ internal sealed record PostgreSqlTable(string Schema, string Name, IReadOnlyList
 
     public string QuotedName => PostgreSqlIdentifiers.QuoteObject(Schema, Name);
 
+    /// <summary>Whether rules rewrite statements on the table. COPY ignores them, so such a table is only written with statements.</summary>
+    public bool HasRules { get; init; }
+
     public PostgreSqlColumn? FindColumn(string name) => Columns.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.Ordinal));
 
     /// <summary>Describes the table with its columns and the sync modes that <see cref="TableSyncModes"/> allows for them.</summary>

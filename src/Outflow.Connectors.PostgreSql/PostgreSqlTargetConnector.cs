@@ -19,6 +19,9 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
 
     private readonly ConcurrentDictionary<string, PostgreSqlTable> _tables = new(StringComparer.Ordinal);
 
+    // Tables where a COPY of new records failed, which later batches then write with statements only.
+    private readonly ConcurrentDictionary<string, bool> _copyRejected = new(StringComparer.Ordinal);
+
     public async Task<IReadOnlyList<TargetObjectInfo>> ListObjectsAsync(CancellationToken cancellationToken)
     {
         var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -78,6 +81,18 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
             return results;
         }
 
+        if (CanCopyNew(batch, statements, ordinals)
+            && await TryCopyNewAsync(batch, statements, rows, cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var i in ordinals)
+            {
+                results[i] = new RecordResult(RecordOutcome.Inserted, Warning: warnings[i]);
+            }
+
+            Log.BatchWritten(logger, batch.ObjectId, batch.Records.Count);
+            return results;
+        }
+
         var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var connectionScope = connection.ConfigureAwait(false);
         var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -121,6 +136,52 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
             results[i] = ToResult(operation, returned[i] is not null, returned[i] == true, warnings[i]);
         }
 
+        await CommitAsync(batch, transaction, cancellationToken).ConfigureAwait(false);
+        Log.BatchWritten(logger, batch.ObjectId, batch.Records.Count);
+        return results;
+    }
+
+    private bool CanCopyNew(WriteBatch batch, PostgreSqlStatements statements, List<int> ordinals) =>
+        batch.RecordsAreNew
+        && statements.CopyNewSql is not null
+        && !_copyRejected.ContainsKey(batch.ObjectId)
+        && ordinals.TrueForAll(i => batch.Records[i].Operation is RecordOperation.Upsert or RecordOperation.Insert);
+
+    /// <summary>
+    /// Inserts the converted records with one COPY and commits, which is much faster than staging them and running
+    /// the statements. Returns false, with nothing written, when the server rejects the COPY: a record's identity is
+    /// already in the table, or a value or constraint fails. The statements then write the batch, and isolate the
+    /// record that fails, and later batches to the table use them only.
+    /// </summary>
+    private async Task<bool> TryCopyNewAsync(
+        WriteBatch batch, PostgreSqlStatements statements, List<object?[]> rows, CancellationToken cancellationToken)
+    {
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connectionScope = connection.ConfigureAwait(false);
+        var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transactionScope = transaction.ConfigureAwait(false);
+        try
+        {
+            await PostgreSqlCopyText.CopyAsync(connection, statements.CopyNewSql!, rows, statements.CopyNewFirstValue, null, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (PostgresException exception) when (!exception.IsTransient)
+        {
+            Log.CopyRejected(logger, batch.ObjectId, batch.Records.Count, exception.SqlState);
+            _copyRejected[batch.ObjectId] = true;
+            return false;
+        }
+        catch (Exception exception) when (PostgreSqlErrors.IsDatabaseFailure(exception))
+        {
+            throw RollBack(batch, exception, failedRecord: null);
+        }
+
+        await CommitAsync(batch, transaction, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    private async Task CommitAsync(WriteBatch batch, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
         // The session is idle inside its transaction from here, so a pause after this check ends the session before
         // the commit. An exception from the check disposes the transaction, which rolls the batch back.
         if (batch.BeforeCommit is { } beforeCommit)
@@ -137,9 +198,6 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
         {
             throw RollBack(batch, exception, failedRecord: null);
         }
-
-        Log.BatchWritten(logger, batch.ObjectId, batch.Records.Count);
-        return results;
     }
 
     public async Task<IReadOnlyList<bool>> ContainsAsync(

@@ -69,6 +69,107 @@ public sealed class PostgreSqlTargetBatchTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Write_new_records_copy_every_character_and_bytes()
+    {
+        var database = await postgres.CreateDatabaseAsync(
+            "CREATE TABLE notes (id bigint PRIMARY KEY, body text, raw bytea, hex text, at timestamptz, n numeric(6, 2))");
+        await using var target = _factory.CreateTarget(database.Configuration, Environment);
+        const string Awkward = "tab\there, line\nbreak, back\\slash, \\N, \r and ☃";
+        var instant = new DateTimeOffset(2024, 1, 2, 3, 4, 5, TimeSpan.Zero);
+
+        var results = await target.WriteAsync(
+            new WriteBatch("public.notes", "id", ["body", "raw", "hex", "at", "n"], [
+                new TargetRecord(RecordOperation.Upsert, 1L, ["a\tb\nc\\d\re\\N", new byte[] { 0, 92, 255 }, new byte[] { 9, 10 }, instant, 1.5m]),
+                new TargetRecord(RecordOperation.Insert, 2L, [Awkward, null, null, null, null]),
+                new TargetRecord(RecordOperation.Upsert, 3L, ["", Array.Empty<byte>(), "\\x41", instant, -0.01m]),
+            ])
+            { RecordsAreNew = true },
+            CancellationToken.None);
+
+        Assert.All(results, r => Assert.Equal(RecordOutcome.Inserted, r.Outcome));
+        Assert.Equal(
+            [
+                [1L, "a\tb\nc\\d\re\\N", new byte[] { 0, 92, 255 }, "\\x090a", true, 1.50m],
+                [2L, Awkward, null, null, null, null],
+                [3L, "", Array.Empty<byte>(), "\\x41", true, -0.01m],
+            ],
+            await database.QueryAsync(
+                "SELECT id, body, raw, hex, at = timestamptz '2024-01-02 03:04:05+00', n FROM notes ORDER BY id"));
+    }
+
+    [Fact]
+    public async Task Write_new_records_whose_identity_exists_update_it_once()
+    {
+        var database = await postgres.CreateDatabaseAsync("""
+            CREATE TABLE people (id bigint PRIMARY KEY, name text);
+            INSERT INTO people VALUES (2, 'Bob');
+            """);
+        await using var target = _factory.CreateTarget(database.Configuration, Environment);
+
+        var first = await target.WriteAsync(
+            new WriteBatch("public.people", "id", ["name"], [
+                new TargetRecord(RecordOperation.Upsert, 1L, ["Ann"]),
+                new TargetRecord(RecordOperation.Upsert, 2L, ["Bob B"]),
+                new TargetRecord(RecordOperation.Insert, 3L, ["Cy"]),
+            ])
+            { RecordsAreNew = true },
+            CancellationToken.None);
+        var second = await target.WriteAsync(
+            new WriteBatch("public.people", "id", ["name"], [new TargetRecord(RecordOperation.Upsert, 4L, ["Di"])]) { RecordsAreNew = true },
+            CancellationToken.None);
+
+        Assert.Equal([RecordOutcome.Inserted, RecordOutcome.Updated, RecordOutcome.Inserted], first.Select(r => r.Outcome));
+        Assert.Equal(RecordOutcome.Inserted, Assert.Single(second).Outcome);
+        Assert.Equal(
+            [[1L, "Ann"], [2L, "Bob B"], [3L, "Cy"], [4L, "Di"]],
+            await database.QueryAsync("SELECT id, name FROM people ORDER BY id"));
+    }
+
+    [Fact]
+    public async Task Write_new_records_failing_a_constraint_name_the_record()
+    {
+        var database = await postgres.CreateDatabaseAsync("CREATE TABLE nums (id int PRIMARY KEY, n int CHECK (n > 0))");
+        await using var target = _factory.CreateTarget(database.Configuration, Environment);
+
+        var failure = await Assert.ThrowsAsync<ConnectorException>(() => target.WriteAsync(
+            new WriteBatch("public.nums", "id", ["n"], [
+                new TargetRecord(RecordOperation.Upsert, 1L, [1L]),
+                new TargetRecord(RecordOperation.Upsert, 2L, [-2L]),
+                new TargetRecord(RecordOperation.Upsert, 3L, [3L]),
+            ])
+            { RecordsAreNew = true },
+            CancellationToken.None));
+
+        Assert.StartsWith("writing 3 records to public.nums failed at record 2, and none of them were written:", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("[SQLSTATE 23514]", failure.Message, StringComparison.Ordinal);
+        Assert.Empty(await database.QueryAsync("SELECT id FROM nums"));
+    }
+
+    [Fact]
+    public async Task Write_new_records_to_a_table_with_rules_fail_as_statements_do()
+    {
+        // COPY would skip the rule, so the records go to the statements, whose ON CONFLICT PostgreSQL refuses here.
+        var database = await postgres.CreateDatabaseAsync("""
+            CREATE TABLE people (id bigint PRIMARY KEY, name text);
+            CREATE TABLE audit (id bigint);
+            CREATE RULE people_audit AS ON INSERT TO people DO ALSO INSERT INTO audit VALUES (NEW.id);
+            """);
+        await using var target = _factory.CreateTarget(database.Configuration, Environment);
+
+        var failure = await Assert.ThrowsAsync<ConnectorException>(() => target.WriteAsync(
+            new WriteBatch("public.people", "id", ["id", "name"], [
+                new TargetRecord(RecordOperation.Upsert, 1L, [1L, "Ann"]),
+                new TargetRecord(RecordOperation.Upsert, 2L, [2L, "Bob"]),
+            ])
+            { RecordsAreNew = true },
+            CancellationToken.None));
+
+        Assert.Contains("cannot be used with table that has INSERT or UPDATE rules [SQLSTATE 0A000]", failure.Message, StringComparison.Ordinal);
+        Assert.Empty(await database.QueryAsync("SELECT id FROM people"));
+        Assert.Empty(await database.QueryAsync("SELECT id FROM audit"));
+    }
+
+    [Fact]
     public async Task Write_cast_failure_reports_database_message()
     {
         var database = await postgres.CreateDatabaseAsync("""

@@ -30,4 +30,11 @@ public sealed record WriteBatch(
     /// back and reaches the caller unchanged.
     /// </summary>
     public Func<CancellationToken, Task>? BeforeCommit { get; init; }
+
+    /// <summary>
+    /// True when none of the records is in the sync's state, as on a first sync, so the target most likely lacks them
+    /// all. A connector may then first try a faster insert that fails as a whole when one of them exists, and fall back
+    /// to its usual writes. The results must be the same either way.
+    /// </summary>
+    public bool RecordsAreNew { get; init; }
 }

@@ -80,6 +80,7 @@ internal sealed class BatchWriter(
             RetryReporter = (retry, token) => console.BatchRetriedAsync(
                 retry.Records, retry.Attempt, retry.MaxAttempts, retry.Delay, retry.Reason, token),
             BeforeCommit = lease.EnsureHeldAsync,
+            RecordsAreNew = slice.TrueForAll(item => item.Pending.IsNew),
         };
         await recorder.SetInFlightAsync(slice, cancellationToken).ConfigureAwait(false);
         var maxAttempts = services.Options.MaxAttempts;

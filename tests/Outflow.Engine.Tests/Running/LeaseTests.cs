@@ -77,8 +77,10 @@ public sealed class LeaseTests(PostgresFixture postgres)
         Assert.All(flaky.Batches, batch => Assert.NotNull(batch.BeforeCommit));
     }
 
-    [Fact]
-    public async Task Lease_check_before_commit_rolls_batch_back()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Lease_check_before_commit_rolls_batch_back(bool recordsAreNew)
     {
         await using var harness = await EngineHarness.CreateAsync(postgres);
         var (clock, keeper, executionId) = await ClaimAsync(harness);
@@ -95,6 +97,7 @@ public sealed class LeaseTests(PostgresFixture postgres)
         var batch = new WriteBatch("public.written", "id", ["name"], [new TargetRecord(RecordOperation.Upsert, 1L, ["Ada"])])
         {
             BeforeCommit = keeper.EnsureHeldAsync,
+            RecordsAreNew = recordsAreNew,
         };
 
         Assert.Equal(ExecutionClaimStatus.Claimed, takeover.Status);
