@@ -79,7 +79,7 @@ internal sealed class SyncStateStore : ISyncStateStore
     /// </summary>
     public async Task CheckpointAsync(
         Guid syncId, Guid executionId, string? leaseToken, IReadOnlyList<StateChange> changes, ExecutionCounts countsDelta,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, IReadOnlyList<StateEntry>? stillInFlight = null)
     {
         ArgumentNullException.ThrowIfNull(changes);
         ArgumentNullException.ThrowIfNull(countsDelta);
@@ -92,8 +92,15 @@ internal sealed class SyncStateStore : ISyncStateStore
 
         using var landed = connection.CreateCommand();
         landed.Transaction = transaction;
-        landed.CommandText = "DELETE FROM sync_state_in_flight WHERE execution_id = @execution_id";
+        landed.CommandText = stillInFlight is null
+            ? "DELETE FROM sync_state_in_flight WHERE execution_id = @execution_id"
+            : "UPDATE sync_state_in_flight SET identities = @identities WHERE execution_id = @execution_id";
         AddParameter(landed, "@execution_id", StoreValues.ToText(executionId));
+        if (stillInFlight is not null)
+        {
+            AddParameter(landed, "@identities", InFlightIdentities.Encode(stillInFlight));
+        }
+
         await landed.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
 
         CrashPoints.Reach(CrashPoints.CheckpointBeforeCommit);

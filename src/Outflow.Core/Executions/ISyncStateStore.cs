@@ -15,17 +15,19 @@ public interface ISyncStateStore
 
     /// <summary>
     /// Applies the state changes and adds <paramref name="countsDelta"/> to the execution's counts in one
-    /// store transaction, and removes the execution's batch in flight (<see cref="SetInFlightAsync"/>). With a
+    /// store transaction, and removes the execution's records in flight (<see cref="SetInFlightAsync"/>), or replaces
+    /// them with <paramref name="stillInFlight"/>, the identities of a later write that has started. With a
     /// <paramref name="leaseToken"/>, commits only while that token holds the execution's lease, and throws
     /// <see cref="LeaseLostException"/> otherwise; null skips that check.
     /// </summary>
     Task CheckpointAsync(
         Guid syncId, Guid executionId, string? leaseToken, IReadOnlyList<StateChange> changes, ExecutionCounts countsDelta,
-        CancellationToken cancellationToken);
+        CancellationToken cancellationToken, IReadOnlyList<StateEntry>? stillInFlight = null);
 
     /// <summary>
-    /// Records the identities of the batch the execution writes next, replacing its earlier batch in flight, before
-    /// the write starts. The checkpoint that confirms the write removes them. Fenced by the lease as the checkpoint is.
+    /// Records the identities of the records the execution writes next, replacing its earlier records in flight, before
+    /// the write starts. They may include a write whose checkpoint has not committed yet. The checkpoint that confirms
+    /// the write removes them. Fenced by the lease as the checkpoint is.
     /// </summary>
     /// <exception cref="LeaseLostException">The lease token no longer holds the execution, so nothing was stored.</exception>
     Task SetInFlightAsync(

@@ -1,4 +1,5 @@
 using Outflow.Core.Connectors;
+using Outflow.Core.Executions;
 using Outflow.Core.Diagnostics;
 
 namespace Outflow.Engine.Running;
@@ -6,7 +7,8 @@ namespace Outflow.Engine.Running;
 /// <summary>
 /// Sends records to the target. A transient failure is retried with exponential backoff and jitter. A batch the
 /// target rejects as a whole is split in halves until each failing record is isolated, so every other record is
-/// written. Each confirmed write is checkpointed before the next one starts.
+/// written. Each confirmed batch is checkpointed while the next batch is written, so the store and the target work
+/// at once. The records of both stay in flight until their checkpoints commit, so a crash loses neither.
 /// </summary>
 internal sealed class BatchWriter(
     ITargetConnector target,
@@ -22,26 +24,114 @@ internal sealed class BatchWriter(
 
     private int _splits;
 
+    // The last batch the target confirmed, whose checkpoint waits for the next write or for FlushAsync.
+    private ConfirmedWrite? _unrecorded;
+
     /// <summary>
-    /// Writes one batch and checkpoints what the target confirmed. Shutdown may interrupt the write, which the target
-    /// then rolls back, but never the checkpoint of a write the target confirmed, so a requeued execution does not send
-    /// a committed batch again.
+    /// Writes one batch, and checkpoints the batch before it while the target works. Shutdown may interrupt the write,
+    /// which the target then rolls back, but never a checkpoint of a write the target confirmed, so a requeued
+    /// execution does not send a committed batch again. The batch's own checkpoint waits for the next call or for
+    /// <see cref="FlushAsync"/>.
     /// </summary>
     /// <exception cref="ExecutionFailedException">A transient failure outlasted every attempt, or the target misbehaved.</exception>
     public async Task WriteAsync(List<WriteItem> items, IReadOnlyList<string> fields, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
+        if (cancellationToken.IsCancellationRequested)
+        {
+            await FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        var previous = _unrecorded;
+        _unrecorded = null;
+        await recorder.SetInFlightAsync(previous?.Items ?? [], items, cancellationToken).ConfigureAwait(false);
+
+        // The checkpoint is synchronous work on the store, so it runs on another thread while this one writes.
+        var checkpoint = previous is null
+            ? Task.FromResult(ExecutionCounts.Zero)
+            : Task.Run(() => recorder.RecordResultsAsync(previous.Items, previous.Results, items, CancellationToken.None), CancellationToken.None);
+        IReadOnlyList<RecordResult> results;
+        try
+        {
+            results = await WriteWithRetriesAsync(items, fields, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConnectorException exception) when (!exception.IsTransient && items.Count > 1)
+        {
+            await ReportAsync(previous, checkpoint, cancellationToken).ConfigureAwait(false);
+            Log.BatchSplit(services.Logger, syncId, executionId, items.Count);
+            await WriteSplitAsync(items, fields, cancellationToken).ConfigureAwait(false);
+            await console.BatchWrittenAsync(items.Count, recorder.Totals, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        catch (ConnectorException exception) when (!exception.IsTransient)
+        {
+            results = [new RecordResult(RecordOutcome.Failed, exception.Message)];
+        }
+        catch
+        {
+            // A failed checkpoint's exception replaces the write's, because it leaves the state behind the target.
+            await checkpoint.ConfigureAwait(false);
+            throw;
+        }
+
+        CrashPoints.Reach(CrashPoints.AfterTargetWrite);
+        await ReportAsync(previous, checkpoint, cancellationToken).ConfigureAwait(false);
+        _unrecorded = new ConfirmedWrite(items, results);
+    }
+
+    /// <summary>Checkpoints the last confirmed batch, if its checkpoint is still to come.</summary>
+    /// <param name="cancellationToken">Stops the progress report only, never the checkpoint.</param>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        var previous = _unrecorded;
+        _unrecorded = null;
+        if (previous is not null)
+        {
+            var checkpoint = recorder.RecordResultsAsync(previous.Items, previous.Results, null, CancellationToken.None);
+            await ReportAsync(previous, checkpoint, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Waits for the checkpoint of <paramref name="previous"/>, then reports its progress and record issues.</summary>
+    private async Task ReportAsync(ConfirmedWrite? previous, Task<ExecutionCounts> checkpoint, CancellationToken cancellationToken)
+    {
+        var delta = await checkpoint.ConfigureAwait(false);
+        if (previous is not null)
+        {
+            console.AddBatchIssues(previous.Items.Count, 0, delta.Error, delta.Warnings);
+            await console.BatchWrittenAsync(previous.Items.Count, recorder.Totals, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Writes a batch that the target rejected as a whole in halves, each checkpointed before the next, until each
+    /// failing record is isolated.
+    /// </summary>
+    private async Task WriteSplitAsync(
+        List<WriteItem> items, IReadOnlyList<string> fields, CancellationToken cancellationToken)
+    {
         var before = recorder.Totals;
         _splits = 0;
-        await WriteRangeAsync(items, 0, items.Count, fields, cancellationToken).ConfigureAwait(false);
+        await SplitAsync(items, 0, items.Count, fields, cancellationToken).ConfigureAwait(false);
         var after = recorder.Totals;
         console.AddBatchIssues(items.Count, _splits, after.Error - before.Error, after.Warnings - before.Warnings);
+    }
+
+    private async Task SplitAsync(
+        List<WriteItem> items, int start, int count, IReadOnlyList<string> fields, CancellationToken cancellationToken)
+    {
+        _splits++;
+        var half = count / 2;
+        await WriteRangeAsync(items, start, half, fields, cancellationToken).ConfigureAwait(false);
+        poller.ThrowIfRequested();
+        await WriteRangeAsync(items, start + half, count - half, fields, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task WriteRangeAsync(
         List<WriteItem> items, int start, int count, IReadOnlyList<string> fields, CancellationToken cancellationToken)
     {
         var slice = items.GetRange(start, count);
+        await recorder.SetInFlightAsync([], slice, cancellationToken).ConfigureAwait(false);
         IReadOnlyList<RecordResult> results;
         try
         {
@@ -56,17 +146,13 @@ internal sealed class BatchWriter(
             else
             {
                 Log.BatchSplit(services.Logger, syncId, executionId, count);
-                _splits++;
-                var half = count / 2;
-                await WriteRangeAsync(items, start, half, fields, cancellationToken).ConfigureAwait(false);
-                poller.ThrowIfRequested();
-                await WriteRangeAsync(items, start + half, count - half, fields, cancellationToken).ConfigureAwait(false);
+                await SplitAsync(items, start, count, fields, cancellationToken).ConfigureAwait(false);
                 return;
             }
         }
 
         CrashPoints.Reach(CrashPoints.AfterTargetWrite);
-        await recorder.RecordResultsAsync(slice, results, CancellationToken.None).ConfigureAwait(false);
+        await recorder.RecordResultsAsync(slice, results, null, CancellationToken.None).ConfigureAwait(false);
     }
 
     private async Task<IReadOnlyList<RecordResult>> WriteWithRetriesAsync(
@@ -82,7 +168,6 @@ internal sealed class BatchWriter(
             BeforeCommit = lease.EnsureHeldAsync,
             RecordsAreNew = slice.TrueForAll(item => item.Pending.IsNew),
         };
-        await recorder.SetInFlightAsync(slice, cancellationToken).ConfigureAwait(false);
         var maxAttempts = services.Options.MaxAttempts;
         for (var attempt = 1; ; attempt++)
         {
@@ -180,4 +265,7 @@ internal sealed class BatchWriter(
         var jittered = exponential * (0.5 + Random.Shared.NextDouble());
         return TimeSpan.FromMilliseconds(Math.Min(jittered, MaxDelayMilliseconds));
     }
+
+    /// <summary>A batch the target confirmed, with the target's result for each of its records.</summary>
+    private sealed record ConfirmedWrite(List<WriteItem> Items, IReadOnlyList<RecordResult> Results);
 }

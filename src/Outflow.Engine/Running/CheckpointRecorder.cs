@@ -44,34 +44,31 @@ internal sealed class CheckpointRecorder(
     /// Records the identities of a write before it starts, so that a run after a crash between the target's commit and
     /// the checkpoint marks them <see cref="StateChange.Unconfirmed"/> (new records) or
     /// <see cref="StateChange.UnconfirmedKnown"/> (the others) and writes them again or deletes them, instead of trusting
-    /// state that the lost checkpoint never updated. The checkpoint of the write removes the record. Appended records
-    /// have no identity to match, so they are not recorded.
+    /// state that the lost checkpoint never updated. <paramref name="unrecorded"/> is an earlier write whose checkpoint
+    /// has not committed yet, which stays recorded too. The checkpoint of the write removes its records. Appended
+    /// records have no identity to match, so they are not recorded.
     /// </summary>
-    public Task SetInFlightAsync(IReadOnlyList<WriteItem> items, CancellationToken cancellationToken)
+    public Task SetInFlightAsync(IReadOnlyList<WriteItem> unrecorded, IReadOnlyList<WriteItem> items, CancellationToken cancellationToken)
     {
         if (plan.IsTest || plan.IsDryRun)
         {
             return Task.CompletedTask;
         }
 
-        var identities = new List<StateEntry>(items.Count);
-        foreach (var (pending, record) in items)
-        {
-            if (record.Operation != RecordOperation.Append)
-            {
-                var mark = pending.IsNew ? StateChange.Unconfirmed : StateChange.UnconfirmedKnown;
-                identities.Add(new StateEntry(pending.IdentityHash, pending.Identity, mark));
-            }
-        }
-
+        var identities = InFlightEntries(unrecorded);
+        identities.AddRange(InFlightEntries(items));
         return identities.Count == 0
             ? Task.CompletedTask
             : state.SetInFlightAsync(syncId, executionId, lease.Token, identities, cancellationToken);
     }
 
-    /// <summary>Records the target's results of one confirmed write and checkpoints them.</summary>
-    public Task RecordResultsAsync(
-        IReadOnlyList<WriteItem> items, IReadOnlyList<RecordResult> results, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records the target's results of one confirmed write and checkpoints them, keeping the records of
+    /// <paramref name="nextWrite"/>, a write that has started since, in flight. Returns the counts it added.
+    /// </summary>
+    public async Task<ExecutionCounts> RecordResultsAsync(
+        IReadOnlyList<WriteItem> items, IReadOnlyList<RecordResult> results, IReadOnlyList<WriteItem>? nextWrite,
+        CancellationToken cancellationToken)
     {
         var changes = new List<StateChange>(items.Count);
         long inserts = 0, updates = 0, upserts = 0, deletes = 0, errors = 0, warnings = 0;
@@ -141,7 +138,9 @@ internal sealed class CheckpointRecorder(
             Delete: deletes,
             Error: errors,
             Warnings: warnings);
-        return CheckpointAsync(changes, delta, cancellationToken);
+        var stillInFlight = nextWrite is null || plan.IsTest || plan.IsDryRun ? null : InFlightEntries(nextWrite);
+        await CheckpointAsync(changes, delta, cancellationToken, stillInFlight is { Count: > 0 } ? stillInFlight : null).ConfigureAwait(false);
+        return delta;
     }
 
     /// <summary>
@@ -163,17 +162,36 @@ internal sealed class CheckpointRecorder(
         };
 
     /// <summary>
-    /// Flushes the record logs, then commits state changes and counts in one store transaction, fenced by the lease.
+    /// Flushes the record logs, then commits state changes and counts in one store transaction, fenced by the lease. The
+    /// execution's records in flight are removed, or replaced by <paramref name="stillInFlight"/>.
     /// </summary>
     /// <exception cref="LeaseLostException">The lease was lost, so nothing was committed.</exception>
-    public async Task CheckpointAsync(IReadOnlyList<StateChange> changes, ExecutionCounts delta, CancellationToken cancellationToken)
+    public async Task CheckpointAsync(
+        IReadOnlyList<StateChange> changes, ExecutionCounts delta, CancellationToken cancellationToken,
+        IReadOnlyList<StateEntry>? stillInFlight = null)
     {
         logs.Flush();
 
         // A test run writes records and a dry run pretends to, but both leave change-detection state as it was.
         var stateChanges = plan.IsTest || plan.IsDryRun ? [] : changes;
         await lease.EnsureHeldAsync(cancellationToken).ConfigureAwait(false);
-        await state.CheckpointAsync(syncId, executionId, lease.Token, stateChanges, delta, cancellationToken).ConfigureAwait(false);
+        await state.CheckpointAsync(syncId, executionId, lease.Token, stateChanges, delta, cancellationToken, stillInFlight)
+            .ConfigureAwait(false);
         Totals += delta;
+    }
+
+    private static List<StateEntry> InFlightEntries(IReadOnlyList<WriteItem> items)
+    {
+        var identities = new List<StateEntry>(items.Count);
+        foreach (var (pending, record) in items)
+        {
+            if (record.Operation != RecordOperation.Append)
+            {
+                var mark = pending.IsNew ? StateChange.Unconfirmed : StateChange.UnconfirmedKnown;
+                identities.Add(new StateEntry(pending.IdentityHash, pending.Identity, mark));
+            }
+        }
+
+        return identities;
     }
 }

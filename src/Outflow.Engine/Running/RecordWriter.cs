@@ -33,10 +33,11 @@ internal sealed class RecordWriter(
         long after = 0;
         while (true)
         {
-            poller.ThrowIfRequested();
+            await StopIfRequestedAsync(cancellationToken).ConfigureAwait(false);
             var page = scratch.ReadPending(after, batchSize);
             if (page.Count == 0)
             {
+                await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
                 return;
             }
 
@@ -51,7 +52,6 @@ internal sealed class RecordWriter(
             }
 
             await writer.WriteAsync(items, plan.TargetFields, cancellationToken).ConfigureAwait(false);
-            await console.BatchWrittenAsync(items.Count, recorder.Totals, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -70,10 +70,11 @@ internal sealed class RecordWriter(
         long after = 0;
         while (true)
         {
-            poller.ThrowIfRequested();
+            await StopIfRequestedAsync(cancellationToken).ConfigureAwait(false);
             var page = scratch.ReadDeletes(after, batchSize);
             if (page.Count == 0)
             {
+                await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
                 return;
             }
 
@@ -85,7 +86,6 @@ internal sealed class RecordWriter(
             }
 
             await writer.WriteAsync(items, [], cancellationToken).ConfigureAwait(false);
-            await console.BatchWrittenAsync(items.Count, recorder.Totals, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -113,6 +113,16 @@ internal sealed class RecordWriter(
             after = page[^1].RowId;
             var changes = page.ConvertAll(entry => new StateChange(entry.Record.IdentityHash, entry.Record.Identity, null));
             await recorder.CheckpointAsync(changes, ExecutionCounts.Zero, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Checkpoints the last batch written and throws when a user requested cancellation.</summary>
+    private async Task StopIfRequestedAsync(CancellationToken cancellationToken)
+    {
+        if (poller.IsRequested)
+        {
+            await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+            poller.ThrowIfRequested();
         }
     }
 }
