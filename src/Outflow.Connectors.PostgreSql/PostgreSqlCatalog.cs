@@ -10,8 +10,9 @@ internal static class PostgreSqlCatalog
     // is the only key column of a unique index (which includes primary keys) without a predicate or an expression,
     // because only such an index can serve as an ON CONFLICT target. A domain's column has no modifier of its own, so the
     // domain's modifier is read instead. A nondeterministic collation, of the column or of that index, is returned by
-    // name, because it can make values of different text equal in ways the engine cannot reproduce. COPY ignores rules,
-    // so whether the table has any is read too.
+    // name, because it can make values of different text equal in ways the engine cannot reproduce. Whether the
+    // table has rules or BEFORE INSERT row triggers (tgtype bits ROW 1, BEFORE 2, INSERT 4) and which columns are
+    // GENERATED ALWAYS identities is read too, because a COPY would treat those differently from the statements.
     private const string ColumnsQuery = """
         SELECT n.nspname, c.relname, a.attname,
                format_type(a.atttypid, a.atttypmod),
@@ -31,7 +32,10 @@ internal static class PostgreSqlCatalog
                     WHERE i.indrelid = c.oid AND i.indisunique AND i.indnkeyatts = 1 AND i.indkey[0] = a.attnum
                       AND i.indpred IS NULL AND i.indexprs IS NULL AND NOT co.collisdeterministic
                     ORDER BY co.collname LIMIT 1)),
-               c.relhasrules
+               c.relhasrules OR EXISTS (
+                   SELECT 1 FROM pg_trigger tg
+                   WHERE tg.tgrelid = c.oid AND NOT tg.tgisinternal AND tg.tgtype & 7 = 7),
+               a.attidentity = 'a'
         FROM pg_class c
         JOIN pg_namespace n ON n.oid = c.relnamespace
         JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
@@ -69,7 +73,7 @@ internal static class PostgreSqlCatalog
                 columns = [];
                 currentSchema = schema;
                 currentTable = table;
-                tables.Add(new PostgreSqlTable(schema, table, columns) { HasRules = reader.GetBoolean(12) });
+                tables.Add(new PostgreSqlTable(schema, table, columns) { RewritesInserts = reader.GetBoolean(12) });
             }
 
             columns.Add(new PostgreSqlColumn(
@@ -81,7 +85,10 @@ internal static class PostgreSqlCatalog
                 HasUniqueIndex: reader.GetBoolean(9),
                 BaseType: reader.GetString(5),
                 TypeModifier: reader.GetInt32(10),
-                NondeterministicCollation: reader.IsDBNull(11) ? null : reader.GetString(11)));
+                NondeterministicCollation: reader.IsDBNull(11) ? null : reader.GetString(11))
+            {
+                IsAlwaysIdentity = reader.GetBoolean(13),
+            });
         }
 
         return tables;

@@ -26,6 +26,12 @@ internal sealed record PostgreSqlColumn(
 
     public PostgreSqlColumnKind Kind { get; } = PostgreSqlTypes.ToColumnKind(BaseType);
 
+    /// <summary>
+    /// Whether the column is GENERATED ALWAYS AS IDENTITY. An INSERT rejects a value for it, while a COPY writes the
+    /// value, so COPY is not used for a batch that writes the column.
+    /// </summary>
+    public bool IsAlwaysIdentity { get; init; }
+
     /// <summary>The maximum length in characters of a varchar(n) or char(n) column, or null when it has none.</summary>
     public int? MaxLength =>
         Kind == PostgreSqlColumnKind.Text && BaseType is "varchar" or "bpchar" && TypeModifier >= ModifierHeader

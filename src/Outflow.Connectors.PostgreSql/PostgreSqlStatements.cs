@@ -63,7 +63,9 @@ internal sealed class PostgreSqlStatements
         List<PostgreSqlColumn> insertColumns = _identityFieldIndex >= 0 ? _fields : [identity, .. _fields];
         List<string> insertCasts = _identityFieldIndex >= 0 ? fieldCasts : [Cast(0, identity), .. fieldCasts];
         var identityColumn = $"c{insertColumns.IndexOf(identity)}";
-        _copyNew = table.HasRules ? null : $"COPY {table.QuotedName} ({ColumnList(insertColumns)}) FROM STDIN";
+        _copyNew = table.RewritesInserts || insertColumns.Any(c => c.IsAlwaysIdentity)
+            ? null
+            : $"COPY {table.QuotedName} ({ColumnList(insertColumns)}) FROM STDIN";
         var insertRows =
             $"SELECT s.ordinal AS outflow_ordinal, {string.Join(", ", insertCasts.Select((cast, i) => $"{cast} AS c{i}"))} " +
             $"FROM {PostgreSqlStage.Name} s {OrdinalRange}";
@@ -82,8 +84,8 @@ internal sealed class PostgreSqlStatements
 
         // Two records with one identity value make the upsert fail with "ON CONFLICT DO UPDATE command cannot affect
         // row a second time", so each returned row matches exactly one record.
-        // NOTE: a BEFORE trigger that changes the identity value makes its row match no record, which is then reported
-        // as updated by an upsert and as skipped by an insert.
+        // NOTE: a BEFORE trigger that changes the identity value, or drops the row, makes it match no record, which is
+        // then reported as updated by an upsert and as skipped by an insert.
         _upsert = $"""
             WITH outflow_rows AS ({insertRows}),
             outflow_written AS (
@@ -139,12 +141,13 @@ internal sealed class PostgreSqlStatements
 
     /// <summary>
     /// The COPY that inserts upsert and insert records straight into the table, with the converted values from index
-    /// <see cref="CopyNewFirstValue"/> on, or null when the table has rules, which COPY would skip. It fails as a whole
-    /// when a record's identity is already in the table, where the statements would update or skip that record.
+    /// <see cref="CopyNewFirstValue"/> on. It fails as a whole when a record's identity is already in the table, where
+    /// the statements would update or skip that record. It is null where a COPY would write other rows than the
+    /// statements: the table has rules or BEFORE INSERT triggers, or a written column is GENERATED ALWAYS.
     /// </summary>
     public string? CopyNewSql => _copyNew;
 
-    /// <summary>The index of the first converted value that <see cref="CopyNewSql"/> takes: 0 holds the identity only when the fields lack it.</summary>
+    /// <summary>The index of the first converted value that <see cref="CopyNewSql"/> takes: 0 contains the identity only when the fields lack it.</summary>
     public int CopyNewFirstValue => _identityFieldIndex >= 0 ? 1 : 0;
 
     /// <summary>The number of staged columns after the ordinal: the identity, then one per field.</summary>

@@ -9,8 +9,11 @@ internal sealed record PostgreSqlTable(string Schema, string Name, IReadOnlyList
 
     public string QuotedName => PostgreSqlIdentifiers.QuoteObject(Schema, Name);
 
-    /// <summary>Whether rules rewrite statements on the table. COPY ignores them, so such a table is only written with statements.</summary>
-    public bool HasRules { get; init; }
+    /// <summary>
+    /// Whether rules or BEFORE INSERT row triggers can rewrite or drop the table's new rows. COPY ignores rules and
+    /// cannot return the rows it wrote, so such a table is only written with statements.
+    /// </summary>
+    public bool RewritesInserts { get; init; }
 
     public PostgreSqlColumn? FindColumn(string name) => Columns.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.Ordinal));
 

@@ -170,6 +170,54 @@ public sealed class PostgreSqlTargetBatchTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Write_new_records_through_a_dropping_trigger_count_only_kept_rows()
+    {
+        // COPY would report every row as inserted, so the statements write the batch and return the rows kept.
+        var database = await postgres.CreateDatabaseAsync("""
+            CREATE TABLE people (id bigint PRIMARY KEY, name text);
+            CREATE FUNCTION keep_even() RETURNS trigger LANGUAGE plpgsql AS
+                $$ BEGIN IF NEW.id % 2 = 1 THEN RETURN NULL; END IF; RETURN NEW; END $$;
+            CREATE TRIGGER people_keep_even BEFORE INSERT ON people FOR EACH ROW EXECUTE FUNCTION keep_even();
+            """);
+        await using var target = _factory.CreateTarget(database.Configuration, Environment);
+
+        var results = await target.WriteAsync(
+            new WriteBatch("public.people", "id", ["id", "name"], [
+                new TargetRecord(RecordOperation.Upsert, 1L, [1L, "Ann"]),
+                new TargetRecord(RecordOperation.Upsert, 2L, [2L, "Bob"]),
+                new TargetRecord(RecordOperation.Insert, 3L, [3L, "Cy"]),
+                new TargetRecord(RecordOperation.Insert, 4L, [4L, "Di"]),
+            ])
+            { RecordsAreNew = true },
+            CancellationToken.None);
+
+        Assert.NotEqual(RecordOutcome.Inserted, results[0].Outcome);
+        Assert.Equal(RecordOutcome.Inserted, results[1].Outcome);
+        Assert.NotEqual(RecordOutcome.Inserted, results[2].Outcome);
+        Assert.Equal(RecordOutcome.Inserted, results[3].Outcome);
+        Assert.Equal([[2L], [4L]], await database.QueryAsync("SELECT id FROM people ORDER BY id"));
+    }
+
+    [Fact]
+    public async Task Write_new_records_into_always_identity_fail_as_statements_do()
+    {
+        // COPY would write the values that INSERT rejects for a GENERATED ALWAYS column.
+        var database = await postgres.CreateDatabaseAsync(
+            "CREATE TABLE people (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text)");
+        await using var target = _factory.CreateTarget(database.Configuration, Environment);
+
+        var failure = await Assert.ThrowsAsync<ConnectorException>(() => target.WriteAsync(
+            new WriteBatch("public.people", "id", ["id", "name"], [new TargetRecord(RecordOperation.Upsert, 1L, [1L, "Ann"])])
+            {
+                RecordsAreNew = true,
+            },
+            CancellationToken.None));
+
+        Assert.Contains("[SQLSTATE 428C9]", failure.Message, StringComparison.Ordinal);
+        Assert.Empty(await database.QueryAsync("SELECT id FROM people"));
+    }
+
+    [Fact]
     public async Task Write_cast_failure_reports_database_message()
     {
         var database = await postgres.CreateDatabaseAsync("""
