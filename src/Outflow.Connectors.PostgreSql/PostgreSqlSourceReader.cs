@@ -32,6 +32,9 @@ internal sealed class PostgreSqlSourceReader(
                 PostgreSqlValueKind.Boolean => Reader.GetBoolean(ordinal),
                 PostgreSqlValueKind.TimestampTz => Reader.GetFieldValue<DateTimeOffset>(ordinal).ToUniversalTime(),
                 PostgreSqlValueKind.Timestamp => DateTime.SpecifyKind(Reader.GetFieldValue<DateTime>(ordinal), DateTimeKind.Unspecified),
+                // NOTE: Npgsql reads infinity and -infinity as the type's largest and smallest values. Such a date
+                // reaches the target as 9999-12-31 or 0001-01-01 without a warning, and so does a -infinity timestamp,
+                // while an infinity timestamp fails in a PostgreSQL target with a message about sub-microsecond digits.
                 PostgreSqlValueKind.Date => Reader.GetFieldValue<DateOnly>(ordinal),
                 PostgreSqlValueKind.Time => Reader.GetFieldValue<TimeOnly>(ordinal),
                 PostgreSqlValueKind.Bytes => Reader.GetFieldValue<byte[]>(ordinal),
