@@ -69,7 +69,7 @@ public sealed class PostgreSqlTargetBatchTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task Write_new_records_copy_every_character_and_bytes()
+    public async Task Copy_keeps_escapes_and_bytes()
     {
         var database = await postgres.CreateDatabaseAsync(
             "CREATE TABLE notes (id bigint PRIMARY KEY, body text, raw bytea, hex text, at timestamptz, n numeric(6, 2))");
@@ -98,7 +98,7 @@ public sealed class PostgreSqlTargetBatchTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task Write_new_records_whose_identity_exists_update_it_once()
+    public async Task Copy_conflict_falls_back_to_upsert()
     {
         var database = await postgres.CreateDatabaseAsync("""
             CREATE TABLE people (id bigint PRIMARY KEY, name text);
@@ -126,7 +126,7 @@ public sealed class PostgreSqlTargetBatchTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task Write_new_records_failing_a_constraint_name_the_record()
+    public async Task Copy_constraint_failure_names_record()
     {
         var database = await postgres.CreateDatabaseAsync("CREATE TABLE nums (id int PRIMARY KEY, n int CHECK (n > 0))");
         await using var target = _factory.CreateTarget(database.Configuration, Environment);
@@ -146,7 +146,7 @@ public sealed class PostgreSqlTargetBatchTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task Write_new_records_to_a_table_with_rules_fail_as_statements_do()
+    public async Task Copy_skipped_for_rules()
     {
         // COPY would skip the rule, so the records go to the statements, whose ON CONFLICT PostgreSQL refuses here.
         var database = await postgres.CreateDatabaseAsync("""
@@ -170,7 +170,7 @@ public sealed class PostgreSqlTargetBatchTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task Write_new_records_through_a_dropping_trigger_count_only_kept_rows()
+    public async Task Copy_skipped_for_insert_triggers()
     {
         // COPY would report every row as inserted, so the statements write the batch and return the rows kept.
         var database = await postgres.CreateDatabaseAsync("""
@@ -199,7 +199,7 @@ public sealed class PostgreSqlTargetBatchTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task Write_new_records_into_always_identity_fail_as_statements_do()
+    public async Task Copy_skipped_for_always_identity()
     {
         // COPY would write the values that INSERT rejects for a GENERATED ALWAYS column.
         var database = await postgres.CreateDatabaseAsync(

@@ -3,12 +3,12 @@ using Outflow.Testing;
 
 namespace Outflow.Engine.Tests.Running;
 
-/// <summary>Batches tell the target when the sync's state knows none of their records, so it may insert them faster.</summary>
+/// <summary>Batches tell the target when none of their records is in the sync's state, so it may insert them faster.</summary>
 [Collection(PostgresFixture.CollectionName)]
 public sealed class NewRecordBatchTests(PostgresFixture postgres)
 {
     [Fact]
-    public async Task Batches_are_marked_new_only_when_every_record_is_new()
+    public async Task Batch_new_only_when_all_new()
     {
         var flaky = new FlakyConnectorFactory();
         await using var harness = await EngineHarness.CreateAsync(postgres, batchSize: 2, flakyTarget: flaky);
