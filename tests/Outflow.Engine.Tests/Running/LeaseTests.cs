@@ -33,11 +33,13 @@ public sealed class LeaseTests(PostgresFixture postgres)
         var model = await harness.CreateModelAsync("SELECT id, name FROM people ORDER BY id", "id", "name");
         var sync = await harness.CreateSyncAsync(model, SyncMode.UpdateOrCreate, "public.people", "id", "name");
 
-        // The first batch is written, and the second fails and waits for a retry that only a lost lease can end.
+        // The first batch is written, and the second fails and waits for a retry that only a lost lease can end. The
+        // first batch's checkpoint runs beside the second write, so the takeover waits for its counts.
         flaky.Reset(failFromCall: 2, failureCount: 100);
         var execution = await harness.CreateExecutionAsync(sync);
         var run = Task.Run(() => harness.Runner.RunAsync(execution.Id, CancellationToken.None));
-        await WaitUntilAsync(() => Task.FromResult(flaky.WriteCalls >= 2));
+        await WaitUntilAsync(async () => flaky.WriteCalls >= 2
+            && (await harness.Executions.GetByIdAsync(execution.Id, CancellationToken.None))!.Counts.Insert == 2);
 
         // A claim as of an hour later finds the lease expired, as another worker would after this one paused.
         var takeover = await harness.Executions.TryClaimAsync(
