@@ -38,7 +38,7 @@ dotnet test Outflow.slnx --no-build --nologo "$@"
 # are wrong, and the cancel check also when a cancel took longer than 5 seconds. The cancel check needs
 # enough rows that its mid-execution cancel lands before the last batch: with 20,000 it sometimes did not.
 bench/full-sync.sh 2000
-bench/cancel-check.sh 100000
+bench/cancel-check.sh 200000
 # api + 1 worker against api + 2 workers on a PostgreSQL store, once each. It exits non-zero when a target is wrong.
 bench/workers.sh 4 500 1
 # The ratio harness at a tiny size, about 30 seconds after its build: it exits non-zero when an execution fails or its
