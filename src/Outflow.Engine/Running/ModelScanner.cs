@@ -30,6 +30,16 @@ internal sealed class ModelScanner(
     /// <summary>The number of rows a baseline records per checkpoint.</summary>
     public const int BaselineChunkSize = 10_000;
 
+    /// <summary>How many blocks of source rows the read may run ahead of the scan, and the rows in each.</summary>
+    private const int SourceBlocks = 4;
+
+    private const int SourceBlockRows = 256;
+
+    /// <summary>How many blocks of the sync's state the store's read may run ahead of the diff, and the entries in each.</summary>
+    private const int StateBlocks = 4;
+
+    private const int StateBlockEntries = 1024;
+
     private long _errors;
     private long _readTicks;
     private long _scanTicks;
@@ -41,10 +51,13 @@ internal sealed class ModelScanner(
     /// <summary>How many pending rows have an identity the sync's state lacks.</summary>
     public long PendingNewCount { get; private set; }
 
-    /// <summary>The time spent waiting for the source's rows.</summary>
+    /// <summary>The time the read spent waiting for the source's rows, on a thread of its own.</summary>
     public TimeSpan ReadTime => Stopwatch.GetElapsedTime(0, _readTicks);
 
-    /// <summary>The rest of the scan: shaping, hashing and storing rows, then comparing them with the sync's state.</summary>
+    /// <summary>
+    /// The time the scan took beyond the read: shaping, hashing and storing rows where the read did not overlap them,
+    /// then comparing them with the sync's state.
+    /// </summary>
     public TimeSpan DetectionTime => Stopwatch.GetElapsedTime(0, _scanTicks - _readTicks);
 
     /// <summary>How many identities of the sync's state the read did not see.</summary>
@@ -67,83 +80,80 @@ internal sealed class ModelScanner(
         var shaper = new RowShaper(plan, reader.Columns);
         var encoder = new RowEncoder(plan.TargetFields);
         var tracking = shaper.TrackingCount > 0 ? new RowEncoder(plan.TrackingColumns) : null;
-        var row = new object?[reader.Columns.Count];
         var values = new object?[shaper.FieldCount];
         var trackingValues = new object?[shaper.TrackingCount];
         long taken = 0;
         var scanStart = Stopwatch.GetTimestamp();
-        while (plan.RowLimit is null || taken < plan.RowLimit)
+        var source = new BlockPrefetch<object?[]>(
+            SourceBlocks, SourceBlockRows, () => new object?[reader.Columns.Count],
+            (block, token) => ReadBlockAsync(reader, block, token), cancellationToken);
+        await using (source.ConfigureAwait(false))
         {
-            var readStart = Stopwatch.GetTimestamp();
-            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            while ((plan.RowLimit is null || taken < plan.RowLimit) && await source.MoveNextAsync(cancellationToken).ConfigureAwait(false))
             {
-                _readTicks += Stopwatch.GetTimestamp() - readStart;
-                break;
-            }
-
-            reader.GetValues(row);
-            _readTicks += Stopwatch.GetTimestamp() - readStart;
-            RowsRead++;
-            poller.ThrowIfRequested();
-            await console.RowsReadAsync(RowsRead, cancellationToken).ConfigureAwait(false);
-            if (FindUnreadable(row) is { } unreadable)
-            {
-                RejectUnreadable(shaper, row, values, unreadable);
-                continue;
-            }
-
-            if (!filter.Matches(row))
-            {
-                continue;
-            }
-
-            overrides.Apply(row);
-            shaper.Map(row, values);
-            string identity;
-            if (plan.HasIdentity)
-            {
-                var formatted = IdentityText.Format(shaper.GetIdentity(row));
-                var text = formatted is null ? null : IdentityText.Reduce(formatted, plan.IdentityComparison);
-                if (text is null)
+                var row = source.Current;
+                RowsRead++;
+                poller.ThrowIfRequested();
+                await console.RowsReadAsync(RowsRead, cancellationToken).ConfigureAwait(false);
+                if (FindUnreadable(row) is { } unreadable)
                 {
-                    if (plan.Identities is null)
+                    RejectUnreadable(shaper, row, values, unreadable);
+                    continue;
+                }
+
+                if (!filter.Matches(row))
+                {
+                    continue;
+                }
+
+                overrides.Apply(row);
+                shaper.Map(row, values);
+                string identity;
+                if (plan.HasIdentity)
+                {
+                    var formatted = IdentityText.Format(shaper.GetIdentity(row));
+                    var text = formatted is null ? null : IdentityText.Reduce(formatted, plan.IdentityComparison);
+                    if (text is null)
                     {
-                        _errors++;
-                        recorder.LogRecord(
-                            RecordLogType.Errors, null, RecordLogKeys.MissingIdentity,
-                            $"model field \"{plan.IdentitySourceField}\" is null or empty, so the row cannot be matched to a " +
-                            "target record. Fix the row in the source or choose another identity field", values);
+                        if (plan.Identities is null)
+                        {
+                            _errors++;
+                            recorder.LogRecord(
+                                RecordLogType.Errors, null, RecordLogKeys.MissingIdentity,
+                                $"model field \"{plan.IdentitySourceField}\" is null or empty, so the row cannot be matched to a " +
+                                "target record. Fix the row in the source or choose another identity field", values);
+                        }
+
+                        continue;
                     }
 
-                    continue;
-                }
+                    if (plan.Identities is not null && !plan.Identities.Contains(text))
+                    {
+                        continue;
+                    }
 
-                if (plan.Identities is not null && !plan.Identities.Contains(text))
+                    identity = text;
+                    encoder.Encode(values);
+                }
+                else
                 {
-                    continue;
+                    encoder.Encode(values);
+                    var occurrence = scratch.AddOccurrence(encoder.RowHash);
+                    identity = encoder.RowHash.ToString("x32", CultureInfo.InvariantCulture) + "-" +
+                        occurrence.ToString(CultureInfo.InvariantCulture) + plan.ContentKeySuffix;
                 }
 
-                identity = text;
-                encoder.Encode(values);
-            }
-            else
-            {
-                encoder.Encode(values);
-                var occurrence = scratch.AddOccurrence(encoder.RowHash);
-                identity = encoder.RowHash.ToString("x32", CultureInfo.InvariantCulture) + "-" +
-                    occurrence.ToString(CultureInfo.InvariantCulture) + plan.ContentKeySuffix;
-            }
+                taken++;
+                var rowHash = encoder.RowHash;
+                if (tracking is not null)
+                {
+                    shaper.MapTracking(row, trackingValues);
+                    tracking.Encode(trackingValues);
+                    rowHash = tracking.RowHash;
+                }
 
-            taken++;
-            var rowHash = encoder.RowHash;
-            if (tracking is not null)
-            {
-                shaper.MapTracking(row, trackingValues);
-                tracking.Encode(trackingValues);
-                rowHash = tracking.RowHash;
+                scratch.AddRow(IdentityText.Hash(identity), identity, rowHash, encoder.Payload);
             }
-
-            scratch.AddRow(IdentityText.Hash(identity), identity, rowHash, encoder.Payload);
         }
 
         await DiffAsync(cancellationToken).ConfigureAwait(false);
@@ -157,6 +167,20 @@ internal sealed class ModelScanner(
 
         await recorder.CheckpointAsync([], new ExecutionCounts(Total: _errors, Error: _errors), cancellationToken)
             .ConfigureAwait(false);
+    }
+
+    /// <summary>Fills a block with the next rows, on the read's own thread, and adds the time spent to the read time.</summary>
+    private async ValueTask<int> ReadBlockAsync(ISourceReader reader, object?[][] block, CancellationToken cancellationToken)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var count = 0;
+        while (count < block.Length && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            reader.GetValues(block[count++]);
+        }
+
+        _readTicks += Stopwatch.GetTimestamp() - start;
+        return count;
     }
 
     private static UnreadableValue? FindUnreadable(object?[] row)
@@ -197,54 +221,76 @@ internal sealed class ModelScanner(
     private async Task DiffAsync(CancellationToken cancellationToken)
     {
         var entries = plan.IsTest ? AsyncEnumerable.Empty<StateEntry>() : state.ReadAllAsync(syncId, cancellationToken);
-        var stored = entries.GetAsyncEnumerator(cancellationToken);
-        await using (stored.ConfigureAwait(false))
+        var enumerator = entries.GetAsyncEnumerator(cancellationToken);
+        await using (enumerator.ConfigureAwait(false))
         {
-            var hasStored = await stored.MoveNextAsync().ConfigureAwait(false);
-            using var keys = scratch.ReadKeysByIdentity().GetEnumerator();
-            var hasKey = keys.MoveNext();
-            while (hasKey)
+            // The store's rows are read on a thread of their own while this one merges the row keys beside them.
+            var stored = new BlockPrefetch<StateEntry?>(
+                StateBlocks, StateBlockEntries, null, (block, _) => ReadStateBlockAsync(enumerator, block), cancellationToken);
+            await using (stored.ConfigureAwait(false))
             {
-                var first = keys.Current;
-                var rows = 1;
-                while ((hasKey = keys.MoveNext()) && keys.Current.IdentityHash == first.IdentityHash)
-                {
-                    if (rows++ == 1)
-                    {
-                        scratch.AddDuplicate(first);
-                    }
-
-                    scratch.AddDuplicate(keys.Current);
-                }
-
-                UInt128? storedHash = null;
-                while (hasStored && stored.Current.IdentityHash <= first.IdentityHash)
-                {
-                    if (stored.Current.IdentityHash == first.IdentityHash)
-                    {
-                        storedHash = stored.Current.RowHash;
-                    }
-                    else
-                    {
-                        AddAbsent(stored.Current);
-                    }
-
-                    hasStored = await stored.MoveNextAsync().ConfigureAwait(false);
-                }
-
-                if (rows == 1)
-                {
-                    Decide(first, storedHash);
-                }
-            }
-
-            for (; hasStored; hasStored = await stored.MoveNextAsync().ConfigureAwait(false))
-            {
-                AddAbsent(stored.Current);
+                await WalkAsync(stored, cancellationToken).ConfigureAwait(false);
             }
         }
 
         scratch.Commit();
+    }
+
+    private async Task WalkAsync(BlockPrefetch<StateEntry?> stored, CancellationToken cancellationToken)
+    {
+        var hasStored = await stored.MoveNextAsync(cancellationToken).ConfigureAwait(false);
+        using var keys = scratch.ReadKeysByIdentity().GetEnumerator();
+        var hasKey = keys.MoveNext();
+        while (hasKey)
+        {
+            var first = keys.Current;
+            var rows = 1;
+            while ((hasKey = keys.MoveNext()) && keys.Current.IdentityHash == first.IdentityHash)
+            {
+                if (rows++ == 1)
+                {
+                    scratch.AddDuplicate(first);
+                }
+
+                scratch.AddDuplicate(keys.Current);
+            }
+
+            UInt128? storedHash = null;
+            while (hasStored && stored.Current!.IdentityHash <= first.IdentityHash)
+            {
+                if (stored.Current.IdentityHash == first.IdentityHash)
+                {
+                    storedHash = stored.Current.RowHash;
+                }
+                else
+                {
+                    AddAbsent(stored.Current);
+                }
+
+                hasStored = await stored.MoveNextAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (rows == 1)
+            {
+                Decide(first, storedHash);
+            }
+        }
+
+        for (; hasStored; hasStored = await stored.MoveNextAsync(cancellationToken).ConfigureAwait(false))
+        {
+            AddAbsent(stored.Current!);
+        }
+    }
+
+    private static async ValueTask<int> ReadStateBlockAsync(IAsyncEnumerator<StateEntry> entries, StateEntry?[] block)
+    {
+        var count = 0;
+        while (count < block.Length && await entries.MoveNextAsync().ConfigureAwait(false))
+        {
+            block[count++] = entries.Current;
+        }
+
+        return count;
     }
 
     private void Decide(ScratchKey row, UInt128? storedHash)
