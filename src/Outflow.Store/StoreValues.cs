@@ -64,4 +64,31 @@ internal static class StoreValues
         reader.GetBytes(ordinal, 0, buffer, 0, HashLength);
         return BinaryPrimitives.ReadUInt128BigEndian(buffer);
     }
+
+    /// <summary>
+    /// Reads two hashes stored one after the other in column <paramref name="ordinal"/>. On PostgreSQL it copies the
+    /// bytes into <paramref name="buffer"/>, a reusable array of twice <see cref="HashLength"/> bytes.
+    /// </summary>
+    public static (UInt128 First, UInt128 Second) ReadHashPair(DbDataReader reader, int ordinal, byte[] buffer)
+    {
+        var length = reader is SqliteDataReader ? -1 : reader.GetBytes(ordinal, 0, null, 0, 0);
+        var bytes = length < 0 ? reader.GetFieldValue<byte[]>(ordinal) : buffer;
+        if (length < 0)
+        {
+            length = bytes.Length;
+        }
+
+        if (length != 2 * HashLength)
+        {
+            throw new InvalidDataException(
+                $"A stored pair of hashes has {length} bytes instead of {2 * HashLength}, so the sync_state table is damaged.");
+        }
+
+        if (bytes == buffer)
+        {
+            reader.GetBytes(ordinal, 0, buffer, 0, 2 * HashLength);
+        }
+
+        return (BinaryPrimitives.ReadUInt128BigEndian(bytes), BinaryPrimitives.ReadUInt128BigEndian(bytes.AsSpan(HashLength)));
+    }
 }

@@ -17,7 +17,7 @@ internal sealed class RowEncoder
     private readonly IReadOnlyList<string> _fieldNames;
     private readonly int[] _valueEnds;
     private readonly ArrayBufferWriter<byte> _payload = new(1024);
-    private readonly XxHash128 _hash = new();
+    private readonly ArrayBufferWriter<byte> _hashInput = new(1024);
 
     public RowEncoder(IReadOnlyList<string> fieldNames)
     {
@@ -56,16 +56,17 @@ internal sealed class RowEncoder
             _valueEnds[i] = _payload.WrittenCount;
         }
 
-        _hash.Reset();
+        // One hash over the whole input gives the same hash as an append per name and value, with fewer calls.
+        _hashInput.ResetWrittenCount();
         var written = _payload.WrittenSpan;
         var start = 0;
         for (var i = 0; i < values.Length; i++)
         {
-            _hash.Append(_namePrefixes[i]);
-            _hash.Append(written[start.._valueEnds[i]]);
+            _hashInput.Write(_namePrefixes[i]);
+            _hashInput.Write(written[start.._valueEnds[i]]);
             start = _valueEnds[i];
         }
 
-        RowHash = _hash.GetCurrentHashAsUInt128();
+        RowHash = XxHash128.HashToUInt128(_hashInput.WrittenSpan);
     }
 }

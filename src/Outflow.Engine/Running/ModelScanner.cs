@@ -33,7 +33,7 @@ internal sealed class ModelScanner(
     /// <summary>How many blocks of source rows the read may run ahead of the scan, and the rows in each.</summary>
     private const int SourceBlocks = 4;
 
-    private const int SourceBlockRows = 256;
+    private const int SourceBlockRows = 1024;
 
     /// <summary>How many blocks of the sync's state the store's read may run ahead of the diff, and the entries in each.</summary>
     private const int StateBlocks = 4;

@@ -14,8 +14,6 @@ internal sealed class KeySorter : IDisposable
     private const int KeyLength = 40;
     private const int ReadBufferSize = 64 * 1024;
 
-    private static readonly Comparer<ScratchKey> Order = Comparer<ScratchKey>.Create(Compare);
-
     private readonly string _path;
     private readonly ScratchKey[] _run = new ScratchKey[RunLength];
     private readonly List<(long Offset, int Count)> _runs = [];
@@ -43,7 +41,7 @@ internal sealed class KeySorter : IDisposable
         if (_runs.Count == 0)
         {
             // Everything fits in one run, so no file is needed.
-            Array.Sort(_run, 0, _count, Order);
+            _run.AsSpan(0, _count).Sort();
             var count = _count;
             for (var i = 0; i < count; i++)
             {
@@ -62,7 +60,7 @@ internal sealed class KeySorter : IDisposable
         var readers = _runs.ConvertAll(run => new RunReader(_path, run.Offset, run.Count));
         try
         {
-            var queue = new PriorityQueue<RunReader, ScratchKey>(readers.Count, Order);
+            var queue = new PriorityQueue<RunReader, ScratchKey>(readers.Count);
             foreach (var reader in readers)
             {
                 if (reader.MoveNext())
@@ -101,20 +99,9 @@ internal sealed class KeySorter : IDisposable
         }
     }
 
-    private static int Compare(ScratchKey x, ScratchKey y)
-    {
-        var order = x.IdentityHash.CompareTo(y.IdentityHash);
-        if (order == 0)
-        {
-            order = x.RowHash.CompareTo(y.RowHash);
-        }
-
-        return order != 0 ? order : x.RowId.CompareTo(y.RowId);
-    }
-
     private void WriteRun()
     {
-        Array.Sort(_run, 0, _count, Order);
+        _run.AsSpan(0, _count).Sort();
         _file ??= new FileStream(_path, FileMode.Create, FileAccess.ReadWrite, FileShare.Read, ReadBufferSize);
         _runs.Add((_file.Position, _count));
         for (var i = 0; i < _count; i++)

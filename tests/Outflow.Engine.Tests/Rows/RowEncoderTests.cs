@@ -1,3 +1,7 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.IO.Hashing;
+using System.Text;
 using Outflow.Engine.Rows;
 
 namespace Outflow.Engine.Tests.Rows;
@@ -125,6 +129,31 @@ public sealed class RowEncoderTests
         reused.Encode(new object?[] { 42L, "Ada", 1.5m });
 
         Assert.Equal(Hash(Fields, 42L, "Ada", 1.5m), reused.RowHash);
+    }
+
+    [Fact]
+    public void Encode_hash_is_xxh128_of_names_and_values()
+    {
+        // The row hash is stored in every sync's state, so its definition must never change: XXH128 over each field's
+        // name (32-bit little-endian length, then UTF-8) and value encoding, appended in field order.
+        object?[] values = [42L, "Ada", 1.5m];
+        var expected = new XxHash128();
+        for (var i = 0; i < Fields.Length; i++)
+        {
+            var name = Encoding.UTF8.GetBytes(Fields[i]);
+            var length = new byte[4];
+            BinaryPrimitives.WriteInt32LittleEndian(length, name.Length);
+            expected.Append(length);
+            expected.Append(name);
+            var single = new RowEncoder([Fields[i]]);
+            single.Encode(new[] { values[i] });
+            expected.Append(single.Payload);
+        }
+
+        var hash = Hash(Fields, values);
+
+        Assert.Equal(expected.GetCurrentHashAsUInt128(), hash);
+        Assert.Equal(UInt128.Parse("34f95d4a87a7e0bd94a1e91149130944", NumberStyles.HexNumber, CultureInfo.InvariantCulture), hash);
     }
 
     private static UInt128 Hash(string[] fields, params object?[] values)
