@@ -116,6 +116,16 @@ internal sealed class SqliteStatements : IAsyncDisposable
             case RecordOperation.Append:
                 await ExecuteAsync(_append, converted, cancellationToken).ConfigureAwait(false);
                 return new RecordResult(RecordOutcome.Inserted, Warning: converted.Warning);
+            case RecordOperation.Upsert when _batch.RecordsAreNew:
+                // The sync's state has none of these records, so the insert nearly always succeeds on its own, without a
+                // lookup first. A record the table already has is updated instead.
+                if (await ExecuteAsync(_insertIfMissing!, converted, cancellationToken).ConfigureAwait(false) > 0)
+                {
+                    return new RecordResult(RecordOutcome.Inserted, Warning: converted.Warning);
+                }
+
+                await ExecuteAsync(_update!, converted, cancellationToken).ConfigureAwait(false);
+                return new RecordResult(RecordOutcome.Updated, Warning: converted.Warning);
             case RecordOperation.Upsert:
                 var exists = await ExecuteScalarAsync(_exists!, converted, cancellationToken).ConfigureAwait(false) is not null;
                 await ExecuteAsync(exists ? _update! : _insert!, converted, cancellationToken).ConfigureAwait(false);

@@ -81,6 +81,41 @@ public sealed class SqliteTargetConnectorTests : IDisposable
     }
 
     [Fact]
+    public async Task Write_new_records_inserts_and_updates_existing()
+    {
+        // A batch marked new may still meet a record the table has, such as one written before the state was lost.
+        var results = await _target.WriteAsync(
+            new WriteBatch("people", "id", ["name", "age"], [
+                new TargetRecord(RecordOperation.Upsert, 3L, ["Cy", 20L]),
+                new TargetRecord(RecordOperation.Upsert, "1", ["Ann B", 31L]),
+                new TargetRecord(RecordOperation.Upsert, 4L, ["Di", null]),
+            ])
+            { RecordsAreNew = true },
+            CancellationToken.None);
+
+        Assert.Equal([RecordOutcome.Inserted, RecordOutcome.Updated, RecordOutcome.Inserted], results.Select(r => r.Outcome));
+        var rows = _files.Query("target.db", "SELECT id, name, age FROM people ORDER BY id");
+        Assert.Equal([[1L, "Ann B", 31L], [2L, "Bob", 40L], [3L, "Cy", 20L], [4L, "Di", null]], rows);
+    }
+
+    [Fact]
+    public async Task Write_new_records_keeps_create_only_values()
+    {
+        var results = await _target.WriteAsync(
+            new WriteBatch("contacts", "id", ["email", "source"], [
+                new TargetRecord(RecordOperation.Upsert, 2L, ["bob@new.example.com", "sync"]),
+                new TargetRecord(RecordOperation.Upsert, 3L, ["cy@example.com", "sync"]),
+            ])
+            { RecordsAreNew = true, CreateOnlyFields = new HashSet<string>(StringComparer.Ordinal) { "source" } },
+            CancellationToken.None);
+
+        Assert.Equal([RecordOutcome.Updated, RecordOutcome.Inserted], results.Select(r => r.Outcome));
+        var rows = _files.Query("target.db", "SELECT id, email, source FROM contacts ORDER BY id");
+        Assert.Equal([2L, "bob@new.example.com", "import"], rows[1]);
+        Assert.Equal([3L, "cy@example.com", "sync"], rows[2]);
+    }
+
+    [Fact]
     public async Task Write_converts_values_for_columns()
     {
         await _target.WriteAsync(
