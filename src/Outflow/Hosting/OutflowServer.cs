@@ -76,9 +76,11 @@ public static class OutflowServer
         Directory.CreateDirectory(dataDirectory);
         Directory.CreateDirectory(filesRoot);
 
+        // Outflow reads its settings once (SettingsLoader), so the host's configuration files are not watched: a watch
+        // on the content root, the data directory, would wake a thread for every write to the store, logs and scratch files.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
-            Args = [],
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
             ContentRootPath = dataDirectory,
         });
         builder.WebHost.UseUrls(settings.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
