@@ -6,7 +6,8 @@ namespace Outflow.Connectors.Sqlite;
 
 /// <summary>
 /// The prepared statements that write one batch's records inside its transaction. An upsert checks whether the
-/// identity exists and then inserts or updates; the other operations read the outcome from the changed-row count.
+/// identity exists and then inserts or updates, except in a batch of records new to the sync, where it tries the
+/// insert first. The other operations read the outcome from the changed-row count.
 /// A record with a value its column would change fails alone, before any statement runs for it.
 /// </summary>
 internal sealed class SqliteStatements : IAsyncDisposable

@@ -66,11 +66,18 @@ internal static class StoreValues
     }
 
     /// <summary>
-    /// Reads two hashes stored one after the other in column <paramref name="ordinal"/>. On PostgreSQL it copies the
-    /// bytes into <paramref name="buffer"/>, a reusable array of twice <see cref="HashLength"/> bytes.
+    /// Reads two hashes stored one after the other in column <paramref name="ordinal"/>, which is NULL when either
+    /// hash has the wrong length. On PostgreSQL it copies the bytes into <paramref name="buffer"/>, a reusable array of
+    /// twice <see cref="HashLength"/> bytes.
     /// </summary>
     public static (UInt128 First, UInt128 Second) ReadHashPair(DbDataReader reader, int ordinal, byte[] buffer)
     {
+        if (reader.IsDBNull(ordinal))
+        {
+            throw new InvalidDataException(
+                $"A stored hash does not have {HashLength} bytes, so the sync_state table is damaged.");
+        }
+
         var length = reader is SqliteDataReader ? -1 : reader.GetBytes(ordinal, 0, null, 0, 0);
         var bytes = length < 0 ? reader.GetFieldValue<byte[]>(ordinal) : buffer;
         if (length < 0)

@@ -56,11 +56,19 @@ internal sealed class SyncStateStore : ISyncStateStore
     {
         using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         using var command = connection.CreateCommand();
-        // Both hashes come as one 32-byte value, which halves the calls into the provider for them. SQLite's ||
-        // makes text of blobs, so the cast turns the result back into the bytes.
+        // Both hashes come as one 32-byte value, which halves the calls into the provider for them. It is NULL when
+        // either hash is not 16 bytes long. SQLite's || makes text of blobs, so the cast turns the result back into bytes.
         command.CommandText = connection is NpgsqlConnection
-            ? "SELECT identity_hash || row_hash, identity FROM sync_state WHERE sync_id = @sync_id ORDER BY identity_hash"
-            : "SELECT CAST(identity_hash || row_hash AS BLOB), identity FROM sync_state WHERE sync_id = @sync_id ORDER BY identity_hash";
+            ? """
+              SELECT CASE WHEN octet_length(identity_hash) = 16 AND octet_length(row_hash) = 16 THEN identity_hash || row_hash END,
+                  identity
+              FROM sync_state WHERE sync_id = @sync_id ORDER BY identity_hash
+              """
+            : """
+              SELECT CASE WHEN length(identity_hash) = 16 AND length(row_hash) = 16 THEN CAST(identity_hash || row_hash AS BLOB) END,
+                  identity
+              FROM sync_state WHERE sync_id = @sync_id ORDER BY identity_hash
+              """;
         AddParameter(command, "@sync_id", StoreValues.ToText(syncId));
         using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
 

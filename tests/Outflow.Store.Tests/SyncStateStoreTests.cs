@@ -217,6 +217,24 @@ public abstract class SyncStateStoreTests(PostgresFixture? postgres)
         Assert.Single(await store.State.LookupAsync(sync.Id, [5], CancellationToken.None));
     }
 
+    [Theory]
+    [InlineData(15, 17)]
+    [InlineData(16, 15)]
+    public async Task ReadAllAsync_rejects_hash_of_wrong_length(int identityHashLength, int rowHashLength)
+    {
+        await using var store = await TestStore.CreateAsync(postgres);
+        var (_, _, _, sync) = await store.AddSyncWithParentsAsync();
+        var blob = (int length) => store.IsPostgreSql ? $"'\\x{new string('a', 2 * length)}'::bytea" : $"x'{new string('a', 2 * length)}'";
+        await store.ExecuteAsync(
+            "INSERT INTO sync_state (sync_id, identity_hash, identity, row_hash) " +
+            $"VALUES ('{sync.Id:D}', {blob(identityHashLength)}, 'damaged', {blob(rowHashLength)})");
+
+        var exception = await Assert.ThrowsAsync<InvalidDataException>(
+            async () => await store.State.ReadAllAsync(sync.Id, CancellationToken.None).ToListAsync());
+
+        Assert.Contains("sync_state table is damaged", exception.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task ReadAllAsync_streams_entries_in_hash_order()
     {

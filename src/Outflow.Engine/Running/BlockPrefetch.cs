@@ -4,9 +4,10 @@ using System.Threading.Channels;
 namespace Outflow.Engine.Running;
 
 /// <summary>
-/// Fills blocks of items on a thread of its own while the caller works through the blocks already filled, so a
-/// read from a source or the store runs beside the work on what it returned. A fixed number of blocks circulates
-/// between the two sides, which bounds memory: the filling side waits for a block the caller has returned.
+/// Fills blocks of items in a thread-pool task while the caller works through the blocks already filled, so a read
+/// from a source or the store runs beside the work on what it returned. A fixed number of blocks circulates between
+/// the two sides: the filling side waits for a block the caller has returned. A fill may return a block before it is
+/// full, which lets it bound a block's bytes or the wait for its first items.
 /// </summary>
 /// <typeparam name="T">The item; a block's items may be reused objects that <c>fill</c> overwrites.</typeparam>
 internal sealed class BlockPrefetch<T> : IAsyncDisposable
@@ -21,30 +22,20 @@ internal sealed class BlockPrefetch<T> : IAsyncDisposable
     private bool _ended;
 
     /// <param name="blocks">How many blocks circulate; the filling side runs at most this many blocks ahead.</param>
-    /// <param name="blockSize">Items per block.</param>
-    /// <param name="create">Makes each slot's initial item, or null to leave slots at their default.</param>
+    /// <param name="blockSize">The most items a block holds.</param>
     /// <param name="fill">
-    /// Fills a block from its start and returns how many items it holds. A block that is not full ends the items.
+    /// Fills a block from its start and returns how many items it holds, at least one. Zero ends the items.
     /// </param>
     /// <param name="cancellationToken">Stops the filling side.</param>
     public BlockPrefetch(
-        int blocks, int blockSize, Func<T>? create, Func<T[], CancellationToken, ValueTask<int>> fill,
+        int blocks, int blockSize, Func<T[], CancellationToken, ValueTask<int>> fill,
         CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(blocks);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(blockSize);
         for (var i = 0; i < blocks; i++)
         {
-            var items = new T[blockSize];
-            if (create is not null)
-            {
-                for (var j = 0; j < items.Length; j++)
-                {
-                    items[j] = create();
-                }
-            }
-
-            _free.Writer.TryWrite(new Block(items));
+            _free.Writer.TryWrite(new Block(new T[blockSize]));
         }
 
         _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -102,16 +93,13 @@ internal sealed class BlockPrefetch<T> : IAsyncDisposable
                 }
 
                 block.Count = await fill(block.Items, cancellationToken).ConfigureAwait(false);
-                if (block.Count > 0)
-                {
-                    _filled.Writer.TryWrite(block);
-                }
-
-                if (block.Count < block.Items.Length)
+                if (block.Count == 0)
                 {
                     _ended = true;
                     break;
                 }
+
+                _filled.Writer.TryWrite(block);
             }
         }
         catch (Exception exception)

@@ -30,10 +30,22 @@ internal sealed class ModelScanner(
     /// <summary>The number of rows a baseline records per checkpoint.</summary>
     public const int BaselineChunkSize = 10_000;
 
-    /// <summary>How many blocks of source rows the read may run ahead of the scan, and the rows in each.</summary>
+    /// <summary>How many blocks of source rows the read may run ahead of the scan, and the most rows in each.</summary>
     private const int SourceBlocks = 4;
 
     private const int SourceBlockRows = 1024;
+
+    /// <summary>
+    /// The estimated bytes after which a block of source rows goes to the scan, so that wide rows (long text, JSON,
+    /// bytes) keep the rows read ahead to a few MiB.
+    /// </summary>
+    private const long SourceBlockBytes = 1024 * 1024;
+
+    /// <summary>
+    /// How long a block of source rows waits for more rows once it has one, so that the first rows of a slow source
+    /// (a test run needs a few) reach the scan without waiting for a full block.
+    /// </summary>
+    private static readonly TimeSpan SourceBlockWait = TimeSpan.FromMilliseconds(50);
 
     /// <summary>How many blocks of the sync's state the store's read may run ahead of the diff, and the entries in each.</summary>
     private const int StateBlocks = 4;
@@ -42,6 +54,7 @@ internal sealed class ModelScanner(
 
     private long _errors;
     private long _readTicks;
+    private bool _sourceEnded;
     private long _scanTicks;
 
     public long RowsRead { get; private set; }
@@ -51,7 +64,7 @@ internal sealed class ModelScanner(
     /// <summary>How many pending rows have an identity the sync's state lacks.</summary>
     public long PendingNewCount { get; private set; }
 
-    /// <summary>The time the read spent waiting for the source's rows, on a thread of its own.</summary>
+    /// <summary>The time the read spent waiting for the source's rows, in a task of its own.</summary>
     public TimeSpan ReadTime => Stopwatch.GetElapsedTime(0, _readTicks);
 
     /// <summary>
@@ -84,9 +97,10 @@ internal sealed class ModelScanner(
         var trackingValues = new object?[shaper.TrackingCount];
         long taken = 0;
         var scanStart = Stopwatch.GetTimestamp();
+        // A block holds no more rows than the scan takes, so a test run's rows reach it as soon as they are read.
+        var blockRows = plan.RowLimit is int limit ? Math.Clamp(limit, 1, SourceBlockRows) : SourceBlockRows;
         var source = new BlockPrefetch<object?[]>(
-            SourceBlocks, SourceBlockRows, () => new object?[reader.Columns.Count],
-            (block, token) => ReadBlockAsync(reader, block, token), cancellationToken);
+            SourceBlocks, blockRows, (block, token) => ReadBlockAsync(reader, block, token), cancellationToken);
         await using (source.ConfigureAwait(false))
         {
             while ((plan.RowLimit is null || taken < plan.RowLimit) && await source.MoveNextAsync(cancellationToken).ConfigureAwait(false))
@@ -169,18 +183,54 @@ internal sealed class ModelScanner(
             .ConfigureAwait(false);
     }
 
-    /// <summary>Fills a block with the next rows, on the read's own thread, and adds the time spent to the read time.</summary>
+    /// <summary>
+    /// Fills a block with the next rows, on the read's own task, and adds the time spent to the read time. Returns 0
+    /// after the last row.
+    /// </summary>
     private async ValueTask<int> ReadBlockAsync(ISourceReader reader, object?[][] block, CancellationToken cancellationToken)
     {
+        if (_sourceEnded)
+        {
+            return 0;
+        }
+
         var start = Stopwatch.GetTimestamp();
         var count = 0;
-        while (count < block.Length && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        long bytes = 0;
+        while (count < block.Length && bytes < SourceBlockBytes && (count == 0 || Stopwatch.GetElapsedTime(start) < SourceBlockWait))
         {
-            reader.GetValues(block[count++]);
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                _sourceEnded = true;
+                break;
+            }
+
+            var row = block[count] ??= new object?[reader.Columns.Count];
+            reader.GetValues(row);
+            bytes += EstimateBytes(row);
+            count++;
         }
 
         _readTicks += Stopwatch.GetTimestamp() - start;
         return count;
+    }
+
+    /// <summary>Estimates the memory a row's values take: two bytes a character of text, a byte a byte, and a little per value.</summary>
+    private static long EstimateBytes(object?[] row)
+    {
+        long bytes = 0;
+        foreach (var value in row)
+        {
+            bytes += value switch
+            {
+                null => 8,
+                string text => 24 + (2L * text.Length),
+                byte[] data => 24 + data.Length,
+                _ => 24,
+            };
+        }
+
+        return bytes;
     }
 
     private static UnreadableValue? FindUnreadable(object?[] row)
@@ -221,15 +271,44 @@ internal sealed class ModelScanner(
     private async Task DiffAsync(CancellationToken cancellationToken)
     {
         var entries = plan.IsTest ? AsyncEnumerable.Empty<StateEntry>() : state.ReadAllAsync(syncId, cancellationToken);
-        var enumerator = entries.GetAsyncEnumerator(cancellationToken);
-        await using (enumerator.ConfigureAwait(false))
+        IAsyncEnumerator<StateEntry>? enumerator = null;
+        var ended = false;
+        try
         {
-            // The store's rows are read on a thread of their own while this one merges the row keys beside them.
+            // The store's rows are read in a task of their own while this one merges the row keys beside them. The
+            // read starts in that task, so the prefetch's own token can stop it.
             var stored = new BlockPrefetch<StateEntry?>(
-                StateBlocks, StateBlockEntries, null, (block, _) => ReadStateBlockAsync(enumerator, block), cancellationToken);
+                StateBlocks,
+                StateBlockEntries,
+                async (block, token) =>
+                {
+                    enumerator ??= entries.GetAsyncEnumerator(token);
+                    var count = 0;
+                    while (!ended && count < block.Length)
+                    {
+                        if (!await enumerator.MoveNextAsync().ConfigureAwait(false))
+                        {
+                            ended = true;
+                            break;
+                        }
+
+                        block[count++] = enumerator.Current;
+                    }
+
+                    return count;
+                },
+                cancellationToken);
             await using (stored.ConfigureAwait(false))
             {
                 await WalkAsync(stored, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            // Disposing the prefetch waited for its task, so the enumerator is no longer in use.
+            if (enumerator is not null)
+            {
+                await enumerator.DisposeAsync().ConfigureAwait(false);
             }
         }
 
@@ -280,17 +359,6 @@ internal sealed class ModelScanner(
         {
             AddAbsent(stored.Current!);
         }
-    }
-
-    private static async ValueTask<int> ReadStateBlockAsync(IAsyncEnumerator<StateEntry> entries, StateEntry?[] block)
-    {
-        var count = 0;
-        while (count < block.Length && await entries.MoveNextAsync().ConfigureAwait(false))
-        {
-            block[count++] = entries.Current;
-        }
-
-        return count;
     }
 
     private void Decide(ScratchKey row, UInt128? storedHash)

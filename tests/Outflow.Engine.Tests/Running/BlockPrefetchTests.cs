@@ -13,7 +13,7 @@ public sealed class BlockPrefetchTests
     public async Task Items_arrive_in_order_once_each(int count)
     {
         var next = 0;
-        var prefetch = new BlockPrefetch<int>(2, 8, null, (block, _) => ValueTask.FromResult(Fill(block, ref next, count)), default);
+        var prefetch = new BlockPrefetch<int>(2, 8, (block, _) => ValueTask.FromResult(Fill(block, ref next, count)), default);
         var seen = new List<int>();
         await using (prefetch)
         {
@@ -33,9 +33,8 @@ public sealed class BlockPrefetchTests
     {
         var filled = 0;
         var blocks = new HashSet<object>(ReferenceEqualityComparer.Instance);
-        var created = 0;
-        var prefetch = new BlockPrefetch<int[]>(
-            3, 4, () => new int[1] { Interlocked.Increment(ref created) },
+        var prefetch = new BlockPrefetch<int>(
+            3, 4,
             (block, _) =>
             {
                 lock (blocks)
@@ -65,8 +64,37 @@ public sealed class BlockPrefetchTests
             }
         }
 
-        Assert.Equal(12, created);
         Assert.Equal(3, blocks.Count);
+    }
+
+    [Fact]
+    public async Task Partial_blocks_arrive_as_filled()
+    {
+        // A fill may hand over fewer items than a block holds, and only zero ends the items.
+        var calls = 0;
+        var prefetch = new BlockPrefetch<int>(
+            2, 8,
+            (block, _) =>
+            {
+                if (++calls > 5)
+                {
+                    return ValueTask.FromResult(0);
+                }
+
+                block[0] = calls;
+                return ValueTask.FromResult(1);
+            },
+            default);
+        var seen = new List<int>();
+        await using (prefetch)
+        {
+            while (await prefetch.MoveNextAsync(default))
+            {
+                seen.Add(prefetch.Current);
+            }
+        }
+
+        Assert.Equal([1, 2, 3, 4, 5], seen);
     }
 
     [Fact]
@@ -74,7 +102,7 @@ public sealed class BlockPrefetchTests
     {
         var calls = 0;
         var prefetch = new BlockPrefetch<int>(
-            4, 2, null,
+            4, 2,
             (block, _) => ++calls == 1
                 ? ValueTask.FromResult(Fill(block, 2))
                 : ValueTask.FromException<int>(new InvalidOperationException("source broke")),
@@ -93,7 +121,7 @@ public sealed class BlockPrefetchTests
     {
         using var canceled = new CancellationTokenSource();
         var prefetch = new BlockPrefetch<int>(
-            2, 2, null,
+            2, 2,
             async (block, token) =>
             {
                 await canceled.CancelAsync();
@@ -113,7 +141,7 @@ public sealed class BlockPrefetchTests
         var started = new TaskCompletionSource();
         var stopped = new TaskCompletionSource();
         var prefetch = new BlockPrefetch<int>(
-            2, 2, null,
+            2, 2,
             async (block, token) =>
             {
                 started.TrySetResult();
