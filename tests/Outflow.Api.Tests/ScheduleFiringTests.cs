@@ -125,6 +125,9 @@ public sealed class ScheduleFiringTests(ScheduleServerFixture fixture) : IClassF
         Assert.Equal("scheduled", execution["type"]!.GetValue<string>());
         Assert.Equal("completed", execution["status"]!.GetValue<string>());
         Assert.Equal(planned, await GetNextExecutionTimeAsync(syncId));
+
+        // The execution ends inside the job, so Quartz may still hold the one-shot trigger for a moment.
+        await WaitForOneShotTriggerRemovedAsync(syncId);
         Assert.Single(await GetTriggersAsync(syncId));
     }
 
@@ -138,13 +141,7 @@ public sealed class ScheduleFiringTests(ScheduleServerFixture fixture) : IClassF
 
         await scheduler.TriggerJob(new JobKey(syncId, QuartzSyncScheduler.Group));
 
-        // TriggerJob adds a one-shot trigger, which Quartz removes once the job has run.
-        var deadline = TimeProvider.System.GetUtcNow() + PollTimeout;
-        while ((await GetTriggersAsync(syncId)).Count > 1)
-        {
-            Assert.True(TimeProvider.System.GetUtcNow() < deadline, "the fired job did not finish");
-            await Task.Delay(50);
-        }
+        await WaitForOneShotTriggerRemovedAsync(syncId);
 
         var execution = Assert.Single(await ListExecutionsAsync(syncId));
         Assert.Equal(unfinishedId.ToString(), execution["id"]!.GetValue<string>());
@@ -304,6 +301,17 @@ public sealed class ScheduleFiringTests(ScheduleServerFixture fixture) : IClassF
         Assert.True(status.Status == HttpStatusCode.OK, status.Text);
         var text = status.Data["next_execution_time"]?.GetValue<string>();
         return text is null ? null : DateTimeOffset.Parse(text, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Waits until Quartz removes the one-shot trigger that TriggerJob added, which it does once the job has run.</summary>
+    private async Task WaitForOneShotTriggerRemovedAsync(string syncId)
+    {
+        var deadline = TimeProvider.System.GetUtcNow() + PollTimeout;
+        while ((await GetTriggersAsync(syncId)).Count > 1)
+        {
+            Assert.True(TimeProvider.System.GetUtcNow() < deadline, "the fired job did not finish");
+            await Task.Delay(50);
+        }
     }
 
     private async Task<IReadOnlyCollection<ITrigger>> GetTriggersAsync(string syncId)
