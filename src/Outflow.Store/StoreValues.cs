@@ -31,39 +31,12 @@ internal static class StoreValues
         return bytes;
     }
 
-    public static UInt128 ToHash(byte[] bytes)
-    {
-        if (bytes.Length != HashLength)
-        {
-            throw new InvalidDataException(
-                $"A stored hash has {bytes.Length} bytes instead of {HashLength}, so the sync_state table is damaged.");
-        }
-
-        return BinaryPrimitives.ReadUInt128BigEndian(bytes);
-    }
-
     /// <summary>
     /// Reads the hash in column <paramref name="ordinal"/>. On PostgreSQL it copies the bytes into
     /// <paramref name="buffer"/>, a reusable array of <see cref="HashLength"/> bytes, so a row allocates no array.
     /// </summary>
-    public static UInt128 ReadHash(DbDataReader reader, int ordinal, byte[] buffer)
-    {
-        // Microsoft.Data.Sqlite's GetBytes was slower in ReadAllAsync than allocating the 16-byte array.
-        if (reader is SqliteDataReader)
-        {
-            return ToHash(reader.GetFieldValue<byte[]>(ordinal));
-        }
-
-        var length = reader.GetBytes(ordinal, 0, null, 0, 0);
-        if (length != HashLength)
-        {
-            throw new InvalidDataException(
-                $"A stored hash has {length} bytes instead of {HashLength}, so the sync_state table is damaged.");
-        }
-
-        reader.GetBytes(ordinal, 0, buffer, 0, HashLength);
-        return BinaryPrimitives.ReadUInt128BigEndian(buffer);
-    }
+    public static UInt128 ReadHash(DbDataReader reader, int ordinal, byte[] buffer) =>
+        BinaryPrimitives.ReadUInt128BigEndian(ReadExactly(reader, ordinal, buffer, "hash"));
 
     /// <summary>
     /// Reads two hashes stored one after the other in column <paramref name="ordinal"/>, which is NULL when either
@@ -78,24 +51,31 @@ internal static class StoreValues
                 $"A stored hash does not have {HashLength} bytes, so the sync_state table is damaged.");
         }
 
-        var length = reader is SqliteDataReader ? -1 : reader.GetBytes(ordinal, 0, null, 0, 0);
-        var bytes = length < 0 ? reader.GetFieldValue<byte[]>(ordinal) : buffer;
-        if (length < 0)
-        {
-            length = bytes.Length;
-        }
+        var bytes = ReadExactly(reader, ordinal, buffer, "pair of hashes");
+        return (BinaryPrimitives.ReadUInt128BigEndian(bytes), BinaryPrimitives.ReadUInt128BigEndian(bytes.AsSpan(HashLength)));
+    }
 
-        if (length != 2 * HashLength)
+    /// <summary>
+    /// Returns the bytes of column <paramref name="ordinal"/>, which must be as long as <paramref name="buffer"/>. On
+    /// PostgreSQL they are copied into <paramref name="buffer"/>. On SQLite they come in an array of their own, because
+    /// Microsoft.Data.Sqlite's GetBytes was slower in ReadAllAsync than allocating the array.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The stored value has another length.</exception>
+    private static byte[] ReadExactly(DbDataReader reader, int ordinal, byte[] buffer, string what)
+    {
+        var bytes = reader is SqliteDataReader ? reader.GetFieldValue<byte[]>(ordinal) : buffer;
+        var length = bytes == buffer ? reader.GetBytes(ordinal, 0, null, 0, 0) : bytes.Length;
+        if (length != buffer.Length)
         {
             throw new InvalidDataException(
-                $"A stored pair of hashes has {length} bytes instead of {2 * HashLength}, so the sync_state table is damaged.");
+                $"A stored {what} has {length} bytes instead of {buffer.Length}, so the sync_state table is damaged.");
         }
 
         if (bytes == buffer)
         {
-            reader.GetBytes(ordinal, 0, buffer, 0, 2 * HashLength);
+            reader.GetBytes(ordinal, 0, buffer, 0, buffer.Length);
         }
 
-        return (BinaryPrimitives.ReadUInt128BigEndian(bytes), BinaryPrimitives.ReadUInt128BigEndian(bytes.AsSpan(HashLength)));
+        return bytes;
     }
 }
