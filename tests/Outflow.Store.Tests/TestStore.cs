@@ -123,6 +123,17 @@ internal sealed class TestStore : IAsyncDisposable
     /// </summary>
     public TestStore OpenSecondInstance() => ReopenWithMasterKey(_masterKey);
 
+    /// <summary>
+    /// Opens a second instance like <see cref="OpenSecondInstance"/> that connects to the PostgreSQL server at another
+    /// port of 127.0.0.1, such as the port of a <see cref="TcpFaultProxy"/> in front of it.
+    /// </summary>
+    public TestStore OpenSecondInstanceAt(int port)
+    {
+        var database = PostgresDatabase ?? throw new InvalidOperationException("Only a PostgreSQL store connects to a port.");
+        var connectionString = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Port = port }.ConnectionString;
+        return new TestStore(new PostgresDatabase(database.Name, connectionString, database.Configuration), _masterKey);
+    }
+
     public async Task<Organization> CreateOrganizationAsync(string? name = null) =>
         await Organizations.GetOrCreateOrganizationAsync(name ?? "org-" + Guid.NewGuid().ToString("N"), CancellationToken.None);
 

@@ -17,7 +17,8 @@ public enum ProxyDirection
 /// A TCP proxy on 127.0.0.1 in front of one server, which cuts its connections on request, the way a network failure,
 /// a failover or a firewall does. A cut closes both sockets of every open connection with a TCP reset, so each side
 /// gets an error at its next read or write. While <see cref="RejectConnections"/> is set, each new connection is reset
-/// right after it is accepted, so the server is unreachable to clients.
+/// right after it is accepted, so the server is unreachable to clients. A hold (<see cref="HoldAfter"/>) stops the bytes
+/// of one direction in the middle of a message and keeps the connections open, the way a paused client does.
 /// </summary>
 public sealed class TcpFaultProxy : IAsyncDisposable
 {
@@ -36,6 +37,10 @@ public sealed class TcpFaultProxy : IAsyncDisposable
     private bool _rejectAfterCut;
     private int _cuts;
     private TaskCompletionSource _cut = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _holdAt = long.MaxValue;
+    private ProxyDirection _holdDirection;
+    private ProxyDirection? _holding;
+    private TaskCompletionSource _holdStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private TcpFaultProxy(string serverHost, int serverPort)
     {
@@ -58,6 +63,12 @@ public sealed class TcpFaultProxy : IAsyncDisposable
 
     /// <summary>Completes when a cut armed with <see cref="CutAfter"/> has happened.</summary>
     public Task CutDone => _cut.Task;
+
+    /// <summary>Completes when a hold armed with <see cref="HoldAfter"/> has started.</summary>
+    public Task HoldStarted => _holdStarted.Task;
+
+    /// <summary>How many bytes the clients have sent towards the server so far, held bytes included.</summary>
+    public long BytesToServer => Interlocked.Read(ref _toServer);
 
     /// <summary>Starts a proxy on a free port of 127.0.0.1 that forwards to <paramref name="serverHost"/>:<paramref name="serverPort"/>.</summary>
     public static TcpFaultProxy Start(string serverHost, int serverPort) => new(serverHost, serverPort);
@@ -84,7 +95,25 @@ public sealed class TcpFaultProxy : IAsyncDisposable
         }
     }
 
-    /// <summary>Cuts every open connection now.</summary>
+    /// <summary>
+    /// Arms a hold once <paramref name="bytes"/> more bytes have passed in <paramref name="direction"/>. The proxy
+    /// forwards the bytes up to the mark, then keeps reading that direction of every connection and drops what it reads,
+    /// without closing anything. The receiving side then waits for the rest of a message, as it does for a process that
+    /// was paused (SIGSTOP) in the middle of sending it. The hold lasts until the proxy cuts or is disposed.
+    /// </summary>
+    public void HoldAfter(long bytes, ProxyDirection direction)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(bytes);
+        lock (_open)
+        {
+            _holdStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _holdDirection = direction;
+            var passed = direction == ProxyDirection.ToServer ? Interlocked.Read(ref _toServer) : Interlocked.Read(ref _toClient);
+            _holdAt = passed + bytes;
+        }
+    }
+
+    /// <summary>Cuts every open connection now, which also ends a hold.</summary>
     public void CutAll()
     {
         List<(Socket Client, Socket Server)> open;
@@ -92,6 +121,7 @@ public sealed class TcpFaultProxy : IAsyncDisposable
         {
             open = [.. _open];
             _open.Clear();
+            _holding = null;
         }
 
         Interlocked.Increment(ref _cuts);
@@ -189,12 +219,16 @@ public sealed class TcpFaultProxy : IAsyncDisposable
                     return;
                 }
 
-                if (CountAndCheckCut(direction, read))
+                if (CountAndCheckCut(direction, read, out var total))
                 {
                     return;
                 }
 
-                await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None);
+                var forwarded = BytesBeforeHold(direction, read, total);
+                if (forwarded > 0)
+                {
+                    await to.SendAsync(buffer.AsMemory(0, forwarded), SocketFlags.None);
+                }
             }
         }
         catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
@@ -206,9 +240,9 @@ public sealed class TcpFaultProxy : IAsyncDisposable
     }
 
     /// <summary>Adds <paramref name="read"/> bytes to the direction's count, and cuts when that crosses an armed mark.</summary>
-    private bool CountAndCheckCut(ProxyDirection direction, int read)
+    private bool CountAndCheckCut(ProxyDirection direction, int read, out long total)
     {
-        var total = direction == ProxyDirection.ToServer
+        total = direction == ProxyDirection.ToServer
             ? Interlocked.Add(ref _toServer, read)
             : Interlocked.Add(ref _toClient, read);
         TaskCompletionSource cut;
@@ -231,6 +265,36 @@ public sealed class TcpFaultProxy : IAsyncDisposable
         CutAll();
         cut.TrySetResult();
         return true;
+    }
+
+    /// <summary>
+    /// Returns how many of the <paramref name="read"/> bytes that brought the direction's count to <paramref name="total"/>
+    /// pass: all of them before an armed hold, those up to its mark in the chunk that crosses it, and none once it holds.
+    /// </summary>
+    private int BytesBeforeHold(ProxyDirection direction, int read, long total)
+    {
+        TaskCompletionSource holdStarted;
+        int before;
+        lock (_open)
+        {
+            if (_holding == direction)
+            {
+                return 0;
+            }
+
+            if (direction != _holdDirection || total < _holdAt)
+            {
+                return read;
+            }
+
+            before = read - (int)(total - _holdAt);
+            _holdAt = long.MaxValue;
+            _holding = direction;
+            holdStarted = _holdStarted;
+        }
+
+        holdStarted.TrySetResult();
+        return before;
     }
 
     private static void Reset(Socket socket)
