@@ -94,25 +94,26 @@ internal sealed class SyncStateStore : ISyncStateStore
         ArgumentNullException.ThrowIfNull(changes);
         ArgumentNullException.ThrowIfNull(countsDelta);
         var sync = StoreValues.ToText(syncId);
+        var execution = StoreValues.ToText(executionId);
         using var connection = await _database.OpenWriteAsync(cancellationToken).ConfigureAwait(false);
         using var transaction = await _database.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
 
-        await AddCountsAsync(connection, transaction, syncId, executionId, leaseToken, countsDelta, cancellationToken).ConfigureAwait(false);
-        await ApplyChangesAsync(connection, transaction, sync, changes, cancellationToken).ConfigureAwait(false);
-
-        using var landed = connection.CreateCommand();
-        landed.Transaction = transaction;
-        landed.CommandText = stillInFlight is null
-            ? "DELETE FROM sync_state_in_flight WHERE execution_id = @execution_id"
-            : "UPDATE sync_state_in_flight SET identities = @identities WHERE execution_id = @execution_id";
-        AddParameter(landed, "@execution_id", StoreValues.ToText(executionId));
-        if (stillInFlight is not null)
+        if (stillInFlight is null)
         {
-            AddParameter(landed, "@identities", InFlightIdentities.Encode(stillInFlight));
+            await WriteStateAsync(
+                connection, transaction, sync, changes, "DELETE FROM sync_state_in_flight WHERE execution_id = @execution_id",
+                [("@execution_id", execution)], cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await WriteStateAsync(
+                connection, transaction, sync, changes,
+                "UPDATE sync_state_in_flight SET identities = @identities WHERE execution_id = @execution_id",
+                [("@execution_id", execution), ("@identities", InFlightIdentities.Encode(stillInFlight))],
+                cancellationToken).ConfigureAwait(false);
         }
 
-        await landed.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-
+        await AddCountsAsync(connection, transaction, syncId, executionId, leaseToken, countsDelta, cancellationToken).ConfigureAwait(false);
         CrashPoints.Reach(CrashPoints.CheckpointBeforeCommit);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -123,19 +124,21 @@ internal sealed class SyncStateStore : ISyncStateStore
         ArgumentNullException.ThrowIfNull(identities);
         using var connection = await _database.OpenWriteAsync(cancellationToken).ConfigureAwait(false);
         using var transaction = await _database.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+        using (var upsert = connection.CreateCommand())
+        {
+            upsert.Transaction = transaction;
+            upsert.CommandText = """
+                INSERT INTO sync_state_in_flight (execution_id, sync_id, identities) VALUES (@execution_id, @sync_id, @identities)
+                ON CONFLICT (execution_id) DO UPDATE SET identities = excluded.identities
+                """;
+            AddParameter(upsert, "@execution_id", StoreValues.ToText(executionId));
+            AddParameter(upsert, "@sync_id", StoreValues.ToText(syncId));
+            AddParameter(upsert, "@identities", InFlightIdentities.Encode(identities));
+            await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         await AddCountsAsync(connection, transaction, syncId, executionId, leaseToken, ExecutionCounts.Zero, cancellationToken)
             .ConfigureAwait(false);
-
-        using var upsert = connection.CreateCommand();
-        upsert.Transaction = transaction;
-        upsert.CommandText = """
-            INSERT INTO sync_state_in_flight (execution_id, sync_id, identities) VALUES (@execution_id, @sync_id, @identities)
-            ON CONFLICT (execution_id) DO UPDATE SET identities = excluded.identities
-            """;
-        AddParameter(upsert, "@execution_id", StoreValues.ToText(executionId));
-        AddParameter(upsert, "@sync_id", StoreValues.ToText(syncId));
-        AddParameter(upsert, "@identities", InFlightIdentities.Encode(identities));
-        await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -160,23 +163,19 @@ internal sealed class SyncStateStore : ISyncStateStore
             }
         }
 
-        if (changes.Count > 0)
-        {
-            await ApplyChangesAsync(connection, transaction, sync, changes, cancellationToken).ConfigureAwait(false);
-        }
-
-        using var delete = connection.CreateCommand();
-        delete.Transaction = transaction;
-        delete.CommandText = "DELETE FROM sync_state_in_flight WHERE sync_id = @sync_id";
-        AddParameter(delete, "@sync_id", sync);
-        await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await WriteStateAsync(
+            connection, transaction, sync, changes, "DELETE FROM sync_state_in_flight WHERE sync_id = @sync_id", [], cancellationToken)
+            .ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return changes.Count;
     }
 
     /// <summary>
-    /// Adds the counts to the execution. The count update comes first in every write and carries the lease check, so a
-    /// worker that lost its lease changes nothing, and its row lock makes a concurrent claim wait until the write commits.
+    /// Adds the counts to the execution. The count update carries the lease check, so a worker that lost its lease
+    /// changes nothing, and its row lock makes a concurrent claim wait until the write commits. It comes last in every
+    /// write, right before the commit, because a worker paused while it sends a large statement keeps the locks it
+    /// already holds on PostgreSQL until it resumes (see <see cref="PostgreSqlDatabase"/>). Sent before this update,
+    /// the state's arrays can stall no claim.
     /// </summary>
     private static async Task AddCountsAsync(
         DbConnection connection, DbTransaction transaction, Guid syncId, Guid executionId, string? leaseToken,
@@ -186,8 +185,6 @@ internal sealed class SyncStateStore : ISyncStateStore
         using var counts = connection.CreateCommand();
         counts.Transaction = transaction;
 
-        // The count update comes first and carries the lease check, so a checkpoint of a worker that lost its lease
-        // changes nothing, and its row lock makes a concurrent claim wait until this checkpoint commits.
         counts.CommandText = """
             UPDATE executions
             SET count_total = count_total + @total, count_insert = count_insert + @insert,
@@ -226,31 +223,38 @@ internal sealed class SyncStateStore : ISyncStateStore
         }
     }
 
-    private static async Task ApplyChangesAsync(
-        DbConnection connection, DbTransaction transaction, string sync, IReadOnlyList<StateChange> changes,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies the state changes and runs <paramref name="inFlightSql"/>, the write to <c>sync_state_in_flight</c> that
+    /// goes with them, which may use <c>@sync_id</c> and <paramref name="inFlightParameters"/>. On PostgreSQL they are
+    /// one statement, so a worker paused while it sends them holds none of their row locks.
+    /// </summary>
+    private static async Task WriteStateAsync(
+        DbConnection connection, DbTransaction transaction, string sync, IReadOnlyList<StateChange> changes, string inFlightSql,
+        IReadOnlyList<(string Name, object Value)> inFlightParameters, CancellationToken cancellationToken)
     {
         var (upserts, deletes) = CollapseChanges(changes);
         if (connection is NpgsqlConnection postgres)
         {
-            var postgresTransaction = (NpgsqlTransaction)transaction;
-            if (upserts.Count > 0)
-            {
-                await PostgreSqlStateWrites.UpsertAsync(postgres, postgresTransaction, sync, upserts, cancellationToken).ConfigureAwait(false);
-            }
+            await PostgreSqlStateWrites.WriteAsync(
+                postgres, (NpgsqlTransaction)transaction, sync, upserts, deletes, inFlightSql, inFlightParameters, cancellationToken)
+                .ConfigureAwait(false);
+            return;
+        }
 
-            if (deletes.Count > 0)
-            {
-                await PostgreSqlStateWrites.DeleteAsync(postgres, postgresTransaction, sync, deletes, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        else
+        var sqlite = (SqliteConnection)connection;
+        var sqliteTransaction = (SqliteTransaction)transaction;
+        SqliteStateWrites.Upsert(sqlite, sqliteTransaction, sync, upserts, cancellationToken);
+        SqliteStateWrites.Delete(sqlite, sqliteTransaction, sync, deletes, cancellationToken);
+        using var inFlight = connection.CreateCommand();
+        inFlight.Transaction = transaction;
+        inFlight.CommandText = inFlightSql;
+        AddParameter(inFlight, "@sync_id", sync);
+        foreach (var (name, value) in inFlightParameters)
         {
-            var sqlite = (SqliteConnection)connection;
-            var sqliteTransaction = (SqliteTransaction)transaction;
-            SqliteStateWrites.Upsert(sqlite, sqliteTransaction, sync, upserts, cancellationToken);
-            SqliteStateWrites.Delete(sqlite, sqliteTransaction, sync, deletes, cancellationToken);
+            AddParameter(inFlight, name, value);
         }
+
+        await inFlight.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -16,6 +16,8 @@ namespace Outflow.Store.PostgreSql;
 /// makes a concurrent UPDATE of the same row wait and then re-checks its WHERE clause on the committed row,
 /// so of two racing transitions only one can match.</item>
 /// <item>A checkpoint's count update and state writes are one transaction, so they commit or roll back together.</item>
+/// <item>A transaction that locks an execution's row sends every statement that may not fit in one socket write
+/// before it takes that lock (see the constructor).</item>
 /// </list>
 /// Serialization failures, deadlocks and lost connections surface as <see cref="NpgsqlException"/>; nothing retries them here.
 /// </summary>
@@ -37,6 +39,11 @@ internal sealed class PostgreSqlDatabase : IStoreDatabase, IAsyncDisposable, IDi
         // A process paused inside a transaction (SIGSTOP, a long GC pause) would keep its row locks and block the
         // claim of the worker that takes its execution over. PostgreSQL ends such a session after 10 s, and the
         // paused process's commit then fails. Settings in the operator's own Options come later and win.
+        // The timeout covers only a session that waits for its next statement. A process paused in the middle of
+        // sending a statement leaves the server waiting for the rest of it, and PostgreSQL 15 counts that session
+        // as active and ends it on no timeout: neither this one, statement_timeout nor TCP keepalives, which the
+        // paused process's kernel still acknowledges. Such a session keeps its locks until the process resumes,
+        // so every store transaction that locks an execution's row sends its large statements before that lock.
         builder.Options = $"-c idle_in_transaction_session_timeout={IdleInTransactionTimeoutMilliseconds} {builder.Options}".TrimEnd();
         _dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
     }

@@ -1,0 +1,135 @@
+using Npgsql;
+using Outflow.Core.Executions;
+using Outflow.Testing;
+
+namespace Outflow.Store.Tests.PostgreSql;
+
+/// <summary>
+/// Takeovers from a worker that was paused (SIGSTOP) while it sent a large statement of a store transaction. A
+/// <see cref="TcpFaultProxy"/> hold emulates the pause: the server gets the first part of the statement and then
+/// nothing, on a connection that stays open. PostgreSQL counts such a session as active, not idle in its transaction,
+/// so no timeout ends it, and its locks stay until the worker resumes. The claim of the execution and the new owner's
+/// writes must not need any of them.
+/// </summary>
+[Collection(PostgresFixture.CollectionName)]
+public sealed class PausedWriterPostgreSqlTests(PostgresFixture postgres)
+{
+    private const int ChangesPerCheckpoint = 3_000;
+
+    private static readonly DateTimeOffset Claimed = TestStore.BaseTime.AddSeconds(10);
+
+    private static readonly DateTimeOffset AfterExpiry = Claimed + TestStore.LeaseDuration + TimeSpan.FromMilliseconds(1);
+
+    /// <summary>
+    /// The checkpoint upserts and deletes state and replaces the records in flight. The pause lands early, in the middle
+    /// and late in the bytes of that checkpoint, so it hits each part of it.
+    /// </summary>
+    [Theory]
+    [InlineData(0.05)]
+    [InlineData(0.5)]
+    [InlineData(0.95)]
+    public async Task Paused_checkpoint_blocks_no_takeover(double pausedAtFraction)
+    {
+        await using var store = await TestStore.CreateAsync(postgres);
+        await using var proxy = TcpFaultProxy.Start(postgres.Server);
+        await using var paused = store.OpenSecondInstanceAt(proxy.Port);
+
+        // An identical checkpoint of another execution measures how many bytes the paused one sends.
+        var measured = await AddExecutionAsync(store);
+        var measuredToken = await PrepareCheckpointAsync(store, paused, measured);
+        var before = proxy.BytesToServer;
+        await CheckpointAsync(paused, measured, measuredToken, rowHash: 2);
+        var checkpointBytes = proxy.BytesToServer - before;
+
+        var execution = await AddExecutionAsync(store);
+        var pausedToken = await PrepareCheckpointAsync(store, paused, execution);
+        proxy.HoldAfter((long)(checkpointBytes * pausedAtFraction), ProxyDirection.ToServer);
+        var stalled = CheckpointAsync(paused, execution, pausedToken, rowHash: 2);
+        await proxy.HoldStarted.WaitAsync(TimeSpan.FromSeconds(30));
+        await WaitForSessionInClientReadAsync(store);
+
+        var takeover = await store.Executions.TryClaimAsync(
+            execution.Id, "host-b:2", TestStore.LeaseDuration, AfterExpiry, CancellationToken.None);
+        Assert.Equal(ExecutionClaimStatus.Claimed, takeover.Status);
+
+        // The new owner writes the same records, so it needs the state rows that the paused checkpoint writes.
+        await CheckpointAsync(store, execution, takeover.LeaseToken!, rowHash: 3);
+
+        proxy.CutAll();
+        await Assert.ThrowsAnyAsync<NpgsqlException>(() => stalled);
+        var stored = await store.Executions.GetByIdAsync(execution.Id, CancellationToken.None);
+        var state = await store.State.LookupAsync(execution.SyncId, [.. NewHashes(), .. OldHashes()], CancellationToken.None);
+        Assert.Equal(new ExecutionCounts(Total: 2 * ChangesPerCheckpoint, Insert: 2 * ChangesPerCheckpoint), stored!.Counts);
+        Assert.Equal(ChangesPerCheckpoint, state.Count);
+        Assert.All(NewHashes(), hash => Assert.Equal((UInt128)3, state[hash]));
+    }
+
+    private static async Task<Execution> AddExecutionAsync(TestStore store)
+    {
+        var (_, _, _, sync) = await store.AddSyncWithParentsAsync();
+        var (execution, _) = await store.Executions.CreateIfIdleAsync(
+            TestStore.NewExecution(sync, TestStore.BaseTime), CancellationToken.None);
+        return execution;
+    }
+
+    /// <summary>
+    /// Claims the execution for the worker that will pause, stores the state that its checkpoint deletes and the records
+    /// in flight that it replaces, and returns the lease token. The paused instance's pool then has an open connection.
+    /// </summary>
+    private static async Task<string> PrepareCheckpointAsync(TestStore store, TestStore paused, Execution execution)
+    {
+        var token = await store.ClaimAsync(execution.Id, Claimed, "host-a:1");
+        var oldState = OldHashes().Select(hash => new StateChange(hash, Identity(hash), 1)).ToList();
+        await store.State.CheckpointAsync(
+            execution.SyncId, execution.Id, token, oldState,
+            new ExecutionCounts(Total: ChangesPerCheckpoint, Insert: ChangesPerCheckpoint), CancellationToken.None);
+        await paused.State.SetInFlightAsync(execution.SyncId, execution.Id, token, InFlight(), CancellationToken.None);
+        return token;
+    }
+
+    /// <summary>Deletes the old state, upserts the new state with <paramref name="rowHash"/> and keeps the records in flight.</summary>
+    private static Task CheckpointAsync(TestStore store, Execution execution, string token, UInt128 rowHash)
+    {
+        var changes = OldHashes().Select(hash => new StateChange(hash, Identity(hash), null))
+            .Concat(NewHashes().Select(hash => new StateChange(hash, Identity(hash), rowHash)))
+            .ToList();
+        return store.State.CheckpointAsync(
+            execution.SyncId, execution.Id, token, changes,
+            new ExecutionCounts(Total: ChangesPerCheckpoint, Insert: ChangesPerCheckpoint), CancellationToken.None,
+            InFlight());
+    }
+
+    private static List<StateEntry> InFlight() =>
+        NewHashes().Select(hash => new StateEntry(hash, Identity(hash), StateChange.Unconfirmed)).ToList();
+
+    // Every execution has a sync of its own, so the measuring checkpoint and the paused one write the same hashes.
+    private static IEnumerable<UInt128> OldHashes() => Enumerable.Range(1, ChangesPerCheckpoint).Select(i => (UInt128)i);
+
+    private static IEnumerable<UInt128> NewHashes() =>
+        Enumerable.Range(ChangesPerCheckpoint + 1, ChangesPerCheckpoint).Select(i => (UInt128)i);
+
+    private static string Identity(UInt128 hash) => $"customer-{hash:X32}";
+
+    /// <summary>
+    /// Waits until a session of the store's database waits for the rest of a statement from its client, which is where
+    /// the hold leaves the paused instance's session.
+    /// </summary>
+    private static async Task WaitForSessionInClientReadAsync(TestStore store)
+    {
+        for (var attempt = 0; attempt < 300; attempt++)
+        {
+            var waiting = await store.ScalarAsync("""
+                SELECT count(*) FROM pg_stat_activity
+                WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'active' AND wait_event = 'ClientRead'
+                """);
+            if (waiting > 0)
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail("no session of the store's database waited for the rest of a statement within 30 s");
+    }
+}
