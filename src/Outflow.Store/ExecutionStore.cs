@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text;
 using Dapper;
 using Microsoft.Extensions.Logging;
@@ -13,6 +14,13 @@ namespace Outflow.Store;
 /// </summary>
 internal sealed class ExecutionStore : IExecutionStore
 {
+    /// <summary>
+    /// How long a claim waits for another session's lock on the execution's row. Store writers hold that lock for one
+    /// statement or the short end of a transaction, so a longer wait means a stalled holder, and the job tries the claim
+    /// again later.
+    /// </summary>
+    private static readonly TimeSpan ClaimLockTimeout = TimeSpan.FromSeconds(5);
+
     private const string ConfigurationColumn = "executions.configuration";
     private const string PassphraseColumn = "executions.encryption_passphrase";
 
@@ -159,6 +167,8 @@ internal sealed class ExecutionStore : IExecutionStore
     /// Claims the lease in one conditional UPDATE, so of two processes racing for one execution only one matches.
     /// A resumed execution keeps its first start time, so its position in execution lists does not move. Only a
     /// started execution can be taken over, so one canceled before it started stays for the runner to settle.
+    /// The UPDATE waits at most <see cref="ClaimLockTimeout"/> for another session's lock on the row. After that the
+    /// claim reports the execution as held elsewhere, so that its job tries again, instead of failing the job.
     /// </summary>
     public async Task<ExecutionClaim> TryClaimAsync(
         Guid id, string owner, TimeSpan leaseDuration, DateTimeOffset now, CancellationToken cancellationToken)
@@ -167,7 +177,37 @@ internal sealed class ExecutionStore : IExecutionStore
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(leaseDuration, TimeSpan.Zero);
         var token = Guid.NewGuid().ToString("N");
         var nowMilliseconds = StoreValues.ToUnixMilliseconds(now);
-        var updated = await ExecuteAsync(
+        bool claimed;
+        try
+        {
+            claimed = await UpdateClaimAsync(id, owner, token, now, leaseDuration, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbException exception) when (_database.IsLockTimeout(exception))
+        {
+            Log.ClaimLockTimedOut(_logger, id, (long)ClaimLockTimeout.TotalMilliseconds);
+            return await ExplainLockedClaimAsync(id, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (claimed)
+        {
+            return new ExecutionClaim(ExecutionClaimStatus.Claimed, token);
+        }
+
+        // The update decided the claim. This read only explains a refusal, so a lease that changes in between
+        // at worst makes the caller retry sooner or later than needed.
+        var lease = await ReadLeaseAsync(id, cancellationToken).ConfigureAwait(false);
+        return lease is { Status: "running" or "canceling", LeaseUntil: long until } && until >= nowMilliseconds
+            ? new ExecutionClaim(ExecutionClaimStatus.HeldElsewhere, HeldUntil: StoreValues.ToInstant(until), HeldBy: lease.LeaseOwner)
+            : new ExecutionClaim(ExecutionClaimStatus.NotStartable);
+    }
+
+    private async Task<bool> UpdateClaimAsync(
+        Guid id, string owner, string token, DateTimeOffset now, TimeSpan leaseDuration, CancellationToken cancellationToken)
+    {
+        using var connection = await _database.OpenWriteAsync(cancellationToken).ConfigureAwait(false);
+        using var transaction = await _database.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+        await _database.SetLockTimeoutAsync(connection, transaction, ClaimLockTimeout, cancellationToken).ConfigureAwait(false);
+        var updated = await connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE executions
             SET status = CASE WHEN status = 'canceling' THEN 'canceling' ELSE 'running' END,
@@ -183,25 +223,40 @@ internal sealed class ExecutionStore : IExecutionStore
                 Id = StoreValues.ToText(id),
                 Token = token,
                 Owner = owner,
-                Now = nowMilliseconds,
+                Now = StoreValues.ToUnixMilliseconds(now),
                 Until = StoreValues.ToUnixMilliseconds(now + leaseDuration),
             },
-            cancellationToken).ConfigureAwait(false);
-        if (updated == 1)
+            transaction,
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return updated == 1;
+    }
+
+    /// <summary>
+    /// Returns the result of a claim that gave up waiting for the row lock. An unfinished execution counts as held by its
+    /// current lease owner, even when that lease has expired, so the caller tries again at the expiry or soon after it.
+    /// </summary>
+    private async Task<ExecutionClaim> ExplainLockedClaimAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var lease = await ReadLeaseAsync(id, cancellationToken).ConfigureAwait(false);
+        if (lease is null || !ExecutionStatuses.TryParse(lease.Status, out var status) || status.IsTerminal())
         {
-            return new ExecutionClaim(ExecutionClaimStatus.Claimed, token);
+            return new ExecutionClaim(ExecutionClaimStatus.NotStartable);
         }
 
-        // The update decided the claim. This read only explains a refusal, so a lease that changes in between
-        // at worst makes the caller retry sooner or later than needed.
+        return new ExecutionClaim(
+            ExecutionClaimStatus.HeldElsewhere,
+            HeldUntil: StoreValues.ToInstant(lease.LeaseUntil),
+            HeldBy: lease.LeaseOwner);
+    }
+
+    private async Task<LeaseRow?> ReadLeaseAsync(Guid id, CancellationToken cancellationToken)
+    {
         using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var lease = await connection.QueryFirstOrDefaultAsync<LeaseRow>(new CommandDefinition(
+        return await connection.QueryFirstOrDefaultAsync<LeaseRow>(new CommandDefinition(
             "SELECT status AS Status, lease_owner AS LeaseOwner, lease_until AS LeaseUntil FROM executions WHERE id = @Id",
             new { Id = StoreValues.ToText(id) },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return lease is { Status: "running" or "canceling", LeaseUntil: long until } && until >= nowMilliseconds
-            ? new ExecutionClaim(ExecutionClaimStatus.HeldElsewhere, HeldUntil: StoreValues.ToInstant(until), HeldBy: lease.LeaseOwner)
-            : new ExecutionClaim(ExecutionClaimStatus.NotStartable);
     }
 
     public async Task<bool> RenewLeaseAsync(Guid id, string leaseToken, DateTimeOffset until, CancellationToken cancellationToken)

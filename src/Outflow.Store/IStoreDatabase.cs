@@ -42,6 +42,16 @@ internal interface IStoreDatabase
     Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Limits how long each later statement of the transaction waits for a lock. A statement that waits longer fails
+    /// with an error that <see cref="IsLockTimeout"/> recognizes. Does nothing where writers take turns before their
+    /// transaction begins (SQLite), because their wait is bounded there.
+    /// </summary>
+    Task SetLockTimeoutAsync(DbConnection connection, DbTransaction transaction, TimeSpan timeout, CancellationToken cancellationToken);
+
+    /// <summary>Returns whether <paramref name="exception"/> reports a statement that waited for a lock longer than allowed.</summary>
+    bool IsLockTimeout(Exception exception);
+
+    /// <summary>
     /// Takes a lock that keeps other processes from migrating the same database until the result is disposed.
     /// </summary>
     Task<IAsyncDisposable> LockMigrationsAsync(DbConnection connection, CancellationToken cancellationToken);

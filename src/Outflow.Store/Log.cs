@@ -33,4 +33,10 @@ internal static partial class Log
         Level = LogLevel.Warning,
         Message = "Did not requeue execution {ExecutionId}: it is missing, neither running nor canceling, or its lease is held by another claim")]
     public static partial void RequeueIgnored(ILogger logger, Guid executionId);
+
+    [LoggerMessage(
+        EventId = 5006,
+        Level = LogLevel.Warning,
+        Message = "Claim of execution {ExecutionId} timed out after {TimeoutMilliseconds} ms waiting for a lock on its row that another store session holds; its job tries the claim again later")]
+    public static partial void ClaimLockTimedOut(ILogger logger, Guid executionId, long timeoutMilliseconds);
 }

@@ -14,7 +14,10 @@ public enum ExecutionClaimStatus
     /// <summary>The caller holds the lease now.</summary>
     Claimed,
 
-    /// <summary>Another owner holds a lease that has not expired.</summary>
+    /// <summary>
+    /// Another owner holds a lease that has not expired, or another store session kept the execution's row locked for
+    /// longer than a claim waits. <see cref="ExecutionClaim.HeldUntil"/> is then the stored expiry, which may have passed.
+    /// </summary>
     HeldElsewhere,
 
     /// <summary>The execution is missing, terminal, or canceled before it ever started.</summary>

@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using System.Globalization;
 using Npgsql;
 
 namespace Outflow.Store.PostgreSql;
@@ -89,9 +90,28 @@ internal sealed class PostgreSqlDatabase : IStoreDatabase, IAsyncDisposable, IDi
         return new MigrationLock(connection);
     }
 
+    public async Task SetLockTimeoutAsync(
+        DbConnection connection, DbTransaction transaction, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        // SET LOCAL ends with the transaction, so the pooled session keeps no trace of it.
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = LockTimeoutSql(timeout);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public bool IsLockTimeout(Exception exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable };
+
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
     public void Dispose() => _dataSource.Dispose();
+
+    private static string LockTimeoutSql(TimeSpan timeout)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(timeout, TimeSpan.FromMilliseconds(1));
+        return string.Create(CultureInfo.InvariantCulture, $"SET LOCAL lock_timeout = {(long)timeout.TotalMilliseconds}");
+    }
 
     private static async Task RunAsync(DbConnection connection, string sql, CancellationToken cancellationToken)
     {

@@ -138,6 +138,16 @@ internal sealed class SqliteDatabase : IStoreDatabase
         return Task.FromResult(transaction);
     }
 
+    // Writers of this process wait for their turn before BEGIN IMMEDIATE, and the busy timeout bounds the wait for
+    // other processes, so no statement inside the transaction waits for a lock.
+    public Task SetLockTimeoutAsync(DbConnection connection, DbTransaction transaction, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.CompletedTask;
+    }
+
+    public bool IsLockTimeout(Exception exception) => false;
+
     // Each migration runs in a BEGIN IMMEDIATE transaction and checks schema_migrations inside it, which
     // already makes concurrent migrations of one file apply each script once.
     public Task<IAsyncDisposable> LockMigrationsAsync(DbConnection connection, CancellationToken cancellationToken)

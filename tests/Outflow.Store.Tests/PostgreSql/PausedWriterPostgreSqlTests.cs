@@ -64,6 +64,37 @@ public sealed class PausedWriterPostgreSqlTests(PostgresFixture postgres)
         Assert.All(NewHashes(), hash => Assert.Equal((UInt128)3, state[hash]));
     }
 
+    /// <summary>
+    /// A session that keeps the execution's row locked, whatever it waits for, makes the claim give up after a bounded
+    /// wait and report the lease as held, so that the job tries again later instead of failing.
+    /// </summary>
+    [Fact]
+    public async Task Claim_on_locked_row_returns_held_elsewhere()
+    {
+        await using var store = await TestStore.CreateAsync(postgres);
+        var execution = await AddExecutionAsync(store);
+        await store.ClaimAsync(execution.Id, Claimed, "host-a:1");
+
+        await using var locker = new NpgsqlConnection(store.PostgresDatabase!.ConnectionString);
+        await locker.OpenAsync();
+        await using var transaction = await locker.BeginTransactionAsync();
+        await using (var select = new NpgsqlCommand("SELECT id FROM executions WHERE id = @id FOR UPDATE", locker, transaction))
+        {
+            select.Parameters.AddWithValue("id", execution.Id.ToString("D"));
+            Assert.NotNull(await select.ExecuteScalarAsync());
+        }
+
+        var whileLocked = await store.Executions.TryClaimAsync(
+            execution.Id, "host-b:2", TestStore.LeaseDuration, AfterExpiry, CancellationToken.None);
+        await transaction.RollbackAsync();
+        var afterUnlock = await store.Executions.TryClaimAsync(
+            execution.Id, "host-b:2", TestStore.LeaseDuration, AfterExpiry, CancellationToken.None);
+
+        Assert.Equal(ExecutionClaimStatus.HeldElsewhere, whileLocked.Status);
+        Assert.Equal("host-a:1", whileLocked.HeldBy);
+        Assert.Equal(ExecutionClaimStatus.Claimed, afterUnlock.Status);
+    }
+
     private static async Task<Execution> AddExecutionAsync(TestStore store)
     {
         var (_, _, _, sync) = await store.AddSyncWithParentsAsync();
