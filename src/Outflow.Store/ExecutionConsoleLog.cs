@@ -16,6 +16,12 @@ internal sealed class ExecutionConsoleLog : IExecutionConsoleLog
         FROM execution_console_log
         """;
 
+    /// <summary>
+    /// How long an append waits for the previous append to the same execution. An append takes milliseconds, so a
+    /// longer wait means a stalled writer, and the append fails instead of holding up the execution it reports on.
+    /// </summary>
+    private static readonly TimeSpan TurnTimeout = TimeSpan.FromSeconds(5);
+
     private readonly IStoreDatabase _database;
     private readonly int _retainedEntries;
 
@@ -42,13 +48,10 @@ internal sealed class ExecutionConsoleLog : IExecutionConsoleLog
         using var connection = await _database.OpenWriteAsync(cancellationToken).ConfigureAwait(false);
         using var transaction = await _database.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
 
-        // Where the write transaction does not exclude other writers, locking the execution's row makes concurrent
-        // appends to one execution take turns, so each reads the id the previous one wrote.
-        await connection.ExecuteAsync(new CommandDefinition(
-            "SELECT id FROM executions WHERE id = @ExecutionId" + _database.LockRowsClause,
-            new { ExecutionId = id },
-            transaction,
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        // Concurrent appends to one execution take turns, so each reads the id the previous one wrote. The turn locks no
+        // row of the execution, because an append paused while it sends a long message keeps its locks on PostgreSQL.
+        await _database.TakeTurnAsync(connection, transaction, "execution_console_log:" + id, TurnTimeout, cancellationToken)
+            .ConfigureAwait(false);
         var newest = await connection.QueryFirstOrDefaultAsync<ConsoleLogRow>(new CommandDefinition(
             SelectColumns + " WHERE execution_id = @ExecutionId ORDER BY timestamp_ms DESC, sequence DESC LIMIT 1",
             new { ExecutionId = id },

@@ -25,17 +25,20 @@ internal sealed class ExecutionLogStore(IStoreDatabase database) : IExecutionLog
         using var connection = await database.OpenWriteAsync(cancellationToken).ConfigureAwait(false);
         using var transaction = await database.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
 
-        // Locking the execution's row makes two processes that store the same execution's files take turns, and
-        // makes the store fail when the execution does not exist.
-        var locked = await connection.QueryFirstOrDefaultAsync<string>(new CommandDefinition(
-            "SELECT id FROM executions WHERE id = @ExecutionId" + database.LockRowsClause,
+        // Two processes that store the same execution's files take turns. The turn locks no row of the execution,
+        // because a process paused while it sends a file keeps its locks on PostgreSQL, and a lock on the execution's
+        // row would keep another worker from claiming the execution.
+        await database.TakeTurnAsync(connection, transaction, "execution_log_files:" + id, TurnTimeout, cancellationToken)
+            .ConfigureAwait(false);
+        var existingId = await connection.QueryFirstOrDefaultAsync<string>(new CommandDefinition(
+            "SELECT id FROM executions WHERE id = @ExecutionId",
             new { ExecutionId = id },
             transaction,
             cancellationToken: cancellationToken)).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"execution {executionId} does not exist, so its log files cannot be stored");
         await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM execution_log_files WHERE execution_id = @ExecutionId",
-            new { ExecutionId = locked },
+            new { ExecutionId = existingId },
             transaction,
             cancellationToken: cancellationToken)).ConfigureAwait(false);
 
@@ -45,7 +48,7 @@ internal sealed class ExecutionLogStore(IStoreDatabase database) : IExecutionLog
             var content = await CompressAsync(files[ordinal].OpenContent, cancellationToken).ConfigureAwait(false);
             await using (content.ConfigureAwait(false))
             {
-                var row = new ExecutionLogFileInsert(locked, file, ordinal, content);
+                var row = new ExecutionLogFileInsert(existingId, file, ordinal, content);
                 if (connection is NpgsqlConnection postgres)
                 {
                     await InsertAsync(postgres, (NpgsqlTransaction)transaction, row, cancellationToken).ConfigureAwait(false);
@@ -224,6 +227,12 @@ internal sealed class ExecutionLogStore(IStoreDatabase database) : IExecutionLog
     }
 
     private const int CopyBufferSize = 81_920;
+
+    /// <summary>
+    /// How long storing waits for another process that stores the same execution's files, which happens only after a
+    /// takeover. Past that, storing fails and the files stay in the data directory of the process that wrote them.
+    /// </summary>
+    private static readonly TimeSpan TurnTimeout = TimeSpan.FromSeconds(10);
 
     private sealed record ExecutionLogFileInsert(string ExecutionId, ExecutionLogFile File, int Ordinal, FileStream Content);
 }

@@ -48,6 +48,15 @@ internal interface IStoreDatabase
     /// </summary>
     Task SetLockTimeoutAsync(DbConnection connection, DbTransaction transaction, TimeSpan timeout, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Makes the write transactions that pass the same <paramref name="resource"/> take turns, each until it ends. A
+    /// transaction waits at most <paramref name="timeout"/> for its turn, as <see cref="SetLockTimeoutAsync"/> sets it
+    /// for the rest of the transaction. No row of the store is locked, so the turn never delays a claim or a status
+    /// change of an execution. Does nothing where the write transaction already excludes every other writer.
+    /// </summary>
+    Task TakeTurnAsync(
+        DbConnection connection, DbTransaction transaction, string resource, TimeSpan timeout, CancellationToken cancellationToken);
+
     /// <summary>Returns whether <paramref name="exception"/> reports a statement that waited for a lock longer than allowed.</summary>
     bool IsLockTimeout(Exception exception);
 

@@ -1,6 +1,9 @@
+using System.Buffers.Binary;
 using System.Data;
 using System.Data.Common;
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Npgsql;
 
 namespace Outflow.Store.PostgreSql;
@@ -97,6 +100,26 @@ internal sealed class PostgreSqlDatabase : IStoreDatabase, IAsyncDisposable, IDi
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = LockTimeoutSql(timeout);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Takes a transaction-level advisory lock on a 64-bit key hashed from <paramref name="resource"/>. Two resources
+    /// whose keys collide also take turns with each other, which only delays them.
+    /// </summary>
+    public async Task TakeTurnAsync(
+        DbConnection connection, DbTransaction transaction, string resource, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(resource);
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+
+        // Npgsql sends both statements in one round trip.
+        command.CommandText = LockTimeoutSql(timeout) + "; SELECT pg_advisory_xact_lock(@key)";
+        var key = command.CreateParameter();
+        key.ParameterName = "key";
+        key.Value = BinaryPrimitives.ReadInt64BigEndian(SHA256.HashData(Encoding.UTF8.GetBytes(resource)));
+        command.Parameters.Add(key);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -146,6 +146,14 @@ internal sealed class SqliteDatabase : IStoreDatabase
         return Task.CompletedTask;
     }
 
+    // BEGIN IMMEDIATE already gives each write transaction a turn of its own.
+    public Task TakeTurnAsync(
+        DbConnection connection, DbTransaction transaction, string resource, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.CompletedTask;
+    }
+
     public bool IsLockTimeout(Exception exception) => false;
 
     // Each migration runs in a BEGIN IMMEDIATE transaction and checks schema_migrations inside it, which

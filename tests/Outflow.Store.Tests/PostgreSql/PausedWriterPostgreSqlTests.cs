@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Npgsql;
 using Outflow.Core.Executions;
 using Outflow.Testing;
@@ -62,6 +63,60 @@ public sealed class PausedWriterPostgreSqlTests(PostgresFixture postgres)
         Assert.Equal(new ExecutionCounts(Total: 2 * ChangesPerCheckpoint, Insert: 2 * ChangesPerCheckpoint), stored!.Counts);
         Assert.Equal(ChangesPerCheckpoint, state.Count);
         Assert.All(NewHashes(), hash => Assert.Equal((UInt128)3, state[hash]));
+    }
+
+    [Fact]
+    public async Task Paused_log_files_store_blocks_no_takeover()
+    {
+        await using var store = await TestStore.CreateAsync(postgres);
+        await using var proxy = TcpFaultProxy.Start(postgres.Server);
+        await using var paused = store.OpenSecondInstanceAt(proxy.Port);
+        var execution = await AddExecutionAsync(store);
+        await store.ClaimAsync(execution.Id, Claimed, "host-a:1");
+        await paused.Executions.GetByIdAsync(execution.Id, CancellationToken.None);
+
+        // Random bytes do not compress, so the stored file is as large as this.
+        var content = RandomNumberGenerator.GetBytes(2 * 1024 * 1024);
+        var file = new ExecutionLogFileContent(
+            new ExecutionLogFile("records", "records-0000.jsonl", 1, content.Length), () => new MemoryStream(content));
+        proxy.HoldAfter(256 * 1024, ProxyDirection.ToServer);
+        var stalled = paused.LogFiles.ReplaceAsync(execution.Id, [file], CancellationToken.None);
+        await proxy.HoldStarted.WaitAsync(TimeSpan.FromSeconds(30));
+        await WaitForSessionInClientReadAsync(store);
+
+        var takeover = await store.Executions.TryClaimAsync(
+            execution.Id, "host-b:2", TestStore.LeaseDuration, AfterExpiry, CancellationToken.None);
+        Assert.Equal(ExecutionClaimStatus.Claimed, takeover.Status);
+        Assert.True(await store.Executions.FinishAsync(
+            execution.Id, takeover.LeaseToken, ExecutionStatus.Completed, [], AfterExpiry, CancellationToken.None));
+
+        proxy.CutAll();
+        await Assert.ThrowsAnyAsync<NpgsqlException>(() => stalled);
+        Assert.Empty(await store.LogFiles.ListAsync(execution.Id, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Paused_console_append_blocks_no_takeover()
+    {
+        await using var store = await TestStore.CreateAsync(postgres);
+        await using var proxy = TcpFaultProxy.Start(postgres.Server);
+        await using var paused = store.OpenSecondInstanceAt(proxy.Port);
+        var execution = await AddExecutionAsync(store);
+        await store.ClaimAsync(execution.Id, Claimed, "host-a:1");
+        await paused.Executions.GetByIdAsync(execution.Id, CancellationToken.None);
+
+        proxy.HoldAfter(16 * 1024, ProxyDirection.ToServer);
+        var stalled = paused.ConsoleLog.AppendAsync(
+            execution.Id, Claimed, "error", new string('x', 256 * 1024), null, CancellationToken.None);
+        await proxy.HoldStarted.WaitAsync(TimeSpan.FromSeconds(30));
+        await WaitForSessionInClientReadAsync(store);
+
+        var takeover = await store.Executions.TryClaimAsync(
+            execution.Id, "host-b:2", TestStore.LeaseDuration, AfterExpiry, CancellationToken.None);
+        Assert.Equal(ExecutionClaimStatus.Claimed, takeover.Status);
+
+        proxy.CutAll();
+        await Assert.ThrowsAnyAsync<NpgsqlException>(() => stalled);
     }
 
     /// <summary>
