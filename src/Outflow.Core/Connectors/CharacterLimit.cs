@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Outflow.Core.Connectors;
 
 /// <summary>
@@ -14,18 +12,28 @@ public static class CharacterLimit
     /// </summary>
     public static (int Length, bool CutsContent) Measure(string text, int maxLength)
     {
-        var length = text.EnumerateRunes().Count();
-        if (length <= maxLength)
+        var chars = text.AsSpan();
+
+        // Only a surrogate pair makes the count differ from the number of UTF-16 units, and most text has none.
+        var firstSurrogate = chars.IndexOfAnyInRange('\uD800', '\uDFFF');
+        if (firstSurrogate < 0)
         {
-            return (length, false);
+            return (chars.Length, chars.Length > maxLength && chars[maxLength..].Trim(' ').Length > 0);
         }
 
-        var index = 0;
-        for (var i = 0; i < maxLength; i++)
+        var length = firstSurrogate;
+        var cut = length >= maxLength ? maxLength : -1;
+        for (var i = firstSurrogate; i < chars.Length; length++)
         {
-            index += Rune.GetRuneAt(text, index).Utf16SequenceLength;
+            if (length == maxLength)
+            {
+                cut = i;
+            }
+
+            // An unpaired surrogate counts as one character, as it does when enumerated as runes.
+            i += char.IsHighSurrogate(chars[i]) && i + 1 < chars.Length && char.IsLowSurrogate(chars[i + 1]) ? 2 : 1;
         }
 
-        return (length, text.AsSpan(index).Trim(' ').Length > 0);
+        return (length, length > maxLength && chars[cut..].Trim(' ').Length > 0);
     }
 }
