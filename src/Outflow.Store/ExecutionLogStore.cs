@@ -22,33 +22,38 @@ internal sealed class ExecutionLogStore(IStoreDatabase database) : IExecutionLog
     {
         ArgumentNullException.ThrowIfNull(files);
         var id = StoreValues.ToText(executionId);
-        using var connection = await database.OpenWriteAsync(cancellationToken).ConfigureAwait(false);
-        using var transaction = await database.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
 
-        // Two processes that store the same execution's files take turns. The turn locks no row of the execution,
-        // because a process paused while it sends a file keeps its locks on PostgreSQL, and a lock on the execution's
-        // row would keep another worker from claiming the execution.
-        await database.TakeTurnAsync(connection, transaction, "execution_log_files:" + id, TurnTimeout, cancellationToken)
-            .ConfigureAwait(false);
-        var existingId = await connection.QueryFirstOrDefaultAsync<string>(new CommandDefinition(
-            "SELECT id FROM executions WHERE id = @ExecutionId",
-            new { ExecutionId = id },
-            transaction,
-            cancellationToken: cancellationToken)).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"execution {executionId} does not exist, so its log files cannot be stored");
-        await connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM execution_log_files WHERE execution_id = @ExecutionId",
-            new { ExecutionId = existingId },
-            transaction,
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
-
-        for (var ordinal = 0; ordinal < files.Count; ordinal++)
+        // Compressing takes far longer than inserting, and the SQLite store admits one writer at a time, so the files
+        // are compressed before the transaction starts.
+        var contents = await CompressAllAsync(files, cancellationToken).ConfigureAwait(false);
+        try
         {
-            var file = files[ordinal].File;
-            var content = await CompressAsync(files[ordinal].OpenContent, cancellationToken).ConfigureAwait(false);
-            await using (content.ConfigureAwait(false))
+            using var connection = await database.OpenWriteAsync(cancellationToken).ConfigureAwait(false);
+            using var transaction = await database.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+
+            // Two processes that store the same execution's files take turns. The turn locks no row of the execution,
+            // because a process paused while it sends a file keeps its locks on PostgreSQL, and a lock on the execution's
+            // row would keep another worker from claiming the execution.
+            await database.TakeTurnAsync(connection, transaction, "execution_log_files:" + id, TurnTimeout, cancellationToken)
+                .ConfigureAwait(false);
+            var existingId = await connection.QueryFirstOrDefaultAsync<string>(new CommandDefinition(
+                "SELECT id FROM executions WHERE id = @ExecutionId",
+                new { ExecutionId = id },
+                transaction,
+                cancellationToken: cancellationToken)).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"execution {executionId} does not exist, so its log files cannot be stored");
+            await connection.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM execution_log_files WHERE execution_id = @ExecutionId",
+                new { ExecutionId = existingId },
+                transaction,
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+
+            for (var ordinal = 0; ordinal < files.Count; ordinal++)
             {
-                var row = new ExecutionLogFileInsert(existingId, file, ordinal, content);
+                // A compressed copy shared by two log files is read from its start for each.
+                var content = contents[ordinal];
+                content.Position = 0;
+                var row = new ExecutionLogFileInsert(existingId, files[ordinal].File, ordinal, content);
                 if (connection is NpgsqlConnection postgres)
                 {
                     await InsertAsync(postgres, (NpgsqlTransaction)transaction, row, cancellationToken).ConfigureAwait(false);
@@ -59,9 +64,13 @@ internal sealed class ExecutionLogStore(IStoreDatabase database) : IExecutionLog
                         .ConfigureAwait(false);
                 }
             }
-        }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await DisposeAllAsync(contents).ConfigureAwait(false);
+        }
     }
 
     public async Task<IReadOnlyList<ExecutionLogFile>> ListAsync(Guid executionId, CancellationToken cancellationToken)
@@ -101,6 +110,80 @@ internal sealed class ExecutionLogStore(IStoreDatabase database) : IExecutionLog
         {
             await connection.DisposeAsync().ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Compresses each file into a temporary file. A file whose content equals an earlier file's gets that file's
+    /// compressed copy: a run that only inserts writes the same lines to its records log and its inserts log.
+    /// </summary>
+    private static async Task<FileStream[]> CompressAllAsync(IReadOnlyList<ExecutionLogFileContent> files, CancellationToken cancellationToken)
+    {
+        var contents = new FileStream[files.Count];
+        try
+        {
+            for (var i = 0; i < files.Count; i++)
+            {
+                for (var earlier = 0; earlier < i && contents[i] is null; earlier++)
+                {
+                    if (files[earlier].File.Bytes == files[i].File.Bytes
+                        && await SameContentAsync(files[earlier], files[i], cancellationToken).ConfigureAwait(false))
+                    {
+                        contents[i] = contents[earlier];
+                    }
+                }
+
+                contents[i] ??= await CompressAsync(files[i].OpenContent, cancellationToken).ConfigureAwait(false);
+            }
+
+            return contents;
+        }
+        catch
+        {
+            await DisposeAllAsync(contents).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static async Task<bool> SameContentAsync(
+        ExecutionLogFileContent first, ExecutionLogFileContent second, CancellationToken cancellationToken)
+    {
+        var firstStream = first.OpenContent();
+        await using (firstStream.ConfigureAwait(false))
+        {
+            var secondStream = second.OpenContent();
+            await using (secondStream.ConfigureAwait(false))
+            {
+                var firstBuffer = new byte[CopyBufferSize];
+                var secondBuffer = new byte[CopyBufferSize];
+                while (true)
+                {
+                    var firstRead = await firstStream.ReadAtLeastAsync(firstBuffer, CopyBufferSize, throwOnEndOfStream: false, cancellationToken)
+                        .ConfigureAwait(false);
+                    var secondRead = await secondStream.ReadAtLeastAsync(secondBuffer, CopyBufferSize, throwOnEndOfStream: false, cancellationToken)
+                        .ConfigureAwait(false);
+                    if (firstRead != secondRead || !firstBuffer.AsSpan(0, firstRead).SequenceEqual(secondBuffer.AsSpan(0, firstRead)))
+                    {
+                        return false;
+                    }
+
+                    if (firstRead < CopyBufferSize)
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+    }
+
+    private static async Task DisposeAllAsync(FileStream?[] contents)
+    {
+        foreach (var content in contents.Distinct())
+        {
+            if (content is not null)
+            {
+                await content.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 

@@ -44,6 +44,30 @@ public abstract class ExecutionLogStoreTests(PostgresFixture? postgres)
     }
 
     [Fact]
+    public async Task Files_of_equal_length_keep_own_content()
+    {
+        await using var store = await TestStore.CreateAsync(postgres);
+        var execution = await AddExecutionAsync(store);
+        var lines = string.Concat(Enumerable.Range(0, 3000).Select(i => $"{{\"identity\":{i},\"operation\":\"insert\"}}\n"));
+        var sameLength = lines.Replace("\"identity\":2999", "\"identity\":2998", StringComparison.Ordinal);
+
+        await store.LogFiles.ReplaceAsync(
+            execution.Id,
+            [
+                Content("records", "records-0000.jsonl", lines),
+                Content("records", "records-0001.jsonl", sameLength),
+                Content("inserts", "inserts-0000.jsonl", lines),
+                Content("inserts", "inserts-0001.jsonl", sameLength),
+            ],
+            CancellationToken.None);
+
+        Assert.Equal(lines, await ReadAsync(store, execution.Id, "records-0000.jsonl"));
+        Assert.Equal(sameLength, await ReadAsync(store, execution.Id, "records-0001.jsonl"));
+        Assert.Equal(lines, await ReadAsync(store, execution.Id, "inserts-0000.jsonl"));
+        Assert.Equal(sameLength, await ReadAsync(store, execution.Id, "inserts-0001.jsonl"));
+    }
+
+    [Fact]
     public async Task Open_unknown_name_returns_null()
     {
         await using var store = await TestStore.CreateAsync(postgres);
