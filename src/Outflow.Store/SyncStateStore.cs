@@ -55,29 +55,33 @@ internal sealed class SyncStateStore : ISyncStateStore
         Guid syncId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        using var command = connection.CreateCommand();
-        // Both hashes come as one 32-byte value, which halves the calls into the provider for them. It is NULL when
-        // either hash is not 16 bytes long. SQLite's || makes text of blobs, so the cast turns the result back into bytes.
-        command.CommandText = connection is NpgsqlConnection
-            ? """
-              SELECT CASE WHEN octet_length(identity_hash) = 16 AND octet_length(row_hash) = 16 THEN identity_hash || row_hash END,
-                  identity
-              FROM sync_state WHERE sync_id = @sync_id ORDER BY identity_hash
-              """
-            : """
-              SELECT CASE WHEN length(identity_hash) = 16 AND length(row_hash) = 16 THEN CAST(identity_hash || row_hash AS BLOB) END,
-                  identity
-              FROM sync_state WHERE sync_id = @sync_id ORDER BY identity_hash
-              """;
-        AddParameter(command, "@sync_id", StoreValues.ToText(syncId));
-        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-
-        // Microsoft.Data.Sqlite's ReadAsync only wraps Read, so the SQLite store reads synchronously.
-        var synchronous = reader is SqliteDataReader;
-        var buffer = new byte[2 * StoreValues.HashLength];
-        while (synchronous ? reader.Read() : await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        var sync = StoreValues.ToText(syncId);
+        if (connection is SqliteConnection sqlite)
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            using var entries = new SqliteStateReader(sqlite, sync);
+            while (entries.Read() is { } entry)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                yield return entry;
+            }
+
+            yield break;
+        }
+
+        using var command = connection.CreateCommand();
+
+        // Both hashes come as one 32-byte value, which halves the calls into the provider for them. It is NULL when
+        // either hash is not 16 bytes long.
+        command.CommandText = """
+            SELECT CASE WHEN octet_length(identity_hash) = 16 AND octet_length(row_hash) = 16 THEN identity_hash || row_hash END,
+                identity
+            FROM sync_state WHERE sync_id = @sync_id ORDER BY identity_hash
+            """;
+        AddParameter(command, "@sync_id", sync);
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var buffer = new byte[2 * StoreValues.HashLength];
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
             var (identityHash, rowHash) = StoreValues.ReadHashPair(reader, 0, buffer);
             yield return new StateEntry(identityHash, reader.GetString(1), rowHash);
         }
