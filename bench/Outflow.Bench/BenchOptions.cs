@@ -30,7 +30,7 @@ internal sealed record BenchOptions
     public int Page { get; init; } = 1_000;
 
     /// <summary>Timed requests per page in the List Executions scenario.</summary>
-    public int PageRequests { get; init; } = 200;
+    public int PageRequests { get; init; } = 1_000;
 
     /// <summary>Directory for the PNG charts, or null for no charts.</summary>
     public string? ChartDirectory { get; init; }
@@ -50,7 +50,7 @@ internal sealed record BenchOptions
           --memory-rows N,N,...   row counts of the fresh-server full syncs, at least two (default: 100000,1000000)
           --executions N          executions inserted for the List Executions scenario (default: 100000)
           --page N                page of List Executions timed against page 1 (default: 1000)
-          --page-requests N       timed requests of each page (default: 200)
+          --page-requests N       timed requests of each page (default: 1000)
           --chart-dir DIR         write throughput.png and memory.png there (default: no charts)
         """;
 
