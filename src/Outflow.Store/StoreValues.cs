@@ -58,7 +58,7 @@ internal static class StoreValues
     /// <summary>
     /// Returns the bytes of column <paramref name="ordinal"/>, which must be as long as <paramref name="buffer"/>. On
     /// PostgreSQL they are copied into <paramref name="buffer"/>. On SQLite they come in an array of their own, because
-    /// Microsoft.Data.Sqlite's GetBytes was slower in ReadAllAsync than allocating the array.
+    /// Microsoft.Data.Sqlite's GetBytes was slower than allocating the array in a read of every state entry.
     /// </summary>
     /// <exception cref="InvalidDataException">The stored value has another length.</exception>
     private static byte[] ReadExactly(DbDataReader reader, int ordinal, byte[] buffer, string what)
