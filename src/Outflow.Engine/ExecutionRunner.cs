@@ -156,7 +156,7 @@ internal sealed class ExecutionRunner : IExecutionRunner
         }
 
         // The log files and the console entry go first, so a client that sees the terminal status also finds them.
-        var logsStored = await StoreLogFilesAsync(execution).ConfigureAwait(false);
+        var logsStored = await StoreLogFilesAsync(execution, lease.Token).ConfigureAwait(false);
         var counts = run.Counts;
         await console.FinishedAsync(status, counts).ConfigureAwait(false);
         if (!await _services.Executions.FinishAsync(executionId, lease.Token, status, errors, time.GetUtcNow(), CancellationToken.None)
@@ -199,13 +199,18 @@ internal sealed class ExecutionRunner : IExecutionRunner
     /// Copies the execution's closed log files into the store, so that every process that shares the store serves
     /// them, and returns whether it did. A failure is logged and leaves the files to this process only.
     /// </summary>
-    private async Task<bool> StoreLogFilesAsync(Execution execution)
+    private async Task<bool> StoreLogFilesAsync(Execution execution, string? leaseToken)
     {
         try
         {
             // Like the terminal status, the files describe work that is done, so they are stored even during shutdown.
-            await _logFiles.StoreAsync(execution.Id, CancellationToken.None).ConfigureAwait(false);
+            await _logFiles.StoreAsync(execution.Id, leaseToken, CancellationToken.None).ConfigureAwait(false);
             return true;
+        }
+        catch (LeaseLostException)
+        {
+            // The new owner stores the files of its own run. Finishing fails next and logs the lost lease.
+            return false;
         }
         catch (Exception exception)
         {

@@ -18,7 +18,8 @@ namespace Outflow.Store;
 /// </summary>
 internal sealed class ExecutionLogStore(IStoreDatabase database) : IExecutionLogStore
 {
-    public async Task ReplaceAsync(Guid executionId, IReadOnlyList<ExecutionLogFileContent> files, CancellationToken cancellationToken)
+    public async Task ReplaceAsync(
+        Guid executionId, string? leaseToken, IReadOnlyList<ExecutionLogFileContent> files, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(files);
         var id = StoreValues.ToText(executionId);
@@ -63,6 +64,15 @@ internal sealed class ExecutionLogStore(IStoreDatabase database) : IExecutionLog
                     await InsertAsync((SqliteConnection)connection, (SqliteTransaction)transaction, row, cancellationToken)
                         .ConfigureAwait(false);
                 }
+            }
+
+            // A worker can pause while it compresses, outside any transaction, and a new owner can finish the execution
+            // and store its own files meanwhile. So the lease is checked last, and a stale worker stores nothing.
+            if (leaseToken is not null && !await HoldsLeaseAsync(connection, transaction, existingId, leaseToken, cancellationToken).ConfigureAwait(false))
+            {
+                throw new LeaseLostException(
+                    $"Cannot store the log files of execution {executionId}: its lease token no longer matches, because another " +
+                    "worker claimed the execution after the lease expired. Nothing was stored.");
             }
 
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -112,6 +122,14 @@ internal sealed class ExecutionLogStore(IStoreDatabase database) : IExecutionLog
             throw;
         }
     }
+
+    private static async Task<bool> HoldsLeaseAsync(
+        DbConnection connection, DbTransaction transaction, string executionId, string leaseToken, CancellationToken cancellationToken) =>
+        await connection.QueryFirstOrDefaultAsync<string>(new CommandDefinition(
+            "SELECT id FROM executions WHERE id = @ExecutionId AND lease_token = @LeaseToken",
+            new { ExecutionId = executionId, LeaseToken = leaseToken },
+            transaction,
+            cancellationToken: cancellationToken)).ConfigureAwait(false) is not null;
 
     /// <summary>
     /// Compresses each file into a temporary file. A file whose content equals an earlier file's gets that file's

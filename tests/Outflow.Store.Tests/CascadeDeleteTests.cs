@@ -94,6 +94,7 @@ public abstract class CascadeDeleteTests(PostgresFixture? postgres)
             execution.Id, TestStore.BaseTime, ConsoleLogLevels.Info, "execution started", null, CancellationToken.None);
         await store.LogFiles.ReplaceAsync(
             execution.Id,
+            null,
             [new ExecutionLogFileContent(new ExecutionLogFile("records", "records-0000.jsonl", 1, 3), () => new MemoryStream("{}\n"u8.ToArray()))],
             CancellationToken.None);
     }

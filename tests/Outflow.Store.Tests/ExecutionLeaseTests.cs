@@ -188,6 +188,35 @@ public abstract class ExecutionLeaseTests(PostgresFixture? postgres)
         Assert.Equal(0, await store.State.ResolveInFlightAsync(execution.SyncId, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Log_files_of_lost_lease_are_not_stored()
+    {
+        await using var store = await TestStore.CreateAsync(postgres);
+        var execution = await AddExecutionAsync(store);
+        var oldToken = await store.ClaimAsync(execution.Id, Claimed, "host-a:1");
+        var newToken = await store.ClaimAsync(execution.Id, AfterExpiry, "host-b:2");
+        await store.LogFiles.ReplaceAsync(execution.Id, newToken, [LogFile("records-0000.jsonl", "new owner\n")], CancellationToken.None);
+
+        await Assert.ThrowsAsync<LeaseLostException>(() => store.LogFiles.ReplaceAsync(
+            execution.Id, oldToken, [LogFile("records-0000.jsonl", "old owner\n"), LogFile("records-0001.jsonl", "old\n")],
+            CancellationToken.None));
+
+        var listed = await store.LogFiles.ListAsync(execution.Id, CancellationToken.None);
+        Assert.Equal(["records-0000.jsonl"], listed.Select(file => file.Name));
+        var stream = await store.LogFiles.OpenAsync(execution.Id, "records-0000.jsonl", CancellationToken.None);
+        await using (stream!)
+        {
+            using var reader = new StreamReader(stream!);
+            Assert.Equal("new owner\n", await reader.ReadToEndAsync());
+        }
+    }
+
+    private static ExecutionLogFileContent LogFile(string name, string text)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        return new ExecutionLogFileContent(new ExecutionLogFile("records", name, 1, bytes.Length), () => new MemoryStream(bytes, writable: false));
+    }
+
     private static async Task<Execution> AddExecutionAsync(TestStore store)
     {
         var (_, _, _, sync) = await store.AddSyncWithParentsAsync();

@@ -15,6 +15,7 @@ public abstract class ExecutionLogStoreTests(PostgresFixture? postgres)
 
         await store.LogFiles.ReplaceAsync(
             execution.Id,
+            null,
             [
                 Content("records", "records-0000.jsonl", "{\"a\":1}\n{\"a\":2}\n"),
                 Content("records", "records-0001.jsonl", "{\"a\":3}\n"),
@@ -36,7 +37,7 @@ public abstract class ExecutionLogStoreTests(PostgresFixture? postgres)
 
         // Enough repeated lines that the compressed content is much smaller than the file.
         var text = string.Concat(Enumerable.Range(0, 5000).Select(i => $"{{\"identity\":{i},\"operation\":\"insert\"}}\n"));
-        await store.LogFiles.ReplaceAsync(execution.Id, [Content("inserts", "inserts-0000.jsonl", text)], CancellationToken.None);
+        await store.LogFiles.ReplaceAsync(execution.Id, null, [Content("inserts", "inserts-0000.jsonl", text)], CancellationToken.None);
 
         Assert.Equal(text, await ReadAsync(store, execution.Id, "inserts-0000.jsonl"));
         var storedBytes = await store.ScalarAsync("SELECT SUM(LENGTH(content)) FROM execution_log_files");
@@ -53,6 +54,7 @@ public abstract class ExecutionLogStoreTests(PostgresFixture? postgres)
 
         await store.LogFiles.ReplaceAsync(
             execution.Id,
+            null,
             [
                 Content("records", "records-0000.jsonl", lines),
                 Content("records", "records-0001.jsonl", sameLength),
@@ -73,7 +75,7 @@ public abstract class ExecutionLogStoreTests(PostgresFixture? postgres)
         await using var store = await TestStore.CreateAsync(postgres);
         var execution = await AddExecutionAsync(store);
         var other = await AddExecutionAsync(store);
-        await store.LogFiles.ReplaceAsync(execution.Id, [Content("records", "records-0000.jsonl", "{}\n")], CancellationToken.None);
+        await store.LogFiles.ReplaceAsync(execution.Id, null, [Content("records", "records-0000.jsonl", "{}\n")], CancellationToken.None);
 
         Assert.Null(await store.LogFiles.OpenAsync(execution.Id, "records-0001.jsonl", CancellationToken.None));
         Assert.Null(await store.LogFiles.OpenAsync(other.Id, "records-0000.jsonl", CancellationToken.None));
@@ -87,10 +89,11 @@ public abstract class ExecutionLogStoreTests(PostgresFixture? postgres)
         var execution = await AddExecutionAsync(store);
         await store.LogFiles.ReplaceAsync(
             execution.Id,
+            null,
             [Content("records", "records-0000.jsonl", "old\n"), Content("errors", "errors-0000.jsonl", "old error\n")],
             CancellationToken.None);
 
-        await store.LogFiles.ReplaceAsync(execution.Id, [Content("records", "records-0000.jsonl", "new\n")], CancellationToken.None);
+        await store.LogFiles.ReplaceAsync(execution.Id, null, [Content("records", "records-0000.jsonl", "new\n")], CancellationToken.None);
 
         var listed = await store.LogFiles.ListAsync(execution.Id, CancellationToken.None);
         Assert.Equal(["records-0000.jsonl"], listed.Select(file => file.Name));
@@ -103,9 +106,9 @@ public abstract class ExecutionLogStoreTests(PostgresFixture? postgres)
     {
         await using var store = await TestStore.CreateAsync(postgres);
         var execution = await AddExecutionAsync(store);
-        await store.LogFiles.ReplaceAsync(execution.Id, [Content("records", "records-0000.jsonl", "{}\n")], CancellationToken.None);
+        await store.LogFiles.ReplaceAsync(execution.Id, null, [Content("records", "records-0000.jsonl", "{}\n")], CancellationToken.None);
 
-        await store.LogFiles.ReplaceAsync(execution.Id, [], CancellationToken.None);
+        await store.LogFiles.ReplaceAsync(execution.Id, null, [], CancellationToken.None);
 
         Assert.Empty(await store.LogFiles.ListAsync(execution.Id, CancellationToken.None));
         Assert.Equal(0, await store.ScalarAsync("SELECT COUNT(*) FROM execution_log_files"));
@@ -117,7 +120,7 @@ public abstract class ExecutionLogStoreTests(PostgresFixture? postgres)
         await using var store = await TestStore.CreateAsync(postgres);
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => store.LogFiles.ReplaceAsync(
-            Guid.NewGuid(), [Content("records", "records-0000.jsonl", "{}\n")], CancellationToken.None));
+            Guid.NewGuid(), null, [Content("records", "records-0000.jsonl", "{}\n")], CancellationToken.None));
 
         Assert.Equal(0, await store.ScalarAsync("SELECT COUNT(*) FROM execution_log_files"));
     }
@@ -131,7 +134,7 @@ public abstract class ExecutionLogStoreTests(PostgresFixture? postgres)
         // Hex digits of a seeded generator compress poorly, so the stored content spans many pages and buffers.
         var random = new Random(7);
         var text = string.Concat(Enumerable.Range(0, 40_000).Select(i => $"{{\"id\":{i},\"v\":\"{random.NextInt64():x16}{random.NextInt64():x16}\"}}\n"));
-        await store.LogFiles.ReplaceAsync(execution.Id, [Content("inserts", "inserts-0000.jsonl", text)], CancellationToken.None);
+        await store.LogFiles.ReplaceAsync(execution.Id, null, [Content("inserts", "inserts-0000.jsonl", text)], CancellationToken.None);
 
         Assert.Equal(text, await ReadAsync(store, execution.Id, "inserts-0000.jsonl"));
         Assert.True(await store.ScalarAsync("SELECT SUM(LENGTH(content)) FROM execution_log_files") > 1_000_000);
@@ -142,12 +145,12 @@ public abstract class ExecutionLogStoreTests(PostgresFixture? postgres)
     {
         await using var store = await TestStore.CreateAsync(postgres);
         var execution = await AddExecutionAsync(store);
-        await store.LogFiles.ReplaceAsync(execution.Id, [Content("records", "records-0000.jsonl", "old\n")], CancellationToken.None);
+        await store.LogFiles.ReplaceAsync(execution.Id, null, [Content("records", "records-0000.jsonl", "old\n")], CancellationToken.None);
 
         var broken = new ExecutionLogFileContent(
             new ExecutionLogFile("records", "records-0001.jsonl", 1, 4), () => new FailingStream(new string('x', 200_000)));
         await Assert.ThrowsAsync<IOException>(() => store.LogFiles.ReplaceAsync(
-            execution.Id, [Content("records", "records-0000.jsonl", "new\n"), broken], CancellationToken.None));
+            execution.Id, null, [Content("records", "records-0000.jsonl", "new\n"), broken], CancellationToken.None));
 
         var listed = await store.LogFiles.ListAsync(execution.Id, CancellationToken.None);
         Assert.Equal(["records-0000.jsonl"], listed.Select(file => file.Name));
@@ -161,7 +164,7 @@ public abstract class ExecutionLogStoreTests(PostgresFixture? postgres)
         var execution = await AddExecutionAsync(store);
         var other = await AddExecutionAsync(store);
         var text = string.Concat(Enumerable.Range(0, 20_000).Select(i => $"{{\"id\":{i}}}\n"));
-        await store.LogFiles.ReplaceAsync(execution.Id, [Content("inserts", "inserts-0000.jsonl", text)], CancellationToken.None);
+        await store.LogFiles.ReplaceAsync(execution.Id, null, [Content("inserts", "inserts-0000.jsonl", text)], CancellationToken.None);
 
         var stream = await store.LogFiles.OpenAsync(execution.Id, "inserts-0000.jsonl", CancellationToken.None);
         Assert.NotNull(stream);
@@ -169,7 +172,7 @@ public abstract class ExecutionLogStoreTests(PostgresFixture? postgres)
         {
             using var reader = new StreamReader(stream, Encoding.UTF8);
             var first = await reader.ReadLineAsync();
-            await store.LogFiles.ReplaceAsync(other.Id, [Content("records", "records-0000.jsonl", "{}\n")], CancellationToken.None);
+            await store.LogFiles.ReplaceAsync(other.Id, null, [Content("records", "records-0000.jsonl", "{}\n")], CancellationToken.None);
             Assert.Equal(text, first + "\n" + await reader.ReadToEndAsync());
         }
 

@@ -57,14 +57,15 @@ internal sealed class ExecutionLogFiles(EngineOptions options, IExecutionLogStor
     /// Copies the execution's local log files into the store, replacing any it stored before, and returns how many
     /// it stored. An execution without local files ends with none stored. Call it once the files are closed.
     /// </summary>
-    public async Task<int> StoreAsync(Guid executionId, CancellationToken cancellationToken)
+    /// <exception cref="LeaseLostException">The execution's lease no longer has <paramref name="leaseToken"/>, so nothing was stored.</exception>
+    public async Task<int> StoreAsync(Guid executionId, string? leaseToken, CancellationToken cancellationToken)
     {
         var files = await _local.ListAsync(executionId, cancellationToken).ConfigureAwait(false);
         var contents = files
             .Select(file => new ExecutionLogFileContent(file, () => _local.Open(executionId, file.Name)
                 ?? throw new FileNotFoundException($"log file {file.Name} of execution {executionId} was deleted while it was being stored")))
             .ToList();
-        await store.ReplaceAsync(executionId, contents, cancellationToken).ConfigureAwait(false);
+        await store.ReplaceAsync(executionId, leaseToken, contents, cancellationToken).ConfigureAwait(false);
         return files.Count;
     }
 }

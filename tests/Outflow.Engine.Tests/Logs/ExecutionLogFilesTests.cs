@@ -17,7 +17,7 @@ public sealed class ExecutionLogFilesTests : IDisposable
         WriteLocal("errors-0000.jsonl", "{\"e\":1}\n{\"e\":");
         var files = NewFiles();
 
-        var stored = await files.StoreAsync(_executionId, CancellationToken.None);
+        var stored = await files.StoreAsync(_executionId, null, CancellationToken.None);
 
         Assert.Equal(2, stored);
         Assert.Equal(
@@ -33,7 +33,7 @@ public sealed class ExecutionLogFilesTests : IDisposable
         _store.Add(_executionId, "records", "records-0000.jsonl", "stale\n");
         var files = NewFiles();
 
-        Assert.Equal(0, await files.StoreAsync(_executionId, CancellationToken.None));
+        Assert.Equal(0, await files.StoreAsync(_executionId, null, CancellationToken.None));
 
         Assert.Empty(_store.Files[_executionId]);
     }
@@ -108,7 +108,8 @@ public sealed class ExecutionLogFilesTests : IDisposable
             Files[executionId].Add((file, text));
         }
 
-        public async Task ReplaceAsync(Guid executionId, IReadOnlyList<ExecutionLogFileContent> files, CancellationToken cancellationToken)
+        public async Task ReplaceAsync(
+            Guid executionId, string? leaseToken, IReadOnlyList<ExecutionLogFileContent> files, CancellationToken cancellationToken)
         {
             var replaced = new List<(ExecutionLogFile, string)>();
             foreach (var file in files)

@@ -80,7 +80,7 @@ public sealed class PausedWriterPostgreSqlTests(PostgresFixture postgres)
         var file = new ExecutionLogFileContent(
             new ExecutionLogFile("records", "records-0000.jsonl", 1, content.Length), () => new MemoryStream(content));
         proxy.HoldAfter(256 * 1024, ProxyDirection.ToServer);
-        var stalled = paused.LogFiles.ReplaceAsync(execution.Id, [file], CancellationToken.None);
+        var stalled = paused.LogFiles.ReplaceAsync(execution.Id, null, [file], CancellationToken.None);
         await proxy.HoldStarted.WaitAsync(TimeSpan.FromSeconds(30));
         await WaitForSessionInClientReadAsync(store);
 
