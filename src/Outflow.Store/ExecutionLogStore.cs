@@ -212,10 +212,16 @@ internal sealed class ExecutionLogStore(IStoreDatabase database) : IExecutionLog
     private static async Task<FileStream> CompressAsync(Func<Stream> openContent, CancellationToken cancellationToken)
     {
         var path = Path.Combine(Path.GetTempPath(), $"outflow-log-{Guid.NewGuid():N}.gz");
-        var compressed = new FileStream(
-            path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, CopyBufferSize, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        var options = FileOptions.Asynchronous | (OperatingSystem.IsWindows() ? FileOptions.DeleteOnClose : FileOptions.None);
+        var compressed = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, CopyBufferSize, options);
         try
         {
+            // On Unix the name goes at once and the open stream keeps the file, so no copy outlives a killed process.
+            if (!OperatingSystem.IsWindows())
+            {
+                File.Delete(path);
+            }
+
             var source = openContent();
             await using (source.ConfigureAwait(false))
             {
