@@ -21,7 +21,8 @@ namespace Outflow.Store.PostgreSql;
 /// so of two racing transitions only one can match.</item>
 /// <item>A checkpoint's count update and state writes are one transaction, so they commit or roll back together.</item>
 /// <item>A transaction that locks an execution's row sends every statement that may not fit in one socket write
-/// before it takes that lock (see the constructor).</item>
+/// before it takes that lock (see the constructor). A log file's insert takes only its foreign key's share lock on
+/// the row, which claims and checkpoints do not wait for, though deleting the execution does.</item>
 /// </list>
 /// Serialization failures, deadlocks and lost connections surface as <see cref="NpgsqlException"/>; nothing retries them here.
 /// </summary>
