@@ -22,11 +22,11 @@ internal sealed class SyncStateStore : ISyncStateStore
         _database = database;
     }
 
-    public async Task<IReadOnlyDictionary<UInt128, UInt128>> LookupAsync(
+    public async Task<IReadOnlyDictionary<UInt128, StateEntry>> LookupAsync(
         Guid syncId, IReadOnlyCollection<UInt128> identityHashes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(identityHashes);
-        var found = new Dictionary<UInt128, UInt128>();
+        var found = new Dictionary<UInt128, StateEntry>();
         if (identityHashes.Count == 0)
         {
             return found;
@@ -58,11 +58,11 @@ internal sealed class SyncStateStore : ISyncStateStore
         var sync = StoreValues.ToText(syncId);
         if (connection is SqliteConnection sqlite)
         {
-            using var entries = new SqliteStateReader(sqlite, sync);
-            while (entries.Read() is { } entry)
+            using var entries = new SqliteStateReader(sqlite, sync, withIdentities: true);
+            while (entries.Read(out var hashes))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                yield return entry;
+                yield return new StateEntry(hashes.IdentityHash, entries.Identity, hashes.RowHash);
             }
 
             yield break;
@@ -84,6 +84,38 @@ internal sealed class SyncStateStore : ISyncStateStore
         {
             var (identityHash, rowHash) = StoreValues.ReadHashPair(reader, 0, buffer);
             yield return new StateEntry(identityHash, reader.GetString(1), rowHash);
+        }
+    }
+
+    public async IAsyncEnumerable<StateHashes> ReadHashesAsync(
+        Guid syncId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var sync = StoreValues.ToText(syncId);
+        if (connection is SqliteConnection sqlite)
+        {
+            using var entries = new SqliteStateReader(sqlite, sync, withIdentities: false);
+            while (entries.Read(out var hashes))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                yield return hashes;
+            }
+
+            yield break;
+        }
+
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT CASE WHEN octet_length(identity_hash) = 16 AND octet_length(row_hash) = 16 THEN identity_hash || row_hash END
+            FROM sync_state WHERE sync_id = @sync_id ORDER BY identity_hash
+            """;
+        AddParameter(command, "@sync_id", sync);
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var buffer = new byte[2 * StoreValues.HashLength];
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var (identityHash, rowHash) = StoreValues.ReadHashPair(reader, 0, buffer);
+            yield return new StateHashes(identityHash, rowHash);
         }
     }
 

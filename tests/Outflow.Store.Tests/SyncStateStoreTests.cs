@@ -34,8 +34,8 @@ public abstract class SyncStateStoreTests(PostgresFixture? postgres)
         var stored = await store.Executions.GetByIdAsync(execution.Id, CancellationToken.None);
 
         Assert.Equal(2, state.Count);
-        Assert.Equal((UInt128)10, state[1]);
-        Assert.Equal((UInt128)21, state[2]);
+        Assert.Equal((UInt128)10, state[1].RowHash);
+        Assert.Equal((UInt128)21, state[2].RowHash);
         Assert.Equal(new ExecutionCounts(Total: 6, Insert: 3, Update: 1, Upserts: 3, Delete: 1, Error: 1, Warnings: 2), stored!.Counts);
     }
 
@@ -199,7 +199,7 @@ public abstract class SyncStateStoreTests(PostgresFixture? postgres)
         var found = await store.State.LookupAsync(sync.Id, requested, CancellationToken.None);
 
         Assert.Equal(changes.Count, found.Count);
-        Assert.All(changes, change => Assert.Equal(change.RowHash, found[change.IdentityHash]));
+        Assert.All(changes, change => Assert.Equal(new StateEntry(change.IdentityHash, change.Identity, change.RowHash!.Value), found[change.IdentityHash]));
     }
 
     [Fact]
@@ -231,8 +231,11 @@ public abstract class SyncStateStoreTests(PostgresFixture? postgres)
 
         var exception = await Assert.ThrowsAsync<InvalidDataException>(
             async () => await store.State.ReadAllAsync(sync.Id, CancellationToken.None).ToListAsync());
+        var hashesException = await Assert.ThrowsAsync<InvalidDataException>(
+            async () => await store.State.ReadHashesAsync(sync.Id, CancellationToken.None).ToListAsync());
 
         Assert.Contains("sync_state table is damaged", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("sync_state table is damaged", hashesException.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -255,9 +258,12 @@ public abstract class SyncStateStoreTests(PostgresFixture? postgres)
             entries.Add(entry);
         }
 
+        var hashPairs = await store.State.ReadHashesAsync(sync.Id, CancellationToken.None).ToListAsync();
+
         Assert.Equal(hashes.Order(), entries.Select(entry => entry.IdentityHash));
         Assert.All(entries, entry => Assert.Equal(entry.IdentityHash.ToString(), entry.Identity));
         Assert.All(entries, entry => Assert.Equal(entry.IdentityHash ^ 0xFF, entry.RowHash));
+        Assert.Equal(entries.Select(entry => new StateHashes(entry.IdentityHash, entry.RowHash)), hashPairs);
     }
 
     [Theory]

@@ -6,12 +6,18 @@ namespace Outflow.Core.Executions;
 /// </summary>
 public interface ISyncStateStore
 {
-    /// <summary>Returns the row hashes stored for those identity hashes that the sync has written.</summary>
-    Task<IReadOnlyDictionary<UInt128, UInt128>> LookupAsync(
+    /// <summary>Returns the state entries of those identity hashes that the sync has written.</summary>
+    Task<IReadOnlyDictionary<UInt128, StateEntry>> LookupAsync(
         Guid syncId, IReadOnlyCollection<UInt128> identityHashes, CancellationToken cancellationToken);
 
     /// <summary>Streams every state entry of the sync, ordered by identity hash.</summary>
     IAsyncEnumerable<StateEntry> ReadAllAsync(Guid syncId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Streams the hashes of every state entry of the sync, ordered by identity hash. Without the identities the read
+    /// costs less, and <see cref="LookupAsync"/> finds those that are needed.
+    /// </summary>
+    IAsyncEnumerable<StateHashes> ReadHashesAsync(Guid syncId, CancellationToken cancellationToken);
 
     /// <summary>
     /// Applies the state changes and adds <paramref name="countsDelta"/> to the execution's counts in one

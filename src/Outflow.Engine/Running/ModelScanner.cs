@@ -52,6 +52,11 @@ internal sealed class ModelScanner(
 
     private const int StateBlockEntries = 1024;
 
+    // Absent entries whose identities are looked up in one call to the store.
+    private const int AbsentLookupSize = 1_000;
+
+    private readonly List<StateHashes> _absent = [];
+
     private long _errors;
     private long _readTicks;
     private bool _sourceEnded;
@@ -270,14 +275,14 @@ internal sealed class ModelScanner(
     /// </summary>
     private async Task DiffAsync(CancellationToken cancellationToken)
     {
-        var entries = plan.IsTest ? AsyncEnumerable.Empty<StateEntry>() : state.ReadAllAsync(syncId, cancellationToken);
-        IAsyncEnumerator<StateEntry>? enumerator = null;
+        var entries = plan.IsTest ? AsyncEnumerable.Empty<StateHashes>() : state.ReadHashesAsync(syncId, cancellationToken);
+        IAsyncEnumerator<StateHashes>? enumerator = null;
         var ended = false;
         try
         {
             // The store's rows are read in a task of their own while this one merges the row keys beside them. The
             // read starts in that task, so the prefetch's own token can stop it.
-            var stored = new BlockPrefetch<StateEntry?>(
+            var stored = new BlockPrefetch<StateHashes>(
                 StateBlocks,
                 StateBlockEntries,
                 async (block, token) =>
@@ -315,7 +320,7 @@ internal sealed class ModelScanner(
         scratch.Commit();
     }
 
-    private async Task WalkAsync(BlockPrefetch<StateEntry?> stored, CancellationToken cancellationToken)
+    private async Task WalkAsync(BlockPrefetch<StateHashes> stored, CancellationToken cancellationToken)
     {
         var hasStored = await stored.MoveNextAsync(cancellationToken).ConfigureAwait(false);
         using var keys = scratch.ReadKeysByIdentity().GetEnumerator();
@@ -335,7 +340,7 @@ internal sealed class ModelScanner(
             }
 
             UInt128? storedHash = null;
-            while (hasStored && stored.Current!.IdentityHash <= first.IdentityHash)
+            while (hasStored && stored.Current.IdentityHash <= first.IdentityHash)
             {
                 if (stored.Current.IdentityHash == first.IdentityHash)
                 {
@@ -343,7 +348,7 @@ internal sealed class ModelScanner(
                 }
                 else
                 {
-                    AddAbsent(stored.Current);
+                    await AddAbsentAsync(stored.Current, cancellationToken).ConfigureAwait(false);
                 }
 
                 hasStored = await stored.MoveNextAsync(cancellationToken).ConfigureAwait(false);
@@ -357,8 +362,10 @@ internal sealed class ModelScanner(
 
         for (; hasStored; hasStored = await stored.MoveNextAsync(cancellationToken).ConfigureAwait(false))
         {
-            AddAbsent(stored.Current!);
+            await AddAbsentAsync(stored.Current, cancellationToken).ConfigureAwait(false);
         }
+
+        await AddDeletesAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private void Decide(ScratchKey row, UInt128? storedHash)
@@ -375,10 +382,46 @@ internal sealed class ModelScanner(
         }
     }
 
-    private void AddAbsent(StateEntry entry)
+    /// <summary>Collects a state entry whose identity the read did not see, and adds the collected entries as deletes once there are enough.</summary>
+    private async Task AddAbsentAsync(StateHashes entry, CancellationToken cancellationToken)
     {
-        scratch.AddDelete(entry.IdentityHash, entry.Identity, StateChange.IsUnconfirmed(entry.RowHash));
-        AbsentCount++;
+        _absent.Add(entry);
+        if (_absent.Count >= AbsentLookupSize)
+        {
+            await AddDeletesAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Looks up the identities of the collected absent entries, which the state read leaves out because only these need
+    /// them, and adds the entries to the scratch database as deletes.
+    /// </summary>
+    /// <exception cref="ExecutionFailedException">An entry left the sync's state during the comparison.</exception>
+    private async Task AddDeletesAsync(CancellationToken cancellationToken)
+    {
+        if (_absent.Count == 0)
+        {
+            return;
+        }
+
+        var found = await state.LookupAsync(syncId, _absent.ConvertAll(entry => entry.IdentityHash), cancellationToken)
+            .ConfigureAwait(false);
+        foreach (var entry in _absent)
+        {
+            // Only this execution writes the sync's state, and not during the comparison, so a missing entry means
+            // that something else changed the store, such as a deletion of the sync.
+            if (!found.TryGetValue(entry.IdentityHash, out var stored))
+            {
+                throw new ExecutionFailedException(
+                    $"the state entry of identity hash {entry.IdentityHash:x32} was removed while the execution compared the " +
+                    "model's rows with the sync's state, so nothing was written. Run the sync again.");
+            }
+
+            scratch.AddDelete(entry.IdentityHash, stored.Identity, StateChange.IsUnconfirmed(entry.RowHash));
+            AbsentCount++;
+        }
+
+        _absent.Clear();
     }
 
     /// <summary>Records the pending rows in the state without writing them, and leaves nothing pending.</summary>

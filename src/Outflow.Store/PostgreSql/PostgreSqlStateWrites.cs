@@ -60,13 +60,13 @@ internal static class PostgreSqlStateWrites
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Adds the stored row hash of each of the identity hashes that has state to <paramref name="found"/>.</summary>
+    /// <summary>Adds the state entry of each of the identity hashes that has state to <paramref name="found"/>.</summary>
     public static async Task LookupAsync(
-        NpgsqlConnection connection, string syncId, List<UInt128> identityHashes, Dictionary<UInt128, UInt128> found,
+        NpgsqlConnection connection, string syncId, List<UInt128> identityHashes, Dictionary<UInt128, StateEntry> found,
         CancellationToken cancellationToken)
     {
         using var command = new NpgsqlCommand(
-            "SELECT identity_hash, row_hash FROM sync_state WHERE sync_id = @sync_id AND identity_hash = ANY (@identity_hashes)",
+            "SELECT identity_hash, row_hash, identity FROM sync_state WHERE sync_id = @sync_id AND identity_hash = ANY (@identity_hashes)",
             connection);
         command.Parameters.Add(new NpgsqlParameter<string>("sync_id", NpgsqlDbType.Text) { TypedValue = syncId });
         command.Parameters.Add(ByteaArray("identity_hashes", ToBytes(identityHashes)));
@@ -75,7 +75,7 @@ internal static class PostgreSqlStateWrites
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             var identityHash = StoreValues.ReadHash(reader, 0, buffer);
-            found[identityHash] = StoreValues.ReadHash(reader, 1, buffer);
+            found[identityHash] = new StateEntry(identityHash, reader.GetString(2), StoreValues.ReadHash(reader, 1, buffer));
         }
     }
 

@@ -12,16 +12,21 @@ namespace Outflow.Store.Sqlite;
 /// </summary>
 internal sealed class SqliteStateReader : IDisposable
 {
-    private const string Sql =
+    private const string EntriesSql =
         "SELECT identity_hash, row_hash, identity FROM sync_state WHERE sync_id = ?1 ORDER BY identity_hash";
+
+    private const string HashesSql = "SELECT identity_hash, row_hash FROM sync_state WHERE sync_id = ?1 ORDER BY identity_hash";
 
     private readonly sqlite3 _database;
     private readonly sqlite3_stmt _statement;
 
-    public SqliteStateReader(SqliteConnection connection, string syncId)
+    /// <param name="connection">An open store connection.</param>
+    /// <param name="syncId">The sync whose state is read.</param>
+    /// <param name="withIdentities">Whether <see cref="Identity"/> is read too.</param>
+    public SqliteStateReader(SqliteConnection connection, string syncId, bool withIdentities)
     {
         _database = connection.Handle ?? throw new InvalidOperationException("the store connection is not open");
-        Check(raw.sqlite3_prepare_v2(_database, Sql, out _statement));
+        Check(raw.sqlite3_prepare_v2(_database, withIdentities ? EntriesSql : HashesSql, out _statement));
         try
         {
             Check(raw.sqlite3_bind_text(_statement, 1, syncId));
@@ -33,15 +38,16 @@ internal sealed class SqliteStateReader : IDisposable
         }
     }
 
-    /// <summary>Returns the next entry, or null after the last.</summary>
+    /// <summary>Moves to the next entry and returns its hashes, or returns false after the last entry.</summary>
     /// <exception cref="InvalidDataException">A stored hash does not have 16 bytes.</exception>
     /// <exception cref="SqliteException">SQLite failed to read the table.</exception>
-    public StateEntry? Read()
+    public bool Read(out StateHashes hashes)
     {
         var result = raw.sqlite3_step(_statement);
         if (result == raw.SQLITE_DONE)
         {
-            return null;
+            hashes = default;
+            return false;
         }
 
         if (result != raw.SQLITE_ROW)
@@ -49,10 +55,12 @@ internal sealed class SqliteStateReader : IDisposable
             Check(result);
         }
 
-        var identityHash = ReadHash(0);
-        var rowHash = ReadHash(1);
-        return new StateEntry(identityHash, raw.sqlite3_column_text(_statement, 2).utf8_to_string(), rowHash);
+        hashes = new StateHashes(ReadHash(0), ReadHash(1));
+        return true;
     }
+
+    /// <summary>The identity of the entry that <see cref="Read"/> moved to, when the reader was made with identities.</summary>
+    public string Identity => raw.sqlite3_column_text(_statement, 2).utf8_to_string();
 
     public void Dispose() => _statement.Dispose();
 

@@ -88,9 +88,9 @@ internal static class SqliteStateWrites
         }
     }
 
-    /// <summary>Adds the stored row hash of each of the identity hashes that has state to <paramref name="found"/>.</summary>
+    /// <summary>Adds the state entry of each of the identity hashes that has state to <paramref name="found"/>.</summary>
     public static void Lookup(
-        SqliteConnection connection, string syncId, List<UInt128> identityHashes, Dictionary<UInt128, UInt128> found,
+        SqliteConnection connection, string syncId, List<UInt128> identityHashes, Dictionary<UInt128, StateEntry> found,
         CancellationToken cancellationToken)
     {
         var buffer = new byte[StoreValues.HashLength];
@@ -105,13 +105,13 @@ internal static class SqliteStateWrites
                 {
                     full ??= HashListCommand.ForLookup(connection, syncId, count);
                     full.Bind(identityHashes, offset);
-                    ReadRowHashes(full.Command, buffer, found);
+                    ReadEntries(full.Command, buffer, found);
                 }
                 else
                 {
                     using var last = HashListCommand.ForLookup(connection, syncId, count);
                     last.Bind(identityHashes, offset);
-                    ReadRowHashes(last.Command, buffer, found);
+                    ReadEntries(last.Command, buffer, found);
                 }
             }
         }
@@ -121,13 +121,13 @@ internal static class SqliteStateWrites
         }
     }
 
-    private static void ReadRowHashes(SqliteCommand command, byte[] buffer, Dictionary<UInt128, UInt128> found)
+    private static void ReadEntries(SqliteCommand command, byte[] buffer, Dictionary<UInt128, StateEntry> found)
     {
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
             var identityHash = StoreValues.ReadHash(reader, 0, buffer);
-            found[identityHash] = StoreValues.ReadHash(reader, 1, buffer);
+            found[identityHash] = new StateEntry(identityHash, reader.GetString(2), StoreValues.ReadHash(reader, 1, buffer));
         }
     }
 
@@ -242,7 +242,7 @@ internal static class SqliteStateWrites
 
         public static HashListCommand ForLookup(SqliteConnection connection, string syncId, int count) => new(
             connection.CreateCommand(),
-            "SELECT identity_hash, row_hash FROM sync_state WHERE sync_id = @sync_id AND identity_hash IN (",
+            "SELECT identity_hash, row_hash, identity FROM sync_state WHERE sync_id = @sync_id AND identity_hash IN (",
             syncId,
             count);
 

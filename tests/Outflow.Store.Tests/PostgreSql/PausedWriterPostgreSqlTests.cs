@@ -62,7 +62,7 @@ public sealed class PausedWriterPostgreSqlTests(PostgresFixture postgres)
         var state = await store.State.LookupAsync(execution.SyncId, [.. NewHashes(), .. OldHashes()], CancellationToken.None);
         Assert.Equal(new ExecutionCounts(Total: 2 * ChangesPerCheckpoint, Insert: 2 * ChangesPerCheckpoint), stored!.Counts);
         Assert.Equal(ChangesPerCheckpoint, state.Count);
-        Assert.All(NewHashes(), hash => Assert.Equal((UInt128)3, state[hash]));
+        Assert.All(NewHashes(), hash => Assert.Equal((UInt128)3, state[hash].RowHash));
     }
 
     [Fact]
