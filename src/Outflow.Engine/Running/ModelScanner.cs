@@ -382,9 +382,21 @@ internal sealed class ModelScanner(
         }
     }
 
-    /// <summary>Collects a state entry whose identity the read did not see, and adds the collected entries as deletes once there are enough.</summary>
+    /// <summary>
+    /// Collects a state entry whose identity the read did not see, and adds the collected entries as deletes once there
+    /// are enough. Without a delete to make, the entry is added at once, without its identity.
+    /// </summary>
     private async Task AddAbsentAsync(StateHashes entry, CancellationToken cancellationToken)
     {
+        // Only deleting a record from the target needs its identity. Forgetting an entry takes its hash alone, and the
+        // other modes leave absent records as they are.
+        if (!plan.DeletesAbsentRecords || SawUnreadableRows)
+        {
+            scratch.AddDelete(entry.IdentityHash, "", StateChange.IsUnconfirmed(entry.RowHash));
+            AbsentCount++;
+            return;
+        }
+
         _absent.Add(entry);
         if (_absent.Count >= AbsentLookupSize)
         {
@@ -396,7 +408,7 @@ internal sealed class ModelScanner(
     /// Looks up the identities of the collected absent entries, which the state read leaves out because only these need
     /// them, and adds the entries to the scratch database as deletes.
     /// </summary>
-    /// <exception cref="ExecutionFailedException">An entry left the sync's state during the comparison.</exception>
+    /// <exception cref="ExecutionFailedException">An entry left or changed in the sync's state during the comparison.</exception>
     private async Task AddDeletesAsync(CancellationToken cancellationToken)
     {
         if (_absent.Count == 0)
@@ -408,12 +420,12 @@ internal sealed class ModelScanner(
             .ConfigureAwait(false);
         foreach (var entry in _absent)
         {
-            // Only this execution writes the sync's state, and not during the comparison, so a missing entry means
-            // that something else changed the store, such as a deletion of the sync.
-            if (!found.TryGetValue(entry.IdentityHash, out var stored))
+            // Only this execution writes the sync's state, and not during the comparison, so a missing or changed
+            // entry means that something else changed the store, such as a deletion of the sync.
+            if (!found.TryGetValue(entry.IdentityHash, out var stored) || stored.RowHash != entry.RowHash)
             {
                 throw new ExecutionFailedException(
-                    $"the state entry of identity hash {entry.IdentityHash:x32} was removed while the execution compared the " +
+                    $"the state entry of identity hash {entry.IdentityHash:x32} changed while the execution compared the " +
                     "model's rows with the sync's state, so nothing was written. Run the sync again.");
             }
 
