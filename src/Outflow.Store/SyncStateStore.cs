@@ -68,16 +68,7 @@ internal sealed class SyncStateStore : ISyncStateStore
             yield break;
         }
 
-        using var command = connection.CreateCommand();
-
-        // Both hashes come as one 32-byte value, which halves the calls into the provider for them. It is NULL when
-        // either hash is not 16 bytes long.
-        command.CommandText = """
-            SELECT CASE WHEN octet_length(identity_hash) = 16 AND octet_length(row_hash) = 16 THEN identity_hash || row_hash END,
-                identity
-            FROM sync_state WHERE sync_id = @sync_id ORDER BY identity_hash
-            """;
-        AddParameter(command, "@sync_id", sync);
+        using var command = CreateStateReadCommand(connection, sync, withIdentities: true);
         using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var buffer = new byte[2 * StoreValues.HashLength];
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -104,12 +95,7 @@ internal sealed class SyncStateStore : ISyncStateStore
             yield break;
         }
 
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT CASE WHEN octet_length(identity_hash) = 16 AND octet_length(row_hash) = 16 THEN identity_hash || row_hash END
-            FROM sync_state WHERE sync_id = @sync_id ORDER BY identity_hash
-            """;
-        AddParameter(command, "@sync_id", sync);
+        using var command = CreateStateReadCommand(connection, sync, withIdentities: false);
         using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var buffer = new byte[2 * StoreValues.HashLength];
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -117,6 +103,22 @@ internal sealed class SyncStateStore : ISyncStateStore
             var (identityHash, rowHash) = StoreValues.ReadHashPair(reader, 0, buffer);
             yield return new StateHashes(identityHash, rowHash);
         }
+    }
+
+    /// <summary>
+    /// Creates the PostgreSQL read of a sync's state in identity hash order. Both hashes come as one 32-byte value,
+    /// which halves the calls into the provider for them, and it is NULL when either hash is not 16 bytes long.
+    /// </summary>
+    private static DbCommand CreateStateReadCommand(DbConnection connection, string sync, bool withIdentities)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT CASE WHEN octet_length(identity_hash) = 16 AND octet_length(row_hash) = 16 THEN identity_hash || row_hash END
+                {(withIdentities ? ", identity" : "")}
+            FROM sync_state WHERE sync_id = @sync_id ORDER BY identity_hash
+            """;
+        AddParameter(command, "@sync_id", sync);
+        return command;
     }
 
     /// <summary>

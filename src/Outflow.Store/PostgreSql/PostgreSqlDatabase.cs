@@ -46,7 +46,7 @@ internal sealed class PostgreSqlDatabase : IStoreDatabase, IAsyncDisposable, IDi
         // paused process's commit then fails. Settings in the operator's own Options come later and win.
         // The timeout covers only a session that waits for its next statement. A process paused in the middle of
         // sending a statement leaves the server waiting for the rest of it, and PostgreSQL 15 counts that session
-        // as active and ends it on no timeout: neither this one, statement_timeout nor TCP keepalives, which the
+        // as active. No timeout ends it: not this one, not statement_timeout, and not TCP keepalives, which the
         // paused process's kernel still acknowledges. Such a session keeps its locks until the process resumes,
         // so every store transaction that locks an execution's row sends its large statements before that lock.
         builder.Options = $"-c idle_in_transaction_session_timeout={IdleInTransactionTimeoutMilliseconds} {builder.Options}".TrimEnd();

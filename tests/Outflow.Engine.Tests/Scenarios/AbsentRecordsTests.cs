@@ -30,11 +30,11 @@ public sealed class AbsentRecordsTests(PostgresFixture postgres)
         await harness.ExecuteSourceAsync("DELETE FROM people WHERE id % 2 = 0 OR id > 2400");
         var second = await harness.RunAsync(sync);
 
-        var kept = Enumerable.Range(1, Rows).Where(id => id % 2 == 1 && id <= 2400).ToList();
-        var deleted = Enumerable.Range(1, Rows).Except(kept).ToList();
+        var remaining = Enumerable.Range(1, Rows).Where(id => id % 2 == 1 && id <= 2400).ToList();
+        var deleted = Enumerable.Range(1, Rows).Except(remaining).ToList();
         People.AssertCompleted(second);
         Assert.Equal(new ExecutionCounts(Total: deleted.Count, Delete: deleted.Count), second.Counts);
-        Assert.Equal(kept.Select(id => $"{id}|person {id}|{id}"), await harness.QueryTargetRowsAsync(People.SelectTargetRows));
+        Assert.Equal(remaining.Select(id => $"{id}|person {id}|{id}"), await harness.QueryTargetRowsAsync(People.SelectTargetRows));
         await People.AssertCountsMatchTargetAsync(harness, second);
         var logged = harness.ReadLog(second.Id, "deletes").Select(line => line["identity"]!.ToString()).Order(StringComparer.Ordinal);
         Assert.Equal(deleted.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Order(StringComparer.Ordinal), logged);
