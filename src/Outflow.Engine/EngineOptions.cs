@@ -15,6 +15,20 @@ public sealed class EngineOptions
     /// </summary>
     public int? BatchSize { get; init; }
 
+    /// <summary>
+    /// The records whose checkpoint may wait for later batches: written batches are checkpointed together once they
+    /// hold this many records or <see cref="CheckpointInterval"/> has passed, so the store commits once for several
+    /// small batches. Until then their records stay in flight, and a run after a crash writes them again. Zero
+    /// checkpoints every batch.
+    /// </summary>
+    public int CheckpointRecords { get; init; } = 50_000;
+
+    /// <summary>
+    /// The longest time written batches wait for their checkpoint, which also advances the execution's counts. Zero
+    /// checkpoints every batch.
+    /// </summary>
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>How many times a batch is tried when the target reports a transient failure, the first try included.</summary>
     public int MaxAttempts { get; init; } = 5;
 

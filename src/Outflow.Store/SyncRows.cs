@@ -26,6 +26,7 @@ internal static class SyncRows
         [
             "DELETE FROM sync_state WHERE sync_id = @SyncId",
             "DELETE FROM sync_state_in_flight WHERE sync_id = @SyncId",
+            "DELETE FROM sync_state_in_flight_batches WHERE sync_id = @SyncId",
             "DELETE FROM execution_console_log WHERE execution_id IN (SELECT id FROM executions WHERE sync_id = @SyncId)",
             "DELETE FROM execution_log_files WHERE execution_id IN (SELECT id FROM executions WHERE sync_id = @SyncId)",
             "DELETE FROM executions WHERE sync_id = @SyncId",

@@ -127,7 +127,7 @@ internal sealed class SyncStateStore : ISyncStateStore
     /// </summary>
     public async Task CheckpointAsync(
         Guid syncId, Guid executionId, string? leaseToken, IReadOnlyList<StateChange> changes, ExecutionCounts countsDelta,
-        CancellationToken cancellationToken, IReadOnlyList<StateEntry>? stillInFlight = null)
+        CancellationToken cancellationToken, long? settledBatch = null)
     {
         ArgumentNullException.ThrowIfNull(changes);
         ArgumentNullException.ThrowIfNull(countsDelta);
@@ -136,19 +136,18 @@ internal sealed class SyncStateStore : ISyncStateStore
         using var connection = await _database.OpenWriteAsync(cancellationToken).ConfigureAwait(false);
         using var transaction = await _database.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
 
-        if (stillInFlight is null)
+        if (settledBatch is { } batch)
         {
             await WriteStateAsync(
-                connection, transaction, sync, changes, "DELETE FROM sync_state_in_flight WHERE execution_id = @execution_id",
-                [("@execution_id", execution)], cancellationToken).ConfigureAwait(false);
+                connection, transaction, sync, changes,
+                "DELETE FROM sync_state_in_flight_batches WHERE execution_id = @execution_id AND batch <= @batch",
+                [("@execution_id", execution), ("@batch", batch)], cancellationToken).ConfigureAwait(false);
         }
         else
         {
             await WriteStateAsync(
-                connection, transaction, sync, changes,
-                "UPDATE sync_state_in_flight SET identities = @identities WHERE execution_id = @execution_id",
-                [("@execution_id", execution), ("@identities", InFlightIdentities.Encode(stillInFlight))],
-                cancellationToken).ConfigureAwait(false);
+                connection, transaction, sync, changes, "DELETE FROM sync_state_in_flight_batches WHERE execution_id = @execution_id",
+                [("@execution_id", execution)], cancellationToken).ConfigureAwait(false);
         }
 
         await AddCountsAsync(connection, transaction, syncId, executionId, leaseToken, countsDelta, cancellationToken).ConfigureAwait(false);
@@ -157,7 +156,8 @@ internal sealed class SyncStateStore : ISyncStateStore
     }
 
     public async Task SetInFlightAsync(
-        Guid syncId, Guid executionId, string? leaseToken, IReadOnlyList<StateEntry> identities, CancellationToken cancellationToken)
+        Guid syncId, Guid executionId, string? leaseToken, long batch, IReadOnlyList<StateEntry> identities,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(identities);
         using var connection = await _database.OpenWriteAsync(cancellationToken).ConfigureAwait(false);
@@ -166,10 +166,12 @@ internal sealed class SyncStateStore : ISyncStateStore
         {
             upsert.Transaction = transaction;
             upsert.CommandText = """
-                INSERT INTO sync_state_in_flight (execution_id, sync_id, identities) VALUES (@execution_id, @sync_id, @identities)
-                ON CONFLICT (execution_id) DO UPDATE SET identities = excluded.identities
+                INSERT INTO sync_state_in_flight_batches (execution_id, batch, sync_id, identities)
+                VALUES (@execution_id, @batch, @sync_id, @identities)
+                ON CONFLICT (execution_id, batch) DO UPDATE SET identities = excluded.identities
                 """;
             AddParameter(upsert, "@execution_id", StoreValues.ToText(executionId));
+            AddParameter(upsert, "@batch", batch);
             AddParameter(upsert, "@sync_id", StoreValues.ToText(syncId));
             AddParameter(upsert, "@identities", InFlightIdentities.Encode(identities));
             await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -189,7 +191,12 @@ internal sealed class SyncStateStore : ISyncStateStore
         using (var select = connection.CreateCommand())
         {
             select.Transaction = transaction;
-            select.CommandText = "SELECT identities FROM sync_state_in_flight WHERE sync_id = @sync_id";
+            // sync_state_in_flight contains the batches that processes of earlier versions recorded.
+            select.CommandText = """
+                SELECT identities FROM sync_state_in_flight WHERE sync_id = @sync_id
+                UNION ALL
+                SELECT identities FROM sync_state_in_flight_batches WHERE sync_id = @sync_id
+                """;
             AddParameter(select, "@sync_id", sync);
             using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -201,9 +208,17 @@ internal sealed class SyncStateStore : ISyncStateStore
             }
         }
 
+        using (var deleteEarlier = connection.CreateCommand())
+        {
+            deleteEarlier.Transaction = transaction;
+            deleteEarlier.CommandText = "DELETE FROM sync_state_in_flight WHERE sync_id = @sync_id";
+            AddParameter(deleteEarlier, "@sync_id", sync);
+            await deleteEarlier.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         await WriteStateAsync(
-            connection, transaction, sync, changes, "DELETE FROM sync_state_in_flight WHERE sync_id = @sync_id", [], cancellationToken)
-            .ConfigureAwait(false);
+            connection, transaction, sync, changes, "DELETE FROM sync_state_in_flight_batches WHERE sync_id = @sync_id", [],
+            cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return changes.Count;
     }
@@ -262,7 +277,7 @@ internal sealed class SyncStateStore : ISyncStateStore
     }
 
     /// <summary>
-    /// Applies the state changes and runs <paramref name="inFlightSql"/>, the write to <c>sync_state_in_flight</c> that
+    /// Applies the state changes and runs <paramref name="inFlightSql"/>, the write to <c>sync_state_in_flight_batches</c> that
     /// goes with them, which may use <c>@sync_id</c> and <paramref name="inFlightParameters"/>. On PostgreSQL they are
     /// one statement, so a worker paused while it sends them holds none of their row locks.
     /// </summary>

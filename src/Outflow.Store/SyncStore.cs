@@ -148,7 +148,7 @@ internal sealed class SyncStore : ISyncStore
         await WriteModelLinksAsync(connection, transaction, sync, cancellationToken).ConfigureAwait(false);
         if (clearState)
         {
-            foreach (var table in (string[])["sync_state", "sync_state_in_flight"])
+            foreach (var table in (string[])["sync_state", "sync_state_in_flight", "sync_state_in_flight_batches"])
             {
                 await connection.ExecuteAsync(new CommandDefinition(
                     $"DELETE FROM {table} WHERE sync_id = @Id",

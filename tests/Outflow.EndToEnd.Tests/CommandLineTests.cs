@@ -103,6 +103,27 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Theory]
+    [InlineData("-1")]
+    [InlineData("601")]
+    [InlineData("two")]
+    public async Task Invalid_checkpoint_interval_fails_with_message(string value)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["OUTFLOW_DATA_DIR"] = _dataDirectory,
+            ["OUTFLOW_CHECKPOINT_SECONDS"] = value,
+        };
+
+        var result = await OutflowProcess.RunAsync(environment, "serve", "--urls", "http://127.0.0.1:0");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(
+            $"CHECKPOINT_SECONDS must be a whole number of seconds from 0 to 600, got \"{value}\"", result.Error, StringComparison.Ordinal);
+        Assert.Contains("OUTFLOW_CHECKPOINT_SECONDS", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("2")]
     [InlineData("thirty")]
     [InlineData("3601")]

@@ -296,7 +296,10 @@ public sealed class CrashMatrixTests(PostgresFixture postgres, CrashMatrixTests.
         };
         if (crashPoint is not null)
         {
+            // The boundaries are counted in batches, so each batch gets a checkpoint of its own. Random kills keep the
+            // default, which checkpoints several batches together.
             environment["OUTFLOW_CRASH_POINT"] = crashPoint;
+            environment["OUTFLOW_CHECKPOINT_SECONDS"] = "0";
         }
 
         if (_store is not null)

@@ -183,7 +183,7 @@ public abstract class ExecutionLeaseTests(PostgresFixture? postgres)
         await store.ClaimAsync(execution.Id, AfterExpiry, "host-b:2");
 
         await Assert.ThrowsAsync<LeaseLostException>(() => store.State.SetInFlightAsync(
-            execution.SyncId, execution.Id, oldToken, [new StateEntry(1, "a", 0)], CancellationToken.None));
+            execution.SyncId, execution.Id, oldToken, 1, [new StateEntry(1, "a", 0)], CancellationToken.None));
 
         Assert.Equal(0, await store.State.ResolveInFlightAsync(execution.SyncId, CancellationToken.None));
     }

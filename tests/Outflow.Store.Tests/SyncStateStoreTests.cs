@@ -50,7 +50,7 @@ public abstract class SyncStateStoreTests(PostgresFixture? postgres)
             sync.Id, execution.Id, null, [new StateChange(1, "a", 10), new StateChange(2, "b", 20)], ExecutionCounts.Zero,
             CancellationToken.None);
         await store.State.SetInFlightAsync(
-            sync.Id, execution.Id, null, [new StateEntry(2, "b", 0), new StateEntry(3, "Zürich ✓", 0)], CancellationToken.None);
+            sync.Id, execution.Id, null, 1, [new StateEntry(2, "b", 0), new StateEntry(3, "Zürich ✓", 0)], CancellationToken.None);
 
         Assert.Equal(2, await store.State.ResolveInFlightAsync(sync.Id, CancellationToken.None));
 
@@ -58,7 +58,7 @@ public abstract class SyncStateStoreTests(PostgresFixture? postgres)
         Assert.Equal(
             [new StateEntry(1, "a", 10), new StateEntry(2, "b", StateChange.Unconfirmed), new StateEntry(3, "Zürich ✓", StateChange.Unconfirmed)],
             state);
-        Assert.Equal(0, await store.ScalarAsync("SELECT COUNT(*) FROM sync_state_in_flight"));
+        Assert.Equal(0, await store.ScalarAsync("SELECT COUNT(*) FROM sync_state_in_flight_batches"));
         Assert.Equal(0, await store.State.ResolveInFlightAsync(sync.Id, CancellationToken.None));
     }
 
@@ -78,7 +78,7 @@ public abstract class SyncStateStoreTests(PostgresFixture? postgres)
             new(2, "Zürich ✓", StateChange.UnconfirmedKnown),
             new(3, "c", StateChange.Unconfirmed),
         ];
-        await store.State.SetInFlightAsync(sync.Id, execution.Id, null, inFlight, CancellationToken.None);
+        await store.State.SetInFlightAsync(sync.Id, execution.Id, null, 1, inFlight, CancellationToken.None);
 
         Assert.Equal(3, await store.State.ResolveInFlightAsync(sync.Id, CancellationToken.None));
 
@@ -93,14 +93,67 @@ public abstract class SyncStateStoreTests(PostgresFixture? postgres)
         var (_, _, _, sync) = await store.AddSyncWithParentsAsync();
         var (execution, _) = await store.Executions.CreateIfIdleAsync(
             TestStore.NewExecution(sync, TestStore.BaseTime), CancellationToken.None);
-        await store.State.SetInFlightAsync(sync.Id, execution.Id, null, [new StateEntry(1, "a", 0)], CancellationToken.None);
-        await store.State.SetInFlightAsync(sync.Id, execution.Id, null, [new StateEntry(2, "b", 0)], CancellationToken.None);
+        await store.State.SetInFlightAsync(sync.Id, execution.Id, null, 1, [new StateEntry(1, "a", 0)], CancellationToken.None);
+        await store.State.SetInFlightAsync(sync.Id, execution.Id, null, 2, [new StateEntry(2, "b", 0)], CancellationToken.None);
 
         await store.State.CheckpointAsync(
-            sync.Id, execution.Id, null, [new StateChange(2, "b", 20)], new ExecutionCounts(Total: 1, Insert: 1), CancellationToken.None);
+            sync.Id, execution.Id, null, [new StateChange(1, "a", 10), new StateChange(2, "b", 20)],
+            new ExecutionCounts(Total: 2, Insert: 2), CancellationToken.None);
 
         Assert.Equal(0, await store.State.ResolveInFlightAsync(sync.Id, CancellationToken.None));
-        Assert.Equal([new StateEntry(2, "b", 20)], await store.State.ReadAllAsync(sync.Id, CancellationToken.None).ToListAsync());
+        Assert.Equal(
+            [new StateEntry(1, "a", 10), new StateEntry(2, "b", 20)],
+            await store.State.ReadAllAsync(sync.Id, CancellationToken.None).ToListAsync());
+    }
+
+    [Fact]
+    public async Task Checkpoint_keeps_later_batches_in_flight()
+    {
+        await using var store = await TestStore.CreateAsync(postgres);
+        var (_, _, _, sync) = await store.AddSyncWithParentsAsync();
+        var (execution, _) = await store.Executions.CreateIfIdleAsync(
+            TestStore.NewExecution(sync, TestStore.BaseTime), CancellationToken.None);
+        await store.State.SetInFlightAsync(sync.Id, execution.Id, null, 1, [new StateEntry(1, "a", 0)], CancellationToken.None);
+        await store.State.SetInFlightAsync(sync.Id, execution.Id, null, 2, [new StateEntry(2, "b", 0)], CancellationToken.None);
+        await store.State.SetInFlightAsync(sync.Id, execution.Id, null, 3, [new StateEntry(3, "c", 0)], CancellationToken.None);
+
+        await store.State.CheckpointAsync(
+            sync.Id, execution.Id, null, [new StateChange(1, "a", 10), new StateChange(2, "b", 20)],
+            new ExecutionCounts(Total: 2, Insert: 2), CancellationToken.None, settledBatch: 2);
+
+        Assert.Equal(1, await store.State.ResolveInFlightAsync(sync.Id, CancellationToken.None));
+        Assert.Equal(
+            [new StateEntry(1, "a", 10), new StateEntry(2, "b", 20), new StateEntry(3, "c", StateChange.Unconfirmed)],
+            await store.State.ReadAllAsync(sync.Id, CancellationToken.None).ToListAsync());
+    }
+
+    [Fact]
+    public async Task Batch_in_flight_of_earlier_version_is_resolved()
+    {
+        await using var store = await TestStore.CreateAsync(postgres);
+        var (_, _, _, sync) = await store.AddSyncWithParentsAsync();
+        var (execution, _) = await store.Executions.CreateIfIdleAsync(
+            TestStore.NewExecution(sync, TestStore.BaseTime), CancellationToken.None);
+        await store.State.CheckpointAsync(sync.Id, execution.Id, null, [new StateChange(1, "a", 10)], ExecutionCounts.Zero, CancellationToken.None);
+
+        // Processes of earlier versions record one row per execution in sync_state_in_flight.
+        var identities = Convert.ToHexString(InFlightIdentities.Encode(
+            [new StateEntry(1, "a", StateChange.UnconfirmedKnown), new StateEntry(2, "b", StateChange.Unconfirmed)]));
+        var blob = store.IsPostgreSql ? $"'\\x{identities}'::bytea" : $"x'{identities}'";
+        await store.ExecuteAsync(
+            $"INSERT INTO sync_state_in_flight (execution_id, sync_id, identities) VALUES ('{execution.Id:D}', '{sync.Id:D}', {blob})");
+        await store.State.SetInFlightAsync(sync.Id, execution.Id, null, 1, [new StateEntry(3, "c", 0)], CancellationToken.None);
+
+        Assert.Equal(3, await store.State.ResolveInFlightAsync(sync.Id, CancellationToken.None));
+        Assert.Equal(
+            [
+                new StateEntry(1, "a", StateChange.UnconfirmedKnown),
+                new StateEntry(2, "b", StateChange.Unconfirmed),
+                new StateEntry(3, "c", StateChange.Unconfirmed),
+            ],
+            await store.State.ReadAllAsync(sync.Id, CancellationToken.None).ToListAsync());
+        Assert.Equal(0, await store.ScalarAsync("SELECT COUNT(*) FROM sync_state_in_flight"));
+        Assert.Equal(0, await store.ScalarAsync("SELECT COUNT(*) FROM sync_state_in_flight_batches"));
     }
 
     [Fact]
@@ -110,11 +163,11 @@ public abstract class SyncStateStoreTests(PostgresFixture? postgres)
         var (_, _, _, sync) = await store.AddSyncWithParentsAsync();
         var (execution, _) = await store.Executions.CreateIfIdleAsync(
             TestStore.NewExecution(sync, TestStore.BaseTime), CancellationToken.None);
-        await store.State.SetInFlightAsync(sync.Id, execution.Id, null, [new StateEntry(1, "a", 0)], CancellationToken.None);
+        await store.State.SetInFlightAsync(sync.Id, execution.Id, null, 1, [new StateEntry(1, "a", 0)], CancellationToken.None);
 
         await store.Syncs.DeleteAsync(sync.OrganizationId, sync.Id, CancellationToken.None);
 
-        Assert.Equal(0, await store.ScalarAsync("SELECT COUNT(*) FROM sync_state_in_flight"));
+        Assert.Equal(0, await store.ScalarAsync("SELECT COUNT(*) FROM sync_state_in_flight_batches"));
     }
 
     [Theory]

@@ -21,23 +21,25 @@ public interface ISyncStateStore
 
     /// <summary>
     /// Applies the state changes and adds <paramref name="countsDelta"/> to the execution's counts in one
-    /// store transaction, and removes the execution's records in flight (<see cref="SetInFlightAsync"/>), or replaces
-    /// them with <paramref name="stillInFlight"/>, the identities of a later write that has started. With a
-    /// <paramref name="leaseToken"/>, commits only while that token holds the execution's lease, and throws
-    /// <see cref="LeaseLostException"/> otherwise; null skips that check.
+    /// store transaction, and removes the execution's batches in flight (<see cref="SetInFlightAsync"/>) numbered up to
+    /// <paramref name="settledBatch"/>, or all of them when it is null. Batches written after the checkpointed ones keep
+    /// their records in flight. With a <paramref name="leaseToken"/>, commits only while that token holds the
+    /// execution's lease, and throws <see cref="LeaseLostException"/> otherwise; null skips that check.
     /// </summary>
     Task CheckpointAsync(
         Guid syncId, Guid executionId, string? leaseToken, IReadOnlyList<StateChange> changes, ExecutionCounts countsDelta,
-        CancellationToken cancellationToken, IReadOnlyList<StateEntry>? stillInFlight = null);
+        CancellationToken cancellationToken, long? settledBatch = null);
 
     /// <summary>
-    /// Records the identities of the records the execution writes next, replacing its earlier records in flight, before
-    /// the write starts. They may include a write whose checkpoint has not committed yet. The checkpoint that confirms
-    /// the write removes them. Fenced by the lease as the checkpoint is.
+    /// Records the identities of batch <paramref name="batch"/> of the execution before its write starts, beside the
+    /// execution's other batches in flight, which are those written since its last checkpoint, and replacing an
+    /// earlier record of the same number. The checkpoint that confirms the batch removes them. Fenced by the lease as
+    /// the checkpoint is.
     /// </summary>
     /// <exception cref="LeaseLostException">The lease token no longer holds the execution, so nothing was stored.</exception>
     Task SetInFlightAsync(
-        Guid syncId, Guid executionId, string? leaseToken, IReadOnlyList<StateEntry> identities, CancellationToken cancellationToken);
+        Guid syncId, Guid executionId, string? leaseToken, long batch, IReadOnlyList<StateEntry> identities,
+        CancellationToken cancellationToken);
 
     /// <summary>
     /// Turns every batch in flight of the sync's executions into state entries with the row hash

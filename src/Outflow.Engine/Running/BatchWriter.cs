@@ -7,8 +7,9 @@ namespace Outflow.Engine.Running;
 /// <summary>
 /// Sends records to the target. A transient failure is retried with exponential backoff and jitter. A batch the
 /// target rejects as a whole is split in halves until each failing record is isolated, so every other record is
-/// written. Each confirmed batch is checkpointed while the next batch is written, so the store and the target work
-/// at once. The records of both stay in flight until their checkpoints commit, so a crash loses neither.
+/// written. Each confirmed batch is recorded while the next batch is written, so the store and the target work at
+/// once, and checkpointed with the batches before it once <see cref="CheckpointRecorder.CheckpointDue"/>. The
+/// records of every batch written since the last checkpoint stay in flight until it commits, so a crash loses none.
 /// </summary>
 internal sealed class BatchWriter(
     ITargetConnector target,
@@ -24,14 +25,20 @@ internal sealed class BatchWriter(
 
     private int _splits;
 
-    // The last batch the target confirmed, whose checkpoint waits for the next write or for FlushAsync.
+    // The number of the last write recorded in flight; each write has a number of its own.
+    private long _batches;
+
+    // The last batch the target confirmed, which is recorded during the next write or by FlushAsync.
     private ConfirmedWrite? _unrecorded;
 
+    // The recording of the batch before the one being written, which runs beside the write.
+    private Task<ExecutionCounts> _recording = Task.FromResult(ExecutionCounts.Zero);
+
     /// <summary>
-    /// Writes one batch, and checkpoints the batch before it while the target works. Shutdown may interrupt the write,
-    /// which the target then rolls back, but never a checkpoint of a write the target confirmed, so a requeued
-    /// execution does not send a committed batch again. The batch's own checkpoint waits for the next call or for
-    /// <see cref="FlushAsync"/>.
+    /// Writes one batch, and records the batch before it while the target works, with a checkpoint when one is due.
+    /// Shutdown may interrupt the write, which the target then rolls back, but never a checkpoint of a write the
+    /// target confirmed, so a requeued execution does not send a committed batch again. The batch itself is recorded
+    /// by the next call or by <see cref="FlushAsync"/>.
     /// </summary>
     /// <exception cref="ExecutionFailedException">A transient failure outlasted every attempt, or the target misbehaved.</exception>
     public async Task WriteAsync(List<WriteItem> items, IReadOnlyList<string> fields, CancellationToken cancellationToken)
@@ -44,12 +51,15 @@ internal sealed class BatchWriter(
 
         var previous = _unrecorded;
         _unrecorded = null;
-        await recorder.SetInFlightAsync(previous?.Items ?? [], items, cancellationToken).ConfigureAwait(false);
+        var batch = ++_batches;
+        await recorder.SetInFlightAsync(batch, items, cancellationToken).ConfigureAwait(false);
 
-        // The checkpoint is synchronous work on the store, so it runs on another thread while this one writes.
-        var checkpoint = previous is null
+        // Recording writes log lines and a due checkpoint works synchronously on the store, so both run on another thread
+        // while this one writes.
+        var recording = previous is null
             ? Task.FromResult(ExecutionCounts.Zero)
-            : Task.Run(() => recorder.RecordResultsAsync(previous.Items, previous.Results, items, CancellationToken.None), CancellationToken.None);
+            : Task.Run(() => RecordAsync(previous), CancellationToken.None);
+        _recording = recording;
         IReadOnlyList<RecordResult> results;
         try
         {
@@ -57,10 +67,10 @@ internal sealed class BatchWriter(
         }
         catch (ConnectorException exception) when (!exception.IsTransient && items.Count > 1)
         {
-            await ReportAsync(previous, checkpoint, cancellationToken).ConfigureAwait(false);
+            await ReportAsync(previous, recording, cancellationToken).ConfigureAwait(false);
             Log.BatchSplit(services.Logger, syncId, executionId, items.Count);
             await WriteSplitAsync(items, fields, cancellationToken).ConfigureAwait(false);
-            await console.BatchWrittenAsync(items.Count, recorder.Totals, cancellationToken).ConfigureAwait(false);
+            await console.BatchWrittenAsync(items.Count, recorder.Recorded, cancellationToken).ConfigureAwait(false);
             return;
         }
         catch (ConnectorException exception) when (!exception.IsTransient)
@@ -69,37 +79,49 @@ internal sealed class BatchWriter(
         }
         catch
         {
-            // A failed checkpoint's exception replaces the write's, because it leaves the state behind the target.
-            await checkpoint.ConfigureAwait(false);
+            // The batches confirmed before keep their counts. A failed checkpoint's exception replaces the write's,
+            // because it leaves the state behind the target.
+            await recording.ConfigureAwait(false);
+            await recorder.CheckpointRecordedAsync(batch - 1, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
 
         CrashPoints.Reach(CrashPoints.AfterTargetWrite);
-        await ReportAsync(previous, checkpoint, cancellationToken).ConfigureAwait(false);
-        _unrecorded = new ConfirmedWrite(items, results);
+        await ReportAsync(previous, recording, cancellationToken).ConfigureAwait(false);
+        _unrecorded = new ConfirmedWrite(batch, items, results);
     }
 
-    /// <summary>Checkpoints the last confirmed batch, if its checkpoint is still to come.</summary>
+    /// <summary>Records the last confirmed batch, if it is still to be recorded, and checkpoints every recorded batch.</summary>
     /// <param name="cancellationToken">Stops the progress report only, never the checkpoint.</param>
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
         var previous = _unrecorded;
         _unrecorded = null;
-        if (previous is not null)
-        {
-            var checkpoint = recorder.RecordResultsAsync(previous.Items, previous.Results, null, CancellationToken.None);
-            await ReportAsync(previous, checkpoint, cancellationToken).ConfigureAwait(false);
-        }
+        var delta = previous is null ? ExecutionCounts.Zero : recorder.RecordResults(previous.Items, previous.Results);
+        await recorder.CheckpointRecordedAsync(null, CancellationToken.None).ConfigureAwait(false);
+        await ReportAsync(previous, Task.FromResult(delta), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Waits for the checkpoint of <paramref name="previous"/>, then reports its progress and record issues.</summary>
-    private async Task ReportAsync(ConfirmedWrite? previous, Task<ExecutionCounts> checkpoint, CancellationToken cancellationToken)
+    /// <summary>Records a confirmed write and, when one is due, checkpoints it with the writes recorded before it.</summary>
+    private async Task<ExecutionCounts> RecordAsync(ConfirmedWrite write)
     {
-        var delta = await checkpoint.ConfigureAwait(false);
+        var delta = recorder.RecordResults(write.Items, write.Results);
+        if (recorder.CheckpointDue)
+        {
+            await recorder.CheckpointRecordedAsync(write.Batch, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return delta;
+    }
+
+    /// <summary>Waits for <paramref name="recording"/> of <paramref name="previous"/>, then reports its progress and record issues.</summary>
+    private async Task ReportAsync(ConfirmedWrite? previous, Task<ExecutionCounts> recording, CancellationToken cancellationToken)
+    {
+        var delta = await recording.ConfigureAwait(false);
         if (previous is not null)
         {
             console.AddBatchIssues(previous.Items.Count, 0, delta.Error, delta.Warnings);
-            await console.BatchWrittenAsync(previous.Items.Count, recorder.Totals, cancellationToken).ConfigureAwait(false);
+            await console.BatchWrittenAsync(previous.Items.Count, recorder.Recorded, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -110,10 +132,10 @@ internal sealed class BatchWriter(
     private async Task WriteSplitAsync(
         List<WriteItem> items, IReadOnlyList<string> fields, CancellationToken cancellationToken)
     {
-        var before = recorder.Totals;
+        var before = recorder.Recorded;
         _splits = 0;
         await SplitAsync(items, 0, items.Count, fields, cancellationToken).ConfigureAwait(false);
-        var after = recorder.Totals;
+        var after = recorder.Recorded;
         console.AddBatchIssues(items.Count, _splits, after.Error - before.Error, after.Warnings - before.Warnings);
     }
 
@@ -131,7 +153,7 @@ internal sealed class BatchWriter(
         List<WriteItem> items, int start, int count, IReadOnlyList<string> fields, CancellationToken cancellationToken)
     {
         var slice = items.GetRange(start, count);
-        await recorder.SetInFlightAsync([], slice, cancellationToken).ConfigureAwait(false);
+        await recorder.SetInFlightAsync(++_batches, slice, cancellationToken).ConfigureAwait(false);
         IReadOnlyList<RecordResult> results;
         try
         {
@@ -152,7 +174,8 @@ internal sealed class BatchWriter(
         }
 
         CrashPoints.Reach(CrashPoints.AfterTargetWrite);
-        await recorder.RecordResultsAsync(slice, results, null, CancellationToken.None).ConfigureAwait(false);
+        recorder.RecordResults(slice, results);
+        await recorder.CheckpointRecordedAsync(null, CancellationToken.None).ConfigureAwait(false);
     }
 
     private async Task<IReadOnlyList<RecordResult>> WriteWithRetriesAsync(
@@ -202,6 +225,9 @@ internal sealed class BatchWriter(
                         exception);
                 }
 
+                // The batches confirmed before this one are checkpointed first, so their counts do not wait for the retry.
+                await _recording.ConfigureAwait(false);
+                await recorder.CheckpointRecordedAsync(_batches - 1, CancellationToken.None).ConfigureAwait(false);
                 var delay = RetryDelay(attempt);
                 Log.BatchRetried(
                     services.Logger, syncId, executionId, slice.Count, attempt, maxAttempts,
@@ -267,5 +293,5 @@ internal sealed class BatchWriter(
     }
 
     /// <summary>A batch the target confirmed, with the target's result for each of its records.</summary>
-    private sealed record ConfirmedWrite(List<WriteItem> Items, IReadOnlyList<RecordResult> Results);
+    private sealed record ConfirmedWrite(long Batch, List<WriteItem> Items, IReadOnlyList<RecordResult> Results);
 }

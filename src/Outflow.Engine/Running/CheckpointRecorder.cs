@@ -8,13 +8,35 @@ using Outflow.Engine.Scratch;
 namespace Outflow.Engine.Running;
 
 /// <summary>
-/// Turns what the target did into counts, record log lines and state changes, and commits them in one
-/// checkpoint per confirmed write. Keeps the execution's running counts.
+/// Turns what the target did into counts, record log lines and state changes, and commits them in checkpoints, each
+/// of one or more confirmed writes. Keeps the execution's running counts.
 /// </summary>
 internal sealed class CheckpointRecorder(
-    ISyncStateStore state, LeaseKeeper lease, Guid syncId, Guid executionId, SyncPlan plan, RecordLogWriter logs, ExecutionCounts initialCounts)
+    ISyncStateStore state, LeaseKeeper lease, Guid syncId, Guid executionId, SyncPlan plan, RecordLogWriter logs,
+    ExecutionCounts initialCounts, EngineOptions options, TimeProvider time)
 {
+    // The changes and counts of writes recorded since the last checkpoint, which the next checkpoint commits.
+    private List<StateChange> _unsaved = [];
+    private ExecutionCounts _unsavedCounts = ExecutionCounts.Zero;
+    private int _unsavedRecords;
+    private long _lastCheckpoint = time.GetTimestamp();
+
+    /// <summary>The execution's counts as of its last checkpoint.</summary>
     public ExecutionCounts Totals { get; private set; } = initialCounts;
+
+    /// <summary>The counts of every write recorded so far, including those whose checkpoint is still to come.</summary>
+    public ExecutionCounts Recorded => Totals + _unsavedCounts;
+
+    /// <summary>
+    /// Whether the writes recorded since the last checkpoint hold enough records, or waited long enough, to commit.
+    /// Appended and snapshot records have no identity, so a crash before their checkpoint would append them twice:
+    /// each of their writes is checkpointed at once.
+    /// </summary>
+    public bool CheckpointDue =>
+        _unsavedRecords > 0
+        && (plan.Mode is SyncMode.Append or SyncMode.Snapshot
+            || _unsavedRecords >= options.CheckpointRecords
+            || time.GetElapsedTime(_lastCheckpoint) >= options.CheckpointInterval);
 
     public SyncPlan Plan => plan;
 
@@ -41,36 +63,32 @@ internal sealed class CheckpointRecorder(
     }
 
     /// <summary>
-    /// Records the identities of a write before it starts, so that a run after a crash between the target's commit and
-    /// the checkpoint marks them <see cref="StateChange.Unconfirmed"/> (new records) or
+    /// Records the identities of write number <paramref name="batch"/> before it starts, so that a run after a crash
+    /// between the target's commit and the checkpoint marks them <see cref="StateChange.Unconfirmed"/> (new records) or
     /// <see cref="StateChange.UnconfirmedKnown"/> (the others) and writes them again or deletes them, instead of trusting
-    /// state that the lost checkpoint never updated. <paramref name="unrecorded"/> is an earlier write whose checkpoint
-    /// has not committed yet, which stays recorded too. The checkpoint of the write removes its records. Appended
+    /// state that the lost checkpoint never updated. The checkpoint that commits the write removes them. Appended
     /// records have no identity to match, so they are not recorded.
     /// </summary>
-    public Task SetInFlightAsync(IReadOnlyList<WriteItem> unrecorded, IReadOnlyList<WriteItem> items, CancellationToken cancellationToken)
+    public Task SetInFlightAsync(long batch, IReadOnlyList<WriteItem> items, CancellationToken cancellationToken)
     {
         if (plan.IsTest || plan.IsDryRun)
         {
             return Task.CompletedTask;
         }
 
-        var identities = InFlightEntries(unrecorded);
-        identities.AddRange(InFlightEntries(items));
+        var identities = InFlightEntries(items);
         return identities.Count == 0
             ? Task.CompletedTask
-            : state.SetInFlightAsync(syncId, executionId, lease.Token, identities, cancellationToken);
+            : state.SetInFlightAsync(syncId, executionId, lease.Token, batch, identities, cancellationToken);
     }
 
     /// <summary>
-    /// Records the target's results of one confirmed write and checkpoints them, keeping the records of
-    /// <paramref name="nextWrite"/>, a write that has started since, in flight. Returns the counts it added.
+    /// Records the target's results of one confirmed write: writes its record log lines, and keeps its state changes and
+    /// counts for the next checkpoint (<see cref="CheckpointRecordedAsync"/>). Returns the counts it added.
     /// </summary>
-    public async Task<ExecutionCounts> RecordResultsAsync(
-        IReadOnlyList<WriteItem> items, IReadOnlyList<RecordResult> results, IReadOnlyList<WriteItem>? nextWrite,
-        CancellationToken cancellationToken)
+    public ExecutionCounts RecordResults(IReadOnlyList<WriteItem> items, IReadOnlyList<RecordResult> results)
     {
-        var changes = new List<StateChange>(items.Count);
+        var changes = _unsaved;
         long inserts = 0, updates = 0, upserts = 0, deletes = 0, errors = 0, warnings = 0;
 
         // Remove mode keeps the row hash of a record it deleted, so an unchanged row is not deleted again.
@@ -138,10 +156,19 @@ internal sealed class CheckpointRecorder(
             Delete: deletes,
             Error: errors,
             Warnings: warnings);
-        var stillInFlight = nextWrite is null || plan.IsTest || plan.IsDryRun ? null : InFlightEntries(nextWrite);
-        await CheckpointAsync(changes, delta, cancellationToken, stillInFlight is { Count: > 0 } ? stillInFlight : null).ConfigureAwait(false);
+        _unsavedCounts += delta;
+        _unsavedRecords += items.Count;
         return delta;
     }
+
+    /// <summary>
+    /// Commits the writes recorded since the last checkpoint, if any, and removes their batches in flight: those numbered
+    /// up to <paramref name="settledBatch"/>, or all of the execution's when it is null. A write that started since
+    /// keeps its records in flight.
+    /// </summary>
+    /// <exception cref="LeaseLostException">The lease was lost, so nothing was committed.</exception>
+    public Task CheckpointRecordedAsync(long? settledBatch, CancellationToken cancellationToken) =>
+        _unsavedRecords == 0 ? Task.CompletedTask : CommitAsync(settledBatch, cancellationToken);
 
     /// <summary>
     /// Returns the outcome to count for a record. A record that an earlier attempt of the execution was writing when it
@@ -162,22 +189,35 @@ internal sealed class CheckpointRecorder(
         };
 
     /// <summary>
-    /// Flushes the record logs, then commits state changes and counts in one store transaction, fenced by the lease. The
-    /// execution's records in flight are removed, or replaced by <paramref name="stillInFlight"/>.
+    /// Commits state changes and counts, together with any writes recorded since the last checkpoint, and removes every
+    /// batch of the execution in flight. For work outside the writes, so no write may be in progress.
     /// </summary>
     /// <exception cref="LeaseLostException">The lease was lost, so nothing was committed.</exception>
-    public async Task CheckpointAsync(
-        IReadOnlyList<StateChange> changes, ExecutionCounts delta, CancellationToken cancellationToken,
-        IReadOnlyList<StateEntry>? stillInFlight = null)
+    public Task CheckpointAsync(IReadOnlyList<StateChange> changes, ExecutionCounts delta, CancellationToken cancellationToken)
+    {
+        _unsaved.AddRange(changes);
+        _unsavedCounts += delta;
+        return CommitAsync(null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Flushes the record logs, then commits the unsaved state changes and counts in one store transaction, fenced by
+    /// the lease, and removes the batches in flight up to <paramref name="settledBatch"/> (all when null).
+    /// </summary>
+    private async Task CommitAsync(long? settledBatch, CancellationToken cancellationToken)
     {
         logs.Flush();
 
         // A test run writes records and a dry run pretends to, but both leave change-detection state as it was.
-        var stateChanges = plan.IsTest || plan.IsDryRun ? [] : changes;
+        var stateChanges = plan.IsTest || plan.IsDryRun ? [] : _unsaved;
         await lease.EnsureHeldAsync(cancellationToken).ConfigureAwait(false);
-        await state.CheckpointAsync(syncId, executionId, lease.Token, stateChanges, delta, cancellationToken, stillInFlight)
+        await state.CheckpointAsync(syncId, executionId, lease.Token, stateChanges, _unsavedCounts, cancellationToken, settledBatch)
             .ConfigureAwait(false);
-        Totals += delta;
+        Totals += _unsavedCounts;
+        _unsaved = [];
+        _unsavedCounts = ExecutionCounts.Zero;
+        _unsavedRecords = 0;
+        _lastCheckpoint = time.GetTimestamp();
     }
 
     private static List<StateEntry> InFlightEntries(IReadOnlyList<WriteItem> items)

@@ -68,7 +68,8 @@ internal sealed class ExecutionRun(Execution execution, EngineServices services,
         };
         _scratch = ScratchDatabase.Create(services.Options.ScratchDirectory, execution.Id);
         _logs = new RecordLogWriter(services.Options.LogsDirectory, execution.Id, execution.Counts);
-        _recorder = new CheckpointRecorder(services.State, lease, execution.SyncId, execution.Id, plan, _logs, execution.Counts);
+        _recorder = new CheckpointRecorder(
+            services.State, lease, execution.SyncId, execution.Id, plan, _logs, execution.Counts, services.Options, services.Time);
         await _recorder.ResetRecountedAsync(cancellationToken).ConfigureAwait(false);
 
         // A batch an earlier run left in flight may or may not be in the target, so its records count as unconfirmed.

@@ -470,6 +470,20 @@ internal static class PostgreSqlMigrations
         CREATE INDEX sync_state_in_flight_sync ON sync_state_in_flight (sync_id);
         """;
 
+    // One row per batch in flight, so that recording a batch before its write adds only that batch's identities while
+    // the batches written since the last checkpoint stay recorded. sync_state_in_flight keeps the rows of processes
+    // of earlier versions, which the next run of their sync resolves.
+    private const string StateInFlightBatches = """
+        CREATE TABLE sync_state_in_flight_batches (
+            execution_id text COLLATE "C" NOT NULL REFERENCES executions (id),
+            batch bigint NOT NULL,
+            sync_id text COLLATE "C" NOT NULL REFERENCES syncs (id),
+            identities bytea NOT NULL,
+            PRIMARY KEY (execution_id, batch)
+        );
+        CREATE INDEX sync_state_in_flight_batches_sync ON sync_state_in_flight_batches (sync_id);
+        """;
+
     public static IReadOnlyList<StoreMigration> All { get; } =
     [
         new(1, "initial schema", InitialSchema),
@@ -481,5 +495,6 @@ internal static class PostgreSqlMigrations
         new(7, "scheduled executions", ScheduledExecutions),
         new(8, "execution log files", ExecutionLogFiles),
         new(9, "state in flight", StateInFlight),
+        new(10, "state in flight by batch", StateInFlightBatches),
     ];
 }

@@ -11,7 +11,7 @@ namespace Outflow.Store.PostgreSql;
 internal static class PostgreSqlStateWrites
 {
     /// <summary>
-    /// Upserts and deletes state and runs <paramref name="inFlightSql"/>, a write to <c>sync_state_in_flight</c> that
+    /// Upserts and deletes state and runs <paramref name="inFlightSql"/>, a write to <c>sync_state_in_flight_batches</c> that
     /// may use <c>@sync_id</c> and <paramref name="inFlightParameters"/>, whose names must not start with
     /// <c>upserted_</c> or <c>deleted_</c>, as one statement whose state writes are
     /// data-modifying CTEs. The server locks no row until it has received the whole statement, so a process paused

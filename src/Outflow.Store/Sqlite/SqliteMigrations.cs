@@ -498,6 +498,20 @@ internal static class SqliteMigrations
         CREATE INDEX sync_state_in_flight_sync ON sync_state_in_flight (sync_id);
         """;
 
+    // One row per batch in flight, so that recording a batch before its write adds only that batch's identities while
+    // the batches written since the last checkpoint stay recorded. sync_state_in_flight keeps the rows of processes
+    // of earlier versions, which the next run of their sync resolves.
+    private const string StateInFlightBatches = """
+        CREATE TABLE sync_state_in_flight_batches (
+            execution_id TEXT NOT NULL REFERENCES executions (id),
+            batch INTEGER NOT NULL,
+            sync_id TEXT NOT NULL REFERENCES syncs (id),
+            identities BLOB NOT NULL,
+            PRIMARY KEY (execution_id, batch)
+        );
+        CREATE INDEX sync_state_in_flight_batches_sync ON sync_state_in_flight_batches (sync_id);
+        """;
+
     public static IReadOnlyList<StoreMigration> All { get; } =
     [
         new(1, "initial schema", InitialSchema),
@@ -509,5 +523,6 @@ internal static class SqliteMigrations
         new(7, "scheduled executions", ScheduledExecutions),
         new(8, "execution log files", ExecutionLogFiles),
         new(9, "state in flight", StateInFlight),
+        new(10, "state in flight by batch", StateInFlightBatches),
     ];
 }

@@ -111,6 +111,7 @@ public static class OutflowServer
             LogsDirectory = Path.Combine(dataDirectory, "logs"),
             ScratchDirectory = Path.Combine(dataDirectory, "tmp"),
             LeaseDuration = settings.ExecutionLease,
+            CheckpointInterval = settings.CheckpointInterval,
         });
         services.AddSingleton(new Outflow.Scheduling.SyncScheduleOptions { ContinuousInterval = settings.ContinuousInterval });
         builder.AddOutflowScheduling(StoreRegistration.SchedulingOptionsFor(settings, executesJobs: role != ServerRole.Api));

@@ -51,6 +51,12 @@ public sealed record ServerSettings
     public TimeSpan ExecutionLease { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// The longest time written batches wait for their shared checkpoint, which advances the sync's state and the
+    /// execution's counts. Zero checkpoints every batch. Default: 2 seconds.
+    /// </summary>
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
     /// How often a process that executes syncs dispatches the created or queued executions, older than this interval,
     /// that no Quartz trigger covers. Default: 60 seconds.
     /// </summary>

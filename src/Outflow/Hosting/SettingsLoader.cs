@@ -9,7 +9,7 @@ namespace Outflow.Hosting;
 /// (<c>DATA_DIR</c>, <c>URLS</c>, <c>STORE</c>, <c>FILES_ROOT</c>, <c>BOOTSTRAP_KEY</c>, <c>MASTER_KEY</c>,
 /// <c>LOG_URL_LIFETIME_SECONDS</c>, <c>RATE_LIMIT_PER_SECOND</c>, <c>RATE_LIMIT_BURST</c>,
 /// <c>IDEMPOTENCY_KEY_LIFETIME_HOURS</c>, <c>CONTINUOUS_INTERVAL_SECONDS</c>, <c>EXECUTION_LEASE_SECONDS</c>,
-/// <c>ALLOW_PRIVATE_NETWORKS</c>, <c>CRASH_POINT</c>).
+/// <c>CHECKPOINT_SECONDS</c>, <c>ALLOW_PRIVATE_NETWORKS</c>, <c>CRASH_POINT</c>).
 /// </summary>
 internal static class SettingsLoader
 {
@@ -18,6 +18,9 @@ internal static class SettingsLoader
 
     /// <summary>The longest time between two sweeps for executions that no trigger covers, a day.</summary>
     private const int MaximumSweepSeconds = 86_400;
+
+    /// <summary>The longest wait of written batches for their checkpoint, ten minutes: a crash makes them be written again.</summary>
+    private const int MaximumCheckpointSeconds = 600;
 
     public static ServerSettings Load(string? dataDirectory = null, string? urls = null, string? store = null, string? filesRoot = null)
     {
@@ -52,6 +55,10 @@ internal static class SettingsLoader
             ExecutionLease = ReadWholeNumber(configuration, "EXECUTION_LEASE_SECONDS", "seconds", 3, MaximumLeaseSeconds) is int leaseSeconds
                 ? TimeSpan.FromSeconds(leaseSeconds)
                 : defaults.ExecutionLease,
+
+            CheckpointInterval = ReadWholeNumber(configuration, "CHECKPOINT_SECONDS", "seconds", 0, MaximumCheckpointSeconds) is int checkpointSeconds
+                ? TimeSpan.FromSeconds(checkpointSeconds)
+                : defaults.CheckpointInterval,
 
             RecoverySweepInterval = ReadWholeNumber(configuration, "RECOVERY_SWEEP_INTERVAL_SECONDS", "seconds", 1, MaximumSweepSeconds) is int sweepSeconds
                 ? TimeSpan.FromSeconds(sweepSeconds)

@@ -22,7 +22,7 @@ public sealed class PausedWriterPostgreSqlTests(PostgresFixture postgres)
     private static readonly DateTimeOffset AfterExpiry = Claimed + TestStore.LeaseDuration + TimeSpan.FromMilliseconds(1);
 
     /// <summary>
-    /// The checkpoint upserts and deletes state and replaces the records in flight. The pause lands early, in the middle
+    /// The checkpoint upserts and deletes state and settles a batch in flight. The pause lands early, in the middle
     /// and late in the bytes of that checkpoint, so it hits each part of it.
     /// </summary>
     [Theory]
@@ -159,8 +159,8 @@ public sealed class PausedWriterPostgreSqlTests(PostgresFixture postgres)
     }
 
     /// <summary>
-    /// Claims the execution for the worker that will pause, stores the state that its checkpoint deletes and the records
-    /// in flight that it replaces, and returns the lease token. The paused instance's pool then has an open connection.
+    /// Claims the execution for the worker that will pause, stores the state that its checkpoint deletes, the batch in
+    /// flight that it settles and a later one that it keeps, and returns the lease token. The paused instance's pool then has an open connection.
     /// </summary>
     private static async Task<string> PrepareCheckpointAsync(TestStore store, TestStore paused, Execution execution)
     {
@@ -169,11 +169,12 @@ public sealed class PausedWriterPostgreSqlTests(PostgresFixture postgres)
         await store.State.CheckpointAsync(
             execution.SyncId, execution.Id, token, oldState,
             new ExecutionCounts(Total: ChangesPerCheckpoint, Insert: ChangesPerCheckpoint), CancellationToken.None);
-        await paused.State.SetInFlightAsync(execution.SyncId, execution.Id, token, InFlight(), CancellationToken.None);
+        await paused.State.SetInFlightAsync(execution.SyncId, execution.Id, token, 1, InFlight(), CancellationToken.None);
+        await paused.State.SetInFlightAsync(execution.SyncId, execution.Id, token, 2, InFlight(), CancellationToken.None);
         return token;
     }
 
-    /// <summary>Deletes the old state, upserts the new state with <paramref name="rowHash"/> and keeps the records in flight.</summary>
+    /// <summary>Deletes the old state, upserts the new state with <paramref name="rowHash"/>, and settles the first batch in flight.</summary>
     private static Task CheckpointAsync(TestStore store, Execution execution, string token, UInt128 rowHash)
     {
         var changes = OldHashes().Select(hash => new StateChange(hash, Identity(hash), null))
@@ -182,7 +183,7 @@ public sealed class PausedWriterPostgreSqlTests(PostgresFixture postgres)
         return store.State.CheckpointAsync(
             execution.SyncId, execution.Id, token, changes,
             new ExecutionCounts(Total: ChangesPerCheckpoint, Insert: ChangesPerCheckpoint), CancellationToken.None,
-            InFlight());
+            settledBatch: 1);
     }
 
     private static List<StateEntry> InFlight() =>
