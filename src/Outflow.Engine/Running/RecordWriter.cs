@@ -30,29 +30,53 @@ internal sealed class RecordWriter(
             _ => throw new ExecutionFailedException($"mode {plan.Mode.ToWire()} has no record operation"),
         };
 
-        long after = 0;
+        var next = ReadPending(0, operation);
         while (true)
         {
             await StopIfRequestedAsync(cancellationToken).ConfigureAwait(false);
-            var page = scratch.ReadPending(after, batchSize);
-            if (page.Count == 0)
+            var (items, after) = next;
+            if (items.Count == 0)
             {
                 await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
                 return;
             }
 
-            var items = new List<WriteItem>(page.Count);
-            foreach (var (rowId, pending) in page)
+            // The next batch is read from the scratch file while the target writes this one.
+            var reading = Task.Run(() => ReadPending(after, operation), CancellationToken.None);
+            try
             {
-                after = rowId;
-                var values = new object?[plan.TargetFields.Count];
-                ValueCodec.ReadAll(pending.Payload, values);
-                var identity = plan.IdentityFieldIndex >= 0 ? values[plan.IdentityFieldIndex] ?? pending.Identity : pending.Identity;
-                items.Add(new WriteItem(pending, new TargetRecord(operation, identity, values)));
+                await writer.WriteAsync(items, plan.TargetFields, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                // The read must end before the caller disposes the scratch database. The write's exception is the one to report.
+                await Task.WhenAny(reading).ConfigureAwait(false);
+                throw;
             }
 
-            await writer.WriteAsync(items, plan.TargetFields, cancellationToken).ConfigureAwait(false);
+            next = await reading.ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Reads up to one batch of pending rows after the row number <paramref name="after"/> as records of
+    /// <paramref name="operation"/>, and returns them with the row number of the last.
+    /// </summary>
+    private (List<WriteItem> Items, long After) ReadPending(long after, RecordOperation operation)
+    {
+        var plan = recorder.Plan;
+        var page = scratch.ReadPending(after, batchSize);
+        var items = new List<WriteItem>(page.Count);
+        foreach (var (rowId, pending) in page)
+        {
+            after = rowId;
+            var values = new object?[plan.TargetFields.Count];
+            ValueCodec.ReadAll(pending.Payload, values);
+            var identity = plan.IdentityFieldIndex >= 0 ? values[plan.IdentityFieldIndex] ?? pending.Identity : pending.Identity;
+            items.Add(new WriteItem(pending, new TargetRecord(operation, identity, values)));
+        }
+
+        return (items, after);
     }
 
     /// <summary>
