@@ -132,26 +132,39 @@ internal sealed class ExecutionLogStore(IStoreDatabase database) : IExecutionLog
             cancellationToken: cancellationToken)).ConfigureAwait(false) is not null;
 
     /// <summary>
-    /// Compresses each file into a temporary file. A file whose content equals an earlier file's gets that file's
-    /// compressed copy: a run that only inserts writes the same lines to its records log and its inserts log.
+    /// Compresses each file into a temporary file, as many at once as the machine has cores. A file whose content
+    /// equals an earlier file's gets that file's compressed copy: a run that only inserts writes the same lines to its
+    /// records log and its inserts log.
     /// </summary>
     private static async Task<FileStream[]> CompressAllAsync(IReadOnlyList<ExecutionLogFileContent> files, CancellationToken cancellationToken)
     {
+        var sameAs = new int[files.Count];
+        for (var i = 0; i < files.Count; i++)
+        {
+            sameAs[i] = i;
+            for (var earlier = 0; earlier < i && sameAs[i] == i; earlier++)
+            {
+                if (sameAs[earlier] == earlier
+                    && files[earlier].File.Bytes == files[i].File.Bytes
+                    && await SameContentAsync(files[earlier], files[i], cancellationToken).ConfigureAwait(false))
+                {
+                    sameAs[i] = earlier;
+                }
+            }
+        }
+
         var contents = new FileStream[files.Count];
         try
         {
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken };
+            await Parallel.ForEachAsync(
+                Enumerable.Range(0, files.Count).Where(i => sameAs[i] == i),
+                parallel,
+                async (i, token) => contents[i] = await CompressAsync(files[i].OpenContent, token).ConfigureAwait(false))
+                .ConfigureAwait(false);
             for (var i = 0; i < files.Count; i++)
             {
-                for (var earlier = 0; earlier < i && contents[i] is null; earlier++)
-                {
-                    if (files[earlier].File.Bytes == files[i].File.Bytes
-                        && await SameContentAsync(files[earlier], files[i], cancellationToken).ConfigureAwait(false))
-                    {
-                        contents[i] = contents[earlier];
-                    }
-                }
-
-                contents[i] ??= await CompressAsync(files[i].OpenContent, cancellationToken).ConfigureAwait(false);
+                contents[i] = contents[sameAs[i]];
             }
 
             return contents;
