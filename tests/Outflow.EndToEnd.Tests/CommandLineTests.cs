@@ -103,45 +103,27 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Theory]
-    [InlineData("-1")]
-    [InlineData("601")]
-    [InlineData("two")]
-    public async Task Invalid_checkpoint_interval_fails_with_message(string value)
+    [InlineData("CHECKPOINT_SECONDS", "-1", "0 to 600")]
+    [InlineData("CHECKPOINT_SECONDS", "601", "0 to 600")]
+    [InlineData("CHECKPOINT_SECONDS", "two", "0 to 600")]
+    [InlineData("EXECUTION_LEASE_SECONDS", "2", "3 to 3600")]
+    [InlineData("EXECUTION_LEASE_SECONDS", "thirty", "3 to 3600")]
+    [InlineData("EXECUTION_LEASE_SECONDS", "3601", "3 to 3600")]
+    [InlineData("EXECUTION_LEASE_SECONDS", "99999999999999", "3 to 3600")]
+    public async Task Invalid_seconds_setting_fails_with_message(string setting, string value, string range)
     {
         var environment = new Dictionary<string, string>
         {
             ["OUTFLOW_DATA_DIR"] = _dataDirectory,
-            ["OUTFLOW_CHECKPOINT_SECONDS"] = value,
+            ["OUTFLOW_" + setting] = value,
         };
 
         var result = await OutflowProcess.RunAsync(environment, "serve", "--urls", "http://127.0.0.1:0");
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains(
-            $"CHECKPOINT_SECONDS must be a whole number of seconds from 0 to 600, got \"{value}\"", result.Error, StringComparison.Ordinal);
-        Assert.Contains("OUTFLOW_CHECKPOINT_SECONDS", result.Error, StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
-    }
-
-    [Theory]
-    [InlineData("2")]
-    [InlineData("thirty")]
-    [InlineData("3601")]
-    [InlineData("99999999999999")]
-    public async Task Invalid_execution_lease_fails_with_message(string value)
-    {
-        var environment = new Dictionary<string, string>
-        {
-            ["OUTFLOW_DATA_DIR"] = _dataDirectory,
-            ["OUTFLOW_EXECUTION_LEASE_SECONDS"] = value,
-        };
-
-        var result = await OutflowProcess.RunAsync(environment, "serve", "--urls", "http://127.0.0.1:0");
-
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains(
-            $"EXECUTION_LEASE_SECONDS must be a whole number of seconds from 3 to 3600, got \"{value}\"", result.Error, StringComparison.Ordinal);
-        Assert.Contains("OUTFLOW_EXECUTION_LEASE_SECONDS", result.Error, StringComparison.Ordinal);
+            $"{setting} must be a whole number of seconds from {range}, got \"{value}\"", result.Error, StringComparison.Ordinal);
+        Assert.Contains("OUTFLOW_" + setting, result.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
     }
 
