@@ -70,10 +70,11 @@ internal sealed class ExecutionRun(Execution execution, EngineServices services,
         _logs = new RecordLogWriter(services.Options.LogsDirectory, execution.Id, execution.Counts);
         _recorder = new CheckpointRecorder(
             services.State, lease, execution.SyncId, execution.Id, plan, _logs, execution.Counts, services.Options, services.Time);
-        await _recorder.ResetRecountedAsync(cancellationToken).ConfigureAwait(false);
 
         // A batch an earlier run left in flight may or may not be in the target, so its records count as unconfirmed.
+        // This comes before any checkpoint, because a checkpoint outside the writes removes the execution's batches in flight.
         await services.State.ResolveInFlightAsync(execution.SyncId, stopToken).ConfigureAwait(false);
+        await _recorder.ResetRecountedAsync(cancellationToken).ConfigureAwait(false);
         var executionStart = execution.StartedAt ?? services.Time.GetUtcNow();
         var scanner = new ModelScanner(plan, _scratch, services.State, execution.SyncId, _recorder, poller, executionStart, console);
         await console.ModelQueryStartedAsync(_session.Model.Name, cancellationToken).ConfigureAwait(false);

@@ -88,6 +88,8 @@ internal sealed class EngineHarness : IAsyncDisposable
 
     public IExecutionRunner Runner => _services.GetRequiredService<IExecutionRunner>();
 
+    public ISyncStateStore State => _services.GetRequiredService<ISyncStateStore>();
+
     public IExecutionConsoleLog ConsoleLog => _services.GetRequiredService<IExecutionConsoleLog>();
 
     /// <summary>
@@ -415,8 +417,7 @@ internal sealed class EngineHarness : IAsyncDisposable
     public async Task<Dictionary<string, UInt128>> ReadStateAsync(Sync sync)
     {
         var entries = new Dictionary<string, UInt128>(StringComparer.Ordinal);
-        var state = _services.GetRequiredService<ISyncStateStore>();
-        await foreach (var entry in state.ReadAllAsync(sync.Id, CancellationToken.None))
+        await foreach (var entry in State.ReadAllAsync(sync.Id, CancellationToken.None))
         {
             entries.Add(entry.Identity, entry.RowHash);
         }
