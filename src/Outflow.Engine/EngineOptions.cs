@@ -24,7 +24,7 @@ public sealed class EngineOptions
     public int CheckpointRecords { get; init; } = 50_000;
 
     /// <summary>
-    /// The longest time written batches wait for their checkpoint, which also advances the execution's counts. Zero
+    /// The maximum time written batches wait for their checkpoint, which also advances the execution's counts. Zero
     /// checkpoints every batch.
     /// </summary>
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(2);

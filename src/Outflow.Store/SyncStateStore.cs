@@ -136,19 +136,11 @@ internal sealed class SyncStateStore : ISyncStateStore
         using var connection = await _database.OpenWriteAsync(cancellationToken).ConfigureAwait(false);
         using var transaction = await _database.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
 
-        if (settledBatch is { } batch)
-        {
-            await WriteStateAsync(
-                connection, transaction, sync, changes,
-                "DELETE FROM sync_state_in_flight_batches WHERE execution_id = @execution_id AND batch <= @batch",
-                [("@execution_id", execution), ("@batch", batch)], cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            await WriteStateAsync(
-                connection, transaction, sync, changes, "DELETE FROM sync_state_in_flight_batches WHERE execution_id = @execution_id",
-                [("@execution_id", execution)], cancellationToken).ConfigureAwait(false);
-        }
+        // Without a settled batch, every batch of the execution is removed: long.MaxValue is above every batch number.
+        await WriteStateAsync(
+            connection, transaction, sync, changes,
+            "DELETE FROM sync_state_in_flight_batches WHERE execution_id = @execution_id AND batch <= @batch",
+            [("@execution_id", execution), ("@batch", settledBatch ?? long.MaxValue)], cancellationToken).ConfigureAwait(false);
 
         await AddCountsAsync(connection, transaction, syncId, executionId, leaseToken, countsDelta, cancellationToken).ConfigureAwait(false);
         CrashPoints.Reach(CrashPoints.CheckpointBeforeCommit);

@@ -51,7 +51,7 @@ public sealed record ServerSettings
     public TimeSpan ExecutionLease { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// The longest time written batches wait for their shared checkpoint, which advances the sync's state and the
+    /// The maximum time written batches wait for their shared checkpoint, which advances the sync's state and the
     /// execution's counts. Zero checkpoints every batch. Default: 2 seconds.
     /// </summary>
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(2);

@@ -19,7 +19,7 @@ internal static class SettingsLoader
     /// <summary>The longest time between two sweeps for executions that no trigger covers, a day.</summary>
     private const int MaximumSweepSeconds = 86_400;
 
-    /// <summary>The longest wait of written batches for their checkpoint, ten minutes: a crash makes them be written again.</summary>
+    /// <summary>The maximum wait of written batches for their checkpoint, ten minutes: a crash makes them be written again.</summary>
     private const int MaximumCheckpointSeconds = 600;
 
     public static ServerSettings Load(string? dataDirectory = null, string? urls = null, string? store = null, string? filesRoot = null)
