@@ -192,12 +192,16 @@ public sealed class MariaDbServer : IAsyncDisposable
     {
         var startInfo = new ProcessStartInfo("/usr/sbin/mariadbd") { UseShellExecute = false, WorkingDirectory = _rootDirectory };
 
+        // Each server keeps its temporary tables in a directory of its own. With the shared /tmp, a catalog query
+        // failed once because the file of its temporary table was gone.
+        var temporaryDirectory = Directory.CreateDirectory(Path.Combine(_rootDirectory, "tmp")).FullName;
+
         // Durability settings are off because the server is thrown away after the tests.
         string[] arguments =
         [
             "--no-defaults", "--datadir=" + DataDirectory, "--user=" + user, "--port=" + Port.ToString(CultureInfo.InvariantCulture),
             "--bind-address=127.0.0.1", "--skip-networking=0", "--socket=" + SocketPath, "--pid-file=" + Path.Combine(_rootDirectory, "mysqld.pid"),
-            "--log-error=" + LogFile, "--character-set-server=utf8mb4", "--collation-server=utf8mb4_general_ci",
+            "--log-error=" + LogFile, "--tmpdir=" + temporaryDirectory, "--character-set-server=utf8mb4", "--collation-server=utf8mb4_general_ci",
             "--innodb-buffer-pool-size=64M", "--innodb-flush-log-at-trx-commit=0", "--sync-binlog=0", "--max-connections=200",
         ];
         foreach (var argument in arguments)
