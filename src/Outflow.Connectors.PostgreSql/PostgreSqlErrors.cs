@@ -9,6 +9,19 @@ internal static class PostgreSqlErrors
     /// <summary>SQLSTATE idle_in_transaction_session_timeout, which Npgsql's <see cref="PostgresErrorCodes"/> lacks.</summary>
     private const string IdleInTransactionSessionTimeout = "25P03";
 
+    /// <summary>
+    /// Returns true when the server ended the session or the connection to it broke, for example in a restart or with
+    /// <c>pg_terminate_backend</c>. Nothing of the session's open transaction was committed.
+    /// </summary>
+    public static bool EndedSession(Exception exception) =>
+        exception switch
+        {
+            PostgresException { SqlState: PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown } => true,
+            PostgresException => false,
+            NpgsqlException { InnerException: IOException or System.Net.Sockets.SocketException } => true,
+            _ => false,
+        };
+
     /// <summary>Returns true for the exceptions that report a failure of the server or the network, not a bug.</summary>
     public static bool IsDatabaseFailure(Exception exception) =>
         exception is NpgsqlException or TimeoutException;
@@ -32,12 +45,14 @@ internal static class PostgreSqlErrors
         return NetworkErrors.Describe(exception) ?? exception.Message;
     }
 
-    private static bool IsTransient(Exception exception) =>
+    /// <summary>Returns true for the failures that may not recur when the same work runs again on a new session.</summary>
+    public static bool IsTransient(Exception exception) =>
         exception switch
         {
             // The server ended a session that stayed idle inside its transaction, for example because the worker was
             // paused before it sent the commit. Nothing was committed, so the batch may run again while the lease holds.
             PostgresException { SqlState: IdleInTransactionSessionTimeout } => true,
+            PostgresException { SqlState: PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown } => true,
             NpgsqlException npgsql => npgsql.IsTransient,
             TimeoutException => true,
             _ => false,

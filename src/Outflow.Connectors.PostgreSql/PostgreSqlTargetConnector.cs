@@ -114,7 +114,7 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
         }
         catch (Exception exception) when (PostgreSqlErrors.IsDatabaseFailure(exception))
         {
-            var failedRecord = exception is PostgresException { IsTransient: false } && ordinals.Count > 1
+            var failedRecord = exception is PostgresException && !PostgreSqlErrors.IsTransient(exception) && ordinals.Count > 1
                 ? await FindFailedRecordAsync(transaction, statements, runs, rows, ordinals, cancellationToken).ConfigureAwait(false)
                 : null;
             throw RollBack(batch, exception, failedRecord);
@@ -165,7 +165,7 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
             await PostgreSqlCopyText.CopyAsync(connection, statements.CopyNewSql!, rows, statements.CopyNewFirstValue, null, cancellationToken)
                 .ConfigureAwait(false);
         }
-        catch (PostgresException exception) when (!exception.IsTransient)
+        catch (PostgresException exception) when (!PostgreSqlErrors.IsTransient(exception))
         {
             Log.CopyRejected(logger, batch.ObjectId, batch.Records.Count, exception.SqlState);
             _copyRejected[batch.ObjectId] = true;
@@ -464,6 +464,7 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
     {
         var position = failedRecord is { } index ? $" at record {index + 1}" : "";
         Log.BatchRolledBack(logger, batch.ObjectId, batch.Records.Count, (exception as PostgresException)?.SqlState);
+        DiscardIdleIfEnded(exception);
         return PostgreSqlErrors.Wrap(
             exception, batch.Records.Count == 1
                 ? $"writing 1 record to {batch.ObjectId} failed"
@@ -473,6 +474,19 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
     private Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken) =>
         PostgreSqlConnections.OpenAsync(settings, _connectionString, cancellationToken);
 
+    /// <summary>
+    /// Closes the pool's idle connections to the target when <paramref name="exception"/> shows that the server ended a
+    /// session: a restart or an administrator usually ended the idle ones too, and each would fail its next command.
+    /// </summary>
+    private void DiscardIdleIfEnded(Exception exception)
+    {
+        if (PostgreSqlErrors.EndedSession(exception))
+        {
+            using var pooled = new NpgsqlConnection(_connectionString);
+            NpgsqlConnection.ClearPool(pooled);
+        }
+    }
+
     private async Task<PostgreSqlTable?> FindTableAsync(string objectId, bool useCache, CancellationToken cancellationToken)
     {
         if (useCache && _tables.TryGetValue(objectId, out var cached))
@@ -480,17 +494,30 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
             return cached;
         }
 
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var connectionScope = connection.ConfigureAwait(false);
         IReadOnlyList<PostgreSqlTable> tables;
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            tables = await PostgreSqlCatalog.ReadTablesAsync(connection, PostgreSqlIdentifiers.SplitObjectId(objectId), cancellationToken)
-                .ConfigureAwait(false);
-        }
-        catch (Exception exception) when (PostgreSqlErrors.IsDatabaseFailure(exception))
-        {
-            throw PostgreSqlErrors.Wrap(exception, $"describing table {objectId} failed");
+            var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var connectionScope = connection.ConfigureAwait(false);
+            try
+            {
+                tables = await PostgreSqlCatalog.ReadTablesAsync(connection, PostgreSqlIdentifiers.SplitObjectId(objectId), cancellationToken)
+                    .ConfigureAwait(false);
+                break;
+            }
+            catch (Exception exception) when (PostgreSqlErrors.IsDatabaseFailure(exception))
+            {
+                DiscardIdleIfEnded(exception);
+
+                // The describe is the first command of each execution, so it meets the pooled sessions that the server
+                // ended while they were idle. With those discarded, one more attempt runs on a new session.
+                if (attempt == 1 && PostgreSqlErrors.EndedSession(exception))
+                {
+                    continue;
+                }
+
+                throw PostgreSqlErrors.Wrap(exception, $"describing table {objectId} failed");
+            }
         }
 
         if (tables.Count == 0)

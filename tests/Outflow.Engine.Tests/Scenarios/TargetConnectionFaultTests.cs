@@ -9,6 +9,8 @@ namespace Outflow.Engine.Tests.Scenarios;
 /// The PostgreSQL target behind a <see cref="TcpFaultProxy"/> that cuts every connection in the middle of an
 /// execution's writes: a single cut is retried and the target ends exact, and a target that stays unreachable fails the
 /// execution with the network error, keeps what was confirmed and writes no row twice when the next execution resumes.
+/// Sessions that the server ends itself, as a restart or an administrator's <c>pg_terminate_backend</c> does, are
+/// retried the same way.
 /// </summary>
 [Collection(PostgresFixture.CollectionName)]
 public sealed class TargetConnectionFaultTests(PostgresFixture postgres)
@@ -72,13 +74,78 @@ public sealed class TargetConnectionFaultTests(PostgresFixture postgres)
         Assert.Equal(ExecutionCounts.Zero, (await harness.RunAsync(sync)).Counts);
     }
 
-    /// <summary>Creates the people tables with <see cref="RowCount"/> source rows and routes the target through the proxy.</summary>
-    private async Task<EngineHarness> CreateHarnessAsync(TcpFaultProxy proxy)
+    [Fact]
+    public async Task Session_terminated_during_copy_retried()
     {
-        var harness = await EngineHarness.CreateAsync(postgres, TargetKind.PostgreSql, SourceKind.Sqlite, batchSize: 300);
+        // One batch of about 10 MB, more than the socket buffers hold, so the client is still sending when the server
+        // ends the session at the first row.
+        const int rowCount = 20_000;
+        var padding = new string('0', 500);
+        await using var harness = await CreateHarnessAsync(proxy: null, rowCount, batchSize: rowCount);
+        harness.ExecuteSource($"UPDATE people SET name = name || ' ' || '{padding}'");
+        var model = await People.CreateModelAsync(harness);
+        var sync = await harness.CreateSyncAsync(People.Configuration(harness, model, SyncMode.Replace));
+
+        // A sequence is not rolled back with the batch, so only the first COPY that reaches the row ends its session.
+        // The check runs as each row arrives, where a BEFORE INSERT trigger would make the target use statements.
+        await harness.ExecuteTargetAsync("""
+            CREATE SEQUENCE terminations;
+            CREATE FUNCTION terminate_once(id bigint) RETURNS boolean LANGUAGE plpgsql AS $$
+            BEGIN
+                IF id = 1 AND nextval('terminations') = 1 THEN
+                    PERFORM pg_terminate_backend(pg_backend_pid());
+                END IF;
+                RETURN true;
+            END $$;
+            ALTER TABLE people ADD CHECK (terminate_once(id));
+            """);
+        var execution = await harness.RunAsync(sync);
+
+        People.AssertCompleted(execution);
+        Assert.Equal(2L, await harness.QueryTargetScalarAsync("SELECT last_value FROM terminations"));
+        Assert.Equal(new ExecutionCounts(Total: rowCount, Insert: rowCount, Upserts: rowCount), execution.Counts);
+        Assert.Equal(new TargetWrites(rowCount, 0, 0), await harness.TakeWriteLogAsync());
+        Assert.Equal(
+            Enumerable.Range(1, rowCount).Select(id => $"{id}|person {id} {padding}|{id}"),
+            await harness.QueryTargetRowsAsync(People.SelectTargetRows));
+    }
+
+    [Fact]
+    public async Task Idle_sessions_terminated_retried()
+    {
+        await using var harness = await CreateHarnessAsync(proxy: null);
+        var model = await People.CreateModelAsync(harness);
+        var sync = await harness.CreateSyncAsync(People.Configuration(harness, model, SyncMode.Replace));
+        People.AssertCompleted(await harness.RunAsync(sync));
+        await harness.TakeWriteLogAsync();
+
+        // The first execution left its sessions idle in the pool, and the server now ends them all.
+        await harness.ExecuteSourceAsync("UPDATE people SET amount = amount + 1 WHERE id <= 10");
+        await harness.ExecuteTargetAsync("""
+            SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+            WHERE datname = current_database() AND pid <> pg_backend_pid()
+            """);
+        var execution = await harness.RunAsync(sync);
+
+        People.AssertCompleted(execution);
+        Assert.Equal(new ExecutionCounts(Total: 10, Update: 10, Upserts: 10), execution.Counts);
+        Assert.Equal(new TargetWrites(0, 10, 0), await harness.TakeWriteLogAsync());
+    }
+
+    /// <summary>
+    /// Creates the people tables with <paramref name="rowCount"/> source rows and routes the target through
+    /// <paramref name="proxy"/> when there is one.
+    /// </summary>
+    private async Task<EngineHarness> CreateHarnessAsync(TcpFaultProxy? proxy, int rowCount = RowCount, int batchSize = 300)
+    {
+        var harness = await EngineHarness.CreateAsync(postgres, TargetKind.PostgreSql, SourceKind.Sqlite, batchSize);
         await People.CreateTablesAsync(harness);
-        harness.ExecuteSource(People.InsertRows(RowCount, SourceKind.Sqlite));
-        await harness.RouteTargetAsync(proxy.Port);
+        harness.ExecuteSource(People.InsertRows(rowCount, SourceKind.Sqlite));
+        if (proxy is not null)
+        {
+            await harness.RouteTargetAsync(proxy.Port);
+        }
+
         return harness;
     }
 
