@@ -174,7 +174,9 @@ internal sealed class CheckpointRecorder(
     /// Returns the outcome to count for a record. A record that an earlier attempt of the execution was writing when it
     /// crashed (<see cref="PendingRecord.Replayed"/>) may have reached the target before the crash, and then its resend
     /// finds the record that the first write created, or nothing left to delete. Such a record is counted as the first
-    /// write, so a resumed execution counts each record once, as an execution without the crash would.
+    /// write, so a resumed execution counts each record once, as an execution without the crash would. A record that the
+    /// earlier attempt was creating, and whose row has since left the model, is deleted in case it arrived. It counts as
+    /// nothing, because an execution that read the model without that row would never have written it.
     /// </summary>
     /// <remarks>
     /// NOTE: if the first write never reached the target, a new record whose identity the target already had for
@@ -183,6 +185,9 @@ internal sealed class CheckpointRecorder(
     private static RecordOutcome AsFirstWrite(PendingRecord pending, RecordOperation operation, RecordOutcome outcome) =>
         pending.Replayed switch
         {
+            // Only records absent from the model have no payload, unlike the model's rows that remove mode deletes.
+            true when pending.IsNew && operation == RecordOperation.Delete && pending.Payload.Length == 0
+                && outcome is RecordOutcome.Deleted or RecordOutcome.NotFound => RecordOutcome.NotFound,
             true when pending.IsNew && outcome is RecordOutcome.Updated or RecordOutcome.Skipped => RecordOutcome.Inserted,
             true when operation == RecordOperation.Delete && outcome == RecordOutcome.NotFound => RecordOutcome.Deleted,
             _ => outcome,

@@ -392,7 +392,7 @@ internal sealed class ModelScanner(
         // other modes leave absent records as they are.
         if (!plan.DeletesAbsentRecords || SawUnreadableRows)
         {
-            scratch.AddDelete(entry.IdentityHash, "", StateChange.IsUnconfirmed(entry.RowHash));
+            scratch.AddDelete(entry.IdentityHash, "", entry.RowHash);
             AbsentCount++;
             return;
         }
@@ -429,7 +429,7 @@ internal sealed class ModelScanner(
                     "model's rows with the sync's state, so nothing was written. Run the sync again.");
             }
 
-            scratch.AddDelete(entry.IdentityHash, stored.Identity, StateChange.IsUnconfirmed(entry.RowHash));
+            scratch.AddDelete(entry.IdentityHash, stored.Identity, entry.RowHash);
             AbsentCount++;
         }
 

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Collections;
 using Microsoft.Data.Sqlite;
+using Outflow.Core.Executions;
 
 namespace Outflow.Engine.Scratch;
 
@@ -22,7 +23,7 @@ internal sealed class ScratchDatabase : IDisposable
         PRAGMA synchronous = OFF;
         PRAGMA cache_size = -16384;
         CREATE TABLE duplicates (row_id INTEGER PRIMARY KEY, identity_hash BLOB NOT NULL);
-        CREATE TABLE deletes (identity_hash BLOB PRIMARY KEY, identity TEXT NOT NULL, replayed INTEGER NOT NULL);
+        CREATE TABLE deletes (identity_hash BLOB PRIMARY KEY, identity TEXT NOT NULL, replayed INTEGER NOT NULL, is_new INTEGER NOT NULL);
         CREATE TABLE occurrences (content_hash BLOB PRIMARY KEY, count INTEGER NOT NULL);
         """;
 
@@ -50,8 +51,11 @@ internal sealed class ScratchDatabase : IDisposable
         _rows = new RowFile(path + ".rows");
         _addDuplicate = Prepare("INSERT INTO duplicates (row_id, identity_hash) VALUES ($row_id, $hash)", "$row_id", "$hash");
         _addDelete = Prepare(
-            "INSERT INTO deletes (identity_hash, identity, replayed) VALUES ($hash, $identity, $replayed) ON CONFLICT (identity_hash) DO NOTHING",
-            "$hash", "$identity", "$replayed");
+            """
+            INSERT INTO deletes (identity_hash, identity, replayed, is_new) VALUES ($hash, $identity, $replayed, $is_new)
+            ON CONFLICT (identity_hash) DO NOTHING
+            """,
+            "$hash", "$identity", "$replayed", "$is_new");
         _addOccurrence = Prepare(
             """
             INSERT INTO occurrences (content_hash, count) VALUES ($hash, 1)
@@ -142,11 +146,16 @@ internal sealed class ScratchDatabase : IDisposable
         _addDuplicate.ExecuteNonQuery();
     }
 
-    /// <summary>Records an identity of the sync's state that the read did not see.</summary>
-    public void AddDelete(UInt128 identityHash, string identity, bool replayed)
+    /// <summary>
+    /// Records an identity of the sync's state that the read did not see, with the row hash that the state has for it,
+    /// which may be the mark of an unconfirmed write.
+    /// </summary>
+    public void AddDelete(UInt128 identityHash, string identity, UInt128 storedRowHash)
     {
         Begin();
-        SetValues(_addDelete, ToBytes(identityHash), identity, replayed ? 1 : 0);
+        var replayed = StateChange.IsUnconfirmed(storedRowHash) ? 1 : 0;
+        var isNew = storedRowHash == StateChange.Unconfirmed ? 1 : 0;
+        SetValues(_addDelete, ToBytes(identityHash), identity, replayed, isNew);
         _addDelete.ExecuteNonQuery();
     }
 
@@ -213,14 +222,15 @@ internal sealed class ScratchDatabase : IDisposable
     {
         Commit();
         using var command = _connection.CreateCommand();
-        command.CommandText = "SELECT rowid, identity_hash, identity, replayed FROM deletes WHERE rowid > $after ORDER BY rowid LIMIT $limit";
+        command.CommandText = "SELECT rowid, identity_hash, identity, replayed, is_new FROM deletes WHERE rowid > $after ORDER BY rowid LIMIT $limit";
         command.Parameters.AddWithValue("$after", after);
         command.Parameters.AddWithValue("$limit", limit);
         var records = new List<(long, PendingRecord)>(limit);
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            var record = new PendingRecord(FromBytes((byte[])reader.GetValue(1)), reader.GetString(2), 0, false, [], reader.GetInt64(3) != 0);
+            var record = new PendingRecord(
+                FromBytes((byte[])reader.GetValue(1)), reader.GetString(2), 0, reader.GetInt64(4) != 0, [], reader.GetInt64(3) != 0);
             records.Add((reader.GetInt64(0), record));
         }
 
