@@ -26,4 +26,21 @@ internal static class PostgreSqlConnections
             throw;
         }
     }
+
+    /// <summary>
+    /// Closes the pool's idle connections for <paramref name="connectionString"/> when <paramref name="exception"/>
+    /// shows that the server ended a session: a restart or an administrator usually ended the idle ones too, and each
+    /// would fail its next command. Returns whether it closed them.
+    /// </summary>
+    public static bool DiscardIdleIfEnded(string connectionString, Exception exception)
+    {
+        if (!PostgreSqlErrors.EndedSession(exception))
+        {
+            return false;
+        }
+
+        using var pooled = new NpgsqlConnection(connectionString);
+        NpgsqlConnection.ClearPool(pooled);
+        return true;
+    }
 }

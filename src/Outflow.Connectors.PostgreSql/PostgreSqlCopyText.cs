@@ -70,8 +70,16 @@ internal static class PostgreSqlCopyText
             }
             catch
             {
-                // Without the cancel, disposing the writer would complete the COPY with the rows sent so far.
-                await ((NpgsqlCopyTextWriter)writer).CancelAsync().ConfigureAwait(false);
+                // Without the cancel, disposing the writer would complete the COPY with the rows sent so far. A cancel
+                // that fails because the connection broke meanwhile must not hide the failure that stopped the COPY.
+                try
+                {
+                    await ((NpgsqlCopyTextWriter)writer).CancelAsync().ConfigureAwait(false);
+                }
+                catch (Exception cancelFailure) when (cancelFailure is NpgsqlException or InvalidOperationException or IOException)
+                {
+                }
+
                 throw;
             }
         }

@@ -11,7 +11,8 @@ internal static class PostgreSqlErrors
 
     /// <summary>
     /// Returns true when the server ended the session or the connection to it broke, for example in a restart or with
-    /// <c>pg_terminate_backend</c>. Nothing of the session's open transaction was committed.
+    /// <c>pg_terminate_backend</c>. The session's open transaction was rolled back, unless it ended during the commit,
+    /// which may then have taken effect.
     /// </summary>
     public static bool EndedSession(Exception exception) =>
         exception switch

@@ -50,10 +50,8 @@ internal sealed class PostgreSqlSourceConnector(PostgreSqlSettings settings, ILo
 
     public async Task<IReadOnlyList<SourceColumn>> DescribeAsync(ModelSource source, CancellationToken cancellationToken)
     {
-        var connection = await PostgreSqlConnections.OpenAsync(settings, _connectionString, cancellationToken)
-            .ConfigureAwait(false);
+        var (connection, transaction) = await OpenReadOnlyAsync(cancellationToken).ConfigureAwait(false);
         await using var connectionScope = connection.ConfigureAwait(false);
-        var transaction = await BeginReadOnlyAsync(connection, cancellationToken).ConfigureAwait(false);
         await using var transactionScope = transaction.ConfigureAwait(false);
         var (columns, _) = await DescribeAsync(connection, transaction, source, cancellationToken).ConfigureAwait(false);
         return columns;
@@ -61,12 +59,10 @@ internal sealed class PostgreSqlSourceConnector(PostgreSqlSettings settings, ILo
 
     public async Task<ISourceReader> OpenReaderAsync(ModelSource source, CancellationToken cancellationToken)
     {
-        var connection = await PostgreSqlConnections.OpenAsync(settings, _connectionString, cancellationToken).ConfigureAwait(false);
-        NpgsqlTransaction? transaction = null;
+        var (connection, transaction) = await OpenReadOnlyAsync(cancellationToken).ConfigureAwait(false);
         NpgsqlCommand? command = null;
         try
         {
-            transaction = await BeginReadOnlyAsync(connection, cancellationToken).ConfigureAwait(false);
             var (columns, kinds) = await DescribeAsync(connection, transaction, source, cancellationToken).ConfigureAwait(false);
 
             // Columns without a native mapping are sent by the server in text format, which Npgsql returns as strings.
@@ -92,13 +88,37 @@ internal sealed class PostgreSqlSourceConnector(PostgreSqlSettings settings, ILo
                 await command.DisposeAsync().ConfigureAwait(false);
             }
 
-            if (transaction is not null)
-            {
-                await transaction.DisposeAsync().ConfigureAwait(false);
-            }
-
+            await transaction.DisposeAsync().ConfigureAwait(false);
             await connection.DisposeAsync().ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens a session and starts a read-only transaction on it. A pooled session that the server ended while it was
+    /// idle, in a restart or with <c>pg_terminate_backend</c>, fails the start; the pool's idle sessions are then
+    /// discarded and the start runs once more on a new session.
+    /// </summary>
+    private async Task<(NpgsqlConnection Connection, NpgsqlTransaction Transaction)> OpenReadOnlyAsync(CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var connection = await PostgreSqlConnections.OpenAsync(settings, _connectionString, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return (connection, await BeginReadOnlyAsync(connection, cancellationToken).ConfigureAwait(false));
+            }
+            catch (ConnectorException exception) when (attempt == 1 && exception.InnerException is { } cause
+                && PostgreSqlErrors.EndedSession(cause))
+            {
+                PostgreSqlConnections.DiscardIdleIfEnded(_connectionString, cause);
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+            catch
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
         }
     }
 

@@ -444,7 +444,7 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
                     await ExecuteAsync(connection, transaction, statements, runs, returned, cancellationToken, ordinals[length - 1])
                         .ConfigureAwait(false);
                 }
-                catch (PostgresException)
+                catch (PostgresException exception) when (!PostgreSqlErrors.IsTransient(exception))
                 {
                     fails = true;
                 }
@@ -474,18 +474,7 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
     private Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken) =>
         PostgreSqlConnections.OpenAsync(settings, _connectionString, cancellationToken);
 
-    /// <summary>
-    /// Closes the pool's idle connections to the target when <paramref name="exception"/> shows that the server ended a
-    /// session: a restart or an administrator usually ended the idle ones too, and each would fail its next command.
-    /// </summary>
-    private void DiscardIdleIfEnded(Exception exception)
-    {
-        if (PostgreSqlErrors.EndedSession(exception))
-        {
-            using var pooled = new NpgsqlConnection(_connectionString);
-            NpgsqlConnection.ClearPool(pooled);
-        }
-    }
+    private bool DiscardIdleIfEnded(Exception exception) => PostgreSqlConnections.DiscardIdleIfEnded(_connectionString, exception);
 
     private async Task<PostgreSqlTable?> FindTableAsync(string objectId, bool useCache, CancellationToken cancellationToken)
     {
@@ -507,11 +496,9 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
             }
             catch (Exception exception) when (PostgreSqlErrors.IsDatabaseFailure(exception))
             {
-                DiscardIdleIfEnded(exception);
-
                 // The describe is the first command of each execution, so it meets the pooled sessions that the server
                 // ended while they were idle. With those discarded, one more attempt runs on a new session.
-                if (attempt == 1 && PostgreSqlErrors.EndedSession(exception))
+                if (DiscardIdleIfEnded(exception) && attempt == 1)
                 {
                     continue;
                 }

@@ -9,7 +9,8 @@ namespace Outflow.Engine.Tests.Scenarios;
 /// <summary>
 /// A PostgreSQL source whose read of the model ends early, because the query runs past the database's
 /// <c>statement_timeout</c> or because the connection is cut while rows stream in. The execution fails with the reason
-/// in its errors, and a <c>replace</c> sync deletes none of the rows it did not get to read.
+/// in its errors, and a <c>replace</c> sync deletes none of the rows it did not get to read. Pooled sessions that the
+/// server ended while idle are replaced before the read starts.
 /// </summary>
 [Collection(PostgresFixture.CollectionName)]
 public sealed class SourceFaultTests(PostgresFixture postgres)
@@ -47,6 +48,25 @@ public sealed class SourceFaultTests(PostgresFixture postgres)
         People.AssertCompleted(recovered);
         Assert.Equal(new ExecutionCounts(Total: 1, Delete: 1), recovered.Counts);
         Assert.Equal(new TargetWrites(0, 0, 1), await harness.TakeWriteLogAsync());
+    }
+
+    [Fact]
+    public async Task Idle_source_sessions_terminated_read_again()
+    {
+        await using var harness = await EngineHarness.CreateAsync(postgres, TargetKind.PostgreSql, SourceKind.PostgreSql);
+        var (_, sync) = await SyncAllRowsAsync(harness);
+
+        // The first execution left its source sessions idle in the pool, and the server now ends them all.
+        await harness.ExecuteSourceAsync("""
+            UPDATE people SET amount = amount + 1 WHERE id <= 10;
+            SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+            WHERE datname = current_database() AND pid <> pg_backend_pid();
+            """);
+        var execution = await harness.RunAsync(sync);
+
+        People.AssertCompleted(execution);
+        Assert.Equal(new ExecutionCounts(Total: 10, Update: 10, Upserts: 10), execution.Counts);
+        Assert.Equal(new TargetWrites(0, 10, 0), await harness.TakeWriteLogAsync());
     }
 
     [Fact]
