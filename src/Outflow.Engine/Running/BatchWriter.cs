@@ -167,6 +167,12 @@ internal sealed class BatchWriter(
             }
             else
             {
+                // Retries marked records of the slice that an earlier attempt may have written, and the halves keep the marks.
+                for (var i = 0; i < count; i++)
+                {
+                    items[start + i] = slice[i];
+                }
+
                 Log.BatchSplit(services.Logger, syncId, executionId, count);
                 await SplitAsync(items, start, count, fields, cancellationToken).ConfigureAwait(false);
                 return;
@@ -235,13 +241,23 @@ internal sealed class BatchWriter(
                 await console.BatchRetriedAsync(slice.Count, attempt, maxAttempts, delay, exception.Message, cancellationToken)
                     .ConfigureAwait(false);
 
-                // Nothing of the failed attempt was committed, so a cancel request may end the wait at once.
+                // A cancel request may end the wait at once: the failed attempt committed nothing, or what it
+                // committed is in flight, which the next run resolves.
                 using (var stoppable = poller.Link(cancellationToken))
                 {
                     await Task.Delay(delay, services.Time, stoppable.Token).ConfigureAwait(false);
                 }
 
                 poller.ThrowIfRequested();
+
+                // The failure may have ended the session after the commit took effect, so the next attempt's records
+                // count as the first write, and the target uses its usual writes, which accept records that exist.
+                for (var i = 0; i < slice.Count; i++)
+                {
+                    slice[i] = slice[i] with { Pending = slice[i].Pending with { Replayed = true } };
+                }
+
+                batch = batch with { RecordsAreNew = false };
             }
         }
     }

@@ -180,7 +180,8 @@ internal sealed class CheckpointRecorder(
     /// </summary>
     /// <remarks>
     /// NOTE: if the first write never reached the target, a new record whose identity the target already had for
-    /// another reason is counted as inserted, where a run without the crash would count it as updated.
+    /// another reason is counted as inserted, where a run without the crash would count it as updated. If its row then
+    /// leaves the model, the record is deleted and counted as nothing, where such a run would not have touched it.
     /// </remarks>
     private static RecordOutcome AsFirstWrite(PendingRecord pending, RecordOperation operation, RecordOutcome outcome) =>
         pending.Replayed switch

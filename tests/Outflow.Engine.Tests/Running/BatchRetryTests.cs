@@ -22,6 +22,25 @@ public sealed class BatchRetryTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Retry_after_commit_counts_inserts()
+    {
+        var flaky = new FlakyConnectorFactory();
+        await using var harness = await CreateHarnessAsync(flaky, batchSize: 2);
+        await harness.InstallWriteLogAsync("people");
+
+        // The target commits the first batch (ids 1 and 2), and the call still fails transiently, so it is sent again.
+        flaky.Reset(loseResultOfCall: 1, lostResultIsTransient: true);
+        var execution = await RunPeopleAsync(harness);
+
+        Assert.Equal(ExecutionStatus.Completed, execution.Status);
+        Assert.Equal(new ExecutionCounts(Total: 3, Insert: 3, Upserts: 3), execution.Counts);
+        Assert.Equal(3, flaky.WriteCalls);
+        Assert.Equal([true, false, true], flaky.Batches.Select(batch => batch.RecordsAreNew));
+        Assert.Equal(new TargetWrites(3, 2, 0), await harness.TakeWriteLogAsync());
+        Assert.Equal([1L, 2L, 3L], await harness.QueryTargetIdsAsync("SELECT id FROM people ORDER BY id"));
+    }
+
+    [Fact]
     public async Task Write_retries_exhausted_fail_then_resume()
     {
         var flaky = new FlakyConnectorFactory();
@@ -77,6 +96,36 @@ public sealed class BatchRetryTests(PostgresFixture postgres)
 
         var unchanged = await harness.RunAsync(sync);
         Assert.Equal(ExecutionCounts.Zero, unchanged.Counts);
+    }
+
+    [Fact]
+    public async Task Lost_delete_of_unconfirmed_create_counts_nothing()
+    {
+        var flaky = new FlakyConnectorFactory();
+        await using var harness = await CreateHarnessAsync(flaky, batchSize: 2);
+        var model = await harness.CreateModelAsync("SELECT id, name, amount FROM people ORDER BY id", "id", "name", "amount");
+        var sync = await harness.CreateSyncAsync(model, SyncMode.Replace, "public.people", "id", "name", "amount");
+
+        // The target commits ids 1 and 2, and the run stops before its checkpoint. Row 2 then leaves the model.
+        flaky.Reset(loseResultOfCall: 1);
+        await harness.RunAsync(sync);
+        harness.ExecuteSource("DELETE FROM people WHERE id = 2");
+
+        // The next run writes ids 1 and 3, then the target deletes record 2 and that run stops before its checkpoint too.
+        flaky.Reset(loseResultOfCall: 2);
+        var failed = await harness.RunAsync(sync);
+
+        Assert.Equal(ExecutionStatus.Failed, failed.Status);
+        Assert.Equal(new ExecutionCounts(Total: 2, Insert: 2, Upserts: 2), failed.Counts);
+        Assert.Equal([1L, 3L], await harness.QueryTargetIdsAsync("SELECT id FROM people ORDER BY id"));
+
+        // Record 2 is still only a create that was never confirmed, so settling its delete counts nothing.
+        flaky.Reset();
+        var next = await harness.RunAsync(sync);
+
+        Assert.Equal(ExecutionStatus.Completed, next.Status);
+        Assert.Equal(ExecutionCounts.Zero, next.Counts);
+        Assert.Equal([1L, 3L], await harness.QueryTargetIdsAsync("SELECT id FROM people ORDER BY id"));
     }
 
     [Fact]

@@ -37,6 +37,12 @@ internal sealed class FlakyConnectorFactory : IConnectorFactory
     /// </summary>
     public int LoseResultOfCall { get; set; } = int.MaxValue;
 
+    /// <summary>
+    /// Whether the lost result of <see cref="LoseResultOfCall"/> fails the call transiently, the way a session that the
+    /// server ended during the commit does, so that the engine retries the batch instead of stopping.
+    /// </summary>
+    public bool LostResultIsTransient { get; set; }
+
     /// <summary>Runs after each write call that the target committed, with the call's number (counting from 1).</summary>
     public Action<int>? AfterWrite { get; set; }
 
@@ -58,12 +64,14 @@ internal sealed class FlakyConnectorFactory : IConnectorFactory
         new FlakyTarget(_inner.CreateTarget(configuration, environment), this);
 
     /// <summary>Starts counting write calls from zero again.</summary>
-    public void Reset(int failFromCall = int.MaxValue, int failureCount = 0, int loseResultOfCall = int.MaxValue)
+    public void Reset(
+        int failFromCall = int.MaxValue, int failureCount = 0, int loseResultOfCall = int.MaxValue, bool lostResultIsTransient = false)
     {
         _writeCalls = 0;
         FailFromCall = failFromCall;
         FailureCount = failureCount;
         LoseResultOfCall = loseResultOfCall;
+        LostResultIsTransient = lostResultIsTransient;
     }
 
     private sealed class FlakyTarget(ITargetConnector inner, FlakyConnectorFactory factory) : ITargetConnector
@@ -97,7 +105,13 @@ internal sealed class FlakyConnectorFactory : IConnectorFactory
         {
             await inner.WriteAsync(batch, cancellationToken);
             factory.AfterWrite?.Invoke(call);
-            throw new InvalidOperationException($"the result of write call {call} was lost after the target committed it (injected failure)");
+            var message = $"the result of write call {call} was lost after the target committed it (injected failure)";
+            if (factory.LostResultIsTransient)
+            {
+                throw new ConnectorException(message, isTransient: true);
+            }
+
+            throw new InvalidOperationException(message);
         }
 
         public Task<IReadOnlyList<bool>> ContainsAsync(
