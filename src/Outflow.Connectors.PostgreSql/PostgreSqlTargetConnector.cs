@@ -196,7 +196,17 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
         }
         catch (Exception exception) when (PostgreSqlErrors.IsDatabaseFailure(exception))
         {
-            throw RollBack(batch, exception, failedRecord: null);
+            // An error that the server sent in reply to the commit rolled the batch back, but a session that ended or
+            // broke during the commit leaves its outcome unknown.
+            if (exception is PostgresException && !PostgreSqlErrors.EndedSession(exception))
+            {
+                throw RollBack(batch, exception, failedRecord: null);
+            }
+
+            DiscardIdleIfEnded(exception);
+            var message = $"committing {batch.Records.Count} records to {batch.ObjectId} failed, and they may have been written: " +
+                PostgreSqlErrors.Describe(exception);
+            throw new ConnectorException(message, PostgreSqlErrors.IsTransient(exception), exception) { MayHaveCommitted = true };
         }
     }
 

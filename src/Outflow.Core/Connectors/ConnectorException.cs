@@ -14,4 +14,10 @@ public class ConnectorException : Exception
     }
 
     public bool IsTransient { get; }
+
+    /// <summary>
+    /// True when the failure came while the target committed the write, so the write may have taken effect. A retry
+    /// may then find the records that the failed attempt wrote.
+    /// </summary>
+    public bool MayHaveCommitted { get; init; }
 }

@@ -250,14 +250,17 @@ internal sealed class BatchWriter(
 
                 poller.ThrowIfRequested();
 
-                // The failure may have ended the session after the commit took effect, so the next attempt's records
-                // count as the first write, and the target uses its usual writes, which accept records that exist.
-                for (var i = 0; i < slice.Count; i++)
+                // A failure during the commit may have left the batch written, so the next attempt's records count as
+                // the first write, and the target uses its usual writes, which accept records that exist.
+                if (exception.MayHaveCommitted)
                 {
-                    slice[i] = slice[i] with { Pending = slice[i].Pending with { Replayed = true } };
-                }
+                    for (var i = 0; i < slice.Count; i++)
+                    {
+                        slice[i] = slice[i] with { Pending = slice[i].Pending with { Replayed = true } };
+                    }
 
-                batch = batch with { RecordsAreNew = false };
+                    batch = batch with { RecordsAreNew = false };
+                }
             }
         }
     }

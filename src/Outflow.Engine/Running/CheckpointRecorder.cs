@@ -179,9 +179,10 @@ internal sealed class CheckpointRecorder(
     /// nothing, because an execution that read the model without that row would never have written it.
     /// </summary>
     /// <remarks>
-    /// NOTE: if the first write never reached the target, a new record whose identity the target already had for
-    /// another reason is counted as inserted, where a run without the crash would count it as updated. If its row then
-    /// leaves the model, the record is deleted and counted as nothing, where such a run would not have touched it.
+    /// NOTE: if the first write never reached the target, a record that the target already had for another reason still
+    /// counts as the first write. A new record counts as inserted, where a run without the crash would count it as
+    /// updated or, in create mode, skip it. A delete that finds nothing counts as deleted, where such a run would count
+    /// nothing. If the row of such a new record leaves the model, the record is deleted and counted as nothing.
     /// </remarks>
     private static RecordOutcome AsFirstWrite(PendingRecord pending, RecordOperation operation, RecordOutcome outcome) =>
         pending.Replayed switch
@@ -189,7 +190,9 @@ internal sealed class CheckpointRecorder(
             // Only records absent from the model have no payload, unlike the model's rows that remove mode deletes.
             true when pending.IsNew && operation == RecordOperation.Delete && pending.Payload.Length == 0
                 && outcome is RecordOutcome.Deleted or RecordOutcome.NotFound => RecordOutcome.NotFound,
-            true when pending.IsNew && outcome is RecordOutcome.Updated or RecordOutcome.Skipped => RecordOutcome.Inserted,
+            // An update-mode record is an update whether or not an earlier attempt wrote it.
+            true when pending.IsNew && operation != RecordOperation.Update
+                && outcome is RecordOutcome.Updated or RecordOutcome.Skipped => RecordOutcome.Inserted,
             true when operation == RecordOperation.Delete && outcome == RecordOutcome.NotFound => RecordOutcome.Deleted,
             _ => outcome,
         };

@@ -5,6 +5,6 @@ namespace Outflow.Engine.Scratch;
 /// the sync's state has no entry for the identity, or only the mark of an unconfirmed write that was to create it
 /// (<see cref="Outflow.Core.Executions.StateChange.Unconfirmed"/>). <see cref="Replayed"/> is true when the state has
 /// the mark of any unconfirmed write, because an earlier attempt was writing the record when it crashed, and when a
-/// failed write of the record may still have been committed before the engine sends it again.
+/// write of the record failed during its commit, which may have taken effect, before the engine sends it again.
 /// </summary>
 internal sealed record PendingRecord(UInt128 IdentityHash, string Identity, UInt128 RowHash, bool IsNew, byte[] Payload, bool Replayed = false);

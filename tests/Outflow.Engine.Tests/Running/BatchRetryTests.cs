@@ -40,6 +40,50 @@ public sealed class BatchRetryTests(PostgresFixture postgres)
         Assert.Equal([1L, 2L, 3L], await harness.QueryTargetIdsAsync("SELECT id FROM people ORDER BY id"));
     }
 
+    [Theory]
+    [InlineData(SyncMode.UpdateOrCreate)]
+    [InlineData(SyncMode.Update)]
+    [InlineData(SyncMode.Create)]
+    public async Task Retry_before_commit_counts_as_written(SyncMode mode)
+    {
+        var flaky = new FlakyConnectorFactory();
+        await using var harness = await CreateHarnessAsync(flaky, batchSize: 500);
+        await harness.ExecuteTargetAsync("INSERT INTO people VALUES (1, 'Ada', 10)");
+        var model = await harness.CreateModelAsync("SELECT id, name, amount FROM people", "id", "name", "amount");
+        var sync = await harness.CreateSyncAsync(model, mode, "public.people", "id", "name", "amount");
+
+        // The first call fails before anything reaches the target, so the retry's results count as they are.
+        flaky.Reset(failFromCall: 1, failureCount: 1);
+        var execution = await harness.RunAsync(sync);
+
+        Assert.Equal(ExecutionStatus.Completed, execution.Status);
+        var expected = mode switch
+        {
+            SyncMode.Update => new ExecutionCounts(Total: 1, Update: 1, Warnings: 2),
+            SyncMode.Create => new ExecutionCounts(Total: 2, Insert: 2),
+            _ => new ExecutionCounts(Total: 3, Insert: 2, Update: 1, Upserts: 3),
+        };
+        Assert.Equal(expected, execution.Counts);
+        Assert.Equal(2, flaky.WriteCalls);
+        Assert.Equal(flaky.Batches.First().RecordsAreNew, flaky.Batches.Last().RecordsAreNew);
+    }
+
+    [Fact]
+    public async Task Update_retry_after_commit_counts_updates()
+    {
+        var flaky = new FlakyConnectorFactory();
+        await using var harness = await CreateHarnessAsync(flaky, batchSize: 500);
+        await harness.ExecuteTargetAsync("INSERT INTO people VALUES (1, 'Ada', 0), (2, 'Grace', 0), (3, 'Edsger', 0)");
+        var model = await harness.CreateModelAsync("SELECT id, name, amount FROM people", "id", "name", "amount");
+        var sync = await harness.CreateSyncAsync(model, SyncMode.Update, "public.people", "id", "name", "amount");
+
+        flaky.Reset(loseResultOfCall: 1, lostResultIsTransient: true);
+        var execution = await harness.RunAsync(sync);
+
+        Assert.Equal(ExecutionStatus.Completed, execution.Status);
+        Assert.Equal(new ExecutionCounts(Total: 3, Update: 3), execution.Counts);
+    }
+
     [Fact]
     public async Task Write_retries_exhausted_fail_then_resume()
     {

@@ -108,7 +108,7 @@ internal sealed class FlakyConnectorFactory : IConnectorFactory
             var message = $"the result of write call {call} was lost after the target committed it (injected failure)";
             if (factory.LostResultIsTransient)
             {
-                throw new ConnectorException(message, isTransient: true);
+                throw new ConnectorException(message, isTransient: true) { MayHaveCommitted = true };
             }
 
             throw new InvalidOperationException(message);

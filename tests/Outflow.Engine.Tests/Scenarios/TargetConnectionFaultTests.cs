@@ -74,14 +74,18 @@ public sealed class TargetConnectionFaultTests(PostgresFixture postgres)
         Assert.Equal(ExecutionCounts.Zero, (await harness.RunAsync(sync)).Counts);
     }
 
-    [Fact]
-    public async Task Session_terminated_during_copy_retried()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Session_terminated_during_copy_retried(bool whileSending)
     {
-        // One batch of about 10 MB, more than the socket buffers hold, so the client is still sending when the server
-        // ends the session at the first row.
-        const int rowCount = 20_000;
-        var padding = new string('0', 500);
-        await using var harness = await CreateHarnessAsync(proxy: null, rowCount, batchSize: rowCount);
+        // Batches of about 10 MB are more than the socket buffers hold, so the client is still sending when the server
+        // ends the session at the first row, and its write fails. A small batch is sent whole, and the server's error
+        // comes as the reply.
+        var rowCount = whileSending ? 40_000 : RowCount;
+        var batchSize = whileSending ? rowCount / 2 : 300;
+        var padding = new string('0', whileSending ? 500 : 0);
+        await using var harness = await CreateHarnessAsync(proxy: null, rowCount, batchSize);
         harness.ExecuteSource($"UPDATE people SET name = name || ' ' || '{padding}'");
         var model = await People.CreateModelAsync(harness);
         var sync = await harness.CreateSyncAsync(People.Configuration(harness, model, SyncMode.Replace));
@@ -98,11 +102,23 @@ public sealed class TargetConnectionFaultTests(PostgresFixture postgres)
                 RETURN true;
             END $$;
             ALTER TABLE people ADD CHECK (terminate_once(id));
+            CREATE TABLE write_statements (n serial PRIMARY KEY, kind text NOT NULL);
+            CREATE FUNCTION log_statement() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                INSERT INTO write_statements (kind)
+                VALUES (CASE WHEN ltrim(current_query()) ILIKE 'copy%' THEN 'copy' ELSE 'statements' END);
+                RETURN NULL;
+            END $$;
+            CREATE TRIGGER people_statements AFTER INSERT ON people FOR EACH STATEMENT EXECUTE FUNCTION log_statement();
             """);
         var execution = await harness.RunAsync(sync);
 
         People.AssertCompleted(execution);
         Assert.Equal(2L, await harness.QueryTargetScalarAsync("SELECT last_value FROM terminations"));
+
+        // Every batch, the retried one too, is written with COPY: the ended session was not taken for a rejected COPY.
+        var kinds = await harness.QueryTargetRowsAsync("SELECT kind FROM write_statements ORDER BY n");
+        Assert.Equal(Enumerable.Repeat("copy", rowCount / batchSize), kinds);
         Assert.Equal(new ExecutionCounts(Total: rowCount, Insert: rowCount, Upserts: rowCount), execution.Counts);
         Assert.Equal(new TargetWrites(rowCount, 0, 0), await harness.TakeWriteLogAsync());
         Assert.Equal(
