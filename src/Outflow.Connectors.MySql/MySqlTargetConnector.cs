@@ -77,6 +77,8 @@ internal sealed class MySqlTargetConnector(MySqlSettings settings, TimeSpan idle
             }
 
             // A commit interrupted by cancellation may still have taken effect, so once it is sent it runs to the end.
+            // NOTE: a connection lost during the commit is reported as a rollback, without MayHaveCommitted, so a
+            // retry that finds the committed records counts them as updates.
             await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception exception) when (!checkingBeforeCommit && MySqlErrors.IsDatabaseFailure(exception))
