@@ -198,6 +198,8 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
         {
             // An error that the server sent in reply to the commit rolled the batch back, but a session that ended or
             // broke during the commit leaves its outcome unknown.
+            // TODO: read the transaction's id before the commit and ask pg_xact_status on a new session, to return the
+            // results of a commit that took effect and to report one that did not as a plain rollback.
             if (exception is PostgresException && !PostgreSqlErrors.EndedSession(exception))
             {
                 throw RollBack(batch, exception, failedRecord: null);

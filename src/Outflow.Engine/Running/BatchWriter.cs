@@ -195,7 +195,8 @@ internal sealed class BatchWriter(
             RetryReporter = (retry, token) => console.BatchRetriedAsync(
                 retry.Records, retry.Attempt, retry.MaxAttempts, retry.Delay, retry.Reason, token),
             BeforeCommit = lease.EnsureHeldAsync,
-            RecordsAreNew = slice.TrueForAll(item => item.Pending.IsNew),
+            // A replayed record may be in the target already, from the write that it replays.
+            RecordsAreNew = slice.TrueForAll(item => item.Pending is { IsNew: true, Replayed: false }),
         };
         var maxAttempts = services.Options.MaxAttempts;
         for (var attempt = 1; ; attempt++)

@@ -179,10 +179,11 @@ internal sealed class CheckpointRecorder(
     /// nothing, because an execution that read the model without that row would never have written it.
     /// </summary>
     /// <remarks>
-    /// NOTE: if the first write never reached the target, a record that the target already had for another reason still
-    /// counts as the first write. A new record counts as inserted, where a run without the crash would count it as
-    /// updated or, in create mode, skip it. A delete that finds nothing counts as deleted, where such a run would count
-    /// nothing. If the row of such a new record leaves the model, the record is deleted and counted as nothing.
+    /// NOTE: a record that the target already had before the first write, for another reason, still counts as the
+    /// first write, whether or not that write took effect. A new record counts as inserted, where a run without the
+    /// crash would count it as updated or, in create mode, skip it. A delete that finds nothing counts as deleted, where
+    /// such a run would count nothing. If the row of such a new record leaves the model, the record is deleted and
+    /// counted as nothing.
     /// </remarks>
     private static RecordOutcome AsFirstWrite(PendingRecord pending, RecordOperation operation, RecordOutcome outcome) =>
         pending.Replayed switch
