@@ -63,11 +63,6 @@ internal static class PostgreSqlCopyText
 
                 await writer.WriteAsync(text, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception exception) when (PostgreSqlErrors.EndedSession(exception))
-            {
-                // The session ended and took the COPY with it, so there is nothing left to cancel.
-                throw;
-            }
             catch
             {
                 // Without the cancel, disposing the writer would complete the COPY with the rows sent so far. A cancel

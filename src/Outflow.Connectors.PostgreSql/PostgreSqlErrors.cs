@@ -53,7 +53,7 @@ internal static class PostgreSqlErrors
             // The server ended a session that stayed idle inside its transaction, for example because the worker was
             // paused before it sent the commit. Nothing was committed, so the batch may run again while the lease holds.
             PostgresException { SqlState: IdleInTransactionSessionTimeout } => true,
-            PostgresException { SqlState: PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown } => true,
+            _ when EndedSession(exception) => true,
             NpgsqlException npgsql => npgsql.IsTransient,
             TimeoutException => true,
             _ => false,

@@ -167,7 +167,7 @@ internal sealed class BatchWriter(
             }
             else
             {
-                // Retries marked records of the slice that an earlier attempt may have written, and the halves keep the marks.
+                // A retry may have marked records of the slice as replayed, and the halves keep those marks.
                 for (var i = 0; i < count; i++)
                 {
                     items[start + i] = slice[i];
