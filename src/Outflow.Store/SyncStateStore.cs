@@ -286,10 +286,10 @@ internal sealed class SyncStateStore : ISyncStateStore
             return;
         }
 
+        // The statements run in the transaction that the connection has open.
         var sqlite = (SqliteConnection)connection;
-        var sqliteTransaction = (SqliteTransaction)transaction;
-        SqliteStateWrites.Upsert(sqlite, sqliteTransaction, sync, upserts, cancellationToken);
-        SqliteStateWrites.Delete(sqlite, sqliteTransaction, sync, deletes, cancellationToken);
+        SqliteStateWrites.Upsert(sqlite, sync, upserts, cancellationToken);
+        SqliteStateWrites.Delete(sqlite, sync, deletes, cancellationToken);
         using var inFlight = connection.CreateCommand();
         inFlight.Transaction = transaction;
         inFlight.CommandText = inFlightSql;

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
@@ -7,9 +6,9 @@ using Outflow.Core.Executions;
 namespace Outflow.Store.Sqlite;
 
 /// <summary>
-/// Writes change-detection state to SQLite with multi-row statements, each prepared once per checkpoint and
-/// executed for every full chunk. Microsoft.Data.Sqlite documents that its async methods execute synchronously,
-/// so these methods are synchronous.
+/// Writes change-detection state to SQLite with multi-row statements, each prepared once per checkpoint through
+/// SQLite's own API (<see cref="SqliteStatement"/>) and run for every full chunk. They run in the transaction that the
+/// connection has open.
 /// </summary>
 internal static class SqliteStateWrites
 {
@@ -22,16 +21,11 @@ internal static class SqliteStateWrites
     /// <summary>Identity hashes per delete or lookup statement.</summary>
     public const int HashesPerStatement = 200;
 
-    private static readonly string[] IdentityHashNames = ParameterNames("@h", Math.Max(UpsertRowsPerStatement, HashesPerStatement));
-    private static readonly string[] IdentityNames = ParameterNames("@i", UpsertRowsPerStatement);
-    private static readonly string[] RowHashNames = ParameterNames("@r", UpsertRowsPerStatement);
-
     /// <summary>Inserts or replaces the state of each change. The identity hashes must be distinct.</summary>
-    public static void Upsert(
-        SqliteConnection connection, SqliteTransaction transaction, string syncId, List<StateChange> upserts,
-        CancellationToken cancellationToken)
+    /// <exception cref="SqliteException">SQLite failed to write the state.</exception>
+    public static void Upsert(SqliteConnection connection, string syncId, List<StateChange> upserts, CancellationToken cancellationToken)
     {
-        UpsertCommand? full = null;
+        SqliteStatement? full = null;
         try
         {
             for (var offset = 0; offset < upserts.Count; offset += UpsertRowsPerStatement)
@@ -40,13 +34,13 @@ internal static class SqliteStateWrites
                 var rows = Math.Min(UpsertRowsPerStatement, upserts.Count - offset);
                 if (rows == UpsertRowsPerStatement)
                 {
-                    full ??= new UpsertCommand(connection, transaction, syncId, rows);
-                    full.Execute(upserts, offset);
+                    full ??= PrepareUpsert(connection, syncId, rows);
+                    ExecuteUpsert(full, upserts, offset, rows);
                 }
                 else
                 {
-                    using var last = new UpsertCommand(connection, transaction, syncId, rows);
-                    last.Execute(upserts, offset);
+                    using var last = PrepareUpsert(connection, syncId, rows);
+                    ExecuteUpsert(last, upserts, offset, rows);
                 }
             }
         }
@@ -57,44 +51,53 @@ internal static class SqliteStateWrites
     }
 
     /// <summary>Deletes the state of the identity hashes.</summary>
-    public static void Delete(
-        SqliteConnection connection, SqliteTransaction transaction, string syncId, List<UInt128> identityHashes,
-        CancellationToken cancellationToken)
-    {
-        HashListCommand? full = null;
-        try
-        {
-            for (var offset = 0; offset < identityHashes.Count; offset += HashesPerStatement)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var count = Math.Min(HashesPerStatement, identityHashes.Count - offset);
-                if (count == HashesPerStatement)
-                {
-                    full ??= HashListCommand.ForDelete(connection, transaction, syncId, count);
-                    full.Bind(identityHashes, offset);
-                    full.Command.ExecuteNonQuery();
-                }
-                else
-                {
-                    using var last = HashListCommand.ForDelete(connection, transaction, syncId, count);
-                    last.Bind(identityHashes, offset);
-                    last.Command.ExecuteNonQuery();
-                }
-            }
-        }
-        finally
-        {
-            full?.Dispose();
-        }
-    }
+    /// <exception cref="SqliteException">SQLite failed to delete the state.</exception>
+    public static void Delete(SqliteConnection connection, string syncId, List<UInt128> identityHashes, CancellationToken cancellationToken) =>
+        ForEachChunk(
+            connection,
+            "DELETE FROM sync_state WHERE sync_id = ?1 AND identity_hash IN (",
+            syncId,
+            identityHashes,
+            statement => statement.Execute(),
+            cancellationToken);
 
     /// <summary>Adds the state entry of each of the identity hashes that has state to <paramref name="found"/>.</summary>
+    /// <exception cref="SqliteException">SQLite failed to read the state.</exception>
+    /// <exception cref="InvalidDataException">A stored hash does not have 16 bytes.</exception>
     public static void Lookup(
         SqliteConnection connection, string syncId, List<UInt128> identityHashes, Dictionary<UInt128, StateEntry> found,
+        CancellationToken cancellationToken) =>
+        ForEachChunk(
+            connection,
+            "SELECT identity_hash, row_hash, identity FROM sync_state WHERE sync_id = ?1 AND identity_hash IN (",
+            syncId,
+            identityHashes,
+            statement =>
+            {
+                try
+                {
+                    while (statement.Step())
+                    {
+                        var identityHash = statement.ReadHash(0);
+                        found[identityHash] = new StateEntry(identityHash, statement.ReadText(2), statement.ReadHash(1));
+                    }
+                }
+                finally
+                {
+                    statement.Reset();
+                }
+            },
+            cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="sqlBeforeList"/>, completed with a list of hash parameters, once for each chunk of up to
+    /// <see cref="HashesPerStatement"/> hashes. Parameter 1 is the sync id.
+    /// </summary>
+    private static void ForEachChunk(
+        SqliteConnection connection, string sqlBeforeList, string syncId, List<UInt128> identityHashes, Action<SqliteStatement> run,
         CancellationToken cancellationToken)
     {
-        var buffer = new byte[StoreValues.HashLength];
-        HashListCommand? full = null;
+        SqliteStatement? full = null;
         try
         {
             for (var offset = 0; offset < identityHashes.Count; offset += HashesPerStatement)
@@ -103,15 +106,15 @@ internal static class SqliteStateWrites
                 var count = Math.Min(HashesPerStatement, identityHashes.Count - offset);
                 if (count == HashesPerStatement)
                 {
-                    full ??= HashListCommand.ForLookup(connection, syncId, count);
-                    full.Bind(identityHashes, offset);
-                    ReadEntries(full.Command, buffer, found);
+                    full ??= PrepareHashList(connection, sqlBeforeList, syncId, count);
+                    BindHashes(full, identityHashes, offset, count);
+                    run(full);
                 }
                 else
                 {
-                    using var last = HashListCommand.ForLookup(connection, syncId, count);
-                    last.Bind(identityHashes, offset);
-                    ReadEntries(last.Command, buffer, found);
+                    using var last = PrepareHashList(connection, sqlBeforeList, syncId, count);
+                    BindHashes(last, identityHashes, offset, count);
+                    run(last);
                 }
             }
         }
@@ -121,139 +124,50 @@ internal static class SqliteStateWrites
         }
     }
 
-    private static void ReadEntries(SqliteCommand command, byte[] buffer, Dictionary<UInt128, StateEntry> found)
+    /// <summary>Prepares an upsert of <paramref name="rows"/> rows; row i binds parameters 3i + 2 to 3i + 4.</summary>
+    private static SqliteStatement PrepareUpsert(SqliteConnection connection, string syncId, int rows)
     {
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
+        var sql = new StringBuilder("INSERT INTO sync_state (sync_id, identity_hash, identity, row_hash) VALUES ");
+        for (var i = 0; i < rows; i++)
         {
-            var identityHash = StoreValues.ReadHash(reader, 0, buffer);
-            found[identityHash] = new StateEntry(identityHash, reader.GetString(2), StoreValues.ReadHash(reader, 1, buffer));
+            var first = (3 * i) + 2;
+            sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"(?1, ?{first}, ?{first + 1}, ?{first + 2})");
         }
+
+        sql.Append(" ON CONFLICT (sync_id, identity_hash) DO UPDATE SET identity = excluded.identity, row_hash = excluded.row_hash");
+        return SqliteStatement.ForSync(connection, sql.ToString(), syncId);
     }
 
-    private static string[] ParameterNames(string prefix, int count)
+    private static void ExecuteUpsert(SqliteStatement statement, List<StateChange> upserts, int offset, int rows)
     {
-        var names = new string[count];
+        for (var i = 0; i < rows; i++)
+        {
+            var change = upserts[offset + i];
+            var first = (3 * i) + 2;
+            statement.BindHash(first, change.IdentityHash);
+            statement.BindText(first + 1, change.Identity);
+            statement.BindHash(first + 2, change.RowHash!.Value);
+        }
+
+        statement.Execute();
+    }
+
+    private static SqliteStatement PrepareHashList(SqliteConnection connection, string sqlBeforeList, string syncId, int count)
+    {
+        var sql = new StringBuilder(sqlBeforeList);
         for (var i = 0; i < count; i++)
         {
-            names[i] = prefix + i.ToString(CultureInfo.InvariantCulture);
+            sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"?{i + 2}");
         }
 
-        return names;
+        return SqliteStatement.ForSync(connection, sql.Append(')').ToString(), syncId);
     }
 
-    /// <summary>
-    /// Adds a blob parameter whose value is a 16-byte array of its own, which <see cref="WriteHash"/> overwrites
-    /// before each execution. Microsoft.Data.Sqlite binds parameter values when a command executes, so reusing
-    /// the array does not change rows already written.
-    /// </summary>
-    private static byte[] AddHashParameter(SqliteCommand command, string name)
+    private static void BindHashes(SqliteStatement statement, List<UInt128> identityHashes, int offset, int count)
     {
-        var bytes = new byte[StoreValues.HashLength];
-        command.Parameters.Add(new SqliteParameter(name, SqliteType.Blob) { Value = bytes });
-        return bytes;
-    }
-
-    private static void WriteHash(byte[] bytes, UInt128 hash) => BinaryPrimitives.WriteUInt128BigEndian(bytes, hash);
-
-    /// <summary>A multi-row upsert for a fixed number of rows, with parameters that are overwritten for each chunk.</summary>
-    private sealed class UpsertCommand : IDisposable
-    {
-        private readonly SqliteCommand _command;
-        private readonly byte[][] _identityHashes;
-        private readonly SqliteParameter[] _identities;
-        private readonly byte[][] _rowHashes;
-
-        public UpsertCommand(SqliteConnection connection, SqliteTransaction transaction, string syncId, int rows)
+        for (var i = 0; i < count; i++)
         {
-            var sql = new StringBuilder("INSERT INTO sync_state (sync_id, identity_hash, identity, row_hash) VALUES ");
-            for (var i = 0; i < rows; i++)
-            {
-                sql.Append(i == 0 ? "(@sync_id, " : ", (@sync_id, ")
-                    .Append(IdentityHashNames[i]).Append(", ")
-                    .Append(IdentityNames[i]).Append(", ")
-                    .Append(RowHashNames[i]).Append(')');
-            }
-
-            sql.Append(" ON CONFLICT (sync_id, identity_hash) DO UPDATE SET identity = excluded.identity, row_hash = excluded.row_hash");
-            _command = connection.CreateCommand();
-            _command.Transaction = transaction;
-            _command.CommandText = sql.ToString();
-            _command.Parameters.AddWithValue("@sync_id", syncId);
-            _identityHashes = new byte[rows][];
-            _identities = new SqliteParameter[rows];
-            _rowHashes = new byte[rows][];
-            for (var i = 0; i < rows; i++)
-            {
-                _identityHashes[i] = AddHashParameter(_command, IdentityHashNames[i]);
-                _identities[i] = _command.Parameters.Add(IdentityNames[i], SqliteType.Text);
-                _rowHashes[i] = AddHashParameter(_command, RowHashNames[i]);
-            }
+            statement.BindHash(i + 2, identityHashes[offset + i]);
         }
-
-        public void Execute(List<StateChange> upserts, int offset)
-        {
-            for (var i = 0; i < _identities.Length; i++)
-            {
-                var change = upserts[offset + i];
-                WriteHash(_identityHashes[i], change.IdentityHash);
-                _identities[i].Value = change.Identity;
-                WriteHash(_rowHashes[i], change.RowHash!.Value);
-            }
-
-            _command.ExecuteNonQuery();
-        }
-
-        public void Dispose() => _command.Dispose();
-    }
-
-    /// <summary>A statement over a fixed number of identity hashes in an <c>IN (…)</c> list.</summary>
-    private sealed class HashListCommand : IDisposable
-    {
-        private readonly byte[][] _identityHashes;
-
-        private HashListCommand(SqliteCommand command, string sqlBeforeList, string syncId, int count)
-        {
-            var sql = new StringBuilder(sqlBeforeList);
-            for (var i = 0; i < count; i++)
-            {
-                sql.Append(i == 0 ? "" : ", ").Append(IdentityHashNames[i]);
-            }
-
-            Command = command;
-            Command.CommandText = sql.Append(')').ToString();
-            Command.Parameters.AddWithValue("@sync_id", syncId);
-            _identityHashes = new byte[count][];
-            for (var i = 0; i < count; i++)
-            {
-                _identityHashes[i] = AddHashParameter(Command, IdentityHashNames[i]);
-            }
-        }
-
-        public SqliteCommand Command { get; }
-
-        public static HashListCommand ForDelete(SqliteConnection connection, SqliteTransaction transaction, string syncId, int count)
-        {
-            var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            return new HashListCommand(
-                command, "DELETE FROM sync_state WHERE sync_id = @sync_id AND identity_hash IN (", syncId, count);
-        }
-
-        public static HashListCommand ForLookup(SqliteConnection connection, string syncId, int count) => new(
-            connection.CreateCommand(),
-            "SELECT identity_hash, row_hash, identity FROM sync_state WHERE sync_id = @sync_id AND identity_hash IN (",
-            syncId,
-            count);
-
-        public void Bind(List<UInt128> identityHashes, int offset)
-        {
-            for (var i = 0; i < _identityHashes.Length; i++)
-            {
-                WriteHash(_identityHashes[i], identityHashes[offset + i]);
-            }
-        }
-
-        public void Dispose() => Command.Dispose();
     }
 }
