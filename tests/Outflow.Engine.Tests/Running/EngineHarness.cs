@@ -25,6 +25,9 @@ namespace Outflow.Engine.Tests.Running;
 /// </summary>
 internal sealed class EngineHarness : IAsyncDisposable
 {
+    // The engine's own settings, for those that a test does not choose.
+    private static readonly EngineOptions EngineDefaults = new() { LogsDirectory = "", ScratchDirectory = "" };
+
     /// <summary>The table that <see cref="InstallWriteLogAsync"/> fills with one line per row the target changes.</summary>
     public const string WriteLogTable = "outflow_test_write_log";
 
@@ -103,12 +106,13 @@ internal sealed class EngineHarness : IAsyncDisposable
 
     /// <summary>
     /// Creates a harness with the chosen target and source databases, both empty. A
-    /// <paramref name="consoleProgressInterval"/> of zero writes a console progress entry for every row and batch.
+    /// <paramref name="consoleProgressInterval"/> of zero writes a console progress entry for every row and batch, and
+    /// a <paramref name="checkpointRecords"/> of 1 makes every written batch due for its checkpoint.
     /// </summary>
     public static async Task<EngineHarness> CreateAsync(
         PostgresFixture postgres, TargetKind target, SourceKind source = SourceKind.Sqlite, int batchSize = 500,
         FlakyConnectorFactory? flakyTarget = null, TimeSpan? retryBaseDelay = null, TimeSpan? consoleProgressInterval = null,
-        TimeSpan? leaseDuration = null)
+        TimeSpan? leaseDuration = null, int? checkpointRecords = null)
     {
         if (flakyTarget is not null && target != TargetKind.PostgreSql)
         {
@@ -151,6 +155,7 @@ internal sealed class EngineHarness : IAsyncDisposable
             RetryBaseDelay = retryBaseDelay ?? TimeSpan.FromMilliseconds(1),
             ConsoleProgressInterval = consoleProgressInterval ?? TimeSpan.FromSeconds(5),
             LeaseDuration = leaseDuration ?? TimeSpan.FromSeconds(30),
+            CheckpointRecords = checkpointRecords ?? EngineDefaults.CheckpointRecords,
         });
         var provider = services.BuildServiceProvider();
         await provider.GetRequiredService<IStoreMaintenance>().MigrateAsync(CancellationToken.None);
@@ -177,6 +182,16 @@ internal sealed class EngineHarness : IAsyncDisposable
     public void ExecuteSource(string sql)
     {
         using var connection = OpenSqlite(SourcePath, SqliteOpenMode.ReadWriteCreate);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>Runs SQL statements on the engine's SQLite store, as an operator with the sqlite3 shell would.</summary>
+    public void ExecuteStore(string sql)
+    {
+        using var connection = OpenSqlite(Path.Combine(Root, "store.sqlite"), SqliteOpenMode.ReadWrite);
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = sql;
