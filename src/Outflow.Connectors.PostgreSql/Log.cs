@@ -26,4 +26,14 @@ internal static partial class Log
         EventId = 1107, Level = LogLevel.Information,
         Message = "PostgreSQL table {ObjectId} rejected a COPY of {RecordCount} new records (SQLSTATE {SqlState}), so statements write its batches")]
     public static partial void CopyRejected(ILogger logger, string objectId, int recordCount, string? sqlState);
+
+    [LoggerMessage(
+        EventId = 1108, Level = LogLevel.Warning,
+        Message = "The reply to the commit of {RecordCount} records to PostgreSQL table {ObjectId} was lost, and the server reports transaction {TransactionId} committed")]
+    public static partial void CommitConfirmed(ILogger logger, string objectId, int recordCount, long transactionId);
+
+    [LoggerMessage(
+        EventId = 1109, Level = LogLevel.Warning,
+        Message = "Asking the PostgreSQL server whether transaction {TransactionId} committed failed")]
+    public static partial void TransactionStatusUnknown(ILogger logger, long transactionId, Exception exception);
 }

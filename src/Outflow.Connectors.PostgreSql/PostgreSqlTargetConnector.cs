@@ -17,6 +17,10 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
     private readonly string _connectionString = settings.ToConnectionString(idleTransactionTimeout);
     private const string ProbeSavepoint = "outflow_probe";
 
+    // How many times, and how far apart, a commit's outcome is asked while its transaction is still in progress.
+    private const int StatusAttempts = 20;
+    private static readonly TimeSpan StatusInterval = TimeSpan.FromMilliseconds(100);
+
     private readonly ConcurrentDictionary<string, PostgreSqlTable> _tables = new(StringComparer.Ordinal);
 
     // Tables where a COPY of new records failed, which later batches then write with statements only.
@@ -182,6 +186,19 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
 
     private async Task CommitAsync(WriteBatch batch, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
+        // The transaction's id lets a new session learn the outcome of a commit whose reply never arrived.
+        long transactionId;
+        try
+        {
+            var command = new NpgsqlCommand("SELECT txid_current()", transaction.Connection, transaction);
+            await using var commandScope = command.ConfigureAwait(false);
+            transactionId = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+        catch (Exception exception) when (PostgreSqlErrors.IsDatabaseFailure(exception))
+        {
+            throw RollBack(batch, exception, failedRecord: null);
+        }
+
         // The session is idle inside its transaction from here, so a pause after this check ends the session before
         // the commit. An exception from the check disposes the transaction, which rolls the batch back.
         if (batch.BeforeCommit is { } beforeCommit)
@@ -197,19 +214,69 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
         catch (Exception exception) when (PostgreSqlErrors.IsDatabaseFailure(exception))
         {
             // An error that the server sent in reply to the commit rolled the batch back, but a session that ended or
-            // broke during the commit leaves its outcome unknown.
-            // TODO: read the transaction's id before the commit and ask pg_xact_status on a new session, to return the
-            // results of a commit that took effect and to report one that did not as a plain rollback.
+            // broke during the commit leaves its outcome unknown until a new session queries the transaction's status.
             if (exception is PostgresException && !PostgreSqlErrors.EndedSession(exception))
             {
                 throw RollBack(batch, exception, failedRecord: null);
             }
 
             DiscardIdleIfEnded(exception);
+            var status = await ReadTransactionStatusAsync(transactionId).ConfigureAwait(false);
+            if (status == "committed")
+            {
+                Log.CommitConfirmed(logger, batch.ObjectId, batch.Records.Count, transactionId);
+                return;
+            }
+
+            if (status == "aborted")
+            {
+                throw RollBack(batch, exception, failedRecord: null);
+            }
+
+            // NOTE: when the server cannot be reached yet, as during a restart, the engine's retry counts the batch as
+            // the first write of its records, right only when the target lacked them before this batch.
             var message = $"committing {batch.Records.Count} records to {batch.ObjectId} failed, and they may have been written: " +
                 PostgreSqlErrors.Describe(exception);
             throw new ConnectorException(message, PostgreSqlErrors.IsTransient(exception), exception) { MayHaveCommitted = true };
         }
+    }
+
+    /// <summary>
+    /// Queries a transaction's status (<c>txid_status</c>) on a new session: "committed" or "aborted", or null when the
+    /// server cannot be reached or no longer keeps that status. A transaction whose session just broke can still be in progress
+    /// while the server ends it, so that status is asked again, for up to two seconds.
+    /// </summary>
+    private async Task<string?> ReadTransactionStatusAsync(long transactionId)
+    {
+        for (var attempt = 1; attempt <= StatusAttempts; attempt++)
+        {
+            string? status;
+            try
+            {
+                var connection = await OpenAsync(CancellationToken.None).ConfigureAwait(false);
+                await using var connectionScope = connection.ConfigureAwait(false);
+                var command = new NpgsqlCommand("SELECT txid_status(@id)", connection);
+                await using var commandScope = command.ConfigureAwait(false);
+                command.Parameters.AddWithValue("id", transactionId);
+                status = await command.ExecuteScalarAsync(CancellationToken.None).ConfigureAwait(false) as string;
+            }
+            catch (Exception exception) when (exception is ConnectorException || PostgreSqlErrors.IsDatabaseFailure(exception))
+            {
+                // A ConnectorException here is a failed connect, which OpenAsync wraps.
+                DiscardIdleIfEnded(exception);
+                Log.TransactionStatusUnknown(logger, transactionId, exception);
+                return null;
+            }
+
+            if (status != "in progress")
+            {
+                return status;
+            }
+
+            await Task.Delay(StatusInterval).ConfigureAwait(false);
+        }
+
+        return null;
     }
 
     public async Task<IReadOnlyList<bool>> ContainsAsync(
