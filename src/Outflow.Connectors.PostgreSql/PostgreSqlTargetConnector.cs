@@ -15,6 +15,11 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
     : ITargetConnector
 {
     private readonly string _connectionString = settings.ToConnectionString(idleTransactionTimeout);
+
+    // The connection string, without pooling, of the session that queries a commit's outcome: the pool's idle sessions
+    // may have broken with the one that committed.
+    private readonly string _statusConnectionString =
+        new NpgsqlConnectionStringBuilder(settings.ToConnectionString(idleTransactionTimeout)) { Pooling = false }.ConnectionString;
     private const string ProbeSavepoint = "outflow_probe";
 
     // How many times, and how far apart, a commit's outcome is asked while its transaction is still in progress.
@@ -243,8 +248,8 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
 
     /// <summary>
     /// Queries a transaction's status (<c>txid_status</c>) on a new session: "committed" or "aborted", or null when the
-    /// server cannot be reached or no longer keeps that status. A transaction whose session just broke can still be in progress
-    /// while the server ends it, so that status is asked again, for up to two seconds.
+    /// server cannot be reached or no longer keeps that status. A transaction whose session just broke can still be in
+    /// progress while the server ends it, so that status is queried again, for up to two seconds.
     /// </summary>
     private async Task<string?> ReadTransactionStatusAsync(long transactionId)
     {
@@ -253,7 +258,8 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
             string? status;
             try
             {
-                var connection = await OpenAsync(CancellationToken.None).ConfigureAwait(false);
+                var connection = await PostgreSqlConnections.OpenAsync(settings, _statusConnectionString, CancellationToken.None)
+                    .ConfigureAwait(false);
                 await using var connectionScope = connection.ConfigureAwait(false);
                 var command = new NpgsqlCommand("SELECT txid_status(@id)", connection);
                 await using var commandScope = command.ConfigureAwait(false);
@@ -263,7 +269,6 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
             catch (Exception exception) when (exception is ConnectorException || PostgreSqlErrors.IsDatabaseFailure(exception))
             {
                 // A ConnectorException here is a failed connect, which OpenAsync wraps.
-                DiscardIdleIfEnded(exception);
                 Log.TransactionStatusUnknown(logger, transactionId, exception);
                 return null;
             }
