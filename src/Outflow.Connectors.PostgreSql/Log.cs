@@ -36,4 +36,9 @@ internal static partial class Log
         EventId = 1109, Level = LogLevel.Warning,
         Message = "Asking the PostgreSQL server whether transaction {TransactionId} committed failed")]
     public static partial void TransactionStatusUnknown(ILogger logger, long transactionId, Exception exception);
+
+    [LoggerMessage(
+        EventId = 1110, Level = LogLevel.Information,
+        Message = "The PostgreSQL target server has no txid_status (SQLSTATE {SqlState}), so the outcome of a commit whose reply is lost stays unknown")]
+    public static partial void TransactionStatusUnsupported(ILogger logger, string sqlState);
 }

@@ -26,6 +26,10 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
     private const int StatusAttempts = 20;
     private static readonly TimeSpan StatusInterval = TimeSpan.FromMilliseconds(100);
 
+    // Whether the server has txid_current() and txid_status(), as PostgreSQL has since version 10, or null until the
+    // first write checks. A server that speaks PostgreSQL's protocol may lack them.
+    private bool? _hasTransactionStatus;
+
     private readonly ConcurrentDictionary<string, PostgreSqlTable> _tables = new(StringComparer.Ordinal);
 
     // Tables where a COPY of new records failed, which later batches then write with statements only.
@@ -90,6 +94,7 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
             return results;
         }
 
+        await CheckTransactionStatusAsync(cancellationToken).ConfigureAwait(false);
         if (CanCopyNew(batch, statements, ordinals)
             && await TryCopyNewAsync(batch, statements, rows, cancellationToken).ConfigureAwait(false))
         {
@@ -192,16 +197,19 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
     private async Task CommitAsync(WriteBatch batch, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         // The transaction's id lets a new session learn the outcome of a commit whose reply never arrived.
-        long transactionId;
-        try
+        long? transactionId = null;
+        if (_hasTransactionStatus == true)
         {
-            var command = new NpgsqlCommand("SELECT txid_current()", transaction.Connection, transaction);
-            await using var commandScope = command.ConfigureAwait(false);
-            transactionId = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-        }
-        catch (Exception exception) when (PostgreSqlErrors.IsDatabaseFailure(exception))
-        {
-            throw RollBack(batch, exception, failedRecord: null);
+            try
+            {
+                var command = new NpgsqlCommand("SELECT txid_current()", transaction.Connection, transaction);
+                await using var commandScope = command.ConfigureAwait(false);
+                transactionId = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            }
+            catch (Exception exception) when (PostgreSqlErrors.IsDatabaseFailure(exception))
+            {
+                throw RollBack(batch, exception, failedRecord: null);
+            }
         }
 
         // The session is idle inside its transaction from here, so a pause after this check ends the session before
@@ -226,16 +234,19 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
             }
 
             DiscardIdleIfEnded(exception);
-            var status = await ReadTransactionStatusAsync(transactionId).ConfigureAwait(false);
-            if (status == "committed")
+            if (transactionId is { } id)
             {
-                Log.CommitConfirmed(logger, batch.ObjectId, batch.Records.Count, transactionId);
-                return;
-            }
+                var status = await ReadTransactionStatusAsync(id).ConfigureAwait(false);
+                if (status == "committed")
+                {
+                    Log.CommitConfirmed(logger, batch.ObjectId, batch.Records.Count, id);
+                    return;
+                }
 
-            if (status == "aborted")
-            {
-                throw RollBack(batch, exception, failedRecord: null);
+                if (status == "aborted")
+                {
+                    throw RollBack(batch, exception, failedRecord: null);
+                }
             }
 
             // NOTE: when the server cannot be reached yet, as during a restart, the engine's retry counts the batch as
@@ -243,6 +254,41 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
             var message = $"committing {batch.Records.Count} records to {batch.ObjectId} failed, and they may have been written: " +
                 PostgreSqlErrors.Describe(exception);
             throw new ConnectorException(message, PostgreSqlErrors.IsTransient(exception), exception) { MayHaveCommitted = true };
+        }
+    }
+
+    /// <summary>
+    /// Checks once whether the server can report a transaction's status. A server without the functions writes as
+    /// before, and a commit whose reply is lost is reported as one that may have taken effect.
+    /// </summary>
+    private async Task CheckTransactionStatusAsync(CancellationToken cancellationToken)
+    {
+        if (_hasTransactionStatus is not null)
+        {
+            return;
+        }
+
+        try
+        {
+            var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var connectionScope = connection.ConfigureAwait(false);
+            var command = new NpgsqlCommand("SELECT txid_status(txid_current())", connection);
+            await using var commandScope = command.ConfigureAwait(false);
+            await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            _hasTransactionStatus = true;
+        }
+        catch (PostgresException exception)
+        {
+            _hasTransactionStatus = false;
+            Log.TransactionStatusUnsupported(logger, exception.SqlState);
+        }
+        catch (ConnectorException)
+        {
+            // The server cannot be reached now, and the write that follows reports that. The next write checks again.
+        }
+        catch (Exception exception) when (PostgreSqlErrors.IsDatabaseFailure(exception))
+        {
+            // As above: a broken session fails the write too, which retries and checks again.
         }
     }
 

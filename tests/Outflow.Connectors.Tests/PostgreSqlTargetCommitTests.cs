@@ -72,6 +72,31 @@ public sealed class PostgreSqlTargetCommitTests(PostgresFixture postgres)
         Assert.Equal(2, (await database.QueryAsync("SELECT id FROM people")).Count);
     }
 
+    [Fact]
+    public async Task Server_without_status_writes_and_may_have_committed()
+    {
+        // A function earlier on the search path hides txid_status, as on a server that speaks PostgreSQL's protocol
+        // without it.
+        var database = await postgres.CreateDatabaseAsync("CREATE TABLE people (id bigint PRIMARY KEY, name text)");
+        await database.ExecuteAsync($"""
+            CREATE FUNCTION public.txid_status(bigint) RETURNS text LANGUAGE plpgsql AS $$
+            BEGIN
+                RAISE EXCEPTION USING ERRCODE = 'undefined_function', MESSAGE = 'function txid_status(bigint) does not exist';
+            END $$;
+            ALTER DATABASE "{database.Name}" SET search_path = public, pg_catalog;
+            """);
+        await using var proxy = TcpFaultProxy.Start(postgres.Server);
+        await using var target = CreateTarget(database, proxy);
+
+        var written = await target.WriteAsync(NewBatch([1L], recordsAreNew: true, () => { }), CancellationToken.None);
+        var exception = await Assert.ThrowsAsync<ConnectorException>(() => target.WriteAsync(
+            NewBatch([2L], recordsAreNew: true, () => proxy.CutAfter(0, ProxyDirection.ToClient)), CancellationToken.None));
+
+        Assert.Equal(RecordOutcome.Inserted, Assert.Single(written).Outcome);
+        Assert.True(exception.MayHaveCommitted);
+        Assert.Equal(2, (await database.QueryAsync("SELECT id FROM people")).Count);
+    }
+
     private ITargetConnector CreateTarget(PostgresDatabase database, TcpFaultProxy proxy)
     {
         var configuration = database.Configuration;
