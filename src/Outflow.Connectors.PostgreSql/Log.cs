@@ -11,7 +11,7 @@ internal static partial class Log
     public static partial void BatchWritten(ILogger logger, string objectId, int recordCount);
 
     [LoggerMessage(EventId = 1103, Level = LogLevel.Warning, Message = "Rolled back a batch of {RecordCount} records to PostgreSQL table {ObjectId} (SQLSTATE {SqlState})")]
-    public static partial void BatchRolledBack(ILogger logger, string objectId, int recordCount, string? sqlState);
+    public static partial void BatchRolledBack(ILogger logger, string objectId, int recordCount, string sqlState);
 
     [LoggerMessage(EventId = 1104, Level = LogLevel.Information, Message = "Connection test to PostgreSQL server {Host}:{Port} failed")]
     public static partial void ConnectionTestFailed(ILogger logger, string host, int port);
@@ -28,8 +28,8 @@ internal static partial class Log
     public static partial void CopyRejected(ILogger logger, string objectId, int recordCount, string? sqlState);
 
     [LoggerMessage(
-        EventId = 1108, Level = LogLevel.Warning,
-        Message = "The reply to the commit of {RecordCount} records to PostgreSQL table {ObjectId} was lost, and the server reports transaction {TransactionId} committed")]
+        EventId = 1108, Level = LogLevel.Information,
+        Message = "The commit of {RecordCount} records to PostgreSQL table {ObjectId} failed before its reply arrived, and the server reports transaction {TransactionId} committed")]
     public static partial void CommitConfirmed(ILogger logger, string objectId, int recordCount, long transactionId);
 
     [LoggerMessage(

@@ -140,7 +140,7 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
             if (operation == RecordOperation.Update && returned[i] == false)
             {
                 // The transaction is disposed without a commit, which rolls the batch back.
-                Log.BatchRolledBack(logger, batch.ObjectId, batch.Records.Count, null);
+                Log.BatchRolledBack(logger, batch.ObjectId, batch.Records.Count, "none");
                 throw new ConnectorException(
                     $"writing {batch.Records.Count} records to {batch.ObjectId} failed, and none of them were written: two of its " +
                     $"update records have the same value of identity field {batch.IdentityField} after the cast to the column's " +
@@ -233,21 +233,23 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
                 throw RollBack(batch, exception, failedRecord: null);
             }
 
-            DiscardIdleIfEnded(exception);
             if (transactionId is { } id)
             {
                 var status = await ReadTransactionStatusAsync(id).ConfigureAwait(false);
-                if (status == "committed")
-                {
-                    Log.CommitConfirmed(logger, batch.ObjectId, batch.Records.Count, id);
-                    return;
-                }
-
                 if (status == "aborted")
                 {
                     throw RollBack(batch, exception, failedRecord: null);
                 }
+
+                if (status == "committed")
+                {
+                    DiscardIdleIfEnded(exception);
+                    Log.CommitConfirmed(logger, batch.ObjectId, batch.Records.Count, id);
+                    return;
+                }
             }
+
+            DiscardIdleIfEnded(exception);
 
             // NOTE: when the server cannot be reached yet, as during a restart, the engine's retry counts the batch as
             // the first write of its records, right only when the target lacked them before this batch.
@@ -294,8 +296,9 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
 
     /// <summary>
     /// Queries a transaction's status (<c>txid_status</c>) on a new session: "committed" or "aborted", or null when the
-    /// server cannot be reached or no longer keeps that status. A transaction whose session just broke can still be in
-    /// progress while the server ends it, so that status is queried again, for up to two seconds.
+    /// query fails (the server cannot be reached, or ended that session too) or the server no longer keeps the status.
+    /// A transaction whose session just broke can still be in progress while the server ends it, so that status is
+    /// queried again, for up to two seconds, and is null after that.
     /// </summary>
     private async Task<string?> ReadTransactionStatusAsync(long transactionId)
     {
@@ -593,7 +596,7 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
     private ConnectorException RollBack(WriteBatch batch, Exception exception, int? failedRecord)
     {
         var position = failedRecord is { } index ? $" at record {index + 1}" : "";
-        Log.BatchRolledBack(logger, batch.ObjectId, batch.Records.Count, (exception as PostgresException)?.SqlState);
+        Log.BatchRolledBack(logger, batch.ObjectId, batch.Records.Count, (exception as PostgresException)?.SqlState ?? "none");
         DiscardIdleIfEnded(exception);
         return PostgreSqlErrors.Wrap(
             exception, batch.Records.Count == 1
