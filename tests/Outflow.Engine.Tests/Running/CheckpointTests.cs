@@ -12,13 +12,7 @@ public sealed class CheckpointTests(PostgresFixture postgres)
     public async Task Checkpoints_beside_writes_count_exactly()
     {
         await using var harness = await EngineHarness.CreateAsync(postgres, TargetKind.PostgreSql, batchSize: 2, checkpointRecords: 1);
-        harness.ExecuteSource("CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT)");
-        harness.ExecuteSource(
-            "INSERT INTO people VALUES (1, 'Ada'), (2, 'Grace'), (3, 'Edsger'), (4, 'Barbara'), (5, 'Donald'), (6, 'Frances'), " +
-            "(7, 'John'), (8, 'Margaret'), (9, 'Niklaus')");
-        await harness.ExecuteTargetAsync("CREATE TABLE people (id bigint PRIMARY KEY, name text)");
-        var model = await harness.CreateModelAsync("SELECT id, name FROM people ORDER BY id", "id", "name");
-        var sync = await harness.CreateSyncAsync(model, SyncMode.Replace, "public.people", "id", "name");
+        var sync = await CreatePeopleSyncAsync(harness, SyncMode.Replace);
 
         var first = await harness.RunAsync(sync);
         harness.ExecuteSource(
@@ -42,13 +36,7 @@ public sealed class CheckpointTests(PostgresFixture postgres)
     public async Task Failed_checkpoint_beside_writes_fails_execution()
     {
         await using var harness = await EngineHarness.CreateAsync(postgres, TargetKind.PostgreSql, batchSize: 2, checkpointRecords: 1);
-        harness.ExecuteSource("CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT)");
-        harness.ExecuteSource(
-            "INSERT INTO people VALUES (1, 'Ada'), (2, 'Grace'), (3, 'Edsger'), (4, 'Barbara'), (5, 'Donald'), (6, 'Frances'), " +
-            "(7, 'John'), (8, 'Margaret'), (9, 'Niklaus')");
-        await harness.ExecuteTargetAsync("CREATE TABLE people (id bigint PRIMARY KEY, name text)");
-        var model = await harness.CreateModelAsync("SELECT id, name FROM people ORDER BY id", "id", "name");
-        var sync = await harness.CreateSyncAsync(model, SyncMode.UpdateOrCreate, "public.people", "id", "name");
+        var sync = await CreatePeopleSyncAsync(harness, SyncMode.UpdateOrCreate);
 
         // The store rejects the checkpoint of the third batch (ids 5 and 6) while the fourth batch is written.
         harness.ExecuteStore(
@@ -70,5 +58,17 @@ public sealed class CheckpointTests(PostgresFixture postgres)
         Assert.Equal(new ExecutionCounts(Total: 5, Insert: 5, Upserts: 5), next.Counts);
         Assert.Equal(9, (await harness.ReadStateAsync(sync)).Count);
         Assert.Equal([1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L], await harness.QueryTargetIdsAsync("SELECT id FROM people ORDER BY id"));
+    }
+
+    /// <summary>Creates nine people in the source, an empty target table, and a sync between them in <paramref name="mode"/>.</summary>
+    private static async Task<Sync> CreatePeopleSyncAsync(EngineHarness harness, SyncMode mode)
+    {
+        harness.ExecuteSource("CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT)");
+        harness.ExecuteSource(
+            "INSERT INTO people VALUES (1, 'Ada'), (2, 'Grace'), (3, 'Edsger'), (4, 'Barbara'), (5, 'Donald'), (6, 'Frances'), " +
+            "(7, 'John'), (8, 'Margaret'), (9, 'Niklaus')");
+        await harness.ExecuteTargetAsync("CREATE TABLE people (id bigint PRIMARY KEY, name text)");
+        var model = await harness.CreateModelAsync("SELECT id, name FROM people ORDER BY id", "id", "name");
+        return await harness.CreateSyncAsync(model, mode, "public.people", "id", "name");
     }
 }
