@@ -39,6 +39,6 @@ internal static partial class Log
 
     [LoggerMessage(
         EventId = 1110, Level = LogLevel.Information,
-        Message = "The PostgreSQL target server has no txid_status (SQLSTATE {SqlState}), so the outcome of a commit whose reply is lost stays unknown")]
+        Message = "The PostgreSQL target server cannot report transaction status (SQLSTATE {SqlState}), so the outcome of a commit whose reply is lost stays unknown")]
     public static partial void TransactionStatusUnsupported(ILogger logger, string sqlState);
 }

@@ -26,8 +26,8 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
     private const int StatusAttempts = 20;
     private static readonly TimeSpan StatusInterval = TimeSpan.FromMilliseconds(100);
 
-    // Whether the server has txid_current() and txid_status(), as PostgreSQL has since version 10, or null until the
-    // first write checks. A server that speaks PostgreSQL's protocol may lack them.
+    // Whether the server has txid_current() and txid_status(), as PostgreSQL has since version 10, or null until a
+    // write's check runs or finds them missing. A server that speaks PostgreSQL's protocol may lack them.
     private bool? _hasTransactionStatus;
 
     private readonly ConcurrentDictionary<string, PostgreSqlTable> _tables = new(StringComparer.Ordinal);
@@ -261,7 +261,8 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
 
     /// <summary>
     /// Checks once whether the server can report a transaction's status. A server without the functions writes as
-    /// before, and a commit whose reply is lost is reported as one that may have taken effect.
+    /// before, and a commit whose reply is lost is reported as one that may have taken effect. Any other failure of
+    /// the check leaves the question open, and the next write checks again.
     /// </summary>
     private async Task CheckTransactionStatusAsync(CancellationToken cancellationToken)
     {
@@ -280,17 +281,19 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
             _hasTransactionStatus = true;
         }
         catch (PostgresException exception)
+            when (exception.SqlState is PostgresErrorCodes.UndefinedFunction or PostgresErrorCodes.FeatureNotSupported)
         {
             _hasTransactionStatus = false;
             Log.TransactionStatusUnsupported(logger, exception.SqlState);
         }
         catch (ConnectorException)
         {
-            // The server cannot be reached now, and the write that follows reports that. The next write checks again.
+            // The server cannot be reached now, and the write that follows reports that.
         }
         catch (Exception exception) when (PostgreSqlErrors.IsDatabaseFailure(exception))
         {
-            // As above: a broken session fails the write too, which retries and checks again.
+            // A session the server ended, or a standby still in recovery: the write meets the same state and reports it.
+            DiscardIdleIfEnded(exception);
         }
     }
 

@@ -75,13 +75,13 @@ public sealed class PostgreSqlTargetCommitTests(PostgresFixture postgres)
     [Fact]
     public async Task Server_without_status_writes_and_may_have_committed()
     {
-        // A function earlier on the search path hides txid_status, as on a server that speaks PostgreSQL's protocol
-        // without it.
+        // A function earlier on the search path hides txid_current, as on a server that speaks PostgreSQL's protocol
+        // without it. Reading it inside a batch's transaction would abort the batch.
         var database = await postgres.CreateDatabaseAsync("CREATE TABLE people (id bigint PRIMARY KEY, name text)");
         await database.ExecuteAsync($"""
-            CREATE FUNCTION public.txid_status(bigint) RETURNS text LANGUAGE plpgsql AS $$
+            CREATE FUNCTION public.txid_current() RETURNS bigint LANGUAGE plpgsql AS $$
             BEGIN
-                RAISE EXCEPTION USING ERRCODE = 'undefined_function', MESSAGE = 'function txid_status(bigint) does not exist';
+                RAISE EXCEPTION USING ERRCODE = 'undefined_function', MESSAGE = 'function txid_current() does not exist';
             END $$;
             ALTER DATABASE "{database.Name}" SET search_path = public, pg_catalog;
             """);
@@ -94,6 +94,28 @@ public sealed class PostgreSqlTargetCommitTests(PostgresFixture postgres)
 
         Assert.Equal(RecordOutcome.Inserted, Assert.Single(written).Outcome);
         Assert.True(exception.MayHaveCommitted);
+        Assert.Equal(2, (await database.QueryAsync("SELECT id FROM people")).Count);
+    }
+
+    [Fact]
+    public async Task Ended_session_during_check_checks_again()
+    {
+        var database = await postgres.CreateDatabaseAsync("CREATE TABLE people (id bigint PRIMARY KEY, name text)");
+        await using var proxy = TcpFaultProxy.Start(postgres.Server);
+        await using var target = CreateTarget(database, proxy);
+
+        // The describe leaves an idle session in the pool, which the server then ends, so the first write's check
+        // fails on it. The check must not conclude that the server lacks the functions.
+        Assert.NotNull(await target.DescribeObjectAsync("public.people", CancellationToken.None));
+        await database.ExecuteAsync(
+            $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{database.Name}' AND pid <> pg_backend_pid()");
+        var first = await target.WriteAsync(NewBatch([1L], recordsAreNew: true, () => { }), CancellationToken.None);
+        var second = await target.WriteAsync(
+            NewBatch([2L], recordsAreNew: true, () => proxy.CutAfter(0, ProxyDirection.ToClient)), CancellationToken.None);
+
+        Assert.Equal(RecordOutcome.Inserted, Assert.Single(first).Outcome);
+        Assert.Equal(RecordOutcome.Inserted, Assert.Single(second).Outcome);
+        Assert.Equal(1, proxy.Cuts);
         Assert.Equal(2, (await database.QueryAsync("SELECT id FROM people")).Count);
     }
 
