@@ -15,19 +15,14 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
     : ITargetConnector
 {
     private readonly string _connectionString = settings.ToConnectionString(idleTransactionTimeout);
-
-    // The connection string, without pooling, of the session that queries a commit's outcome: the pool's idle sessions
-    // may have broken with the one that committed.
-    private readonly string _statusConnectionString =
-        new NpgsqlConnectionStringBuilder(settings.ToConnectionString(idleTransactionTimeout)) { Pooling = false }.ConnectionString;
     private const string ProbeSavepoint = "outflow_probe";
 
-    // How many times, and how far apart, a commit's outcome is asked while its transaction is still in progress.
+    // How many times, and how far apart, a commit's outcome is queried while its transaction is still in progress.
     private const int StatusAttempts = 20;
     private static readonly TimeSpan StatusInterval = TimeSpan.FromMilliseconds(100);
 
     // Whether the server has txid_current() and txid_status(), as PostgreSQL has since version 10, or null until a
-    // write's check runs or finds them missing. A server that speaks PostgreSQL's protocol may lack them.
+    // write's check succeeds or finds a function missing. A server that speaks PostgreSQL's protocol may lack them.
     private bool? _hasTransactionStatus;
 
     private readonly ConcurrentDictionary<string, PostgreSqlTable> _tables = new(StringComparer.Ordinal);
@@ -305,13 +300,15 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
     /// </summary>
     private async Task<string?> ReadTransactionStatusAsync(long transactionId)
     {
+        // The query opens a session outside the pool, because the pool's idle sessions may have broken with the one
+        // that committed.
+        var unpooled = new NpgsqlConnectionStringBuilder(_connectionString) { Pooling = false }.ConnectionString;
         for (var attempt = 1; attempt <= StatusAttempts; attempt++)
         {
             string? status;
             try
             {
-                var connection = await PostgreSqlConnections.OpenAsync(settings, _statusConnectionString, CancellationToken.None)
-                    .ConfigureAwait(false);
+                var connection = await PostgreSqlConnections.OpenAsync(settings, unpooled, CancellationToken.None).ConfigureAwait(false);
                 await using var connectionScope = connection.ConfigureAwait(false);
                 var command = new NpgsqlCommand("SELECT txid_status(@id)", connection);
                 await using var commandScope = command.ConfigureAwait(false);

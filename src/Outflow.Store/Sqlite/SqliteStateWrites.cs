@@ -23,42 +23,26 @@ internal static class SqliteStateWrites
 
     /// <summary>Inserts or replaces the state of each change. The identity hashes must be distinct.</summary>
     /// <exception cref="SqliteException">SQLite failed to write the state.</exception>
-    public static void Upsert(SqliteConnection connection, string syncId, List<StateChange> upserts, CancellationToken cancellationToken)
-    {
-        SqliteStatement? full = null;
-        try
-        {
-            for (var offset = 0; offset < upserts.Count; offset += UpsertRowsPerStatement)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var rows = Math.Min(UpsertRowsPerStatement, upserts.Count - offset);
-                if (rows == UpsertRowsPerStatement)
-                {
-                    full ??= PrepareUpsert(connection, syncId, rows);
-                    ExecuteUpsert(full, upserts, offset, rows);
-                }
-                else
-                {
-                    using var last = PrepareUpsert(connection, syncId, rows);
-                    ExecuteUpsert(last, upserts, offset, rows);
-                }
-            }
-        }
-        finally
-        {
-            full?.Dispose();
-        }
-    }
+    public static void Upsert(SqliteConnection connection, string syncId, List<StateChange> upserts, CancellationToken cancellationToken) =>
+        ForEachChunk(
+            upserts.Count,
+            UpsertRowsPerStatement,
+            rows => PrepareUpsert(connection, syncId, rows),
+            (statement, offset, rows) => ExecuteUpsert(statement, upserts, offset, rows),
+            cancellationToken);
 
     /// <summary>Deletes the state of the identity hashes.</summary>
     /// <exception cref="SqliteException">SQLite failed to delete the state.</exception>
     public static void Delete(SqliteConnection connection, string syncId, List<UInt128> identityHashes, CancellationToken cancellationToken) =>
         ForEachChunk(
-            connection,
-            "DELETE FROM sync_state WHERE sync_id = ?1 AND identity_hash IN (",
-            syncId,
-            identityHashes,
-            statement => statement.Execute(),
+            identityHashes.Count,
+            HashesPerStatement,
+            count => PrepareHashList(connection, "DELETE FROM sync_state WHERE sync_id = ?1 AND identity_hash IN (", syncId, count),
+            (statement, offset, count) =>
+            {
+                BindHashes(statement, identityHashes, offset, count);
+                statement.Execute();
+            },
             cancellationToken);
 
     /// <summary>Adds the state entry of each of the identity hashes that has state to <paramref name="found"/>.</summary>
@@ -68,12 +52,13 @@ internal static class SqliteStateWrites
         SqliteConnection connection, string syncId, List<UInt128> identityHashes, Dictionary<UInt128, StateEntry> found,
         CancellationToken cancellationToken) =>
         ForEachChunk(
-            connection,
-            "SELECT identity_hash, row_hash, identity FROM sync_state WHERE sync_id = ?1 AND identity_hash IN (",
-            syncId,
-            identityHashes,
-            statement =>
+            identityHashes.Count,
+            HashesPerStatement,
+            count => PrepareHashList(
+                connection, "SELECT identity_hash, row_hash, identity FROM sync_state WHERE sync_id = ?1 AND identity_hash IN (", syncId, count),
+            (statement, offset, count) =>
             {
+                BindHashes(statement, identityHashes, offset, count);
                 try
                 {
                     while (statement.Step())
@@ -90,31 +75,29 @@ internal static class SqliteStateWrites
             cancellationToken);
 
     /// <summary>
-    /// Runs <paramref name="sqlBeforeList"/>, completed with a list of hash parameters, once for each chunk of up to
-    /// <see cref="HashesPerStatement"/> hashes. Parameter 1 is the sync id.
+    /// Runs a statement for each chunk of up to <paramref name="chunkSize"/> of <paramref name="total"/> items, with
+    /// the chunk's offset and size. The statement for a full chunk is prepared once, and a shorter last chunk gets its own.
     /// </summary>
     private static void ForEachChunk(
-        SqliteConnection connection, string sqlBeforeList, string syncId, List<UInt128> identityHashes, Action<SqliteStatement> run,
+        int total, int chunkSize, Func<int, SqliteStatement> prepare, Action<SqliteStatement, int, int> run,
         CancellationToken cancellationToken)
     {
         SqliteStatement? full = null;
         try
         {
-            for (var offset = 0; offset < identityHashes.Count; offset += HashesPerStatement)
+            for (var offset = 0; offset < total; offset += chunkSize)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var count = Math.Min(HashesPerStatement, identityHashes.Count - offset);
-                if (count == HashesPerStatement)
+                var count = Math.Min(chunkSize, total - offset);
+                if (count == chunkSize)
                 {
-                    full ??= PrepareHashList(connection, sqlBeforeList, syncId, count);
-                    BindHashes(full, identityHashes, offset, count);
-                    run(full);
+                    full ??= prepare(count);
+                    run(full, offset, count);
                 }
                 else
                 {
-                    using var last = PrepareHashList(connection, sqlBeforeList, syncId, count);
-                    BindHashes(last, identityHashes, offset, count);
-                    run(last);
+                    using var last = prepare(count);
+                    run(last, offset, count);
                 }
             }
         }
@@ -124,7 +107,7 @@ internal static class SqliteStateWrites
         }
     }
 
-    /// <summary>Prepares an upsert of <paramref name="rows"/> rows; row i binds parameters 3i + 2 to 3i + 4.</summary>
+    /// <summary>Prepares an upsert of <paramref name="rows"/> rows. Row i binds parameters 3i + 2 to 3i + 4.</summary>
     private static SqliteStatement PrepareUpsert(SqliteConnection connection, string syncId, int rows)
     {
         var sql = new StringBuilder("INSERT INTO sync_state (sync_id, identity_hash, identity, row_hash) VALUES ");
