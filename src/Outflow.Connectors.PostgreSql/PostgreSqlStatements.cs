@@ -215,28 +215,30 @@ internal sealed class PostgreSqlStatements
         }
 
         var staged = new object?[StageColumnCount];
-        var warnings = new List<string>();
+
+        // Most records get no warning, so the list is created with the first one.
+        List<string>? warnings = null;
         try
         {
             switch (record.Operation)
             {
                 case RecordOperation.Append:
-                    ConvertValues(staged, record, skip: -1, warnings);
+                    ConvertValues(staged, record, skip: -1, ref warnings);
                     break;
                 case RecordOperation.Upsert or RecordOperation.Insert:
                     if (_identityFieldIndex < 0)
                     {
-                        staged[0] = Convert(record.Identity, _identity!, warnings);
+                        staged[0] = Convert(record.Identity, _identity!, ref warnings);
                     }
 
-                    ConvertValues(staged, record, skip: -1, warnings);
+                    ConvertValues(staged, record, skip: -1, ref warnings);
                     break;
                 case RecordOperation.Update:
-                    staged[0] = Convert(record.Identity, _identity!, warnings: null);
-                    ConvertValues(staged, record, skip: _identityFieldIndex, warnings);
+                    staged[0] = Convert(record.Identity, _identity!);
+                    ConvertValues(staged, record, skip: _identityFieldIndex, ref warnings);
                     break;
                 default:
-                    staged[0] = Convert(record.Identity, _identity!, warnings: null);
+                    staged[0] = Convert(record.Identity, _identity!);
                     break;
             }
         }
@@ -255,7 +257,7 @@ internal sealed class PostgreSqlStatements
                 "filter out rows without identity in the model query.");
         }
 
-        return (staged, warnings.Count == 0 ? null : string.Join("; ", warnings), null);
+        return (staged, warnings is null ? null : string.Join("; ", warnings), null);
     }
 
     private bool IsCreateOnly(PostgreSqlColumn column) => _batch.CreateOnlyFields.Contains(column.Name);
@@ -264,24 +266,27 @@ internal sealed class PostgreSqlStatements
 
     private static string Cast(int stageColumn, PostgreSqlColumn column) => $"s.v{stageColumn}::{column.CastType}";
 
-    private static object? Convert(object? value, PostgreSqlColumn column, List<string>? warnings)
+    /// <summary>Converts a value whose warning does not concern the user, such as an identity that only matches records.</summary>
+    private static object? Convert(object? value, PostgreSqlColumn column) => PostgreSqlValues.ToParameterValue(value, column).Value;
+
+    private static object? Convert(object? value, PostgreSqlColumn column, ref List<string>? warnings)
     {
         var stored = PostgreSqlValues.ToParameterValue(value, column);
         if (stored.Warning is not null)
         {
-            warnings?.Add(stored.Warning);
+            (warnings ??= []).Add(stored.Warning);
         }
 
         return stored.Value;
     }
 
-    private void ConvertValues(object?[] staged, TargetRecord record, int skip, List<string> warnings)
+    private void ConvertValues(object?[] staged, TargetRecord record, int skip, ref List<string>? warnings)
     {
         for (var i = 0; i < record.Values.Length; i++)
         {
             if (i != skip)
             {
-                staged[i + 1] = Convert(record.Values[i], _fields[i], warnings);
+                staged[i + 1] = Convert(record.Values[i], _fields[i], ref warnings);
             }
         }
     }
