@@ -188,8 +188,8 @@ internal sealed class CheckpointRecorder(
     private static RecordOutcome AsFirstWrite(PendingRecord pending, RecordOperation operation, RecordOutcome outcome) =>
         pending.Replayed switch
         {
-            // Only records absent from the model have no payload, unlike the model's rows that remove mode deletes.
-            true when pending.IsNew && operation == RecordOperation.Delete && pending.Payload.Length == 0
+            // A record absent from the model counts as nothing, unlike a model row that remove mode deletes.
+            true when pending.IsNew && operation == RecordOperation.Delete && pending.IsAbsent
                 && outcome is RecordOutcome.Deleted or RecordOutcome.NotFound => RecordOutcome.NotFound,
             // An update-mode record is an update whether or not an earlier attempt wrote it.
             true when pending.IsNew && operation != RecordOperation.Update

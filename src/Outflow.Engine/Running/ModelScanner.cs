@@ -442,7 +442,7 @@ internal sealed class ModelScanner(
         long after = 0;
         while (true)
         {
-            var page = scratch.ReadPending(after, BaselineChunkSize);
+            var page = scratch.ReadPending(after, BaselineChunkSize, fieldCount: 0);
             if (page.Count == 0)
             {
                 break;

@@ -1,7 +1,6 @@
 using Outflow.Core.Connectors;
 using Outflow.Core.Executions;
 using Outflow.Core.Syncs;
-using Outflow.Engine.Rows;
 using Outflow.Engine.Scratch;
 
 namespace Outflow.Engine.Running;
@@ -65,13 +64,11 @@ internal sealed class RecordWriter(
     private (List<WriteItem> Items, long After) ReadPending(long after, RecordOperation operation)
     {
         var plan = recorder.Plan;
-        var page = scratch.ReadPending(after, batchSize);
+        var page = scratch.ReadPending(after, batchSize, plan.TargetFields.Count);
         var items = new List<WriteItem>(page.Count);
-        foreach (var (rowId, pending) in page)
+        foreach (var (rowId, pending, values) in page)
         {
             after = rowId;
-            var values = new object?[plan.TargetFields.Count];
-            ValueCodec.ReadAll(pending.Payload, values);
             var identity = plan.IdentityFieldIndex >= 0 ? values[plan.IdentityFieldIndex] ?? pending.Identity : pending.Identity;
             items.Add(new WriteItem(pending, new TargetRecord(operation, identity, values)));
         }

@@ -85,6 +85,15 @@ internal sealed class RowFile : IDisposable
     /// <summary>Reads the row with the given number.</summary>
     public StoredRow Read(long rowNumber)
     {
+        var row = View(rowNumber);
+        return new StoredRow(row.IdentityHash, row.Identity, row.RowHash, row.Payload.ToArray());
+    }
+
+    /// <summary>
+    /// Reads the row with the given number without copying its payload, which stays valid until the next read.
+    /// </summary>
+    public RowView View(long rowNumber)
+    {
         ArgumentOutOfRangeException.ThrowIfLessThan(rowNumber, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(rowNumber, Count);
         if (_unflushed)
@@ -98,11 +107,11 @@ internal sealed class RowFile : IDisposable
         var length = BinaryPrimitives.ReadInt32LittleEndian(_dataWindow.Read(offset, LengthPrefix));
         var record = _dataWindow.Read(offset, LengthPrefix + length);
         var identityLength = BinaryPrimitives.ReadInt32LittleEndian(record[(LengthPrefix + 32)..]);
-        return new StoredRow(
+        return new RowView(
             BinaryPrimitives.ReadUInt128LittleEndian(record[LengthPrefix..]),
             Encoding.UTF8.GetString(record.Slice(HeaderLength, identityLength)),
             BinaryPrimitives.ReadUInt128LittleEndian(record[(LengthPrefix + 16)..]),
-            record[(HeaderLength + identityLength)..].ToArray());
+            record[(HeaderLength + identityLength)..]);
     }
 
     public void Dispose()
@@ -170,3 +179,15 @@ internal sealed class RowFile : IDisposable
 
 /// <summary>One row of a <see cref="RowFile"/>: its identity, the hashes the diff compares, and its encoded values.</summary>
 internal sealed record StoredRow(UInt128 IdentityHash, string Identity, UInt128 RowHash, byte[] Payload);
+
+/// <summary>One row of a <see cref="RowFile"/> as read, with its payload still in the file's read buffer.</summary>
+internal readonly ref struct RowView(UInt128 identityHash, string identity, UInt128 rowHash, ReadOnlySpan<byte> payload)
+{
+    public UInt128 IdentityHash { get; } = identityHash;
+
+    public string Identity { get; } = identity;
+
+    public UInt128 RowHash { get; } = rowHash;
+
+    public ReadOnlySpan<byte> Payload { get; } = payload;
+}

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Collections;
 using Microsoft.Data.Sqlite;
 using Outflow.Core.Executions;
+using Outflow.Engine.Rows;
 
 namespace Outflow.Engine.Scratch;
 
@@ -194,11 +195,14 @@ internal sealed class ScratchDatabase : IDisposable
         _newCount = 0;
     }
 
-    /// <summary>Reads up to <paramref name="limit"/> pending rows after the row number <paramref name="after"/>, in read order.</summary>
-    public List<(long RowId, PendingRecord Record)> ReadPending(long after, int limit)
+    /// <summary>
+    /// Reads up to <paramref name="limit"/> pending rows after the row number <paramref name="after"/>, in read order,
+    /// each with its values decoded into a new array of <paramref name="fieldCount"/>. A count of 0 decodes nothing.
+    /// </summary>
+    public List<(long RowId, PendingRecord Record, object?[] Values)> ReadPending(long after, int limit, int fieldCount)
     {
         Commit();
-        var records = new List<(long, PendingRecord)>(limit);
+        var records = new List<(long, PendingRecord, object?[])>(limit);
         if (_pending is null)
         {
             return records;
@@ -208,9 +212,17 @@ internal sealed class ScratchDatabase : IDisposable
         {
             if (_pending[(int)rowId])
             {
-                var row = _rows.Read(rowId);
-                var record = new PendingRecord(row.IdentityHash, row.Identity, row.RowHash, _new![(int)rowId], row.Payload, _replayed![(int)rowId]);
-                records.Add((rowId, record));
+                // The payload is decoded in the file's read buffer, so no copy of it outlives this loop.
+                var row = _rows.View(rowId);
+                object?[] values = [];
+                if (fieldCount > 0)
+                {
+                    values = new object?[fieldCount];
+                    ValueCodec.ReadAll(row.Payload, values);
+                }
+
+                var record = new PendingRecord(row.IdentityHash, row.Identity, row.RowHash, _new![(int)rowId], IsAbsent: false, _replayed![(int)rowId]);
+                records.Add((rowId, record, values));
             }
         }
 
@@ -230,7 +242,7 @@ internal sealed class ScratchDatabase : IDisposable
         while (reader.Read())
         {
             var record = new PendingRecord(
-                FromBytes((byte[])reader.GetValue(1)), reader.GetString(2), 0, reader.GetInt64(4) != 0, [], reader.GetInt64(3) != 0);
+                FromBytes((byte[])reader.GetValue(1)), reader.GetString(2), 0, reader.GetInt64(4) != 0, IsAbsent: true, reader.GetInt64(3) != 0);
             records.Add((reader.GetInt64(0), record));
         }
 
