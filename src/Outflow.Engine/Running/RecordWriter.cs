@@ -29,31 +29,22 @@ internal sealed class RecordWriter(
             _ => throw new ExecutionFailedException($"mode {plan.Mode.ToWire()} has no record operation"),
         };
 
-        var next = ReadPending(0, operation);
+        long after = 0;
         while (true)
         {
             await StopIfRequestedAsync(cancellationToken).ConfigureAwait(false);
-            var (items, after) = next;
+
+            // Each batch is read once the one before is written, not beside that write: both cores are busy then, and
+            // a third batch of decoded values would be alive.
+            var (items, last) = ReadPending(after, operation);
             if (items.Count == 0)
             {
                 await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
                 return;
             }
 
-            // The next batch is read from the scratch file while the target writes this one.
-            var reading = Task.Run(() => ReadPending(after, operation), CancellationToken.None);
-            try
-            {
-                await writer.WriteAsync(items, plan.TargetFields, cancellationToken).ConfigureAwait(false);
-            }
-            catch
-            {
-                // The read must end before the caller disposes the scratch database. The write's exception is the one to report.
-                await Task.WhenAny(reading).ConfigureAwait(false);
-                throw;
-            }
-
-            next = await reading.ConfigureAwait(false);
+            await writer.WriteAsync(items, plan.TargetFields, cancellationToken).ConfigureAwait(false);
+            after = last;
         }
     }
 
