@@ -41,4 +41,9 @@ internal static partial class Log
         EventId = 1110, Level = LogLevel.Information,
         Message = "The PostgreSQL target server cannot report transaction status (SQLSTATE {SqlState}), so the outcome of a commit whose reply is lost stays unknown")]
     public static partial void TransactionStatusUnsupported(ILogger logger, string sqlState);
+
+    [LoggerMessage(
+        EventId = 1111, Level = LogLevel.Information,
+        Message = "{FailedCount} of {RecordCount} records to PostgreSQL table {ObjectId} failed (first SQLSTATE {SqlState}), and the others were written without them")]
+    public static partial void RecordsIsolated(ILogger logger, string objectId, int failedCount, int recordCount, string sqlState);
 }

@@ -117,9 +117,14 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
             throw RollBack(batch, exception, failedRecord: null);
         }
 
+        PostgresException? recordFailure = null;
         try
         {
             await ExecuteAsync(connection, transaction, statements, runs, returned, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException exception) when (IsRecordFailure(exception) && ordinals.Count > 1)
+        {
+            recordFailure = exception;
         }
         catch (Exception exception) when (PostgreSqlErrors.IsDatabaseFailure(exception))
         {
@@ -129,6 +134,43 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
             throw RollBack(batch, exception, failedRecord);
         }
 
+        if (recordFailure is null)
+        {
+            return await FinishAsync(batch, transaction, ordinals, returned, warnings, results, cancellationToken).ConfigureAwait(false);
+        }
+
+        // A bad value or a broken constraint concerns single records, so the batch is written again without them in
+        // one transaction. Failing it whole would make the engine split it into many writes.
+        NpgsqlTransaction isolated;
+        try
+        {
+            isolated = await WriteAroundFailuresAsync(batch, transaction, statements, runs, rows, ordinals, returned, results, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (Exception exception) when (PostgreSqlErrors.IsDatabaseFailure(exception))
+        {
+            throw RollBack(batch, exception, failedRecord: null);
+        }
+
+        await using var isolatedScope = isolated.ConfigureAwait(false);
+        var failed = ordinals.RemoveAll(i => results[i]?.Outcome == RecordOutcome.Failed);
+        Log.RecordsIsolated(logger, batch.ObjectId, failed, batch.Records.Count, recordFailure.SqlState);
+        return await FinishAsync(batch, isolated, ordinals, returned, warnings, results, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Turns the flags the statements returned into the results of the written records (<paramref name="ordinals"/>),
+    /// and commits.
+    /// </summary>
+    private async Task<IReadOnlyList<RecordResult>> FinishAsync(
+        WriteBatch batch,
+        NpgsqlTransaction transaction,
+        List<int> ordinals,
+        bool?[] returned,
+        string?[] warnings,
+        RecordResult[] results,
+        CancellationToken cancellationToken)
+    {
         foreach (var i in ordinals)
         {
             var operation = batch.Records[i].Operation;
@@ -475,8 +517,9 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
     }
 
     /// <summary>
-    /// Runs the statements of <paramref name="runs"/> on the staged records with ordinals up to
-    /// <paramref name="lastOrdinal"/>, in one round trip, and stores each returned row's flag by its ordinal.
+    /// Runs the statements of <paramref name="runs"/> on the staged records with ordinals from
+    /// <paramref name="firstOrdinal"/> to <paramref name="lastOrdinal"/>, in one round trip, and stores each returned
+    /// row's flag by its ordinal.
     /// </summary>
     private static async Task ExecuteAsync(
         NpgsqlConnection connection,
@@ -485,14 +528,15 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
         List<StatementRun> runs,
         bool?[] returned,
         CancellationToken cancellationToken,
+        int firstOrdinal = 0,
         int lastOrdinal = int.MaxValue)
     {
         var npgsqlBatch = new NpgsqlBatch(connection, transaction);
         await using var npgsqlBatchScope = npgsqlBatch.ConfigureAwait(false);
-        foreach (var run in runs.Where(r => r.First <= lastOrdinal))
+        foreach (var run in runs.Where(r => r.First <= lastOrdinal && r.Last >= firstOrdinal))
         {
             var command = new NpgsqlBatchCommand(statements.Sql(run.Operation));
-            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = run.First });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = Math.Max(run.First, firstOrdinal) });
             command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = Math.Min(run.Last, lastOrdinal) });
             npgsqlBatch.BatchCommands.Add(command);
         }
@@ -508,6 +552,93 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
         }
         while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
     }
+
+    /// <summary>
+    /// Rolls back <paramref name="failed"/>, stages the records again in a new transaction and runs the statements on
+    /// ranges of them, each inside a savepoint. A range that succeeds stays and the next one is twice as long. A range
+    /// that fails is rolled back and tried again at half its length, and a single record that fails gets its result
+    /// in <paramref name="results"/>. Returns the new transaction, with every other record written and not committed.
+    /// </summary>
+    /// <exception cref="NpgsqlException">Staging failed, or a statement failed for a reason other than its records.</exception>
+    private static async Task<NpgsqlTransaction> WriteAroundFailuresAsync(
+        WriteBatch batch,
+        NpgsqlTransaction failed,
+        PostgreSqlStatements statements,
+        List<StatementRun> runs,
+        List<object?[]> rows,
+        List<int> ordinals,
+        bool?[] returned,
+        RecordResult[] results,
+        CancellationToken cancellationToken)
+    {
+        var connection = failed.Connection!;
+        await failed.RollbackAsync(cancellationToken).ConfigureAwait(false);
+        var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await PostgreSqlStage.FillAsync(connection, ordinals, rows, statements.StageColumnCount, cancellationToken).ConfigureAwait(false);
+
+            // Without an index on the ordinal, each range would read every staged record.
+            var index = new NpgsqlCommand($"CREATE INDEX ON {PostgreSqlStage.Name} (ordinal)", connection, transaction);
+            await using (index.ConfigureAwait(false))
+            {
+                await index.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            Array.Clear(returned);
+            var position = 0;
+            var length = 1;
+            while (position < ordinals.Count)
+            {
+                length = Math.Min(length, ordinals.Count - position);
+                var first = ordinals[position];
+                await transaction.SaveAsync(ProbeSavepoint, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await ExecuteAsync(
+                        connection, transaction, statements, runs, returned, cancellationToken, first, ordinals[position + length - 1])
+                        .ConfigureAwait(false);
+                    await transaction.ReleaseAsync(ProbeSavepoint, cancellationToken).ConfigureAwait(false);
+                    position += length;
+                    length *= 2;
+                    continue;
+                }
+                catch (PostgresException exception) when (IsRecordFailure(exception))
+                {
+                    await transaction.RollbackAsync(ProbeSavepoint, cancellationToken).ConfigureAwait(false);
+                    for (var i = position; i < position + length; i++)
+                    {
+                        returned[ordinals[i]] = null;
+                    }
+
+                    if (length == 1)
+                    {
+                        var message = PostgreSqlErrors.Wrap(exception, $"writing 1 record to {batch.ObjectId} failed").Message;
+                        results[first] = new RecordResult(RecordOutcome.Failed, message);
+                        position++;
+                    }
+                    else
+                    {
+                        length /= 2;
+                    }
+                }
+            }
+
+            return transaction;
+        }
+        catch
+        {
+            await transaction.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Returns whether a statement failed because of the values of its records: a data exception (SQLSTATE class 22),
+    /// such as text that is not a number, or an integrity constraint violation (class 23).
+    /// </summary>
+    private static bool IsRecordFailure(PostgresException exception) =>
+        !PostgreSqlErrors.IsTransient(exception) && exception.SqlState is ['2', '2' or '3', _, _, _];
 
     /// <summary>
     /// Finds the first staged record whose statement fails when the statements run on the records up to it. The
@@ -574,7 +705,7 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
                 var fails = false;
                 try
                 {
-                    await ExecuteAsync(connection, transaction, statements, runs, returned, cancellationToken, ordinals[length - 1])
+                    await ExecuteAsync(connection, transaction, statements, runs, returned, cancellationToken, lastOrdinal: ordinals[length - 1])
                         .ConfigureAwait(false);
                 }
                 catch (PostgresException exception) when (!PostgreSqlErrors.IsTransient(exception))

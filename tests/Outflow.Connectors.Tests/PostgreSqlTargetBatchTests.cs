@@ -126,23 +126,24 @@ public sealed class PostgreSqlTargetBatchTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task Copy_constraint_failure_names_record()
+    public async Task Copy_constraint_failure_fails_record()
     {
         var database = await postgres.CreateDatabaseAsync("CREATE TABLE nums (id int PRIMARY KEY, n int CHECK (n > 0))");
         await using var target = _factory.CreateTarget(database.Configuration, Environment);
 
-        var failure = await Assert.ThrowsAsync<ConnectorException>(() => target.WriteAsync(
+        var results = await target.WriteAsync(
             new WriteBatch("public.nums", "id", ["n"], [
                 new TargetRecord(RecordOperation.Upsert, 1L, [1L]),
                 new TargetRecord(RecordOperation.Upsert, 2L, [-2L]),
                 new TargetRecord(RecordOperation.Upsert, 3L, [3L]),
             ])
             { RecordsAreNew = true },
-            CancellationToken.None));
+            CancellationToken.None);
 
-        Assert.StartsWith("writing 3 records to public.nums failed at record 2, and none of them were written:", failure.Message, StringComparison.Ordinal);
-        Assert.Contains("[SQLSTATE 23514]", failure.Message, StringComparison.Ordinal);
-        Assert.Empty(await database.QueryAsync("SELECT id FROM nums"));
+        Assert.Equal([RecordOutcome.Inserted, RecordOutcome.Failed, RecordOutcome.Inserted], results.Select(r => r.Outcome));
+        Assert.StartsWith("writing 1 record to public.nums failed:", results[1].Message, StringComparison.Ordinal);
+        Assert.Contains("[SQLSTATE 23514]", results[1].Message, StringComparison.Ordinal);
+        Assert.Equal([[1], [3]], await database.QueryAsync("SELECT id FROM nums ORDER BY id"));
     }
 
     [Fact]
@@ -226,53 +227,55 @@ public sealed class PostgreSqlTargetBatchTests(PostgresFixture postgres)
             """);
         await using var target = _factory.CreateTarget(database.Configuration, Environment);
 
-        var batch = await Assert.ThrowsAsync<ConnectorException>(() => target.WriteAsync(
+        var batch = await target.WriteAsync(
             new WriteBatch("public.nums", "id", ["n"], [
                 new TargetRecord(RecordOperation.Upsert, 2L, [2L]),
                 new TargetRecord(RecordOperation.Upsert, 3L, ["abc"]),
                 new TargetRecord(RecordOperation.Update, 1L, [100L]),
             ]),
-            CancellationToken.None));
+            CancellationToken.None);
         var single = await Assert.ThrowsAsync<ConnectorException>(() => target.WriteAsync(
             new WriteBatch("public.nums", "id", ["n"], [new TargetRecord(RecordOperation.Upsert, 3L, ["abc"])]),
             CancellationToken.None));
 
-        Assert.Equal(
-            "writing 3 records to public.nums failed at record 2, and none of them were written: " +
-            "invalid input syntax for type integer: \"abc\" [SQLSTATE 22P02]",
-            batch.Message);
-        Assert.False(batch.IsTransient);
-        Assert.Equal("writing 1 record to public.nums failed: invalid input syntax for type integer: \"abc\" [SQLSTATE 22P02]", single.Message);
-        Assert.Equal([[1, 1]], await database.QueryAsync("SELECT id, n FROM nums"));
+        // In a batch the record fails alone, with the message it gets when written alone.
+        const string message = "writing 1 record to public.nums failed: invalid input syntax for type integer: \"abc\" [SQLSTATE 22P02]";
+        Assert.Equal([RecordOutcome.Inserted, RecordOutcome.Failed, RecordOutcome.Updated], batch.Select(r => r.Outcome));
+        Assert.Equal(message, batch[1].Message);
+        Assert.Equal(message, single.Message);
+        Assert.False(single.IsTransient);
+        Assert.Equal([[1, 100], [2, 2]], await database.QueryAsync("SELECT id, n FROM nums ORDER BY id"));
     }
 
     [Fact]
-    public async Task Write_constraint_failure_names_later_record()
+    public async Task Write_constraint_failure_fails_later_record()
     {
-        // The second insert of email a@example.com fails only after the first one, so the position is the later record.
+        // The second insert of email a@example.com fails only after the first one, so the later record fails.
         var database = await postgres.CreateDatabaseAsync("CREATE TABLE people (id bigint PRIMARY KEY, email text UNIQUE);");
         await using var target = _factory.CreateTarget(database.Configuration, Environment);
 
-        var exception = await Assert.ThrowsAsync<ConnectorException>(() => target.WriteAsync(
+        var results = await target.WriteAsync(
             new WriteBatch("public.people", "id", ["email"], [
                 new TargetRecord(RecordOperation.Upsert, 1L, ["a@example.com"]),
                 new TargetRecord(RecordOperation.Upsert, 2L, ["b@example.com"]),
                 new TargetRecord(RecordOperation.Delete, 5L, []),
                 new TargetRecord(RecordOperation.Upsert, 3L, ["a@example.com"]),
             ]),
-            CancellationToken.None));
+            CancellationToken.None);
 
-        Assert.Contains("failed at record 4", exception.Message, StringComparison.Ordinal);
-        Assert.Contains("[SQLSTATE 23505]", exception.Message, StringComparison.Ordinal);
-        Assert.Empty(await database.QueryAsync("SELECT id FROM people"));
+        Assert.Equal(
+            [RecordOutcome.Inserted, RecordOutcome.Inserted, RecordOutcome.NotFound, RecordOutcome.Failed], results.Select(r => r.Outcome));
+        Assert.Contains("[SQLSTATE 23505]", results[3].Message, StringComparison.Ordinal);
+        Assert.Equal([[1L], [2L]], await database.QueryAsync("SELECT id FROM people ORDER BY id"));
     }
 
     [Theory]
-    [InlineData(new[] { 27 }, 27)]
-    [InlineData(new[] { 1, 2, 40 }, 1)]
-    [InlineData(new[] { 40 }, 40)]
-    [InlineData(new[] { 17, 33 }, 17)]
-    public async Task Write_failure_names_first_failed_record(int[] badRecords, int reported)
+    [InlineData(new[] { 27 })]
+    [InlineData(new[] { 1, 2, 40 })]
+    [InlineData(new[] { 40 })]
+    [InlineData(new[] { 17, 33 })]
+    [InlineData(new[] { 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 30, 31 })]
+    public async Task Write_failure_fails_only_bad_records(int[] badRecords)
     {
         var database = await postgres.CreateDatabaseAsync("CREATE TABLE nums (id int PRIMARY KEY, n int);");
         await using var target = _factory.CreateTarget(database.Configuration, Environment);
@@ -280,10 +283,25 @@ public sealed class PostgreSqlTargetBatchTests(PostgresFixture postgres)
             .Select(i => new TargetRecord(RecordOperation.Upsert, (long)i, [badRecords.Contains(i) ? "x" : (object)(long)i]))
             .ToList();
 
-        var exception = await Assert.ThrowsAsync<ConnectorException>(() => target.WriteAsync(
-            new WriteBatch("public.nums", "id", ["n"], records), CancellationToken.None));
+        var results = await target.WriteAsync(new WriteBatch("public.nums", "id", ["n"], records), CancellationToken.None);
 
-        Assert.StartsWith($"writing 40 records to public.nums failed at record {reported}, ", exception.Message, StringComparison.Ordinal);
+        var failed = Enumerable.Range(1, 40).Where(i => results[i - 1].Outcome == RecordOutcome.Failed);
+        Assert.Equal(badRecords, failed);
+        Assert.All(badRecords, i => Assert.Contains("[SQLSTATE 22P02]", results[i - 1].Message, StringComparison.Ordinal));
+        var written = Enumerable.Range(1, 40).Except(badRecords).Select(i => new object?[] { i, i }).ToList();
+        Assert.Equal(written, await database.QueryAsync("SELECT id, n FROM nums ORDER BY id"));
+    }
+
+    [Fact]
+    public async Task Write_every_record_failing_fails_each()
+    {
+        var database = await postgres.CreateDatabaseAsync("CREATE TABLE nums (id int PRIMARY KEY, n int);");
+        await using var target = _factory.CreateTarget(database.Configuration, Environment);
+        var records = Enumerable.Range(1, 300).Select(i => new TargetRecord(RecordOperation.Upsert, (long)i, ["x"])).ToList();
+
+        var results = await target.WriteAsync(new WriteBatch("public.nums", "id", ["n"], records), CancellationToken.None);
+
+        Assert.All(results, result => Assert.Equal(RecordOutcome.Failed, result.Outcome));
         Assert.Empty(await database.QueryAsync("SELECT id FROM nums"));
     }
 

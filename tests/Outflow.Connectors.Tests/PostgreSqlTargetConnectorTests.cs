@@ -189,7 +189,7 @@ public sealed class PostgreSqlTargetConnectorTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task Write_bad_row_rolls_back_batch()
+    public async Task Write_bad_row_fails_alone()
     {
         var database = await postgres.CreateDatabaseAsync("""
             CREATE TABLE nums (id int PRIMARY KEY, n int, label varchar(3));
@@ -197,18 +197,18 @@ public sealed class PostgreSqlTargetConnectorTests(PostgresFixture postgres)
             """);
         await using var target = _factory.CreateTarget(database.Configuration, Environment);
 
-        foreach (var bad in new object?[] { "1.5", "abc" })
+        foreach (var (bad, written) in new[] { ("1.5", RecordOutcome.Inserted), ("abc", RecordOutcome.Updated) })
         {
-            var exception = await Assert.ThrowsAsync<ConnectorException>(() => target.WriteAsync(
+            var results = await target.WriteAsync(
                 new WriteBatch("public.nums", "id", ["n"], [
                     new TargetRecord(RecordOperation.Upsert, 2L, [2L]),
                     new TargetRecord(RecordOperation.Update, 1L, [100L]),
                     new TargetRecord(RecordOperation.Upsert, 3L, [bad]),
                 ]),
-                CancellationToken.None));
+                CancellationToken.None);
 
-            Assert.Contains("record 3", exception.Message, StringComparison.Ordinal);
-            Assert.False(exception.IsTransient);
+            Assert.Equal([written, RecordOutcome.Updated, RecordOutcome.Failed], results.Select(r => r.Outcome));
+            Assert.Contains("[SQLSTATE 22P02]", results[2].Message, StringComparison.Ordinal);
         }
 
         var tooLong = await target.WriteAsync(
@@ -217,8 +217,7 @@ public sealed class PostgreSqlTargetConnectorTests(PostgresFixture postgres)
         Assert.Equal(RecordOutcome.Failed, Assert.Single(tooLong).Outcome);
         Assert.Contains("maximum of 3", tooLong[0].Message, StringComparison.Ordinal);
 
-        var rows = await database.QueryAsync("SELECT id, n, label FROM nums ORDER BY id");
-        Assert.Equal([1, 1, "a"], Assert.Single(rows));
+        Assert.Equal([[1, 100, "a"], [2, 2, null]], await database.QueryAsync("SELECT id, n, label FROM nums ORDER BY id"));
     }
 
     [Fact]

@@ -13,7 +13,8 @@ public interface ITargetConnector : IAsyncDisposable
     /// <summary>
     /// Writes a batch and returns one result per record, in order. A target that writes a batch
     /// atomically throws for the whole batch instead of returning <see cref="RecordOutcome.Failed"/>, and the
-    /// engine splits the batch to find the failing records.
+    /// engine splits the batch to find the failing records. It may also return <see cref="RecordOutcome.Failed"/> for
+    /// records it found failing and left out of the batch's transaction, as the PostgreSQL target does.
     /// </summary>
     /// <exception cref="ConnectorException">The batch was not written (nothing of it is in the target).</exception>
     Task<IReadOnlyList<RecordResult>> WriteAsync(WriteBatch batch, CancellationToken cancellationToken);
