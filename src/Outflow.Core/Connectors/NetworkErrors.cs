@@ -6,8 +6,9 @@ namespace Outflow.Core.Connectors;
 public static class NetworkErrors
 {
     /// <summary>
-    /// Describes the first <see cref="SocketException"/> or <see cref="TimeoutException"/> among
-    /// <paramref name="exception"/> and its inner exceptions. Returns null when there is neither.
+    /// Describes the first <see cref="SocketException"/>, <see cref="TimeoutException"/> or
+    /// <see cref="EndOfStreamException"/> among <paramref name="exception"/> and its inner exceptions. Returns null when
+    /// there is none of them.
     /// </summary>
     public static string? Describe(Exception exception)
     {
@@ -19,6 +20,9 @@ public static class NetworkErrors
                     return DescribeSocketError(socket);
                 case TimeoutException:
                     return "timed out";
+                case EndOfStreamException:
+                    // Drivers reach the end of the stream when the server closes the connection without an error message.
+                    return "the server closed the connection";
             }
         }
 
