@@ -559,6 +559,10 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
     /// that fails is rolled back and tried again at half its length, and a single record that fails gets its result
     /// in <paramref name="results"/>. Returns the new transaction, with every other record written and not committed.
     /// </summary>
+    /// <remarks>
+    /// NOTE: two update records whose identities become equal only after the cast fail their batch when one statement
+    /// runs both, but both apply, the later last, when they fall in different ranges.
+    /// </remarks>
     /// <exception cref="NpgsqlException">Staging failed, or a statement failed for a reason other than its records.</exception>
     private static async Task<NpgsqlTransaction> WriteAroundFailuresAsync(
         WriteBatch batch,
