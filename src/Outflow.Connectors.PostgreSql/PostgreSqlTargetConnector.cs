@@ -576,12 +576,9 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
         CancellationToken cancellationToken)
     {
         var connection = failed.Connection!;
-        await failed.RollbackAsync(cancellationToken).ConfigureAwait(false);
-        var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var transaction = await RestageAsync(failed, statements, rows, ordinals, cancellationToken).ConfigureAwait(false);
         try
         {
-            await PostgreSqlStage.FillAsync(connection, ordinals, rows, statements.StageColumnCount, cancellationToken).ConfigureAwait(false);
-
             // Without an index on the ordinal, each range would read every staged record.
             var index = new NpgsqlCommand($"CREATE INDEX ON {PostgreSqlStage.Name} (ordinal)", connection, transaction);
             await using (index.ConfigureAwait(false))
@@ -605,7 +602,6 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
                     await transaction.ReleaseAsync(ProbeSavepoint, cancellationToken).ConfigureAwait(false);
                     position += length;
                     length *= 2;
-                    continue;
                 }
                 catch (PostgresException exception) when (IsRecordFailure(exception))
                 {
@@ -628,6 +624,32 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
                 }
             }
 
+            return transaction;
+        }
+        catch
+        {
+            await transaction.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Rolls back <paramref name="failed"/>, which an error aborted, and stages the records again in a new transaction on
+    /// the same session, which it returns.
+    /// </summary>
+    private static async Task<NpgsqlTransaction> RestageAsync(
+        NpgsqlTransaction failed,
+        PostgreSqlStatements statements,
+        List<object?[]> rows,
+        List<int> ordinals,
+        CancellationToken cancellationToken)
+    {
+        var connection = failed.Connection!;
+        await failed.RollbackAsync(cancellationToken).ConfigureAwait(false);
+        var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await PostgreSqlStage.FillAsync(connection, ordinals, rows, statements.StageColumnCount, cancellationToken).ConfigureAwait(false);
             return transaction;
         }
         catch
@@ -663,10 +685,8 @@ internal sealed class PostgreSqlTargetConnector(PostgreSqlSettings settings, Tim
         var returned = new bool?[ordinals[^1] + 1];
         try
         {
-            await failed.RollbackAsync(cancellationToken).ConfigureAwait(false);
-            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            var transaction = await RestageAsync(failed, statements, rows, ordinals, cancellationToken).ConfigureAwait(false);
             await using var transactionScope = transaction.ConfigureAwait(false);
-            await PostgreSqlStage.FillAsync(connection, ordinals, rows, statements.StageColumnCount, cancellationToken).ConfigureAwait(false);
 
             // The prefix of the first `succeeded` staged records succeeds, and the prefix of the first `failing` fails.
             // Starting short keeps the search cheap when the failing record is early, as it is when every record fails.
